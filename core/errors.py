@@ -1,0 +1,102 @@
+"""Errors users see. One base class; each message names the file and says what to do."""
+from __future__ import annotations
+
+
+class ExcelChatError(Exception):
+    """Base of every error Excel Chat raises on purpose; its message is meant for users."""
+
+    def __init__(self, message: str, *, file: str | None = None):
+        super().__init__(message)
+        self.file = file
+
+    @property
+    def message(self) -> str:
+        return str(self)
+
+
+# --- files -----------------------------------------------------------------
+class FileError(ExcelChatError):
+    """A file could not be ingested."""
+
+
+class UnsupportedFileType(FileError):
+    pass
+
+
+class ContentMismatch(FileError):
+    """The bytes are not what the extension says."""
+
+
+class FileTooLarge(FileError):
+    pass
+
+
+class CorruptFile(FileError):
+    pass
+
+
+class EncryptedFile(FileError):
+    pass
+
+
+class EmptyWorkbook(FileError):
+    pass
+
+
+class FileLimitExceeded(FileError):
+    """Rows, cells, parse time or memory over the configured limit."""
+
+
+# --- workspace -------------------------------------------------------------
+class WorkspaceError(ExcelChatError):
+    pass
+
+
+class NotFound(WorkspaceError):
+    pass
+
+
+# --- questions -------------------------------------------------------------
+class QueryError(ExcelChatError):
+    """A query plan or SQL statement was refused or failed."""
+
+
+class PlanError(QueryError):
+    """A plan names something that does not exist, or cannot be compiled."""
+
+
+class CannotAnswer(QueryError):
+    """The planner has no confident plan; `suggestions` lists what it can answer."""
+
+    def __init__(self, message: str, *, suggestions: list[str] | None = None):
+        super().__init__(message)
+        self.suggestions = suggestions or []
+
+
+class QueryTimeout(QueryError):
+    pass
+
+
+# --- the LLM ---------------------------------------------------------------
+class LLMError(ExcelChatError):
+    pass
+
+
+class LLMUnavailable(LLMError):
+    pass
+
+
+class ModelNotFound(LLMError):
+    pass
+
+
+class LLMBusy(LLMError):
+    pass
+
+
+class LLMTimeout(LLMError):
+    pass
+
+
+class LLMBadOutput(LLMError):
+    pass

@@ -1,0 +1,350 @@
+"""Readers: a file's bytes -> raw sheets (2-D grids of Python values), after checking what the file is.
+
+The fast path is python-calamine (Rust) for every workbook format; CSV and text go through
+pandas' C parser with every cell kept as text, so typing happens once, per column, later.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .errors import (
+    ContentMismatch,
+    CorruptFile,
+    EmptyWorkbook,
+    EncryptedFile,
+    FileLimitExceeded,
+    FileTooLarge,
+    UnsupportedFileType,
+)
+
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+TEXT_EXTS = {".csv", ".tsv", ".txt"}
+SUPPORTED_EXTS = WORKBOOK_EXTS | TEXT_EXTS
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class RawSheet:
+    """One sheet as read: `grid` is a 2-D object array whose cell [0, 0] sits at (row0, col0) (0-based)."""
+
+    name: str
+    grid: np.ndarray
+    row0: int = 0
+    col0: int = 0
+    hidden: bool = False
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+
+
+@dataclass
+class RawBook:
+    kind: str  # xlsx, xlsb, xls, ods, csv
+    sheets: list[RawSheet]
+    warnings: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    delimiter: str | None = None
+
+
+def sniff(name: str, head: bytes, size: int) -> str:
+    """The kind of file the bytes really are, checked against the extension; raises typed errors."""
+    ext = Path(name).suffix.lower()
+    if ext not in SUPPORTED_EXTS:
+        raise UnsupportedFileType(
+            f"{name}: '{ext or 'no extension'}' files are not supported. "
+            "Upload .xlsx, .xlsm, .xlsb, .xls, .ods, .csv, .tsv or .txt.",
+            file=name,
+        )
+    if size == 0:
+        raise EmptyWorkbook(f"{name}: the file is empty (0 bytes). Check that the upload finished.", file=name)
+    low = head[:1024].lstrip().lower()
+    looks_html = low.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table"))
+    if ext in TEXT_EXTS:
+        if head.startswith((ZIP_MAGIC, OLE2_MAGIC)):
+            raise ContentMismatch(
+                f"{name}: this is an Excel workbook saved with a '{ext}' name. Rename it to .xlsx (or .xls) and upload again.",
+                file=name,
+            )
+        if head.startswith(b"%PDF"):
+            raise ContentMismatch(f"{name}: this is a PDF, not a text table. Export the data as CSV or Excel.", file=name)
+        return "csv"
+    if head.startswith(OLE2_MAGIC):
+        return "ole2"  # .xls, or an encrypted OOXML package: told apart when opened
+    if head.startswith(ZIP_MAGIC):
+        return "zip"
+    if head.startswith(b"%PDF"):
+        raise ContentMismatch(f"{name}: this is a PDF, not a spreadsheet. Export the data from it as CSV or Excel.", file=name)
+    if looks_html:
+        raise ContentMismatch(
+            f"{name}: this is a web page (HTML) saved with a '{ext}' name, not a real workbook. "
+            "Open it in Excel and save it as .xlsx.",
+            file=name,
+        )
+    if ext == ".xlsx" or ext == ".xlsm" or ext == ".xlsb" or ext == ".ods":
+        raise ContentMismatch(
+            f"{name}: the content is not a '{ext}' workbook (it is not a zip package). "
+            "The file may be damaged or mis-named; open it in Excel and save it again.",
+            file=name,
+        )
+    raise ContentMismatch(
+        f"{name}: the content is not an Excel workbook. Open it in Excel and save it as .xlsx.", file=name
+    )
+
+
+def _zip_kind(name: str, path: Path) -> str:
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = set(z.namelist())
+            if "xl/workbook.bin" in names:
+                return "xlsb"
+            if "xl/workbook.xml" in names or any(n.endswith("workbook.xml") for n in names):
+                return "xlsx"
+            if "mimetype" in names:
+                mt = z.read("mimetype")[:100]
+                if b"spreadsheet" in mt:
+                    return "ods"
+            if "content.xml" in names:
+                return "ods"
+            if "word/document.xml" in names or "ppt/presentation.xml" in names:
+                raise ContentMismatch(
+                    f"{name}: this is a Word or PowerPoint document, not a spreadsheet.", file=name
+                )
+    except zipfile.BadZipFile as e:
+        raise CorruptFile(
+            f"{name}: the workbook is damaged or truncated ({e}). Open it in Excel, save it again and re-upload.",
+            file=name,
+        ) from None
+    raise ContentMismatch(f"{name}: this zip file is not an Excel or OpenDocument workbook.", file=name)
+
+
+def _ole2_is_encrypted_package(data: bytes) -> bool:
+    return "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data
+
+
+def read_file(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBook:
+    """Read any supported file into raw sheets. Raises typed errors naming the file."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    kind = sniff(name, head, size)
+    if kind == "csv":
+        return read_text(path, name, max_rows=max_rows, max_cells=max_cells)
+    if kind == "zip":
+        kind = _zip_kind(name, path)
+    elif kind == "ole2":
+        data = path.read_bytes()
+        if _ole2_is_encrypted_package(data):
+            raise EncryptedFile(
+                f"{name}: the workbook is password-protected. Remove the password in Excel "
+                "(File > Info > Protect Workbook) and upload it again.",
+                file=name,
+            )
+        kind = "xls"
+    return read_workbook(path, name, kind, max_rows=max_rows, max_cells=max_cells)
+
+
+def _calamine_error(name: str, e: Exception) -> Exception:
+    import python_calamine as pc
+
+    msg = str(e)
+    if isinstance(e, pc.PasswordError) or "password" in msg.lower() or "encrypt" in msg.lower():
+        return EncryptedFile(
+            f"{name}: the workbook is password-protected. Remove the password in Excel and upload it again.",
+            file=name,
+        )
+    return CorruptFile(
+        f"{name}: the workbook could not be read; it may be damaged or truncated ({msg[:200]}). "
+        "Open it in Excel, save it again and re-upload.",
+        file=name,
+    )
+
+
+def read_workbook(path: Path, name: str, kind: str, *, max_rows: int, max_cells: int) -> RawBook:
+    import python_calamine as pc
+
+    try:
+        wb = pc.CalamineWorkbook.from_path(str(path))
+        metas = wb.sheets_metadata
+    except Exception as e:  # calamine raises several of its own classes, all meaning "cannot read"
+        raise _calamine_error(name, e) from None
+    sheets: list[RawSheet] = []
+    total_cells = 0
+    try:
+        for meta in metas:
+            if meta.typ not in (pc.SheetTypeEnum.WorkSheet,):
+                continue
+            sh = wb.get_sheet_by_name(meta.name)
+            start = sh.start
+            if start is None:
+                sheets.append(RawSheet(meta.name, np.empty((0, 0), dtype=object), hidden=meta.visible != pc.SheetVisibleEnum.Visible))
+                continue
+            h, w = sh.height, sh.width
+            if h > max_rows + 1:
+                raise FileLimitExceeded(
+                    f"{name}: sheet '{meta.name}' has {h:,} rows, over the limit of {max_rows:,}. "
+                    "Split the file or raise EXCELCHAT_MAX_ROWS.",
+                    file=name,
+                )
+            total_cells += h * w
+            if total_cells > max_cells:
+                raise FileLimitExceeded(
+                    f"{name}: the workbook has more than {max_cells:,} cells, over the limit. "
+                    "Split the file or raise EXCELCHAT_MAX_CELLS.",
+                    file=name,
+                )
+            rows = sh.to_python(skip_empty_area=True)
+            grid = _to_grid(rows)
+            merged = []
+            try:
+                merged = [tuple(map(tuple, m)) for m in (sh.merged_cell_ranges or [])]
+            except Exception:  # merged ranges are a nicety; some formats do not support them
+                merged = []
+            sheets.append(
+                RawSheet(
+                    meta.name,
+                    grid,
+                    row0=start[0],
+                    col0=start[1],
+                    hidden=meta.visible != pc.SheetVisibleEnum.Visible,
+                    merged=merged,
+                )
+            )
+    except (FileLimitExceeded,):
+        raise
+    except Exception as e:
+        raise _calamine_error(name, e) from None
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+    if not sheets or all(s.grid.size == 0 for s in sheets):
+        raise EmptyWorkbook(f"{name}: the workbook has no data in any sheet.", file=name)
+    return RawBook(kind, sheets)
+
+
+def _to_grid(rows: list[list]) -> np.ndarray:
+    """List of rows -> 2-D object array, rows padded to one width."""
+    if not rows:
+        return np.empty((0, 0), dtype=object)
+    width = max(len(r) for r in rows)
+    if all(len(r) == width for r in rows):
+        grid = np.empty((len(rows), width), dtype=object)
+        grid[:] = rows if width else np.empty((len(rows), 0))
+        return grid
+    grid = np.full((len(rows), width), "", dtype=object)
+    for i, r in enumerate(rows):
+        grid[i, : len(r)] = r
+    return grid
+
+
+# --- CSV and text ----------------------------------------------------------
+def detect_encoding(sample: bytes) -> str:
+    """BOMs first, then UTF-8, then the best guess (cp1252 for Western Windows files)."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    # UTF-16 without BOM: every other byte NUL
+    if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 4 and sample[0::2].count(0) == 0:
+        return "utf-16-le"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if e.start >= len(sample) - 4:  # a multi-byte character cut by the sample's end
+            return "utf-8"
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(sample[:65536]).best()
+        if best is not None and best.encoding not in ("ascii", "utf_8"):
+            enc = best.encoding
+            return "cp1252" if enc in ("latin_1", "iso8859_1", "windows_1252", "cp1252") else enc
+    except Exception:
+        pass
+    return "cp1252"
+
+
+def detect_delimiter(text: str, ext: str) -> str:
+    if ext == ".tsv":
+        return "\t"
+    lines = [l for l in text.splitlines()[:50] if l.strip()]
+    if not lines:
+        return ","
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        pass
+    # most consistent candidate per line wins
+    best, score = ",", -1.0
+    for d in (",", ";", "\t", "|"):
+        counts = [l.count(d) for l in lines]
+        if max(counts) == 0:
+            continue
+        common = max(set(counts), key=counts.count)
+        s = counts.count(common) / len(counts) + (0.01 * common if common else 0)
+        if s > score:
+            best, score = d, s
+    return best
+
+
+def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBook:
+    import pandas as pd
+
+    raw = path.read_bytes()
+    enc = detect_encoding(raw[:262144])
+    try:
+        text = raw.decode(enc, errors="strict")
+    except (UnicodeDecodeError, LookupError):
+        enc = "cp1252"
+        text = raw.decode(enc, errors="replace")
+    warnings = []
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        warnings.append(f"{name}: NUL bytes in the text were removed.")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        raise EmptyWorkbook(f"{name}: the file has no data.", file=name)
+    delim = detect_delimiter(text[:65536], Path(name).suffix.lower())
+    try:
+        df = pd.read_csv(
+            io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, engine="c", skip_blank_lines=False,
+        )
+        grid = df.to_numpy(dtype=object)
+    except (pd.errors.ParserError, ValueError):
+        # ragged rows: the csv module copes, and we pad
+        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        width = max((len(r) for r in rows), default=0)
+        if width and sum(1 for r in rows if len(r) != width) > 0:
+            warnings.append(f"{name}: some rows have fewer or more fields than others; they were padded.")
+        grid = _to_grid(rows)
+    except pd.errors.EmptyDataError:
+        raise EmptyWorkbook(f"{name}: the file has no data.", file=name) from None
+    if grid.shape[0] > max_rows + 1:
+        raise FileLimitExceeded(
+            f"{name}: {grid.shape[0]:,} rows, over the limit of {max_rows:,}. Split the file or raise EXCELCHAT_MAX_ROWS.",
+            file=name,
+        )
+    if grid.size > max_cells:
+        raise FileLimitExceeded(f"{name}: more than {max_cells:,} cells, over the limit.", file=name)
+    sheet = Path(name).stem or "data"
+    return RawBook("csv", [RawSheet(sheet, grid)], warnings=warnings, encoding=enc, delimiter=delim)
+
+
+def check_size(name: str, size: int, limit_bytes: int) -> None:
+    if size > limit_bytes:
+        raise FileTooLarge(
+            f"{name}: {size / 1048576:.1f} MB is over the upload limit of {limit_bytes / 1048576:.0f} MB. "
+            "Remove unused sheets or split the file (or raise EXCELCHAT_MAX_UPLOAD_MB).",
+            file=name,
+        )

@@ -1,0 +1,569 @@
+"""Table detection inside a sheet, and typing of each column.
+
+Rules (README, "How tables are found"):
+- blocks are split by fully blank rows and columns; a block directly below another with the same
+  columns and no header of its own continues it; a lone cell or line above a block is its title;
+- the header is the first well-filled row that does not look like data; a second text row under a
+  header that has gaps or merged (repeated) cells makes a two-row header, named "Parent / Child";
+- subtotal rows (a total/count/sum keyword in a label, or a sparse row blank in the always-filled
+  columns that holds numbers) are kept out of the data and reported;
+- "Row Labels"/"Grand Total" layouts are pivot tables: summaries, kept but marked as such;
+- column types come from whole columns (vectorised), never per-cell guesses.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .readers import RawSheet
+
+TOTAL_RE = re.compile(
+    r"^\s*(grand\s+total|sub[\s-]?totals?|totals?|sum|count|average|avg|mean|overall)\b", re.IGNORECASE
+)
+PIVOT_RE = re.compile(r"^\s*(row labels|column labels|grand total|(sum|count|average|max|min) of .+)\s*$", re.I)
+NA_MARKERS = {"na", "n/a", "#n/a", "nan", "null", "-", "--", "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "n.a."}
+NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
+LOOSE_NUM_RE = re.compile(r"^\(?[-+]?[$€£]?\s?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?\s?%?$")
+DATE_RE = re.compile(
+    r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?|\d{1,2}[- ]?[A-Za-z]{3,9}[- ,]+\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})$"
+)
+LEADING_ZERO_RE = r"^-?0\d"
+
+
+@dataclass
+class DetectedTable:
+    name: str
+    sheet: str
+    df: pd.DataFrame
+    range: str
+    header_row: int | None  # 1-based Excel row of the (first) header row; None if headerless
+    header_rows: int
+    first_data_row: int
+    title: str | None = None
+    kind: str = "data"  # data | pivot
+    excluded: list[dict] = field(default_factory=list)
+    dtypes: dict[str, str] = field(default_factory=dict)
+    source_columns: dict[str, str] = field(default_factory=dict)  # name -> Excel column letter
+    warnings: list[str] = field(default_factory=list)
+
+
+def col_letter(i: int) -> str:
+    """0-based column index -> Excel letters."""
+    s = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def a1(row0: int, col0: int) -> str:
+    return f"{col_letter(col0)}{row0 + 1}"
+
+
+# --- cell kinds on small samples ------------------------------------------
+def _kind(v) -> str:
+    """e(mpty), b(ool), n(umber), d(ate), t(ime) or s(tring); text that reads as a number/date counts as one."""
+    if v is None:
+        return "e"
+    if isinstance(v, bool):
+        return "b"
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return "e" if v != v else "n"
+    if isinstance(v, (dt.datetime, dt.date, pd.Timestamp)):
+        return "d"
+    if isinstance(v, (dt.time, dt.timedelta)):
+        return "t"
+    s = str(v).strip()
+    if not s:
+        return "e"
+    if NUM_RE.match(s) or LOOSE_NUM_RE.match(s):
+        return "n"
+    if DATE_RE.match(s):
+        return "d"
+    return "s"
+
+
+def _empty_mask(g: np.ndarray) -> np.ndarray:
+    if g.size == 0:
+        return np.zeros(g.shape, dtype=bool)
+    return pd.isna(g) | (g == "")
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    """Half-open [start, end) runs of True."""
+    if flags.size == 0:
+        return []
+    d = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+
+
+def _blocks(filled: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Rectangles (r0, r1, c0, c1) of data separated by blank rows/columns, two levels deep."""
+    out = []
+    for r0, r1 in _runs(filled.any(axis=1)):
+        sub = filled[r0:r1]
+        segs = _runs(sub.any(axis=0))
+        merged: list[list[int]] = []
+        for c0, c1 in segs:
+            # a single blank spacer column inside one table: same row extent on both sides
+            if merged and c0 - merged[-1][1] == 1:
+                pr = _runs(sub[:, merged[-1][0] : merged[-1][1]].any(axis=1))
+                cr = _runs(sub[:, c0:c1].any(axis=1))
+                if pr and cr and pr[0][0] == cr[0][0] and pr[-1][1] == cr[-1][1] and len(pr) == len(cr) == 1:
+                    merged[-1][1] = c1
+                    continue
+            merged.append([c0, c1])
+        for c0, c1 in merged:
+            for rr0, rr1 in _runs(sub[:, c0:c1].any(axis=1)):
+                out.append((r0 + rr0, r0 + rr1, c0, c1))
+    out.sort()
+    return out
+
+
+def _clean_name(v) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer():
+            return str(int(v))
+    if isinstance(v, (dt.datetime, pd.Timestamp)):
+        return v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.isoformat(sep=" ")
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    s = " ".join(str(v).split())
+    return s or None
+
+
+def unique_names(raw: list[str | None], letters: list[str]) -> list[str]:
+    """Blank names -> 'Column X' (its Excel letter); duplicates -> 'Name (2)'."""
+    out, seen = [], {}
+    for name, letter in zip(raw, letters):
+        base = name or f"Column {letter}"
+        n, cand = seen.get(base.casefold(), 0), base
+        while cand.casefold() in seen:
+            n += 1
+            cand = f"{base} ({n + 1})" if n else base
+        seen[base.casefold()] = max(n, seen.get(base.casefold(), 0))
+        seen[cand.casefold()] = 0
+        out.append(cand)
+    return out
+
+
+# --- header detection ------------------------------------------------------
+def _data_kinds(block: np.ndarray, start: int) -> list[str]:
+    """Dominant kind per column in a sample of the rows below `start`."""
+    n = block.shape[0]
+    if n - start <= 0:
+        return ["s"] * block.shape[1]
+    idx = np.unique(np.linspace(max(start, n // 3 if n - start > 6 else start), n - 1, num=min(200, n - start)).astype(int))
+    kinds = []
+    for c in range(block.shape[1]):
+        ks = [k for k in (_kind(v) for v in block[idx, c]) if k != "e"]
+        kinds.append(max(set(ks), key=ks.count) if ks else "e")
+    return kinds
+
+
+def _row_kinds(row) -> list[str]:
+    return [_kind(v) for v in row]
+
+
+def _looks_like_data(rk: list[str], dk: list[str]) -> bool:
+    typed = [(r, d) for r, d in zip(rk, dk) if d in ("n", "d", "b") and r != "e"]
+    if not any(r in ("n", "d", "b") for r in rk):
+        return False
+    if not typed:
+        return True
+    match = sum(1 for r, d in typed if r == d)
+    return match / len(typed) >= 0.5
+
+
+def _year_header(row, rk, block_below) -> bool:
+    """A header of years (2019, 2020, ...) over numeric data, as in matrix-shaped tables."""
+    nums = [v for v, k in zip(row, rk) if k == "n"]
+    try:
+        vals = [float(v) for v in nums]
+    except (TypeError, ValueError):
+        return False
+    return bool(vals) and all(1900 <= v <= 2100 and float(v).is_integer() for v in vals) and len(set(vals)) == len(vals) and block_below > 1
+
+
+def _find_header(block: np.ndarray, filled: np.ndarray) -> tuple[int, int, list[int]]:
+    """(header_start, header_rows, title_rows) within a block; header_rows 0 means no header."""
+    n, w = block.shape
+    fill = filled.sum(axis=1)
+    top = min(n, 12)
+    # pivot tables name their header row
+    for i in range(min(n, 8)):
+        if any(isinstance(v, str) and v.strip().lower() == "row labels" for v in block[i]):
+            return i, 1, list(range(i))
+    typical = np.median(fill[: min(n, 50)]) if n else 0
+    i, titles = 0, []
+    while i < min(top, n - 1) and len(titles) < 5:
+        rk = _row_kinds(block[i])
+        nonempty = [k for k in rk if k != "e"]
+        if fill[i] <= max(1, 0.34 * typical) and fill[i] < fill[i + 1] and all(k in ("s", "d") for k in nonempty):
+            titles.append(i)
+            i += 1
+        else:
+            break
+    if n - i < 2:
+        return i, 0, titles
+    dk = _data_kinds(block, i + 1)
+    rk = _row_kinds(block[i])
+    if _looks_like_data(rk, dk) and not _year_header(block[i], rk, n - i):
+        return i, 0, titles
+    # second header row?
+    if i + 2 < n:
+        rk2 = _row_kinds(block[i + 1])
+        nonempty2 = [k for k in rk2 if k != "e"]
+        row1 = [(_clean_name(v) or "") for v in block[i]]
+        gaps = any(not row1[c] and rk2[c] != "e" for c in range(w))
+        repeats = any(row1[c] and row1[c] == row1[c - 1] for c in range(1, w))
+        if (
+            nonempty2
+            and all(k == "s" for k in nonempty2)
+            and (gaps or repeats)
+            and fill[i + 1] >= fill[i]
+            and not _looks_like_data(rk2, dk)
+            and any(d in ("n", "d", "b") for d in dk)
+        ):
+            return i, 2, titles
+    return i, 1, titles
+
+
+# --- column typing -----------------------------------------------------------
+@dataclass
+class TypedColumn:
+    values: pd.Series
+    dtype: str  # integer, number, boolean, date, datetime, text, empty
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text_series(s: pd.Series) -> pd.Series:
+    def fmt(v):
+        if v is None or (isinstance(v, float) and v != v):
+            return None
+        if isinstance(v, float) and v.is_integer():
+            return str(int(v))
+        if isinstance(v, (dt.datetime, pd.Timestamp)):
+            return _clean_name(v)
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return str(v).strip() or None
+
+    return s.map(fmt).astype("string")
+
+
+def _numeric(num: pd.Series) -> tuple[pd.Series, str]:
+    num = pd.to_numeric(num, errors="coerce").astype("float64")
+    finite = num.dropna()
+    if len(finite) and np.all(np.mod(finite.to_numpy(), 1) == 0) and finite.abs().max() < 2**53:
+        return num.astype("Int64"), "integer"
+    return num, "number"
+
+
+def _parse_loose_numbers(s: pd.Series) -> pd.Series:
+    """'1,234.5', '$12', '(7)', '45%' -> numbers; anything else NaN. Works on the distinct values."""
+    uniq = pd.unique(s.dropna())
+    mapping = {}
+    for u in uniq:
+        t = str(u).strip()
+        if not LOOSE_NUM_RE.match(t):
+            continue
+        neg = t.startswith("(") and t.endswith(")")
+        pct = t.endswith("%")
+        t = t.strip("()%").replace(",", "").replace("$", "").replace("€", "").replace("£", "").strip()
+        try:
+            x = float(t)
+        except ValueError:
+            continue
+        mapping[u] = (-x if neg else x) / (100 if pct else 1)
+    return s.map(mapping)
+
+
+def _dates_from_text(s: pd.Series) -> pd.Series:
+    uniq = pd.unique(s.dropna())
+    parsed = {}
+    for u in uniq:
+        t = str(u).strip()
+        if not DATE_RE.match(t):
+            continue
+        try:
+            parsed[u] = pd.Timestamp(pd.to_datetime(t, dayfirst=False))
+        except (ValueError, OverflowError, TypeError):
+            # a date-shaped text that is no real date (2/30/2019): null, reported by the caller
+            continue
+    return pd.to_datetime(s.map(parsed), errors="coerce")
+
+
+def _date_dtype(d: pd.Series) -> tuple[pd.Series, str]:
+    d = pd.to_datetime(d, errors="coerce")
+    if d.dt.tz is not None:
+        d = d.dt.tz_localize(None)
+    d = d.astype("datetime64[us]")
+    nn = d.dropna()
+    if len(nn) and (nn == nn.dt.normalize()).all():
+        return d, "date"
+    return d, "datetime"
+
+
+def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
+    """Type one column from its raw cells: numbers, dates, booleans or text, decided by the whole column."""
+    s = pd.Series(values, dtype=object)
+    str_mask = s.map(type).eq(str) if s.dtype == object else pd.Series(False, index=s.index)
+    if str_mask.any():
+        stripped = s[str_mask].str.strip()
+        s = s.copy()
+        s[str_mask] = stripped
+        s[str_mask & s.eq("")] = None
+    nonnull = s.notna()
+    if not nonnull.any():
+        return TypedColumn(pd.Series([None] * len(s), dtype="string"), "empty")
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    warnings: list[str] = []
+
+    def where(mask) -> str:
+        rows = row_numbers[np.flatnonzero(mask.to_numpy())][:5] if row_numbers is not None else []
+        vals = s[mask].head(5).tolist()
+        more = int(mask.sum()) - len(vals)
+        cells = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, vals)) if len(rows) else ", ".join(map(repr, vals))
+        return cells + (f" and {more} more" if more > 0 else "")
+
+    if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        v, t = _numeric(s)
+        return TypedColumn(v, t)
+    if kind == "boolean":
+        return TypedColumn(s.astype("boolean"), "boolean")
+    if kind in ("date", "datetime", "datetime64"):
+        v, t = _date_dtype(s)
+        return TypedColumn(v, t)
+    if kind == "string":
+        leading_zero = s[nonnull].str.match(LEADING_ZERO_RE).any()
+        if not leading_zero:
+            num = pd.to_numeric(s, errors="coerce")
+            bad = nonnull & num.isna()
+            if bad.any():
+                loose = _parse_loose_numbers(s[bad])
+                num = num.copy()
+                num[bad] = loose
+                bad = nonnull & num.isna()
+            if not bad.all() and bad.any():
+                markers = s[bad].str.lower().isin(NA_MARKERS)
+                if markers.all():
+                    warnings.append(f"'{name}': {int(bad.sum())} cell(s) marked as missing ({where(bad)}) read as empty.")
+                    bad = bad & False
+            if not bad.any():
+                v, t = _numeric(num)
+                return TypedColumn(v, t, warnings)
+        # dates typed as text
+        sample = s[nonnull].head(500)
+        if sample.str.match(DATE_RE.pattern).mean() >= 0.8:
+            d = _dates_from_text(s)
+            badd = nonnull & d.isna()
+            if badd.sum() <= 0.2 * nonnull.sum():
+                if badd.any():
+                    warnings.append(f"'{name}': {int(badd.sum())} text value(s) that are not real dates ({where(badd)}) were left empty.")
+                v, t = _date_dtype(d)
+                return TypedColumn(v, t, warnings)
+        return TypedColumn(s.astype("string"), "text", warnings)
+    if kind in ("mixed", "mixed-integer", "time", "timedelta", "period", "interval", "bytes", "unknown-array"):
+        types = s[nonnull].map(lambda v: _kind(v))
+        counts = types.value_counts()
+        total = int(nonnull.sum())
+        nd, nn, ns = counts.get("d", 0), counts.get("n", 0), counts.get("s", 0)
+        if nd and nd + ns + nn == total and nd >= 0.8 * total:
+            is_date_obj = s.map(lambda v: isinstance(v, (dt.date, dt.datetime, pd.Timestamp)))
+            d = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
+            d[is_date_obj] = pd.to_datetime(s[is_date_obj].map(pd.Timestamp))
+            text_part = nonnull & ~is_date_obj
+            if text_part.any():
+                d[text_part] = _dates_from_text(s[text_part].map(str))
+            badd = nonnull & d.isna()
+            if badd.any():
+                warnings.append(f"'{name}': {int(badd.sum())} value(s) that are not real dates ({where(badd)}) were left empty.")
+            v, t = _date_dtype(d)
+            return TypedColumn(v, t, warnings)
+        if nn and not nd and not counts.get("b", 0):
+            is_text = s.map(lambda v: isinstance(v, str)) & nonnull
+            num = pd.to_numeric(s.where(~is_text), errors="coerce")
+            tnum = pd.to_numeric(s[is_text], errors="coerce")
+            if tnum.isna().any():
+                tnum = tnum.fillna(_parse_loose_numbers(s[is_text][tnum.isna()]))
+            still = tnum.isna()
+            markers = s[is_text][still].str.lower().isin(NA_MARKERS)
+            if not s[is_text][still].str.match(LEADING_ZERO_RE).any() and markers.all():
+                if still.any():
+                    m = pd.Series(False, index=s.index)
+                    m[still[still].index] = True
+                    warnings.append(f"'{name}': {int(still.sum())} cell(s) marked as missing ({where(m)}) read as empty.")
+                num = num.copy()
+                num[is_text] = tnum
+                v, t = _numeric(num)
+                return TypedColumn(v, t, warnings)
+        return TypedColumn(_text_series(s), "text", warnings)
+    return TypedColumn(_text_series(s), "text", warnings)
+
+
+# --- the sheet -------------------------------------------------------------
+def _apply_merges(sheet: RawSheet) -> np.ndarray:
+    g = sheet.grid
+    if not sheet.merged:
+        return g
+    g = g.copy()
+    H, W = g.shape
+    for (r1, c1), (r2, c2) in sheet.merged:
+        r1, r2, c1, c2 = r1 - sheet.row0, r2 - sheet.row0, c1 - sheet.col0, c2 - sheet.col0
+        if r1 < 0 or c1 < 0 or r1 >= H or c1 >= W:
+            continue
+        g[r1 : min(r2, H - 1) + 1, c1 : min(c2, W - 1) + 1] = g[r1, c1]
+    return g
+
+
+def _subtotal_rows(data: np.ndarray, filled: np.ndarray, dk: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Boolean mask of subtotal/total rows, and a reason per flagged row."""
+    n, w = data.shape
+    flags = np.zeros(n, dtype=bool)
+    if n == 0:
+        return flags, []
+    # keyword in a label cell (distinct values only, so big columns stay cheap)
+    for c in range(w):
+        col = pd.Series(data[:, c], dtype=object)
+        uniq = pd.unique(col)
+        hits = [u for u in uniq if isinstance(u, str) and len(u) <= 60 and TOTAL_RE.match(u)]
+        if hits:
+            flags |= col.isin(hits).to_numpy()
+    fill = filled.sum(axis=1)
+    always = filled.mean(axis=0) >= 0.98
+    if n >= 5 and always.any():
+        # sparse rows blank where every other row is filled: only those few are looked at cell by cell
+        cand = np.flatnonzero((fill <= 0.6 * np.median(fill)) & (~filled[:, always]).any(axis=1))
+        for i in cand:
+            if any(_kind(v) == "n" for v in data[i]):
+                flags[i] = True
+    return flags, []
+
+
+def detect_tables(sheet: RawSheet) -> tuple[list[DetectedTable], list[str]]:
+    """All tables in one sheet, with typed DataFrames; plus sheet-level warnings."""
+    warnings: list[str] = []
+    g = _apply_merges(sheet)
+    if g.size == 0:
+        return [], warnings
+    filled = ~_empty_mask(g)
+    rects = _blocks(filled)
+    tables: list[DetectedTable] = []
+    pending_title: str | None = None
+    prev = None  # (rect, table) to extend with continuation blocks
+    for r0, r1, c0, c1 in rects:
+        block, bf = g[r0:r1, c0:c1], filled[r0:r1, c0:c1]
+        n, w = block.shape
+        if n == 1 and bf.sum() <= 2 or (n <= 2 and w == 1 and bf.sum() <= 2):
+            text = " ".join(filter(None, (_clean_name(v) for v in block.ravel())))
+            pending_title = text or pending_title
+            continue
+        # continuation of the previous table after blank rows?
+        if prev is not None and prev[2] == c0 and prev[3] == c1:
+            pt = prev[4]
+            rk = _row_kinds(block[0])
+            pdk = [pt.dtypes.get(nm, "text") for nm in pt.df.columns]
+            dk = ["n" if t in ("integer", "number") else "d" if t in ("date", "datetime") else "s" for t in pdk]
+            if pt.header_rows and len(dk) == w and _looks_like_data(rk, dk) and n >= 1:
+                prev = (prev[0], r1, c0, c1, None)
+                tables.pop()
+                rr0 = prev[0]
+                t = _build(sheet, g[rr0:r1, c0:c1], filled[rr0:r1, c0:c1], rr0, c0, pt.title, warnings)
+                if t:
+                    tables.append(t)
+                    prev = (rr0, r1, c0, c1, t)
+                continue
+        t = _build(sheet, block, bf, r0, c0, pending_title, warnings)
+        pending_title = None
+        if t is not None:
+            tables.append(t)
+            prev = (r0, r1, c0, c1, t)
+    _name_tables(sheet.name, tables)
+    return tables, warnings
+
+
+def _build(sheet: RawSheet, block, bf, r0, c0, title, warnings) -> DetectedTable | None:
+    n, w = block.shape
+    h, hn, titles = _find_header(block, bf)
+    if titles:
+        title = " ".join(filter(None, (_clean_name(v) for i in titles for v in block[i]))) or title
+    letters = [col_letter(sheet.col0 + c0 + c) for c in range(w)]
+    if hn == 0:
+        names = [f"Column {l}" for l in letters]
+        data_start = h
+    elif hn == 1:
+        names = unique_names([_clean_name(v) for v in block[h]], letters)
+        data_start = h + 1
+    else:
+        parents = [_clean_name(v) for v in block[h]]
+        last = None
+        for c in range(w):  # a parent spans the gaps to its right
+            if parents[c]:
+                last = parents[c]
+            elif bf[h + 1, c]:
+                parents[c] = last
+        childs = [_clean_name(v) for v in block[h + 1]]
+        raw = [f"{p} / {ch}" if p and ch and p != ch else (ch or p) for p, ch in zip(parents, childs)]
+        names = unique_names(raw, letters)
+        data_start = h + 2
+    data, df_fill = block[data_start:], bf[data_start:]
+    if data.shape[0] == 0:
+        return None
+    kind = "pivot" if any(
+        isinstance(v, str) and PIVOT_RE.match(v) for v in np.concatenate([block[: data_start].ravel(), data[:, 0]])
+    ) else "data"
+    dk = _data_kinds(block, data_start)
+    flags, _ = _subtotal_rows(data, df_fill, dk)
+    blank = ~df_fill.any(axis=1)
+    excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
+    excluded = [
+        {"row": int(r), "reason": "subtotal", "cells": [_clean_name(v) for v in data[i] if _clean_name(v)][:6]}
+        for i, r in zip(np.flatnonzero(flags), excel_rows[flags])
+    ]
+    keep = ~flags & ~blank
+    data = data[keep]
+    rows_kept = excel_rows[keep]
+    cols, dtypes, tw = {}, {}, []
+    for c, nm in enumerate(names):
+        tc = type_column(data[:, c], nm, rows_kept)
+        # columns with no header and no data (trailing formatting) are dropped
+        if tc.dtype == "empty" and nm.startswith("Column ") and hn:
+            continue
+        cols[nm] = tc.values.reset_index(drop=True)
+        dtypes[nm] = tc.dtype
+        tw.extend(tc.warnings)
+    if not cols:
+        return None
+    df = pd.DataFrame(cols)
+    top = int(sheet.row0 + r0 + h)
+    bottom = int(excel_rows[-1]) - 1 if len(excel_rows) else top
+    rng = f"{a1(top, sheet.col0 + c0)}:{a1(bottom, sheet.col0 + c0 + w - 1)}"
+    src = {nm: letters[names.index(nm)] for nm in cols}
+    return DetectedTable(
+        name="", sheet=sheet.name, df=df, range=rng, header_row=top + 1 if hn else None, header_rows=hn,
+        first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
+        excluded=excluded, dtypes=dtypes, source_columns=src, warnings=tw,
+    )
+
+
+def _name_tables(sheet: str, tables: list[DetectedTable]) -> None:
+    if len(tables) == 1:
+        tables[0].name = sheet
+        return
+    used = set()
+    for i, t in enumerate(tables, 1):
+        name = f"{sheet} - {t.title}" if t.title else f"{sheet} ({t.range})"
+        if name in used:
+            name = f"{sheet} ({t.range})"
+        used.add(name)
+        t.name = name

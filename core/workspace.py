@@ -1,0 +1,313 @@
+"""The workspace: a directory with the original files, each table as Parquet, and the SQLite catalog.
+
+Layout:
+    <home>/catalog.sqlite        files, sheets, tables, columns, profiles, chunks, warnings, errors
+    <home>/files/<id>/           one folder per ingested file: original.<ext>, t<N>.parquet
+    <home>/tmp/<id>/, <id>.lock  ingests in flight (a held lock marks a live one)
+    <home>/index/                the semantic index
+
+Atomicity: a file's folder is written under tmp/, renamed into files/, then the catalog rows are
+inserted in one transaction. Anything in files/ or tmp/ that the catalog does not name and whose
+lock is not held is debris of a crash, removed on open.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .catalog import Catalog
+from .config import Settings
+from .errors import ExcelChatError, FileError, NotFound
+from .ingest import ParsedFile, Progress, _noop, parse_file, report, sha256_file
+from .readers import check_size
+
+
+@dataclass(frozen=True)
+class TableInfo:
+    id: int
+    file_id: int
+    file: str
+    sheet: str
+    name: str
+    sql_name: str
+    kind: str
+    range: str
+    header_row: int | None
+    rows: int
+    columns: tuple[str, ...]
+    dtypes: dict
+    parquet: Path
+    title: str | None
+    excluded: list
+
+
+class Workspace:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.home = Path(settings.home).resolve()
+        for d in ("files", "tmp", "index"):
+            (self.home / d).mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(self.home / "catalog.sqlite")
+        self._sha_locks: dict[str, threading.Lock] = {}
+        self._locks_guard = threading.Lock()
+        self.listeners: list = []  # callables(event, file_id) e.g. the semantic index
+        self.collect_debris()
+
+    # --- debris of crashed ingests --------------------------------------------
+    @staticmethod
+    def _lock_is_held(lock: Path) -> bool:
+        try:
+            fd = os.open(lock, os.O_RDWR)
+        except FileNotFoundError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            return False
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)
+
+    def collect_debris(self) -> int:
+        """Remove folders no catalog row names and no live ingest holds; returns how many."""
+        known = {r["data_dir"] for r in self.catalog.query("SELECT data_dir FROM files")}
+        removed = 0
+        for parent in (self.home / "files", self.home / "tmp"):
+            for p in parent.iterdir():
+                if p.suffix == ".lock":
+                    continue
+                if parent.name == "files" and p.name in known:
+                    continue
+                if self._lock_is_held(self.home / "tmp" / f"{p.name}.lock"):
+                    continue
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+                removed += 1
+        for lock in (self.home / "tmp").glob("*.lock"):
+            if not self._lock_is_held(lock) and not (self.home / "tmp" / lock.stem).exists():
+                lock.unlink(missing_ok=True)
+        return removed
+
+    def _sha_lock(self, sha: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._sha_locks.setdefault(sha, threading.Lock())
+
+    # --- adding and removing files ---------------------------------------------
+    def add_bytes(self, name: str, data: bytes, **kw) -> dict:
+        """Ingest an upload held in memory (written to tmp/ first)."""
+        check_size(name, len(data), self.settings.max_upload_bytes)
+        staging = self.home / "tmp" / f"upload-{uuid.uuid4().hex}"
+        staging.mkdir()
+        try:
+            p = staging / Path(name).name
+            p.write_bytes(data)
+            return self.add_file(p, name=name, **kw)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+    def add_file(self, path: Path | str, *, name: str | None = None, uploaded_by: str | None = None,
+                 progress: Progress | None = None, parse=None) -> dict:
+        """Ingest one file; returns its report. Raises a typed FileError (also recorded in the catalog)."""
+        path = Path(path)
+        name = name or path.name
+        progress = progress or _noop
+        sha = None
+        try:
+            check_size(name, path.stat().st_size, self.settings.max_upload_bytes)
+            sha = sha256_file(path)
+            with self._sha_lock(sha):
+                row = self.catalog.file_by_sha(sha)
+                if row is not None:
+                    rep = json.loads(row["report"])
+                    rep["cached"] = True
+                    progress("done", 1.0, f"{name} was already in the workspace")
+                    return rep
+                parsed = (parse or parse_file)(path, name, self.settings, progress)
+                return self._store(path, name, sha, parsed, uploaded_by, progress)
+        except FileError as e:
+            self.catalog.record_error(name, sha, e, uploaded_by)
+            raise
+
+    def _store(self, src: Path, name: str, sha: str, parsed: ParsedFile, uploaded_by, progress: Progress) -> dict:
+        fid = uuid.uuid4().hex[:16]
+        lock_path = self.home / "tmp" / f"{fid}.lock"
+        lock_fd = os.open(lock_path, os.O_CREAT | os.O_RDWR)
+        fcntl.flock(lock_fd, fcntl.LOCK_EX)
+        tmp = self.home / "tmp" / fid
+        final = self.home / "files" / fid
+        try:
+            tmp.mkdir()
+            ext = Path(name).suffix.lower()
+            stored_name = f"original{ext}"
+            shutil.copyfile(src, tmp / stored_name)
+            progress("saving", 0.0, f"Saving tables of {name}")
+            n = 0
+            for sh in parsed.sheets:
+                for t in sh["tables"]:
+                    t["parquet"] = f"t{n}.parquet"
+                    _write_parquet(t.pop("df"), tmp / t["parquet"])
+                    n += 1
+            _fsync_dir(tmp)
+            os.rename(tmp, final)
+            fields = {"sha256": sha, "name": name, "ext": ext, "kind": parsed.kind, "size": src.stat().st_size,
+                      "data_dir": fid, "stored_name": stored_name, "uploaded_by": uploaded_by,
+                      "encoding": parsed.encoding, "delimiter": parsed.delimiter, "warnings": parsed.warnings}
+            all_warnings = list(parsed.warnings) + [w for s in parsed.sheets for w in s["warnings"]] + [
+                w for s in parsed.sheets for t in s["tables"] for w in t["warnings"]]
+            with self.catalog.tx() as c:
+                existing = c.execute("SELECT report FROM files WHERE sha256=?", (sha,)).fetchone()
+                if existing is not None:  # another process won the race: keep theirs
+                    shutil.rmtree(final, ignore_errors=True)
+                    rep = json.loads(existing["report"])
+                    rep["cached"] = True
+                    return rep
+                file_id = self.catalog.insert_file(c, fields, parsed.sheets)
+                rep = report(fields, parsed.sheets, warnings=all_warnings)
+                rep["file_id"] = file_id
+                c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(rep), file_id))
+            progress("stored", 1.0, f"{name} is in the workspace")
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if final.exists() and not self.catalog.query("SELECT 1 FROM files WHERE data_dir=?", (fid,)):
+                shutil.rmtree(final, ignore_errors=True)
+            raise
+        finally:
+            fcntl.flock(lock_fd, fcntl.LOCK_UN)
+            os.close(lock_fd)
+            lock_path.unlink(missing_ok=True)
+        for listener in list(self.listeners):
+            listener("added", file_id, progress)
+        return rep
+
+    def remove_file(self, file_id: int) -> None:
+        """Remove a file and everything derived from it."""
+        row = self.catalog.query("SELECT data_dir FROM files WHERE id=?", (file_id,))
+        if not row:
+            raise NotFound(f"File #{file_id} is not in the workspace.")
+        for listener in list(self.listeners):
+            listener("removing", file_id, _noop)
+        with self.catalog.tx() as c:
+            c.execute("DELETE FROM files WHERE id=?", (file_id,))
+        shutil.rmtree(self.home / "files" / row[0]["data_dir"], ignore_errors=True)
+
+    def remove_all(self) -> None:
+        for f in self.files():
+            self.remove_file(f["id"])
+
+    # --- reading the catalog ---------------------------------------------------
+    def files(self) -> list[dict]:
+        rows = self.catalog.query(
+            "SELECT f.id, f.name, f.sha256, f.size, f.kind, f.uploaded_at, f.uploaded_by, f.indexed,"
+            " (SELECT COUNT(*) FROM tables t WHERE t.file_id=f.id) AS n_tables,"
+            " (SELECT COALESCE(SUM(n_rows),0) FROM tables t WHERE t.file_id=f.id) AS n_rows FROM files f ORDER BY f.id")
+        return [dict(r) for r in rows]
+
+    def report(self, file_id: int) -> dict:
+        row = self.catalog.query("SELECT report FROM files WHERE id=?", (file_id,))
+        if not row:
+            raise NotFound(f"File #{file_id} is not in the workspace.")
+        return json.loads(row[0]["report"])
+
+    def warnings(self, file_id: int | None = None) -> list[dict]:
+        q = "SELECT w.*, f.name AS file FROM warnings w JOIN files f ON f.id=w.file_id"
+        rows = self.catalog.query(q + (" WHERE file_id=?" if file_id else ""), (file_id,) if file_id else ())
+        return [dict(r) for r in rows]
+
+    def errors(self, limit: int = 50) -> list[dict]:
+        return [dict(r) for r in self.catalog.query("SELECT * FROM ingest_errors ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def tables(self, file_id: int | None = None) -> list[TableInfo]:
+        q = ("SELECT t.*, f.name AS file, f.data_dir, s.name AS sheet FROM tables t JOIN files f ON f.id=t.file_id"
+             " JOIN sheets s ON s.id=t.sheet_id")
+        rows = self.catalog.query(q + (" WHERE t.file_id=? ORDER BY t.id" if file_id else " ORDER BY t.id"),
+                                  (file_id,) if file_id else ())
+        cols = {}
+        for r in self.catalog.query("SELECT table_id, name, dtype FROM columns ORDER BY table_id, idx"):
+            cols.setdefault(r["table_id"], []).append((r["name"], r["dtype"]))
+        return [self._info(r, cols.get(r["id"], [])) for r in rows]
+
+    def _info(self, r, cols) -> TableInfo:
+        return TableInfo(
+            id=r["id"], file_id=r["file_id"], file=r["file"], sheet=r["sheet"], name=r["name"], sql_name=r["sql_name"],
+            kind=r["kind"], range=r["range"], header_row=r["header_row"], rows=r["n_rows"],
+            columns=tuple(c for c, _ in cols), dtypes={c: d for c, d in cols},
+            parquet=self.home / "files" / r["data_dir"] / r["parquet"], title=r["title"], excluded=json.loads(r["excluded"]))
+
+    def table(self, table_id: int) -> TableInfo:
+        for t in self.tables():
+            if t.id == table_id:
+                return t
+        raise NotFound(f"Table #{table_id} is not in the workspace.")
+
+    def column_profiles(self, table_id: int) -> dict[str, dict]:
+        rows = self.catalog.query("SELECT name, profile FROM columns WHERE table_id=? ORDER BY idx", (table_id,))
+        return {r["name"]: json.loads(r["profile"]) for r in rows}
+
+    def table_profile(self, table_id: int) -> dict:
+        r = self.catalog.query("SELECT profile FROM tables WHERE id=?", (table_id,))
+        if not r:
+            raise NotFound(f"Table #{table_id} is not in the workspace.")
+        p = json.loads(r[0]["profile"])
+        p["column_profiles"] = self.column_profiles(table_id)
+        return p
+
+    def load_table(self, table_id: int) -> pd.DataFrame:
+        return pd.read_parquet(self.table(table_id).parquet)
+
+    def chunks(self, file_id: int | None = None) -> list[dict]:
+        q = "SELECT * FROM chunks" + (" WHERE file_id=?" if file_id else "") + " ORDER BY id"
+        return [dict(r) for r in self.catalog.query(q, (file_id,) if file_id else ())]
+
+    def original_path(self, file_id: int) -> Path:
+        r = self.catalog.query("SELECT data_dir, stored_name FROM files WHERE id=?", (file_id,))
+        if not r:
+            raise NotFound(f"File #{file_id} is not in the workspace.")
+        return self.home / "files" / r[0]["data_dir"] / r[0]["stored_name"]
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.home.rglob("*") if p.is_file())
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".part")
+    df.to_parquet(tmp, index=False, compression="zstd")
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.rename(tmp, path)
+
+
+def _fsync_dir(d: Path) -> None:
+    fd = os.open(d, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def ingest_paths(ws: Workspace, paths: list[Path], uploaded_by: str | None = None,
+                 progress: Progress | None = None) -> list[dict]:
+    """Ingest several files; a bad one gets an error report and the others go on."""
+    out = []
+    for p in paths:
+        p = Path(p)
+        try:
+            out.append(ws.add_file(p, uploaded_by=uploaded_by, progress=progress))
+        except ExcelChatError as e:
+            out.append(error_report(p.name, e))
+        except FileNotFoundError:
+            out.append({"file": p.name, "sha256": None, "status": "error", "error": f"{p}: no such file.",
+                        "warnings": [], "sheets": []})
+    return out
+
+
+def error_report(name: str, e: Exception) -> dict:
+    return {"file": name, "sha256": None, "status": "error", "error": str(e), "error_type": type(e).__name__,
+            "warnings": [], "sheets": []}
