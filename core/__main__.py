@@ -52,6 +52,73 @@ def _print_report(r: dict) -> None:
         print(f"  warning: {w}")
 
 
+def _answerer_for(settings: Settings, files: list[Path], log) -> tuple:
+    """Ingest the files into a workspace; returns (answerer, file ids, failed reports)."""
+    from .answer import Answerer
+    from .workspace import Workspace, ingest_paths
+
+    ws = Workspace(settings)
+    reports = ingest_paths(ws, files)
+    for r in reports:
+        if r["status"] != "ok":
+            log(f"error: {r['error']}")
+    ids = [r["file_id"] for r in reports if r["status"] == "ok" and "file_id" in r]
+    ids += [f["id"] for f in ws.files() for r in reports if r["status"] == "ok" and "file_id" not in r and f["sha256"] == r["sha256"]]
+    return Answerer(ws), ids, [r for r in reports if r["status"] != "ok"]
+
+
+def _emit(ans, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(ans.to_json(), ensure_ascii=False, default=str), flush=True)
+        return
+    print(f"Q: {ans.question}")
+    print(f"A: {ans.answer}")
+    if ans.df is not None and not ans.df.empty:
+        print(ans.df.head(20).to_string(index=False))
+    if ans.sql:
+        print(f"SQL: {ans.sql}")
+    print()
+
+
+def cmd_ask(args) -> int:
+    import hashlib
+    import tempfile
+
+    from .answer import Answer
+
+    log = lambda m: print(m, file=sys.stderr)  # noqa: E731
+    tmp = None
+    root = Path(args.workspace) if args.workspace else Path(tmp := tempfile.mkdtemp(prefix="excelchat-"))
+    base = Settings.from_env(home=root).with_(build_index=not args.no_index)
+    ok = True
+    if args.batch:
+        items = [json.loads(l) for l in Path(args.batch).read_text().splitlines() if l.strip()]
+        books = Path(args.books or ".")
+        cache: dict = {}
+        for it in items:
+            files = tuple(sorted(it.get("files") or []))
+            try:
+                if files not in cache:
+                    key = hashlib.sha256("\0".join(files).encode()).hexdigest()[:12]
+                    cache[files] = _answerer_for(base.with_(home=root / f"set-{key}"), [books / f for f in files], log)
+                answerer, ids, _ = cache[files]
+                ans = answerer.answer(it["question"], file_ids=ids if files else None)
+            except Exception as e:  # one bad question must not misalign the output lines
+                ans = Answer(question=it.get("question", ""), answer=f"error: {e}", error=str(e))
+            ok &= ans.error is None
+            _emit(ans, args.json)
+        return 0
+    if not args.question:
+        log("error: give at least one -q QUESTION (or --batch FILE)")
+        return 2
+    answerer, ids, failed = _answerer_for(base, [Path(f) for f in args.files], log)
+    for q in args.question:
+        ans = answerer.answer(q, file_ids=ids or None)
+        ok &= ans.error is None
+        _emit(ans, args.json)
+    return 0 if ok and not failed else 1
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m core", description="Excel Chat from the command line")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -61,6 +128,17 @@ def main(argv=None) -> int:
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-index", action="store_true", help="do not build the semantic index")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("ask", help="answer questions about files")
+    p.add_argument("files", nargs="*")
+    p.add_argument("-q", "--question", action="append")
+    p.add_argument("--batch", help="JSONL of {question, files}")
+    p.add_argument("--books", help="folder the batch's files are relative to")
+    p.add_argument("--workspace")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--no-llm", action="store_true", help="never use the LLM")
+    p.add_argument("--no-index", action="store_true")
+    p.add_argument("--chart-out", help="write each chart as a standalone HTML file here")
+    p.set_defaults(func=cmd_ask)
     args = ap.parse_args(argv)
     try:
         return args.func(args)

@@ -1,0 +1,313 @@
+"""Answers: question -> plan -> SQL result -> headline value and a sentence built from the computed numbers."""
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .errors import CannotAnswer, ExcelChatError
+from .plan import Plan, compile_plan
+from .planner import OfflinePlanner, Planned, TableView, norm
+from .profiles import jsonable
+from .query import QueryEngine, Result
+from .workspace import Workspace
+
+MAX_VALUES_INDEXED = 20000
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Answer:
+    question: str
+    intent: str = "general_question"
+    answer: str = ""
+    value: object = None
+    df: pd.DataFrame | None = None
+    sql: str | None = None
+    sources: list[dict] = field(default_factory=list)
+    chart: dict | None = None
+    charts: list = field(default_factory=list)
+    llm: str | None = None
+    plan: dict | None = None
+    shape: str | None = None
+    notes: list[str] = field(default_factory=list)
+    unverified: list = field(default_factory=list)
+    planner: str = "offline"
+    error: str | None = None
+    suggestions: list[str] = field(default_factory=list)
+    truncated: bool = False
+
+    def table_json(self) -> dict | None:
+        if self.df is None:
+            return None
+        return {"columns": [str(c) for c in self.df.columns],
+                "rows": [[jsonable(v) for v in r] for r in self.df.itertuples(index=False, name=None)]}
+
+    def to_json(self) -> dict:
+        return {"question": self.question, "intent": self.intent, "answer": self.answer, "value": jsonable_value(self.value),
+                "table": self.table_json(), "sql": self.sql, "sources": self.sources, "chart": self.chart,
+                "llm": self.llm, "unverified": self.unverified, "planner": self.planner, "plan": self.plan,
+                "notes": self.notes, "suggestions": self.suggestions}
+
+
+def jsonable_value(v):
+    if isinstance(v, list):
+        return [jsonable(x) for x in v]
+    return jsonable(v)
+
+
+# --- number formatting ----------------------------------------------------------
+def fmt(v, column: str | None = None, share: bool = False) -> str:
+    v = jsonable(v) if not isinstance(v, str) else v
+    if v is None:
+        return "no value"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, (int, float)):
+        if share:
+            return f"{v * 100:.1f}%"
+        if isinstance(v, float) and not v.is_integer():
+            if abs(v) >= 100:
+                return f"{v:,.2f}"
+            return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}"
+        return f"{int(v):,}"
+    return str(v)
+
+
+class Answerer:
+    """Holds what planning needs per table (schema, profiles, value index); thread-safe."""
+
+    def __init__(self, ws: Workspace, engine: QueryEngine | None = None):
+        self.ws = ws
+        self.engine = engine or QueryEngine(ws)
+        self._views: dict[str, TableView] = {}
+        self._lock = threading.Lock()
+
+    def table_views(self, file_ids: list[int] | None = None) -> list[TableView]:
+        self.engine.refresh()
+        with self._lock:
+            live = set(self.engine.views)
+            self._views = {k: v for k, v in self._views.items() if k in live}
+            out = []
+            for name, t in self.engine.views.items():
+                if file_ids is not None and t.file_id not in file_ids:
+                    continue
+                if name not in self._views:
+                    self._views[name] = self._build_view(t)
+                out.append(self._views[name])
+            return out
+
+    def _build_view(self, t) -> TableView:
+        profiles = self.ws.column_profiles(t.id)
+        view = TableView(t.sql_name, t.name, t.file, dict(t.dtypes), profiles, kind=t.kind)
+        index: dict[str, list] = {}
+        for c, d in t.dtypes.items():
+            if d != "text" or profiles.get(c, {}).get("distinct", 0) > MAX_VALUES_INDEXED:
+                continue
+            if profiles[c].get("avg_length", 0) > 60:  # free text is searched, not matched whole
+                continue
+            for v in self.engine.distinct_values(t.sql_name, c, MAX_VALUES_INDEXED):
+                if isinstance(v, str) and v.strip() and not v.strip().replace(".", "").isdigit():
+                    index.setdefault(norm(v), []).append((c, v))
+        view.values = index
+        return view
+
+    # --- the pipeline --------------------------------------------------------------
+    def plan(self, question: str, file_ids: list[int] | None = None) -> Planned:
+        views = self.table_views(file_ids)
+        if not views:
+            raise CannotAnswer("There are no tables in the workspace yet. Upload a file first.")
+        return OfflinePlanner(views).plan(question)
+
+    def execute(self, planned: Planned) -> Result:
+        return self.engine.run_compiled(compile_plan(planned.plan, self.engine.schema()))
+
+    def answer(self, question: str, file_ids: list[int] | None = None, planned: Planned | None = None) -> Answer:
+        ans = Answer(question=question)
+        try:
+            planned = planned or self.plan(question, file_ids)
+            res = self.execute(planned)
+        except CannotAnswer as e:
+            ans.error, ans.suggestions = str(e), e.suggestions
+            ans.answer = str(e) + (" Try: " + " / ".join(e.suggestions) if e.suggestions else "")
+            return ans
+        except ExcelChatError as e:
+            ans.error = ans.answer = str(e)
+            return ans
+        except Exception as e:  # a bug of ours: say so plainly, never a stack trace in the UI
+            log.exception("answering %r failed", question)
+            ans.error = ans.answer = f"Sorry, something went wrong while answering ({type(e).__name__}). The error was logged."
+            return ans
+        fill(ans, planned, res)
+        return ans
+
+
+def fill(ans: Answer, planned: Planned, res: Result) -> None:
+    """Headline value, sentence, intent and sources from a computed result."""
+    df = res.df
+    ans.df, ans.sql, ans.sources, ans.truncated = df, res.display_sql, res.sources, res.truncated
+    ans.plan = planned.plan.model_dump(exclude_defaults=True)
+    ans.shape = planned.shape
+    ans.value = headline(planned, df)
+    ans.answer = sentence(planned, df, ans.value)
+    ans.intent = intent_of(planned, ans.question)
+    if res.truncated:
+        ans.notes.append(f"Only the first {len(df)} rows of the result are shown.")
+
+
+def headline(p: Planned, df: pd.DataFrame):
+    plan = p.plan
+    if df is None or df.empty:
+        return None
+    if plan.headline == "bool":
+        return bool(df["answer"].iloc[0]) if "answer" in df else None
+    if plan.headline == "value":
+        if plan.select:  # a lookup: the target column of the matched row(s)
+            target = df.columns[-1]
+            vals = df[target].dropna().unique().tolist()
+            return vals[0] if len(vals) == 1 else None
+        num = df.select_dtypes("number")
+        col = num.columns[0] if len(num.columns) else df.columns[-1]
+        return _py(df[col].iloc[0])
+    if plan.headline == "label":
+        if plan.select and df.shape[1] >= 2:
+            return _py(df.iloc[0, 0])
+        if plan.select:
+            return _py(df.iloc[0, 0])
+        return _py(df.iloc[0, 0])
+    if plan.headline == "list":
+        asks_for_numbers = plan.select and not _asks_who(p)
+        col = df.columns[-1] if asks_for_numbers else df.columns[0]
+        return [_py(v) for v in df[col].tolist()]
+    return None
+
+
+def _asks_who(p: Planned) -> bool:
+    return p.focus == "label" or len(p.plan.select) < 2
+
+
+def _py(v):
+    v = jsonable(v)
+    return v
+
+
+def _filters_text(plan: Plan) -> str:
+    parts = []
+    for f in plan.filters:
+        if f.op == "not_null" and any(m for m in plan.select):
+            continue
+        if f.op == "eq":
+            parts.append(f"{f.column} is {fmt(f.value)}")
+        elif f.op == "in":
+            parts.append(f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}")
+        elif f.op in ("year", "month", "quarter"):
+            parts.append(f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}")
+        elif f.op == "not_null":
+            parts.append(f"{f.column} is filled in")
+        elif f.op == "is_null":
+            parts.append(f"{f.column} is empty")
+        elif f.op in ("gt", "gte", "lt", "lte"):
+            sym = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
+            parts.append(f"{f.column} {sym} {fmt(f.value)}")
+        elif f.op == "contains":
+            parts.append(f"{f.column} contains '{f.value}'")
+        elif f.op == "between":
+            parts.append(f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}")
+    return (" where " + " and ".join(parts)) if parts else ""
+
+
+def _measure_text(m) -> str:
+    if m.agg == "count":
+        return "the number of rows"
+    if m.agg == "count_distinct":
+        return f"the number of distinct {m.column} values"
+    word = {"sum": "the total", "avg": "the average", "median": "the median", "min": "the minimum", "max": "the maximum",
+            "share": "the share"}[m.agg]
+    if m.derived:
+        return f"{word} of {m.derived.left} × {m.derived.right}"
+    return f"{word} of {m.column}" if m.column else f"{word} of rows"
+
+
+def sentence(p: Planned, df: pd.DataFrame, value) -> str:
+    plan = p.plan
+    where = _filters_text(plan)
+    src = f" (table '{p.table.label}' of {p.table.file})"
+    if df is None or df.empty:
+        return f"No rows match{where}.{src}"
+    if plan.headline == "bool":
+        row = df.iloc[0]
+        detail = ""
+        if plan.test and plan.test.kind == "more" and len(df.columns) >= 3:
+            a, b = df.columns[0], df.columns[1]
+            detail = f" {a}: {fmt(row[a])}, {b}: {fmt(row[b])}."
+        elif plan.test and plan.test.kind == "unique":
+            detail = f" (every {plan.test.column} value {'occurs once' if value else 'does not occur once: there are duplicates'})."
+        elif plan.test and plan.test.kind == "any":
+            detail = f" (rows{where or ' in the table'})."
+        return f"{'Yes' if value else 'No'}.{detail}{src}"
+    if p.shape == "share":
+        part, whole = df["part"].iloc[0], df["whole"].iloc[0]
+        m = plan.measures[0]
+        what = m.column or "rows"
+        cond = " and ".join(f"{f.column} is {fmt(f.value)}" for f in m.where)
+        return (f"{fmt(value, share=True)} of {what}{_filters_text(plan)} comes from rows where {cond}: "
+                f"{fmt(part)} of {fmt(whole)}.{src}")
+    if plan.headline == "value" and plan.select:
+        target = df.columns[-1]
+        if value is not None:
+            return f"{target}{where}: {fmt(value)}.{src}"
+        rows = "; ".join(", ".join(f"{c} {fmt(v)}" for c, v in zip(df.columns, r)) for r in df.head(10).itertuples(index=False))
+        return f"{len(df)} rows match{where}: {rows}.{src}"
+    if plan.headline == "value":
+        m = plan.measures[0]
+        noun = p.row_noun if (m.agg == "count" and p.row_noun) else None
+        if noun:
+            return f"There are {fmt(value)} {noun}{where}.{src}"
+        return f"{_cap(_measure_text(m))}{where} is {fmt(value)}.{src}"
+    if plan.headline in ("label", "list"):
+        if plan.select and plan.distinct_rows:
+            vals = df.iloc[:, 0].tolist()
+            return f"{len(vals)} distinct {df.columns[0]} values{where}: {', '.join(fmt(v) for v in vals[:30])}{' ...' if len(vals) > 30 else ''}.{src}"
+        if plan.select:
+            measure = plan.order[0].by if plan.order else df.columns[-1]
+            word = "highest" if (plan.order and plan.order[0].desc) else "lowest"
+            items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1])})" for r in df.itertuples(index=False))
+            return f"{'The ' + str(len(df)) + ' rows' if len(df) > 1 else 'The row'} with the {word} {measure}{where}: {items}.{src}"
+        m = plan.measures[0]
+        g = plan.group_by[0].column if plan.group_by else df.columns[0]
+        word = "highest" if plan.order and plan.order[0].desc else "lowest"
+        mcol = df.columns[-1]
+        if len(df) == 1:
+            return f"{fmt(df.iloc[0, 0])} has the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0])}.{src}"
+        items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1])})" for r in df.itertuples(index=False))
+        return f"The {len(df)} {g} values with the {word} {_measure_text(m)[4:]}{where}: {items}.{src}"
+    # a table
+    if plan.group_by or plan.buckets:
+        m = plan.measures[0] if plan.measures else None
+        g = (plan.group_by[0].column + (f" by {plan.group_by[0].bucket}" if plan.group_by[0].bucket else "")) if plan.group_by else plan.buckets.column + " ranges"
+        is_share = m is not None and m.agg == "share"
+        items = "; ".join(f"{fmt(r[0])}: {fmt(r[-1], share=is_share)}" for r in df.head(12).itertuples(index=False))
+        more = f"; and {len(df) - 12} more" if len(df) > 12 else ""
+        return f"{_cap(_measure_text(m)) if m else 'Rows'} per {g}{where}: {items}{more}.{src}"
+    return f"{len(df)} rows{where}.{src}"
+
+
+def _cap(s: str) -> str:
+    return s[:1].upper() + s[1:]
+
+
+def intent_of(p: Planned, question: str) -> str:
+    q = question.lower()
+    if p.shape == "trend" or any(w in q for w in ("chart", "plot", "graph", "visual")):
+        return "visualization"
+    if p.plan.headline == "value" and p.plan.select:
+        return "search"
+    if p.plan.headline in ("label", "list") or (p.plan.group_by and p.plan.headline == "table"):
+        return "comparison"
+    if p.plan.measures and p.plan.measures[0].agg in ("avg", "median", "min", "max"):
+        return "statistical_analysis"
+    if p.plan.headline == "bool":
+        return "search"
+    return "calculation"

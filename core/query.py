@@ -1,0 +1,162 @@
+"""The query engine: DuckDB over the workspace's Parquet tables, locked down.
+
+External access is off except the workspace's files folder, extensions never autoload, memory
+and threads are capped and the configuration is locked. Only one SELECT statement runs, with
+parameters, a row limit and a timeout.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from .config import Settings
+from .errors import QueryError, QueryTimeout
+from .plan import Compiled, Plan, Schema, compile_plan, qi
+from .workspace import TableInfo, Workspace
+
+
+@dataclass
+class Result:
+    df: pd.DataFrame
+    sql: str
+    params: list
+    tables: list[str]
+    truncated: bool = False
+    display_sql: str = ""
+    sources: list[dict] = field(default_factory=list)
+
+
+def render_sql(sql: str, params: list) -> str:
+    """The SQL with its parameters written in, for people to read (never executed)."""
+    parts = sql.split("?")
+    if len(parts) - 1 != len(params):
+        return sql
+    out = [parts[0]]
+    for p, rest in zip(params, parts[1:]):
+        if isinstance(p, str):
+            out.append("'" + p.replace("'", "''") + "'")
+        elif isinstance(p, bool):
+            out.append("TRUE" if p else "FALSE")
+        else:
+            out.append(repr(p) if not isinstance(p, float) or not p.is_integer() else str(int(p)))
+        out.append(rest)
+    return "".join(out)
+
+
+class QueryEngine:
+    def __init__(self, ws: Workspace, settings: Settings | None = None):
+        self.ws = ws
+        self.settings = settings or ws.settings
+        self._lock = threading.RLock()
+        self.con = duckdb.connect(":memory:", config={
+            "autoload_known_extensions": False,
+            "autoinstall_known_extensions": False,
+        })
+        files_dir = str(ws.home / "files") + "/"
+        self.con.execute(f"SET allowed_directories=[{_sql_str(files_dir)}]")
+        self.con.execute("SET enable_external_access=false")
+        self.con.execute(f"SET memory_limit={_sql_str(self.settings.duckdb_memory_limit)}")
+        self.con.execute(f"SET threads={int(self.settings.duckdb_threads)}")
+        self.con.execute("SET lock_configuration=true")
+        self.views: dict[str, TableInfo] = {}
+        self._values_cache: dict[tuple[str, str], set] = {}
+        self.refresh()
+
+    # --- keeping views in step with the catalog -------------------------------
+    def refresh(self) -> None:
+        """Create views for new tables, drop views of removed ones."""
+        with self._lock:
+            tables = {t.sql_name: t for t in self.ws.tables()}
+            for name in set(self.views) - set(tables):
+                self.con.execute(f"DROP VIEW IF EXISTS {qi(name)}")
+                self.views.pop(name)
+                self._values_cache = {k: v for k, v in self._values_cache.items() if k[0] != name}
+            for name, t in tables.items():
+                if name not in self.views:
+                    self.con.execute(f"CREATE OR REPLACE VIEW {qi(name)} AS SELECT * FROM read_parquet({_sql_str(str(t.parquet))})")
+                    self.views[name] = t
+
+    def schema(self) -> Schema:
+        self.refresh()
+        return Schema({n: dict(t.dtypes) for n, t in self.views.items()}, _LazyValues(self),
+                      {n: t.name for n, t in self.views.items()})
+
+    def distinct_values(self, table: str, column: str, limit: int = 20000) -> set:
+        key = (table, column)
+        if key not in self._values_cache:
+            t = self.views.get(table)
+            if t is None or column not in t.dtypes:
+                return set()
+            df = self._execute(f"SELECT DISTINCT {qi(column)} FROM {qi(table)} WHERE {qi(column)} IS NOT NULL LIMIT {limit}", [])
+            self._values_cache[key] = set(df.iloc[:, 0].tolist())
+        return self._values_cache[key]
+
+    # --- running --------------------------------------------------------------
+    def run_plan(self, plan: Plan) -> Result:
+        compiled = compile_plan(plan, self.schema())
+        return self.run_compiled(compiled)
+
+    def run_compiled(self, c: Compiled) -> Result:
+        limit = self.settings.answer_row_limit
+        check_single_select(c.sql)
+        df = self._execute(f"SELECT * FROM ({c.sql}) AS q LIMIT {limit + 1}", c.params)
+        truncated = len(df) > limit
+        if truncated:
+            df = df.head(limit)
+        sources = []
+        for name in c.tables:
+            t = self.views[name]
+            sources.append({"file": t.file, "sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows})
+        return Result(df, c.sql, c.params, c.tables, truncated, render_sql(c.sql, c.params), sources)
+
+    def _execute(self, sql: str, params: list) -> pd.DataFrame:
+        with self._lock:
+            cur = self.con.cursor()
+        timer = threading.Timer(self.settings.query_timeout_s, cur.interrupt)
+        timer.start()
+        try:
+            return cur.execute(sql, params).df()
+        except duckdb.InterruptException:
+            raise QueryTimeout(
+                f"The query took longer than {self.settings.query_timeout_s:.0f} s and was stopped. "
+                "Ask about a narrower part of the data."
+            ) from None
+        except duckdb.Error as e:
+            raise QueryError(f"The query could not run: {str(e).splitlines()[0][:300]}") from None
+        finally:
+            timer.cancel()
+            cur.close()
+
+
+class _LazyValues(dict):
+    """Distinct values fetched on first use, so validation never scans what it does not need."""
+
+    def __init__(self, engine: QueryEngine):
+        super().__init__()
+        self.engine = engine
+
+    def get(self, key, default=None):
+        table, column = key
+        t = self.engine.views.get(table)
+        if t is None or t.dtypes.get(column) != "text":
+            return default
+        return self.engine.distinct_values(table, column)
+
+
+def check_single_select(sql: str) -> None:
+    """Refuse anything that is not exactly one SELECT statement."""
+    try:
+        stmts = duckdb.extract_statements(sql)
+    except duckdb.Error as e:
+        raise QueryError(f"The query is not valid SQL: {str(e).splitlines()[0][:200]}") from None
+    if len(stmts) != 1:
+        raise QueryError("Only one statement may run at a time.")
+    if stmts[0].type != duckdb.StatementType.SELECT:
+        raise QueryError("Only SELECT statements may run.")
+
+
+def _sql_str(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
