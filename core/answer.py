@@ -124,10 +124,14 @@ class Answerer:
     def execute(self, planned: Planned) -> Result:
         return self.engine.run_compiled(compile_plan(planned.plan, self.engine.schema()))
 
-    def answer(self, question: str, file_ids: list[int] | None = None, planned: Planned | None = None) -> Answer:
+    def answer(self, question: str, file_ids: list[int] | None = None, planned: Planned | None = None,
+               llm=None, mode: str | None = None) -> Answer:
+        """Plan (offline and/or with the LLM), compute, and describe. Never raises for a user's question."""
         ans = Answer(question=question)
+        mode = mode or self.ws.settings.planner
         try:
-            planned = planned or self.plan(question, file_ids)
+            if planned is None:
+                planned = self._plan(question, file_ids, llm, mode, ans)
             res = self.execute(planned)
         except CannotAnswer as e:
             ans.error, ans.suggestions = str(e), e.suggestions
@@ -143,9 +147,32 @@ class Answerer:
         fill(ans, planned, res)
         return ans
 
+    def _plan(self, question: str, file_ids, llm, mode: str, ans: Answer) -> Planned:
+        from .llm_planner import plan_with_llm
+
+        use_llm = llm is not None and mode in ("auto", "llm")
+        if not use_llm:
+            return self.plan(question, file_ids)
+        if mode == "auto":
+            try:
+                return self.plan(question, file_ids)
+            except CannotAnswer as e:
+                offline_error = e
+        views = self.table_views(file_ids)
+        try:
+            planned = plan_with_llm(llm, question, views, self.engine.schema(), ans.notes)
+            ans.planner = "llm"
+            return planned
+        except ExcelChatError as e:
+            if mode == "auto":
+                ans.notes.append(f"The LLM could not plan this question either: {e}")
+                raise offline_error
+            ans.notes.append(f"The LLM's plan could not be used ({e}); the offline planner answered instead.")
+            return self.plan(question, file_ids)
+
 
 def fill(ans: Answer, planned: Planned, res: Result) -> None:
-    """Headline value, sentence, intent and sources from a computed result."""
+    """Headline value, sentence, intent, chart and sources from a computed result."""
     df = res.df
     ans.df, ans.sql, ans.sources, ans.truncated = df, res.display_sql, res.sources, res.truncated
     ans.plan = planned.plan.model_dump(exclude_defaults=True)
@@ -153,8 +180,41 @@ def fill(ans: Answer, planned: Planned, res: Result) -> None:
     ans.value = headline(planned, df)
     ans.answer = sentence(planned, df, ans.value)
     ans.intent = intent_of(planned, ans.question)
+    ans.charts = chart_specs(planned, df, ans.question, ans.intent)
+    ans.chart = ans.charts[0].to_json_dict() if ans.charts else None
     if res.truncated:
         ans.notes.append(f"Only the first {len(df)} rows of the result are shown.")
+
+
+def roles_of(p: Planned, df: pd.DataFrame) -> dict[str, str]:
+    """Column roles from the plan: what the chart recommender would otherwise guess from dtypes."""
+    plan, cols, roles = p.plan, list(df.columns), {}
+    i = 0
+    if plan.buckets:
+        roles[cols[i]] = "dimension"
+        i += 1
+    for g in plan.group_by:
+        roles[cols[i]] = "date" if g.bucket and g.bucket != "year" else "dimension"
+        i += 1
+    for c in cols[i:]:
+        if c in ("part", "whole", "answer"):
+            continue
+        roles[c] = "measure" if pd.api.types.is_numeric_dtype(df[c]) else "dimension"
+    return roles
+
+
+def chart_specs(p: Planned, df: pd.DataFrame, question: str, intent: str) -> list:
+    """Ranked chart specs for a result, or [] when a chart would not help (one value, yes/no)."""
+    if df is None or df.empty or p.plan.headline in ("value", "bool") or len(df) < 2:
+        return []
+    from .charts import recommend
+
+    data = df[[c for c in df.columns if c not in ("part", "whole", "answer")]]
+    try:
+        return [s for s in recommend(data, question=question, intent=intent, roles=roles_of(p, data)) if s.chart_type != "table"]
+    except Exception:  # a chart is a nicety; the computed answer stands without it
+        log.exception("chart recommendation failed")
+        return []
 
 
 def headline(p: Planned, df: pd.DataFrame):

@@ -56,6 +56,8 @@ class Settings:
     llm_attempts: int = 3
     llm_backoff_s: float = 1.0
     llm_keep_alive: str = "5m"
+    # planner: auto (offline when it is sure, else the LLM), llm (LLM first, offline fallback), offline
+    planner: str = "auto"
     # chat
     memory_turns: int = 10
 
@@ -88,6 +90,7 @@ class Settings:
             llm_backoff_s=float(_env("EXCELCHAT_LLM_BACKOFF", str(d.llm_backoff_s))),
             llm_keep_alive=_env("EXCELCHAT_KEEP_ALIVE", d.llm_keep_alive),
             memory_turns=int(_env("EXCELCHAT_MEMORY_TURNS", str(d.memory_turns))),
+            planner=_env("EXCELCHAT_PLANNER", d.planner),
         )
         return replace(s, **overrides) if overrides else s
 

@@ -341,9 +341,9 @@ class OfflinePlanner:
 
         # lookups: a row found by a key value, another column of it
         key_hits = [v for v in vhits if t.distinct_ratio(v.column) >= 0.8]
-        targets = [h.column for h in chits if h.column not in value_cols]
+        targets = [h.column for h in chits if h.column not in value_cols and h.column != (key_hits[0].column if key_hits else None)]
         if key_hits and targets and agg is None:
-            return Planned(P(select=[key_hits[0].column] + [c for c in targets[:3] if c != key_hits[0].column], limit=50,
+            return Planned(P(select=[key_hits[0].column, next(c for c in targets if c != key_hits[0].column)], limit=50,
                              headline="value"), t, "lookup", row_noun, score=score)
 
         # a plain aggregate
@@ -368,6 +368,8 @@ class OfflinePlanner:
             measure_col is None and re.search(r"\b(most|fewest|least)\b", q))
         headline = "label" if k == 1 else "list"
         who = re.search(r"^(who|whom)\b|\bwhich (employee|person|people|customer|one|row|record|staff|worker|member|student|user)\b", q)
+        if who and who.group(0).startswith("which") and any(same(stem(who.group(2)), stem(w)) for c in t.texts() for w in words(c)):
+            who = None  # "which customer" where Customer is a column: a group, not a row
         if group_col and not who:
             m = Measure(agg="count") if count_like or measure_col is None else Measure(
                 agg=agg if agg in ("sum", "avg", "median", "min", "max") else self._default_agg(measure_col), column=measure_col)
