@@ -5,6 +5,7 @@ every literal is a bound parameter.
 """
 from __future__ import annotations
 
+import difflib
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
@@ -168,7 +169,9 @@ class Compiler:
             return str(v)
         known = self.s.values.get((self.p.table, column)) or (self.s.values.get((self.p.join.table, column)) if self.p.join else None)
         if known is not None and dtype == "text" and v not in known:
-            near = [k for k in known if isinstance(k, str) and str(v).lower() in k.lower()][:5]
+            texts = [k for k in known if isinstance(k, str)]
+            near = [k for k in texts if str(v).lower() in k.lower()][:5]
+            near += [k for k in difflib.get_close_matches(str(v), texts, n=3, cutoff=0.6) if k not in near]
             hint = f" Did you mean {', '.join(map(repr, near))}?" if near else ""
             raise PlanError(f"{v!r} does not occur in column {column!r}.{hint}")
         return v
@@ -192,12 +195,18 @@ class Compiler:
             return f"{c} BETWEEN {cast} AND {cast}"
         if f.op == "contains":
             self.params.append(str(f.value))
-            return f"CAST({c} AS VARCHAR) ILIKE '%' || ? || '%'"
+            return f"contains(lower(CAST({c} AS VARCHAR)), lower(?))"  # literal: % and _ are not wildcards
         if f.op in ("year", "month", "quarter"):
             if dtype not in ("date", "datetime"):
                 raise PlanError(f"Column {f.column!r} is not a date, so it has no {f.op}.")
             vals = f.values if f.values is not None else [f.value]
-            self.params.extend(int(v) for v in vals)
+            try:
+                ints = [int(v) for v in vals]
+                if any(float(v) != i for v, i in zip(vals, ints)):
+                    raise ValueError
+            except (TypeError, ValueError):
+                raise PlanError(f"A {f.op} filter needs whole numbers, not {vals!r}.") from None
+            self.params.extend(ints)
             return f"{f.op}({c}) IN ({', '.join(['?'] * len(vals))})"
         if f.op == "is_null":
             return f"{c} IS NULL"

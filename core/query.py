@@ -143,7 +143,28 @@ class _LazyValues(dict):
         t = self.engine.views.get(table)
         if t is None or t.dtypes.get(column) != "text":
             return default
-        return self.engine.distinct_values(table, column)
+        return _ValueSet(self.engine, table, column)
+
+
+class _ValueSet:
+    """A column's distinct values; past the cache's cap, membership is asked of the data itself."""
+
+    CAP = 20000
+
+    def __init__(self, engine: QueryEngine, table: str, column: str):
+        self.engine, self.table, self.column = engine, table, column
+        self.cached = engine.distinct_values(table, column, self.CAP)
+
+    def __iter__(self):
+        return iter(self.cached)
+
+    def __contains__(self, v) -> bool:
+        if v in self.cached:
+            return True
+        if len(self.cached) < self.CAP:
+            return False
+        df = self.engine._execute(f"SELECT 1 FROM {qi(self.table)} WHERE {qi(self.column)} = ? LIMIT 1", [v])
+        return not df.empty
 
 
 def check_single_select(sql: str) -> None:

@@ -1,0 +1,28 @@
+"""Shared pytest fixtures. Keep this file small; helpers live in their own modules."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # so `import core` works however pytest is started
+    sys.path.insert(0, str(ROOT))
+
+from core.config import Settings  # noqa: E402
+from fake_ollama import FakeOllama  # noqa: E402
+
+
+@pytest.fixture
+def fake_ollama():
+    """A real HTTP server speaking Ollama's API on 127.0.0.1; script it with reply_*()."""
+    with FakeOllama(models=["llama3:latest"]) as fake:
+        yield fake
+
+
+@pytest.fixture
+def llm_settings(fake_ollama):
+    """Settings pointing at the fake server, with fast retries."""
+    return Settings(ollama_host=fake_ollama.url, ollama_model="llama3",
+                    llm_backoff_s=0.01, llm_timeout_s=2, llm_attempts=3)

@@ -1,0 +1,339 @@
+"""core.llm.OllamaLLM through the real client stack against a real (fake) Ollama server."""
+from __future__ import annotations
+
+import threading
+
+import httpx
+import pytest
+
+from core.config import Settings
+from core.errors import (
+    LLMBadOutput,
+    LLMBusy,
+    LLMError,
+    LLMTimeout,
+    LLMUnavailable,
+    ModelNotFound,
+)
+from core.llm import OllamaLLM
+from fake_ollama import Reply, free_port
+
+MSGS = [
+    {"role": "system", "content": "Answer from the data below.\n<data>\nSales total: 42\n</data>"},
+    {"role": "user", "content": "What are total sales?"},
+]
+SCHEMA = {"type": "object", "properties": {"intent": {"type": "string"}},
+          "required": ["intent"]}
+
+
+@pytest.fixture
+def make_llm():
+    """Build clients that are closed after the test (no leaked pooled sockets)."""
+    made: list[OllamaLLM] = []
+
+    def make(settings: Settings) -> OllamaLLM:
+        made.append(OllamaLLM(settings))
+        return made[-1]
+
+    yield make
+    for client in made:
+        client.close()
+
+
+@pytest.fixture
+def llm(make_llm, llm_settings):
+    return make_llm(llm_settings)
+
+
+def offline_settings(**kw) -> Settings:
+    return Settings(ollama_host=f"http://127.0.0.1:{free_port()}", llm_backoff_s=0.01,
+                    llm_timeout_s=2, **kw)
+
+
+# --- streaming ---------------------------------------------------------------------
+def test_stream_yields_tokens_in_order_as_they_arrive(llm, fake_ollama):
+    fake_ollama.reply_text("Total sales are 42.", gate_after=1)
+    gen = llm.stream_chat(MSGS)
+    first = next(gen)
+    # The server holds every chunk after the first until released: the first token
+    # reached us while the rest of the answer had not been sent yet.
+    assert first == "Total"
+    assert fake_ollama.chunks_sent == 1
+    fake_ollama.release()
+    rest = list(gen)
+    assert rest == [" sales", " are", " 42."]
+    assert fake_ollama.chunks_sent == 4
+    assert llm.last_usage["prompt_tokens"] == 26
+    assert llm.last_usage["completion_tokens"] == 4
+    assert llm.last_usage["total_tokens"] == 30
+
+
+def test_stream_with_pauses_between_chunks(llm, fake_ollama):
+    fake_ollama.reply_text("one two three", between=0.05)
+    assert list(llm.stream_chat(MSGS)) == ["one", " two", " three"]
+
+
+def test_stream_sends_messages_model_and_options(llm, fake_ollama, llm_settings):
+    fake_ollama.reply_text("ok")
+    assert "".join(llm.stream_chat(MSGS)) == "ok"
+    (body,) = fake_ollama.chat_requests
+    assert body["model"] == "llama3"
+    assert body["stream"] is True
+    assert body["messages"] == MSGS
+    assert "<data>" in body["messages"][0]["content"]
+    assert body["options"]["num_predict"] == llm_settings.llm_max_tokens
+    assert body["options"]["temperature"] == llm_settings.llm_temperature
+    assert body["keep_alive"] == llm_settings.llm_keep_alive
+    assert "format" not in body
+    # the context window is configured, never discovered with an extra /api/show call
+    assert fake_ollama.requests_to("/api/show") == []
+    assert llm.model == "llama3"
+
+
+def test_stopping_early_releases_the_stream(llm, fake_ollama):
+    fake_ollama.reply_text("a b c d e f")
+    fake_ollama.reply_text("again")
+    gen = llm.stream_chat(MSGS)
+    assert next(gen) == "a"
+    gen.close()
+    assert list(llm.stream_chat(MSGS)) == ["again"]
+
+
+def test_one_instance_serves_parallel_sessions(llm, fake_ollama):
+    fake_ollama.default_reply = Reply(text="same answer for everyone", between=0.01)
+    results: list[str] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            results.append("".join(llm.stream_chat(MSGS)))
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert not errors
+    assert results == ["same answer for everyone"] * 6
+
+
+# --- JSON completion ------------------------------------------------------------------
+def test_complete_json_returns_object_and_sends_format(llm, fake_ollama):
+    fake_ollama.reply_json({"intent": "sum", "column": "Sales"})
+    assert llm.complete_json(MSGS, SCHEMA) == {"intent": "sum", "column": "Sales"}
+    (body,) = fake_ollama.chat_requests
+    assert body["format"] == SCHEMA
+    assert body["stream"] is False
+    assert body["messages"] == MSGS
+    assert llm.last_usage["completion_tokens"] > 0
+
+
+def test_complete_json_rejects_non_json(llm, fake_ollama):
+    fake_ollama.reply_text("Sure! The intent is sum.")
+    with pytest.raises(LLMBadOutput):
+        llm.complete_json(MSGS, SCHEMA)
+
+
+def test_complete_json_rejects_non_object(llm, fake_ollama):
+    fake_ollama.reply_json([1, 2, 3])
+    with pytest.raises(LLMBadOutput):
+        llm.complete_json(MSGS, SCHEMA)
+
+
+def test_complete_json_malformed_body(llm, fake_ollama):
+    fake_ollama.enqueue(Reply(json={"intent": "sum"}, malformed_after=0))
+    with pytest.raises(LLMBadOutput):
+        llm.complete_json(MSGS, SCHEMA)
+
+
+def test_complete_json_retries_busy_then_succeeds(llm, fake_ollama):
+    fake_ollama.reply_error(503)
+    fake_ollama.reply_json({"intent": "count"})
+    assert llm.complete_json(MSGS, SCHEMA) == {"intent": "count"}
+    assert len(fake_ollama.chat_requests) == 2
+
+
+def test_complete_json_retries_dropped_connection(llm, fake_ollama):
+    fake_ollama.enqueue(Reply(json={"intent": "x"}, disconnect_after=0))
+    fake_ollama.reply_json({"intent": "count"})
+    assert llm.complete_json(MSGS, SCHEMA) == {"intent": "count"}
+    assert len(fake_ollama.chat_requests) == 2
+
+
+# --- retries -------------------------------------------------------------------------
+def test_stream_retries_503_with_backoff_then_succeeds(llm, fake_ollama):
+    fake_ollama.reply_error(503)
+    fake_ollama.reply_error(503)
+    fake_ollama.reply_text("finally here")
+    assert "".join(llm.stream_chat(MSGS)) == "finally here"
+    assert len(fake_ollama.chat_requests) == 3
+
+
+def test_busy_after_all_attempts_raises_llmbusy(llm, fake_ollama):
+    for _ in range(3):
+        fake_ollama.reply_error(503)
+    fake_ollama.reply_text("never reached")
+    with pytest.raises(LLMBusy) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "busy" in str(ei.value).lower()
+    assert len(fake_ollama.chat_requests) == 3
+    assert fake_ollama.pending == 1
+
+
+def test_attempts_setting_is_honoured(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_attempts=1))
+    fake_ollama.reply_error(503)
+    with pytest.raises(LLMBusy):
+        list(llm.stream_chat(MSGS))
+    assert len(fake_ollama.chat_requests) == 1
+
+
+def test_stream_retries_drop_before_first_token(llm, fake_ollama):
+    fake_ollama.reply_disconnect(after=0)  # headers sent, then the connection closes
+    fake_ollama.reply_hangup()  # connection closes without any response
+    fake_ollama.reply_text("recovered answer")
+    assert list(llm.stream_chat(MSGS)) == ["recovered", " answer"]
+    assert len(fake_ollama.chat_requests) == 3
+
+
+def test_stream_drop_after_tokens_raises_and_does_not_replay(llm, fake_ollama):
+    fake_ollama.reply_disconnect(after=2, text="one two three four")
+    fake_ollama.reply_text("SHOULD NOT BE USED")
+    got: list[str] = []
+    with pytest.raises(LLMError) as ei:
+        for tok in llm.stream_chat(MSGS):
+            got.append(tok)
+    assert got == ["one", " two"]
+    assert "closed before the answer was complete" in str(ei.value)
+    assert len(fake_ollama.chat_requests) == 1
+
+
+def test_error_line_mid_stream_raises(llm, fake_ollama):
+    fake_ollama.enqueue(Reply(text="a b c", error_line_after=1, error="model crashed"))
+    with pytest.raises(LLMError) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "model crashed" in str(ei.value)
+
+
+# --- failures ------------------------------------------------------------------------
+def test_timeout_raises_llmtimeout(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_timeout_s=0.3))
+    fake_ollama.reply_text("too late", delay=1.5)
+    with pytest.raises(LLMTimeout) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "0.3 seconds" in str(ei.value)
+    assert len(fake_ollama.chat_requests) == 1  # a timeout is not retried
+
+
+def test_complete_json_timeout(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_timeout_s=0.3))
+    fake_ollama.reply_json({"intent": "sum"}, delay=1.5)
+    with pytest.raises(LLMTimeout):
+        llm.complete_json(MSGS, SCHEMA)
+
+
+def test_unknown_model_raises_model_not_found_with_pull_hint(
+    make_llm, fake_ollama, llm_settings
+):
+    llm = make_llm(llm_settings.with_(ollama_model="mistral"))
+    with pytest.raises(ModelNotFound) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "`ollama pull mistral`" in str(ei.value)
+    with pytest.raises(ModelNotFound):
+        llm.complete_json(MSGS, SCHEMA)
+    assert len(fake_ollama.chat_requests) == 2  # 404 is never retried
+
+
+def test_scripted_404_maps_to_model_not_found(llm, fake_ollama):
+    fake_ollama.reply_error(404, 'model "llama3" not found, try pulling it first')
+    with pytest.raises(ModelNotFound) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "`ollama pull llama3`" in str(ei.value)
+    assert len(fake_ollama.chat_requests) == 1
+
+
+def test_nothing_listening_raises_unavailable(make_llm):
+    settings = offline_settings()
+    llm = make_llm(settings)
+    with pytest.raises(LLMUnavailable) as ei:
+        list(llm.stream_chat(MSGS))
+    msg = str(ei.value)
+    assert settings.ollama_base_url in msg and "ollama serve" in msg and "OLLAMA_HOST" in msg
+    with pytest.raises(LLMUnavailable):
+        llm.complete_json(MSGS, SCHEMA)
+    with pytest.raises(LLMUnavailable):
+        llm.models()
+
+
+def test_malformed_ndjson_raises_bad_output(llm, fake_ollama):
+    fake_ollama.reply_malformed(after=0)
+    with pytest.raises(LLMBadOutput):
+        list(llm.stream_chat(MSGS))
+    assert len(fake_ollama.chat_requests) == 1
+
+
+def test_malformed_line_after_tokens_raises_bad_output(llm, fake_ollama):
+    fake_ollama.reply_malformed(after=2, text="one two three")
+    got: list[str] = []
+    with pytest.raises(LLMBadOutput):
+        for tok in llm.stream_chat(MSGS):
+            got.append(tok)
+    assert got == ["one", " two"]
+
+
+def test_disabled_llm_makes_no_requests(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_enabled=False))
+    with pytest.raises(LLMUnavailable):
+        list(llm.stream_chat(MSGS))
+    with pytest.raises(LLMUnavailable):
+        llm.complete_json(MSGS, SCHEMA)
+    assert llm.health()["ok"] is False
+    assert fake_ollama.requests == []
+
+
+def test_bad_message_is_a_programming_error(llm):
+    with pytest.raises(ValueError):
+        llm.stream_chat([{"role": "robot", "content": "hi"}])
+
+
+# --- health and models ------------------------------------------------------------------
+def test_health_online(llm):
+    h = llm.health()
+    assert h["ok"] is True and h["reachable"] is True
+    assert h["model"] == "llama3" and h["model_available"] is True
+    assert "ready" in h["detail"]
+
+
+def test_health_model_missing(make_llm, fake_ollama, llm_settings):
+    h = make_llm(llm_settings.with_(ollama_model="mistral:7b")).health()
+    assert h["ok"] is False and h["reachable"] is True and h["model_available"] is False
+    assert "`ollama pull mistral:7b`" in h["detail"]
+
+
+def test_health_offline_never_raises(make_llm):
+    h = make_llm(offline_settings()).health()
+    assert h["ok"] is False and h["reachable"] is False and h["model_available"] is False
+    assert "not reachable" in h["detail"]
+
+
+def test_models_lists_names(llm, fake_ollama):
+    fake_ollama.models = ["llama3:latest", "qwen2.5:7b"]
+    assert llm.models() == ["llama3:latest", "qwen2.5:7b"]
+
+
+# --- the fake server itself -----------------------------------------------------------
+def test_fake_server_speaks_ollama_basics(fake_ollama):
+    base = fake_ollama.url
+    assert httpx.get(base + "/").text == "Ollama is running"
+    assert "version" in httpx.get(base + "/api/version").json()
+    r = httpx.post(base + "/api/show", json={"model": "nope"})
+    assert r.status_code == 404 and r.json() == {"error": "model 'nope' not found"}
+    assert httpx.post(base + "/api/show", json={"model": "llama3"}).status_code == 200
+    r = httpx.post(base + "/api/chat", json={"model": "x", "messages": []})
+    assert r.status_code == 404
+    assert r.json() == {"error": 'model "x" not found, try pulling it first'}
+    fake_ollama.reply_text("hi there")
+    r = httpx.post(base + "/api/chat", json={"model": "llama3", "messages": [], "stream": False})
+    assert r.json()["message"]["content"] == "hi there" and r.json()["done"] is True
