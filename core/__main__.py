@@ -67,6 +67,38 @@ def _answerer_for(settings: Settings, files: list[Path], log) -> tuple:
     return Answerer(ws), ids, [r for r in reports if r["status"] != "ok"]
 
 
+def _llm_if_up(settings: Settings, log):
+    """The LLM seam when Ollama answers with the configured model; else None (and say so once)."""
+    if not settings.llm_enabled:
+        return None
+    import httpx
+
+    try:  # a plain probe first: importing the LLM client stack costs seconds we need not pay offline
+        httpx.get(settings.ollama_base_url + "/api/tags", timeout=2.0, trust_env=False)
+    except httpx.HTTPError:
+        log(f"LLM off: Ollama is not reachable at {settings.ollama_base_url} (answers are computed without it).")
+        return None
+    from .llm import OllamaLLM
+
+    llm = OllamaLLM(settings)
+    h = llm.health()
+    if not h.get("ok"):
+        log(f"LLM off: {h.get('detail') or 'Ollama is not reachable'} (answers are computed without it).")
+        return None
+    return llm
+
+
+def _write_chart(ans, out_dir: str, n: int) -> None:
+    if not ans.charts or ans.df is None:
+        return
+    from .charts import render, write_html
+
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    data = ans.df[[c for c in ans.df.columns if c not in ("part", "whole", "answer")]]
+    path = write_html(render(data, ans.charts[0]), Path(out_dir) / f"chart-{n:02d}.html")
+    print(f"chart written to {path}", file=sys.stderr)
+
+
 def _emit(ans, as_json: bool) -> None:
     if as_json:
         print(json.dumps(ans.to_json(), ensure_ascii=False, default=str), flush=True)
@@ -90,6 +122,8 @@ def cmd_ask(args) -> int:
     tmp = None
     root = Path(args.workspace) if args.workspace else Path(tmp := tempfile.mkdtemp(prefix="excelchat-"))
     base = Settings.from_env(home=root).with_(build_index=not args.no_index)
+    llm = None if args.no_llm else _llm_if_up(base, log)
+    n_out = 0
     ok = True
     if args.batch:
         items = [json.loads(l) for l in Path(args.batch).read_text().splitlines() if l.strip()]
@@ -102,7 +136,7 @@ def cmd_ask(args) -> int:
                     key = hashlib.sha256("\0".join(files).encode()).hexdigest()[:12]
                     cache[files] = _answerer_for(base.with_(home=root / f"set-{key}"), [books / f for f in files], log)
                 answerer, ids, _ = cache[files]
-                ans = answerer.answer(it["question"], file_ids=ids if files else None)
+                ans = answerer.answer(it["question"], file_ids=ids if files else None, llm=llm)
             except Exception as e:  # one bad question must not misalign the output lines
                 ans = Answer(question=it.get("question", ""), answer=f"error: {e}", error=str(e))
             ok &= ans.error is None
@@ -113,9 +147,12 @@ def cmd_ask(args) -> int:
         return 2
     answerer, ids, failed = _answerer_for(base, [Path(f) for f in args.files], log)
     for q in args.question:
-        ans = answerer.answer(q, file_ids=ids or None)
+        ans = answerer.answer(q, file_ids=ids or None, llm=llm)
         ok &= ans.error is None
         _emit(ans, args.json)
+        if args.chart_out:
+            n_out += 1
+            _write_chart(ans, args.chart_out, n_out)
     return 0 if ok and not failed else 1
 
 

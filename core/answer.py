@@ -348,7 +348,9 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
         m = plan.measures[0] if plan.measures else None
         g = (plan.group_by[0].column + (f" by {plan.group_by[0].bucket}" if plan.group_by[0].bucket else "")) if plan.group_by else plan.buckets.column + " ranges"
         is_share = m is not None and m.agg == "share"
-        items = "; ".join(f"{fmt(r[0])}: {fmt(r[-1], share=is_share)}" for r in df.head(12).itertuples(index=False))
+        bucket = plan.group_by[0].bucket if plan.group_by else None
+        key = (lambda v: pd.Timestamp(v).strftime("%Y-%m") if bucket == "month" and v is not None else fmt(v))
+        items = "; ".join(f"{key(r[0])}: {fmt(r[-1], share=is_share)}" for r in df.head(12).itertuples(index=False))
         more = f"; and {len(df) - 12} more" if len(df) > 12 else ""
         return f"{_cap(_measure_text(m)) if m else 'Rows'} per {g}{where}: {items}{more}.{src}"
     return f"{len(df)} rows{where}.{src}"
