@@ -87,6 +87,8 @@ class Plan(BaseModel):
     def _shape(self):
         if self.measures and self.select:
             raise ValueError("a plan either aggregates (measures) or lists rows (select), not both")
+        if self.buckets and self.select:
+            raise ValueError("ranges (buckets) group rows, so they go with measures, not selected columns")
         if not self.measures and not self.select and not self.test:
             raise ValueError("a plan needs measures, selected columns or a yes/no test")
         return self
@@ -160,13 +162,22 @@ class Compiler:
         return "?"
 
     def check_value(self, column: str, dtype: str, v: Any) -> Any:
+        if isinstance(v, (list, dict, set, tuple)):
+            raise PlanError(f"A filter on {column!r} needs a single value here, not {type(v).__name__} {v!r}.")
         if dtype in ("integer", "number"):
             try:
                 return float(v) if not isinstance(v, (int, float)) else v
             except (TypeError, ValueError):
                 raise PlanError(f"{v!r} is not a number, but column {column!r} holds numbers.") from None
         if dtype in ("date", "datetime"):
-            return str(v)
+            import pandas as pd
+
+            try:
+                return str(pd.Timestamp(str(v)))
+            except (ValueError, TypeError, OverflowError):
+                raise PlanError(f"{v!r} is not a date, but column {column!r} holds dates.") from None
+        if dtype == "text" and isinstance(v, (int, float)) and not isinstance(v, bool):
+            v = str(int(v)) if float(v).is_integer() else str(v)  # a code typed as a number
         known = self.s.values.get((self.p.table, column)) or (self.s.values.get((self.p.join.table, column)) if self.p.join else None)
         if known is not None and dtype == "text" and v not in known:
             texts = [k for k in known if isinstance(k, str)]
@@ -182,16 +193,24 @@ class Compiler:
         cast = "CAST(? AS TIMESTAMP)" if dtype in ("date", "datetime") else "?"
         if f.op in _OPS:
             self.params.append(self.check_value(f.column, dtype, f.value))
+            if f.op == "ne":  # "not Ann" keeps the rows with no value, as a person means it
+                return f"{c} IS DISTINCT FROM {cast}"
             return f"{c} {_OPS[f.op]} {cast}"
         if f.op in ("in", "not_in"):
             vals = f.values if f.values is not None else [f.value]
             if not vals:
                 raise PlanError(f"The filter on {f.column!r} lists no values.")
             self.params.extend(self.check_value(f.column, dtype, v) for v in vals)
-            return f"{c} {'NOT ' if f.op == 'not_in' else ''}IN ({', '.join([cast] * len(vals))})"
+            if f.op == "not_in":
+                return f"({c} NOT IN ({', '.join([cast] * len(vals))}) OR {c} IS NULL)"
+            return f"{c} IN ({', '.join([cast] * len(vals))})"
         if f.op == "between":
-            lo, hi = (f.values or [None, None])[:2]
-            self.params.extend([self.check_value(f.column, dtype, lo), self.check_value(f.column, dtype, hi)])
+            if not f.values or len(f.values) < 2:
+                raise PlanError(f"'between' on {f.column!r} needs two values.")
+            lo, hi = self.check_value(f.column, dtype, f.values[0]), self.check_value(f.column, dtype, f.values[1])
+            if dtype in ("date", "datetime") and lo > hi or dtype not in ("date", "datetime") and float(lo) > float(hi):
+                lo, hi = hi, lo  # "between 10 and 5" means the same range
+            self.params.extend([lo, hi])
             return f"{c} BETWEEN {cast} AND {cast}"
         if f.op == "contains":
             self.params.append(str(f.value))
@@ -326,8 +345,9 @@ class Compiler:
         order = []
         for o in p.order:
             if o.by not in out:
-                # ordering rows by a column that is not shown
-                c, _ = self.col(o.by)
+                if grouped:
+                    raise PlanError(f"Grouped results can only be ordered by what they show ({', '.join(out)}), not {o.by!r}.")
+                c, _ = self.col(o.by)  # ordering rows by a column that is not shown
                 order.append(f"{c} {'DESC' if o.desc else 'ASC'} NULLS LAST")
             else:
                 order.append(f"{qi(o.by)} {'DESC' if o.desc else 'ASC'} NULLS LAST")

@@ -139,8 +139,8 @@ def executed(engine, monkeypatch) -> list[str]:
 
 
 def nothing_ran(executed: list[str]) -> bool:
-    """Only validation look-ups of distinct values ran; no compiled statement did."""
-    return all(s.startswith("SELECT DISTINCT ") for s in executed)
+    """Only validation look-ups ran (distinct values, membership probes); no compiled statement did."""
+    return all(s.startswith(("SELECT DISTINCT ", "SELECT 1 FROM ")) for s in executed)
 
 
 def run(engine: QueryEngine, **plan):
@@ -793,17 +793,44 @@ def test_compile_is_pure(data):
     assert c.params == [4] and '"Unit Price" >= ?' in c.sql and c.tables == ["orders"] and c.output == ["n"]
 
 
-def test_value_beyond_the_distinct_value_cap_is_accepted(tmp_path):
-    path = tmp_path / "codes.csv"
+@pytest.fixture(scope="module")
+def big_engine(tmp_path_factory):
+    """A table with more distinct codes than the validator caches (20000)."""
+    src = tmp_path_factory.mktemp("query_big")
+    path = src / "codes.csv"
     with open(path, "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["Code", "Amount"])
         w.writerows([f"C{i:06d}", i] for i in range(20_050))
-    ws = Workspace(Settings(home=tmp_path / "ws", build_index=False))
+    ws = Workspace(Settings(home=src / "ws", build_index=False))
     ws.add_file(path)
     engine = QueryEngine(ws)
-    try:
-        res = engine.run_plan(Plan(table="codes", select=["Amount"], filters=[Filter(column="Code", value="C020049")]))
-        assert one(res, "Amount") == 20_049
-    finally:
-        engine.con.close()
+    yield engine
+    engine.con.close()
+
+
+def test_value_beyond_the_distinct_value_cap_is_accepted(big_engine):
+    res = big_engine.run_plan(Plan(table="codes", select=["Amount"], filters=[Filter(column="Code", value="C020049")]))
+    assert one(res, "Amount") == 20_049
+    res = big_engine.run_plan(Plan(table="codes", measures=[Measure(agg="sum", column="Amount", alias="s")],
+                                   filters=[Filter(column="Code", op="in", values=["C000001", "C020048"])]))
+    assert one(res, "s") == 1 + 20_048
+
+
+def test_value_beyond_the_cap_that_does_not_occur_is_refused(big_engine):
+    for v in ("C999999", "'; DROP TABLE codes; --", "read_csv('/etc/passwd')"):
+        with pytest.raises(PlanError, match="does not occur"):
+            big_engine.run_plan(Plan(table="codes", select=["Amount"], filters=[Filter(column="Code", value=v)]))
+    res = big_engine.run_plan(Plan(table="codes", measures=[Measure(agg="count", alias="n")]))
+    assert one(res, "n") == 20_050
+
+
+def test_number_in_text_column_beyond_the_cap_is_a_plan_error(big_engine):
+    with pytest.raises(PlanError):
+        big_engine.run_plan(Plan(table="codes", select=["Amount"], filters=[Filter(column="Code", value=5)]))
+
+
+@pytest.mark.parametrize("value", [["East"], {"East": 1}])
+def test_refuse_unhashable_value(data, executed, value):
+    refused(data, executed, table="orders", measures=[Measure(agg="count")],
+            filters=[Filter(column="Region", value=value)])
