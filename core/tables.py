@@ -314,19 +314,35 @@ def _date_dtype(d: pd.Series) -> tuple[pd.Series, str]:
     return d, "datetime"
 
 
+def _strip_text(s: pd.Series) -> pd.Series:
+    """Trim text cells, working on the distinct values (cheap for categories, linear for the rest)."""
+    uniq = pd.unique(s[s.notna()].to_numpy()) if len(s) else []
+    changed = {u: (u.strip() or None) for u in uniq if isinstance(u, str) and u != u.strip()}
+    return s.replace(changed) if changed else s
+
+
+def _may_be_numbers(s: pd.Series) -> bool:
+    """A sample decides whether parsing the whole column as numbers is worth trying."""
+    sample = s.dropna().head(300)
+    return all(NUM_RE.match(v) or LOOSE_NUM_RE.match(v) or v.lower() in NA_MARKERS for v in sample)
+
+
 def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
     """Type one column from its raw cells: numbers, dates, booleans or text, decided by the whole column."""
-    s = pd.Series(values, dtype=object)
-    str_mask = s.map(type).eq(str) if s.dtype == object else pd.Series(False, index=s.index)
-    if str_mask.any():
-        stripped = s[str_mask].str.strip()
-        s = s.copy()
-        s[str_mask] = stripped
-        s[str_mask & s.eq("")] = None
+    vals = np.asarray(values, dtype=object)
+    blank = vals == ""
+    if np.any(blank):
+        vals = vals.copy()
+        vals[blank] = None
+    s = pd.Series(vals, dtype=object)
+    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind in ("string", "mixed", "mixed-integer"):
+        s = _strip_text(s)
     nonnull = s.notna()
     if not nonnull.any():
         return TypedColumn(pd.Series([None] * len(s), dtype="string"), "empty")
-    kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind == "mixed" and not s[nonnull].map(lambda v: not isinstance(v, str)).any():
+        kind = "string"  # only whitespace cells made it look mixed
     warnings: list[str] = []
 
     def where(mask) -> str:
@@ -345,8 +361,9 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
         v, t = _date_dtype(s)
         return TypedColumn(v, t)
     if kind == "string":
-        leading_zero = s[nonnull].str.match(LEADING_ZERO_RE).any()
-        if not leading_zero:
+        maybe_num = _may_be_numbers(s)
+        leading_zero = maybe_num and s[nonnull].str.match(LEADING_ZERO_RE).any()
+        if maybe_num and not leading_zero:
             num = pd.to_numeric(s, errors="coerce")
             bad = nonnull & num.isna()
             if bad.any():
@@ -434,16 +451,20 @@ def _subtotal_rows(data: np.ndarray, filled: np.ndarray, dk: list[str]) -> tuple
         return flags, []
     # keyword in a label cell (distinct values only, so big columns stay cheap)
     for c in range(w):
+        if c >= 3 and dk[c] not in ("s", "e"):
+            continue  # labels sit in text columns or at the left edge
         col = pd.Series(data[:, c], dtype=object)
         uniq = pd.unique(col)
         hits = [u for u in uniq if isinstance(u, str) and len(u) <= 60 and TOTAL_RE.match(u)]
         if hits:
             flags |= col.isin(hits).to_numpy()
     fill = filled.sum(axis=1)
-    always = filled.mean(axis=0) >= 0.98
+    sparse = fill <= 0.6 * np.median(fill)
+    dense = ~sparse
+    always = filled[dense].mean(axis=0) >= 0.98 if dense.any() else np.zeros(w, dtype=bool)
     if n >= 5 and always.any():
         # sparse rows blank where every other row is filled: only those few are looked at cell by cell
-        cand = np.flatnonzero((fill <= 0.6 * np.median(fill)) & (~filled[:, always]).any(axis=1))
+        cand = np.flatnonzero(sparse & (~filled[:, always]).any(axis=1))
         for i in cand:
             if any(_kind(v) == "n" for v in data[i]):
                 flags[i] = True

@@ -1,0 +1,526 @@
+"""The semantic index: routes questions to tables, columns and values (numbers always come from SQL).
+
+Pieces:
+  * `Embedder`: all-MiniLM-L6-v2 from the bundled local path through LlamaIndex's HuggingFaceEmbedding,
+    loaded once per process (cache keyed by model path, behind a lock), offline only.
+  * the embedding cache: table `embeddings(text_hash, model, dim, vec)` in the workspace catalog, so
+    re-ingesting unchanged content embeds nothing (`SemanticIndex.embedded` counts real embeddings).
+  * one FAISS IndexFlatIP per file (normalized vectors, so inner product = cosine), wrapped in
+    llama-index's FaissVectorStore + VectorStoreIndex (explicit embed_model, never the global Settings)
+    and persisted with the LlamaIndex StorageContext under <home>/index/<data_dir>/, plus meta.json
+    (chunk ids in FAISS order). Deleting a file deletes its folder: no FAISS-level delete is needed.
+  * hybrid search: cosine from FAISS (query path: the LlamaIndex retriever with a precomputed query
+    embedding) blended with BM25 over the chunk texts: final = 0.7 * cos + 0.3 * bm25 / max(bm25).
+  * `route()`: likely tables, columns and categorical values for the planner.
+
+Never imports streamlit; torch is imported only when the model is first needed.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import Settings
+from .ingest import Progress, _noop
+
+log = logging.getLogger(__name__)
+
+COS_WEIGHT, BM25_WEIGHT = 0.7, 0.3
+BATCH = 64
+META = "meta.json"
+_STOP = frozenset(
+    "a an the of in on at to for by with and or is are was were be what which who how many much show me "
+    "list give get all per each from than that this those these do does did there their its it i my we our "
+    "you your any some about as into over under between".split())
+_WORD = re.compile(r"[a-z0-9]+(?:[-_./][a-z0-9]+)*")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lowercase word tokens for BM25; compound codes ("zx-9931") are kept whole and also split."""
+    out = []
+    for w in _WORD.findall(text.lower()):
+        out.append(w)
+        if not w.isalnum():
+            out.extend(p for p in re.split(r"[-_./]", w) if p)
+    return out
+
+
+def content_words(text: str) -> set[str]:
+    return {w for w in tokenize(text) if w not in _STOP and (len(w) > 2 or w.isdigit())}
+
+
+# --- the embedding model -------------------------------------------------------
+class Embedder:
+    """all-MiniLM-L6-v2 via LlamaIndex's HuggingFaceEmbedding; one loaded model per path per process."""
+
+    _models: dict[str, object] = {}
+    _model_locks: dict[str, threading.Lock] = {}
+    _guard = threading.Lock()
+
+    def __init__(self, settings: Settings):
+        self.path = str(settings.embed_model)
+        with Embedder._guard:
+            if self.path not in Embedder._models:
+                Embedder._models[self.path] = self._load(self.path)
+                Embedder._model_locks[self.path] = threading.Lock()
+            self.model = Embedder._models[self.path]  # the LlamaIndex BaseEmbedding
+            self._lock = Embedder._model_locks[self.path]
+        st = self.model._model
+        self.dim = int(getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)()
+        self.key = model_key(self.path)
+
+    @staticmethod
+    def _load(path: str):
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["TRANSFORMERS_OFFLINE"] = "1"
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+        t = time.perf_counter()
+        m = HuggingFaceEmbedding(model_name=path, device="cpu", embed_batch_size=BATCH, normalize=True,
+                                 local_files_only=True)  # passed on to SentenceTransformer: never the network
+        log.info("embedding model loaded from %s in %.1fs", path, time.perf_counter() - t)
+        return m
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """(n, dim) float32, L2-normalized; batched through get_text_embedding_batch (batch 64)."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vecs = self.model.get_text_embedding_batch(list(texts))
+        return _normalize(np.asarray(vecs, dtype=np.float32))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            v = self.model.get_query_embedding(text)
+        return _normalize(np.asarray([v], dtype=np.float32))[0]
+
+
+def model_key(path: str) -> str:
+    """The cache key of a model: its resolved path (one bundled model; a new path re-embeds)."""
+    p = Path(path)
+    return str(p.resolve()) if p.exists() else str(path)
+
+
+def _normalize(a: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(a, axis=1, keepdims=True)
+    n[n == 0] = 1.0
+    return (a / n).astype(np.float32)
+
+
+# --- hits ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Hit:
+    score: float
+    file: str
+    sheet: str
+    table: str
+    table_id: int
+    sql_name: str
+    kind: str
+    column: str | None
+    row_start: int | None
+    row_end: int | None
+    text: str
+    file_id: int = 0
+    chunk_id: int = 0
+    cosine: float = 0.0
+    bm25: float = 0.0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+_CHUNK_SQL = (
+    "SELECT c.id, c.file_id, c.table_id, c.kind, c.text, c.text_hash, c.column_name, c.row_start, c.row_end,"
+    " t.name AS tname, t.sql_name, s.name AS sheet, f.name AS fname FROM chunks c"
+    " JOIN tables t ON t.id=c.table_id JOIN sheets s ON s.id=t.sheet_id JOIN files f ON f.id=c.file_id"
+    " WHERE c.file_id=? ORDER BY c.id")
+
+
+_IDENTITY: list = []
+
+
+def _identity() -> list:
+    """A no-op transformation list: keeps VectorStoreIndex from building LlamaIndex's default node
+    parser out of the global Settings (which would fetch a tokenizer)."""
+    if not _IDENTITY:
+        from llama_index.core.schema import TransformComponent
+
+        class Identity(TransformComponent):
+            def __call__(self, nodes, **kw):
+                return nodes
+
+        _IDENTITY.append(Identity())
+    return list(_IDENTITY)
+
+
+_BM25: list = []
+
+
+def _bm25_class():
+    """BM25Okapi with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): never negative, so a term found in
+    most chunks of a small file still counts a little (plain Okapi zeroes or negates it there)."""
+    if not _BM25:
+        import math
+
+        from rank_bm25 import BM25Okapi
+
+        class LuceneBM25(BM25Okapi):
+            def _calc_idf(self, nd):
+                for word, freq in nd.items():
+                    self.idf[word] = math.log(1.0 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+                self.average_idf = sum(self.idf.values()) / max(1, len(self.idf))
+
+        _BM25.append(LuceneBM25)
+    return _BM25[0]
+
+
+class _FileIndex:
+    """One file's loaded index: the LlamaIndex VectorStoreIndex over a FAISS store, chunk rows, BM25."""
+
+    def __init__(self, file_id: int, data_dir: str, index, chunks: list[dict]):
+        self.file_id, self.data_dir, self.index = file_id, data_dir, index
+        self.chunks = {c["id"]: c for c in chunks}
+        self.order = [c["id"] for c in chunks]  # FAISS position -> chunk id
+        self._bm25 = None
+        self._lock = threading.Lock()
+
+    @property
+    def faiss(self):
+        return self.index.vector_store.client
+
+    def bm25(self):
+        with self._lock:
+            if self._bm25 is None:
+                self._bm25 = _bm25_class()([tokenize(self.chunks[i]["text"]) or ["_"] for i in self.order])
+            return self._bm25
+
+
+# --- the index -------------------------------------------------------------------
+class SemanticIndex:
+    """Per-file FAISS indexes over the catalog's chunks, kept in step with the workspace."""
+
+    def __init__(self, ws, settings: Settings | None = None, embedder: Embedder | None = None):
+        self.ws = ws
+        self.settings = settings or ws.settings
+        self.root = ws.home / "index"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.key = model_key(self.settings.embed_model)
+        self._embedder = embedder
+        self._loaded: dict[int, _FileIndex] = {}
+        self._lock = threading.RLock()
+        self.embedded = 0  # texts actually run through the model by this instance (cache misses)
+        self.cache_hits = 0
+        self.stats: dict = {}
+        with ws.catalog.tx() as c:
+            c.execute("CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT, model TEXT, dim INT, vec BLOB,"
+                      " PRIMARY KEY(text_hash, model))")
+        self.reconcile()
+        ws.listeners.append(self._on_event)
+
+    # -- plumbing --
+    @property
+    def embedder(self) -> Embedder:
+        with self._lock:
+            if self._embedder is None:
+                self._embedder = Embedder(self.settings)
+            return self._embedder
+
+    def _files(self) -> dict[int, dict]:
+        return {r["id"]: dict(r) for r in self.ws.catalog.query("SELECT id, name, data_dir, indexed FROM files")}
+
+    def _dir(self, data_dir: str) -> Path:
+        return self.root / data_dir
+
+    def _on_event(self, event: str, file_id: int, progress: Progress = _noop) -> None:
+        try:
+            if event == "added":
+                self.add(file_id, progress)
+            elif event == "removing":
+                self.remove(file_id)
+        except Exception as e:  # the file is stored either way; reconcile() retries the index later
+            log.exception("semantic index: %s of file %s failed", event, file_id)
+            progress("index_error", 1.0, f"The search index could not be updated: {e}")
+
+    # -- the embedding cache --
+    def vectors(self, texts: list[str], hashes: list[str], progress: Progress = _noop, label: str = "") -> np.ndarray:
+        """Vectors for texts, from the cache where possible; misses are embedded (batches of 64) and stored."""
+        conn = self.ws.catalog.conn()
+        found: dict[str, np.ndarray] = {}
+        uniq = list(dict.fromkeys(hashes))
+        for i in range(0, len(uniq), 500):
+            part = uniq[i:i + 500]
+            q = f"SELECT text_hash, dim, vec FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(part))})"
+            for r in conn.execute(q, [self.key, *part]):
+                found[r["text_hash"]] = np.frombuffer(r["vec"], dtype=np.float32, count=r["dim"])
+        miss = {}
+        for t, h in zip(texts, hashes):
+            if h not in found:
+                miss.setdefault(h, t)
+        self.cache_hits += len(uniq) - len(miss)
+        if miss:
+            emb = self.embedder
+            mh, mt = list(miss), list(miss.values())
+            t0 = time.perf_counter()
+            for i in range(0, len(mt), BATCH * 4):
+                progress("embedding", i / len(mt), f"Embedding {label}: {i}/{len(mt)} chunks")
+                vecs = emb.embed(mt[i:i + BATCH * 4])
+                with self.ws.catalog.tx() as c:
+                    c.executemany("INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)",
+                                  [(h, self.key, emb.dim, v.tobytes()) for h, v in zip(mh[i:i + BATCH * 4], vecs)])
+                found.update(zip(mh[i:i + BATCH * 4], vecs))
+            self.embedded += len(mt)
+            self.stats["last_embed"] = {"texts": len(mt), "seconds": time.perf_counter() - t0}
+            progress("embedding", 1.0, f"Embedded {len(mt)} chunks{' of ' + label if label else ''}")
+        if not hashes:
+            return np.zeros((0, self._dim()), dtype=np.float32)
+        return np.stack([found[h] for h in hashes]).astype(np.float32)
+
+    def _dim(self) -> int:
+        r = self.ws.catalog.query("SELECT dim FROM embeddings WHERE model=? LIMIT 1", (self.key,))
+        return int(r[0]["dim"]) if r else self.embedder.dim
+
+    def prune_cache(self) -> int:
+        """Delete cached vectors no chunk uses any more; returns how many."""
+        with self.ws.catalog.tx() as c:
+            return c.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM chunks)").rowcount
+
+    # -- building, loading, removing --
+    def add(self, file_id: int, progress: Progress = _noop) -> None:
+        """Build (or rebuild) one file's index from the cache, embedding only misses; marks files.indexed=1."""
+        f = self._files().get(file_id)
+        if f is None:
+            return
+        chunks = [dict(r) for r in self.ws.catalog.query(_CHUNK_SQL, (file_id,))]
+        vecs = self.vectors([c["text"] for c in chunks], [c["text_hash"] for c in chunks], progress, f["name"])
+        progress("indexing", 0.0, f"Indexing {f['name']}")
+        index = self._write(f["data_dir"], file_id, chunks, vecs)
+        with self._lock:
+            self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
+        with self.ws.catalog.tx() as c:
+            c.execute("UPDATE files SET indexed=1 WHERE id=?", (file_id,))
+        progress("indexed", 1.0, f"{f['name']} is searchable ({len(chunks)} chunks)")
+
+    def _write(self, data_dir: str, file_id: int, chunks: list[dict], vecs: np.ndarray):
+        import faiss
+        from llama_index.core import StorageContext, VectorStoreIndex
+        from llama_index.core.schema import TextNode
+        from llama_index.vector_stores.faiss import FaissVectorStore
+
+        dim = vecs.shape[1] if len(vecs) else self._dim()
+        store = FaissVectorStore(faiss_index=faiss.IndexFlatIP(dim))
+        sc = StorageContext.from_defaults(vector_store=store)
+        nodes = [TextNode(id_=f"chunk-{c['id']}", text=c["text"], embedding=v.tolist(),
+                          metadata={"chunk_id": c["id"], "file_id": file_id, "table_id": c["table_id"],
+                                    "sql_name": c["sql_name"], "kind": c["kind"], "column": c["column_name"]})
+                 for c, v in zip(chunks, vecs)]
+        index = VectorStoreIndex(nodes, storage_context=sc, embed_model=self.embedder.model,
+                                 transformations=_identity())
+        tmp = self.root / f".build-{data_dir}-{uuid.uuid4().hex[:8]}"
+        sc.persist(persist_dir=str(tmp))
+        (tmp / META).write_text(json.dumps({"file_id": file_id, "data_dir": data_dir, "model": self.key, "dim": dim,
+                                            "chunk_ids": [c["id"] for c in chunks]}))
+        final = self._dir(data_dir)
+        old = None
+        if final.exists():
+            old = self.root / f".old-{data_dir}-{uuid.uuid4().hex[:8]}"
+            os.rename(final, old)
+        os.rename(tmp, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return index
+
+    def _meta_ok(self, data_dir: str, file_id: int) -> dict | None:
+        try:
+            meta = json.loads((self._dir(data_dir) / META).read_text())
+        except (OSError, ValueError):
+            return None
+        ids = [r["id"] for r in self.ws.catalog.query("SELECT id FROM chunks WHERE file_id=? ORDER BY id", (file_id,))]
+        if meta.get("model") != self.key or meta.get("file_id") != file_id or meta.get("chunk_ids") != ids:
+            return None
+        return meta
+
+    def _load(self, file_id: int) -> _FileIndex | None:
+        """The file's index, loaded from disk on first use (built when missing or stale)."""
+        with self._lock:
+            fi = self._loaded.get(file_id)
+            if fi is not None:
+                return fi
+            f = self._files().get(file_id)
+            if f is None:
+                return None
+            if self._meta_ok(f["data_dir"], file_id) is None:
+                self.add(file_id)
+                return self._loaded.get(file_id)
+            from llama_index.core import StorageContext, load_index_from_storage
+            from llama_index.vector_stores.faiss import FaissVectorStore
+
+            d = str(self._dir(f["data_dir"]))
+            sc = StorageContext.from_defaults(vector_store=FaissVectorStore.from_persist_dir(d), persist_dir=d)
+            index = load_index_from_storage(sc, embed_model=self.embedder.model, transformations=_identity())
+            chunks = [dict(r) for r in self.ws.catalog.query(_CHUNK_SQL, (file_id,))]
+            fi = self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
+            return fi
+
+    def remove(self, file_id: int) -> None:
+        with self._lock:
+            fi = self._loaded.pop(file_id, None)
+            rows = self.ws.catalog.query("SELECT data_dir FROM files WHERE id=?", (file_id,))
+            data_dir = rows[0]["data_dir"] if rows else (fi.data_dir if fi else None)
+            if data_dir:
+                shutil.rmtree(self._dir(data_dir), ignore_errors=True)
+
+    def reconcile(self, progress: Progress = _noop) -> dict:
+        """Drop index folders of files no longer in the catalog; build missing or stale ones."""
+        files = self._files()
+        dirs = {f["data_dir"]: fid for fid, f in files.items()}
+        dropped = built = 0
+        with self._lock:
+            for fid in [fid for fid in self._loaded if fid not in files]:
+                self._loaded.pop(fid)
+            for p in self.root.iterdir():
+                stale_tmp = p.name.startswith((".build-", ".old-")) and time.time() - p.stat().st_mtime > 600
+                if (not p.name.startswith(".") and p.name not in dirs) or stale_tmp:
+                    shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+                    dropped += 1
+        for fid, f in files.items():
+            if self._meta_ok(f["data_dir"], fid) is None:
+                self.add(fid, progress)
+                built += 1
+            elif not f["indexed"]:
+                with self.ws.catalog.tx() as c:
+                    c.execute("UPDATE files SET indexed=1 WHERE id=?", (fid,))
+        self.stats["reconcile"] = {"dropped": dropped, "built": built}
+        return self.stats["reconcile"]
+
+    def rebuild(self, progress: Progress = _noop) -> int:
+        """Rebuild every file's index from the embedding cache (embeds only what the cache lacks)."""
+        ids = sorted(self._files())
+        for i, fid in enumerate(ids):
+            progress("rebuilding", i / max(1, len(ids)), f"Rebuilding index {i + 1}/{len(ids)}")
+            self.add(fid)
+        progress("rebuilt", 1.0, f"Rebuilt {len(ids)} indexes")
+        return len(ids)
+
+    def indexed_file_ids(self) -> set[int]:
+        """Catalog files whose on-disk index is present and current."""
+        return {fid for fid, f in self._files().items() if self._meta_ok(f["data_dir"], fid) is not None}
+
+    def _sync(self) -> None:
+        """Forget files another process removed (cheap; run before each search)."""
+        files = self._files()
+        with self._lock:
+            for fid in [fid for fid in self._loaded if fid not in files or files[fid]["data_dir"] != self._loaded[fid].data_dir]:
+                self._loaded.pop(fid)
+
+    # -- searching --
+    def search(self, query: str, k: int = 10, file_id: int | None = None, sheet: str | None = None,
+               table_id: int | None = None, kinds=None) -> list[Hit]:
+        """Hybrid search: 0.7 * cosine (FAISS) + 0.3 * BM25 normalized by the best BM25 score in scope."""
+        from llama_index.core.schema import QueryBundle
+
+        if not query or not query.strip():
+            return []
+        self._sync()
+        kinds = {kinds} if isinstance(kinds, str) else (set(kinds) if kinds else None)
+        if file_id is not None:
+            fids = [file_id]
+        elif table_id is not None:
+            fids = [r["file_id"] for r in self.ws.catalog.query("SELECT file_id FROM tables WHERE id=?", (table_id,))]
+        else:
+            fids = sorted(self._files())
+        filtered = bool(sheet or table_id or kinds)
+
+        def ok(c: dict) -> bool:
+            return ((sheet is None or c["sheet"] == sheet) and (table_id is None or c["table_id"] == table_id)
+                    and (kinds is None or c["kind"] in kinds))
+
+        qv = None
+        qtok = tokenize(query)
+        cands: list[tuple[_FileIndex, int, float, float]] = []  # (file index, chunk id, cos, bm25)
+        for fid in fids:
+            fi = self._load(fid)
+            if fi is None or not fi.order:
+                continue
+            if qv is None:
+                qv = self.embedder.embed_query(query)
+            n = len(fi.order)
+            top = n if filtered else min(n, max(50, 5 * k))
+            cos: dict[int, float] = {}
+            for nws in fi.index.as_retriever(similarity_top_k=top).retrieve(QueryBundle(query, embedding=qv.tolist())):
+                cid = int(nws.node.metadata["chunk_id"])
+                if ok(fi.chunks[cid]):
+                    cos[cid] = float(nws.score)
+            bm = fi.bm25().get_scores(qtok) if qtok else np.zeros(n)
+            bm = np.maximum(bm, 0.0)
+            pos = {cid: i for i, cid in enumerate(fi.order)}
+            for i in np.argsort(-bm)[:top]:
+                cid = fi.order[i]
+                if bm[i] > 0 and cid not in cos and ok(fi.chunks[cid]):
+                    cos[cid] = float(np.dot(fi.faiss.reconstruct(int(i)), qv))
+            cands += [(fi, cid, c, float(bm[pos[cid]])) for cid, c in cos.items()]
+        if not cands:
+            return []
+        best = max(b for *_, b in cands) or 1.0
+        hits = []
+        for fi, cid, c, b in cands:
+            ch = fi.chunks[cid]
+            hits.append(Hit(score=COS_WEIGHT * c + BM25_WEIGHT * b / best, file=ch["fname"], sheet=ch["sheet"],
+                            table=ch["tname"], table_id=ch["table_id"], sql_name=ch["sql_name"], kind=ch["kind"],
+                            column=ch["column_name"], row_start=ch["row_start"], row_end=ch["row_end"],
+                            text=ch["text"], file_id=fi.file_id, chunk_id=cid, cosine=c, bm25=b / best))
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]
+
+    def route(self, question: str, k: int = 5) -> dict:
+        """What the question is probably about, for the planner.
+
+        tables:  [(sql_name, score)]  best hit score per table over the top 4k+20 hits.
+        columns: [((sql_name, column), score)]  from "values"/"text" hits (their column) and "columns"
+                 hits (a column line sharing a word with the question, else the hit scores every column
+                 of the chunk a little lower).
+        values:  [(sql_name, column, value, score)]  lines of "values" hits containing a question word.
+        """
+        hits = self.search(question, k=4 * k + 20)
+        qwords = content_words(question)
+        tables: dict[str, float] = {}
+        columns: dict[tuple[str, str], float] = {}
+        values: dict[tuple[str, str, str], float] = {}
+        for h in hits:
+            tables[h.sql_name] = max(tables.get(h.sql_name, 0.0), h.score)
+            if h.kind in ("values", "text") and h.column:
+                key = (h.sql_name, h.column)
+                columns[key] = max(columns.get(key, 0.0), h.score)
+            if h.kind == "columns":
+                for line in h.text.splitlines()[1:]:
+                    name = line.split(":", 1)[0].strip()
+                    if not name:
+                        continue
+                    overlap = len(qwords & content_words(line))
+                    s = h.score * (1.0 + 0.25 * min(overlap, 2)) if overlap else h.score * 0.5
+                    columns[(h.sql_name, name)] = max(columns.get((h.sql_name, name), 0.0), s)
+            if h.kind == "values" and h.column and qwords:
+                for v in h.text.splitlines()[1:]:
+                    words = content_words(v)
+                    m = qwords & words
+                    if m:
+                        s = h.score * (0.5 + 0.5 * len(m) / max(1, len(words)))
+                        key = (h.sql_name, h.column, v)
+                        values[key] = max(values.get(key, 0.0), s)
+        top = lambda d, n: sorted(d.items(), key=lambda kv: -kv[1])[:n]  # noqa: E731
+        return {
+            "tables": [(t, round(s, 4)) for t, s in top(tables, k)],
+            "columns": [(c, round(s, 4)) for c, s in top(columns, 2 * k)],
+            "values": [(*kk, round(s, 4)) for kk, s in top(values, 2 * k)],
+        }
