@@ -573,3 +573,82 @@ def _alias(m: Measure) -> str:
     from .plan import _measure_name
 
     return m.alias or _measure_name(m)
+
+
+FOLLOW_CUES = re.compile(
+    r"^(and|what about|how about|what of|only|just|same|now|but|also|then|what if|ok|okay|instead)\b|\binstead\b|\bsame (for|but)\b|\bexclud\w*\b")
+
+
+def follow_up(planner: OfflinePlanner, question: str, prev: Plan) -> Planned | None:
+    """The previous plan changed by a follow-up ("and for 2020?", "only the West", "by month instead"); None if not one."""
+    t = next((v for v in planner.tables if v.sql_name == prev.table), None)
+    if t is None:
+        return None
+    q, qw = norm(question), words(question)
+    if not (FOLLOW_CUES.search(q) or len([w for w in qw if w not in STOP]) <= 3):
+        return None
+    plan = prev.model_copy(deep=True)
+    changed = False
+    chits = planner.column_hits(qw, t)
+    vhits = planner.value_hits(question, t)
+    by_col: dict[str, list] = {}
+    for v in vhits:
+        by_col.setdefault(v.column, []).append(v.value)
+    for col, vals in by_col.items():
+        new = Filter(column=col, value=vals[0]) if len(vals) == 1 else Filter(column=col, op="in", values=vals)
+        if re.search(r"\b(exclud\w*|except|without|not)\b", q):
+            new = Filter(column=col, op="ne", value=vals[0]) if len(vals) == 1 else Filter(column=col, op="not_in", values=vals)
+        in_where = [m for m in plan.measures if any(f.column == col for f in m.where)]
+        for m in in_where:  # a share's "part" condition
+            m.where = [f for f in m.where if f.column != col] + [new]
+        if not in_where:
+            plan.filters = [f for f in plan.filters if f.column != col] + [new]
+        changed = True
+    date_col = next((f.column for f in plan.filters if f.op in ("year", "month", "quarter", "gt", "gte", "lt", "lte")
+                     and t.dtypes.get(f.column) in ("date", "datetime")), None) or planner._date_column(qw, t, chits)
+    tf = planner._time_filters(q, t, date_col)
+    if tf:
+        ops = {f.op for f in tf}
+        plan.filters = [f for f in plan.filters if not (f.column == date_col and (f.op in ops or f.op in ("year", "gt", "gte", "lt")))] + tf
+        changed = True
+    if re.search(r"\b(overall|all of them|everything|no filter|in total|all (years|regions|rows))\b", q) and not vhits and not tf:
+        plan.filters, changed = [], True
+    bucket = planner._bucket(q)
+    text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in by_col]
+    if re.search(r"\b(by|per|each|group)\b", q) or bucket:
+        if bucket and t.dates():
+            plan.group_by, changed = [GroupBy(column=date_col or t.dates()[0], bucket=bucket)], True
+        elif text_hits:
+            plan.group_by, changed = [GroupBy(column=text_hits[0].column)], True
+        if plan.group_by and plan.headline == "value":
+            plan.headline = "table"
+            plan.order = []
+    agg = planner._agg_word(q)
+    nums = [h.column for h in chits if t.dtypes[h.column] in ("integer", "number")]
+    if plan.measures:
+        m = plan.measures[0]
+        if agg in ("sum", "avg", "median", "min", "max") and m.agg not in ("share",) and (m.column or nums) and agg != m.agg:
+            m.agg, m.column, changed = agg, m.column or nums[0], True
+        if nums and nums[0] != m.column and m.agg not in ("count", "count_distinct"):
+            m.column, changed = nums[0], True
+    k = planner._top_k(q)
+    if k > 1 or re.search(r"\b(top|bottom) 1\b", q):
+        plan.limit, changed = k, True
+    if not changed:
+        return None
+    if plan.order and plan.measures:  # keep ordering on the (possibly renamed) measure
+        from .plan import _measure_name
+
+        names = [m.alias or _measure_name(m) for m in plan.measures]
+        valid = set(names) | {g.column for g in plan.group_by}
+        plan.order = [o if o.by in valid else Order(by=names[0], desc=o.desc) for o in plan.order]
+    try:
+        plan = Plan.model_validate(plan.model_dump())
+    except ValueError:
+        return None
+    shape = {"value": "value", "label": "label", "list": "list", "bool": "bool"}.get(plan.headline, "table")
+    if plan.measures and plan.measures[0].agg == "share" and plan.measures[0].where:
+        shape = "share"
+    if plan.group_by and plan.group_by[0].bucket:
+        shape = "trend"
+    return Planned(plan, t, shape, notes=["Read as a follow-up to the previous question."])
