@@ -79,9 +79,10 @@ def fmt(v, column: str | None = None, share: bool = False) -> str:
 class Answerer:
     """Holds what planning needs per table (schema, profiles, value index); thread-safe."""
 
-    def __init__(self, ws: Workspace, engine: QueryEngine | None = None):
+    def __init__(self, ws: Workspace, engine: QueryEngine | None = None, index=None):
         self.ws = ws
         self.engine = engine or QueryEngine(ws)
+        self.index = index  # core.index.SemanticIndex, optional: routes questions among many tables
         self._views: dict[str, TableView] = {}
         self._lock = threading.Lock()
 
@@ -119,7 +120,18 @@ class Answerer:
         views = self.table_views(file_ids)
         if not views:
             raise CannotAnswer("There are no tables in the workspace yet. Upload a file first.")
-        return OfflinePlanner(views).plan(question)
+        route = None
+        if self.index is not None and len(views) > 1:
+            try:
+                route = self.index.route(question)
+            except Exception:  # routing is a help, never a requirement
+                log.exception("index routing failed")
+        try:
+            return OfflinePlanner(views, route).plan(question)
+        except CannotAnswer:
+            if self.index is None or route is not None:
+                raise
+            return OfflinePlanner(views, self.index.route(question)).plan(question)
 
     def execute(self, planned: Planned) -> Result:
         return self.engine.run_compiled(compile_plan(planned.plan, self.engine.schema()))

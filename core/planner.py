@@ -125,8 +125,11 @@ class Planned:
 
 
 class OfflinePlanner:
-    def __init__(self, tables: list[TableView]):
+    def __init__(self, tables: list[TableView], route: dict | None = None):
         self.tables = tables
+        # the semantic index's view of the question (core.index.SemanticIndex.route): tables and columns by meaning
+        self.route = route or {"tables": [], "columns": [], "values": []}
+        self.table_rank = {t: i for i, (t, _) in enumerate(self.route["tables"])}
 
     # --- matching -------------------------------------------------------------
     @staticmethod
@@ -237,6 +240,8 @@ class OfflinePlanner:
             score += 1
         if t.kind == "pivot":
             score -= 2
+        if len(self.tables) > 1 and t.sql_name in self.table_rank:
+            score += max(0.0, 1.5 - 0.5 * self.table_rank[t.sql_name])  # the index's best guess breaks ties
         if not chits and not vhits and not (row_noun and re.search(r"\b(how many|number of|count)\b", q)):
             raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
 
@@ -258,6 +263,12 @@ class OfflinePlanner:
         direction = self._direction(q)
         k = self._top_k(q)
         measure_col = numeric_hits[0].column if numeric_hits else None
+        if measure_col is None and (self._agg_word(q) or self._direction(q)):
+            # no column named by its words: take the one the index finds by meaning ("revenue" -> Total Sales)
+            measure_col = next((c for (tn, c), sc in self.route["columns"]
+                                if tn == t.sql_name and t.dtypes.get(c) in ("integer", "number") and sc >= 0.45), None)
+            if measure_col:
+                score += 1
         group_col = self._group_column(q, qw, t, text_hits + numeric_hits[1:] if False else text_hits)
         P = lambda **kw: Plan(**{"table": t.sql_name, "filters": filters, **kw})  # noqa: E731
 
