@@ -83,6 +83,7 @@ class Answerer:
         self.ws = ws
         self.engine = engine or QueryEngine(ws)
         self.index = index  # core.index.SemanticIndex, optional: routes questions among many tables
+        self._name_vecs: dict = {}
         self._views: dict[str, TableView] = {}
         self._lock = threading.Lock()
 
@@ -120,18 +121,31 @@ class Answerer:
         views = self.table_views(file_ids)
         if not views:
             raise CannotAnswer("There are no tables in the workspace yet. Upload a file first.")
-        route = None
-        if self.index is not None and len(views) > 1:
-            try:
-                route = self.index.route(question)
-            except Exception:  # routing is a help, never a requirement
-                log.exception("index routing failed")
+        route = self.route(question, views) if self.index is not None and len(views) > 1 else None
         try:
             return OfflinePlanner(views, route).plan(question)
         except CannotAnswer:
             if self.index is None or route is not None:
                 raise
-            return OfflinePlanner(views, self.index.route(question)).plan(question)
+            return OfflinePlanner(views, self.route(question, views)).plan(question)
+
+    def route(self, question: str, views: list[TableView]) -> dict | None:
+        """The index's routing, with number columns ranked by how close their names are to the question."""
+        try:
+            route = self.index.route(question)
+            names = sorted({c for v in views for c, d in v.dtypes.items() if d in ("integer", "number")})
+            missing = [n for n in names if n not in self._name_vecs]
+            if missing:
+                for n, vec in zip(missing, self.index.embedder.embed(missing)):
+                    self._name_vecs[n] = vec
+            q = self.index.embedder.embed_query(question)
+            sims = [((v.sql_name, c), float(q @ self._name_vecs[c])) for v in views for c, d in v.dtypes.items()
+                    if d in ("integer", "number")]
+            route["columns"] = sorted(sims, key=lambda x: -x[1]) + list(route["columns"])
+            return route
+        except Exception:  # routing is a help, never a requirement
+            log.exception("index routing failed")
+            return None
 
     def execute(self, planned: Planned) -> Result:
         return self.engine.run_compiled(compile_plan(planned.plan, self.engine.schema()))

@@ -233,6 +233,12 @@ class OfflinePlanner:
         for v in vhits:
             value_words |= {stem(w) for w in words(" ".join(raw_toks[v.start : v.end]))}
         chits = [h for h in chits if not (set(stem(w) for w in words(h.column)) <= value_words)]
+        if not any(t.dtypes[h.column] in ("integer", "number") for h in chits) and (self._agg_word(q) or self._direction(q)):
+            # no number column named by its words: the one the index finds by meaning ("compensation" -> Salary)
+            by_meaning = next((c for (tn, c), sc in self.route["columns"]
+                               if tn == t.sql_name and t.dtypes.get(c) in ("integer", "number") and sc >= 0.4), None)
+            if by_meaning:
+                chits.append(ColumnHit(by_meaning, 0.5, 1, len(qw)))
         score = 3 * len(vhits) + sum(2 * h.score for h in chits)
         name_words = {stem(w) for w in words(t.label + " " + t.file)}
         row_noun = next((w for w in qw if stem(w) in ROW_NOUNS or stem(w) in name_words), None)
@@ -263,12 +269,6 @@ class OfflinePlanner:
         direction = self._direction(q)
         k = self._top_k(q)
         measure_col = numeric_hits[0].column if numeric_hits else None
-        if measure_col is None and (self._agg_word(q) or self._direction(q)):
-            # no column named by its words: take the one the index finds by meaning ("revenue" -> Total Sales)
-            measure_col = next((c for (tn, c), sc in self.route["columns"]
-                                if tn == t.sql_name and t.dtypes.get(c) in ("integer", "number") and sc >= 0.45), None)
-            if measure_col:
-                score += 1
         group_col = self._group_column(q, qw, t, text_hits + numeric_hits[1:] if False else text_hits)
         P = lambda **kw: Plan(**{"table": t.sql_name, "filters": filters, **kw})  # noqa: E731
 
