@@ -234,6 +234,9 @@ class SemanticIndex:
             c.execute("CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT, model TEXT, dim INT, vec BLOB,"
                       " PRIMARY KEY(text_hash, model))")
         self.reconcile()
+        # one index listener per workspace: a newer SemanticIndex replaces an older one (which still sees
+        # changes lazily: search() loads indexes from disk and forgets removed files)
+        ws.listeners[:] = [f for f in ws.listeners if not isinstance(getattr(f, "__self__", None), SemanticIndex)]
         ws.listeners.append(self._on_event)
 
     # -- plumbing --
