@@ -376,9 +376,14 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
         is_share = m is not None and m.agg == "share"
         bucket = plan.group_by[0].bucket if plan.group_by else None
         key = (lambda v: pd.Timestamp(v).strftime("%Y-%m") if bucket == "month" and v is not None else fmt(v))
-        items = "; ".join(f"{key(r[0])}: {fmt(r[-1], share=is_share)}" for r in df.head(12).itertuples(index=False))
-        more = f"; and {len(df) - 12} more" if len(df) > 12 else ""
-        return f"{_cap(_measure_text(m)) if m else 'Rows'} per {g}{where}: {items}{more}.{src}"
+        head = f"{_cap(_measure_text(m)) if m else 'Rows'} per {g}{where}"
+        mcol = df.columns[-1]
+        if len(df) > 6 and pd.api.types.is_numeric_dtype(df[mcol]) and df[mcol].notna().any():
+            hi, lo = df.loc[df[mcol].idxmax()], df.loc[df[mcol].idxmin()]
+            return (f"{head}, {len(df)} rows: highest {key(hi.iloc[0])} ({fmt(hi[mcol], share=is_share)}), "
+                    f"lowest {key(lo.iloc[0])} ({fmt(lo[mcol], share=is_share)}); every row is in the table.{src}")
+        items = "; ".join(f"{key(r[0])}: {fmt(r[-1], share=is_share)}" for r in df.itertuples(index=False))
+        return f"{head}: {items}.{src}"
     return f"{len(df)} rows{where}.{src}"
 
 

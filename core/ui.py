@@ -1,0 +1,219 @@
+"""Pure helpers for the Streamlit pages (no streamlit import): safe markdown, labels, frames for display.
+
+* `safe_markdown` / `SafeMarkdownStream`: text from the LLM (or a spreadsheet) is shown as markdown, never
+  as HTML: `<` and `>` are escaped, markdown images `![..](..)` are neutralised (no remote image is ever
+  fetched by the viewer's browser), and `$` is escaped so amounts are not typeset as LaTeX.
+* small formatting helpers (sizes, times, labels) and frames built from catalog dicts.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Iterable
+
+import pandas as pd
+
+# --- safe markdown ------------------------------------------------------------------------
+_ESCAPES = {"<": "&lt;", ">": "&gt;", "$": "\\$"}
+_ESC_RE = re.compile(r"[<>$]")
+
+
+def _escape_chars(text: str) -> str:
+    return _ESC_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+def safe_markdown(text) -> str:
+    """Markdown that cannot carry HTML or images: `<`/`>` escaped, `![` made literal, `$` escaped."""
+    s = "" if text is None else str(text)
+    s = s.replace("![", "!\\[")  # an escaped bracket can open neither an image nor a link
+    return _escape_chars(s)
+
+
+class SafeMarkdownStream:
+    """`safe_markdown` applied to a stream of text pieces: the concatenation of what `feed` and `flush`
+    return equals `safe_markdown` of the concatenated input, whatever the split (a trailing `!` is held
+    back until the next piece shows whether a `[` follows)."""
+
+    def __init__(self) -> None:
+        self._held = ""
+
+    def feed(self, piece) -> str:
+        s = self._held + ("" if piece is None else str(piece))
+        self._held = ""
+        if s.endswith("!"):
+            s, self._held = s[:-1], "!"
+        return safe_markdown(s)
+
+    def flush(self) -> str:
+        s, self._held = self._held, ""
+        return safe_markdown(s)
+
+    def wrap(self, pieces: Iterable) -> Iterable[str]:
+        """Generator form: every piece made safe, with the held-back tail flushed at the end."""
+        for p in pieces:
+            out = self.feed(p)
+            if out:
+                yield out
+        tail = self.flush()
+        if tail:
+            yield tail
+
+
+# --- formatting ---------------------------------------------------------------------------
+def human_size(n) -> str:
+    n = float(n or 0)
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} GB"  # pragma: no cover
+
+
+def when(ts) -> str:
+    """A catalog timestamp (epoch seconds or ISO text) as 'YYYY-MM-DD HH:MM UTC'."""
+    if ts is None or ts == "":
+        return "unknown time"
+    try:
+        t = _dt.datetime.fromtimestamp(float(ts), tz=_dt.timezone.utc)
+    except (TypeError, ValueError):
+        try:
+            t = _dt.datetime.fromisoformat(str(ts))
+        except ValueError:
+            return str(ts)
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+_NAME_RE = re.compile(r"[^\w .@'\-]+", re.UNICODE)
+
+
+def clean_display_name(name) -> str:
+    """A display name typed by a user: printable word characters, spaces and . @ ' - only, 40 chars max."""
+    s = _NAME_RE.sub("", str(name or "")).strip()
+    return re.sub(r"\s+", " ", s)[:40]
+
+
+def table_label(t, with_file: bool = True) -> str:
+    """'file — sheet › table (rows × columns)' for a TableInfo (the sheet once when the table is the sheet)."""
+    name = t.name if t.name == t.sheet else f"{t.sheet} › {t.name}"
+    return (f"{t.file} — " if with_file else "") + f"{name} ({t.rows:,} rows × {len(t.columns)} columns)"
+
+
+def excluded_text(excluded) -> str:
+    """The excluded rows of a table ('row 12 (total)', ...) as one short line."""
+    parts = []
+    for e in excluded or []:
+        if isinstance(e, dict):
+            row = e.get("row", e.get("rows", "?"))
+            why = e.get("reason") or e.get("why") or e.get("kind") or ""
+            parts.append(f"row {row}" + (f" ({why})" if why else ""))
+        else:
+            parts.append(str(e))
+    return ", ".join(parts[:20]) + (f" and {len(parts) - 20} more" if len(parts) > 20 else "")
+
+
+def report_tables(rep: dict) -> pd.DataFrame:
+    """The tables of an ingest report as rows: sheet, table, range, rows, columns, excluded rows."""
+    rows = []
+    for sh in rep.get("sheets") or []:
+        for t in sh.get("tables") or []:
+            rows.append({"sheet": sh.get("name"), "table": t.get("name"), "range": t.get("range"),
+                         "rows": t.get("rows"), "columns": len(t.get("columns") or []),
+                         "excluded rows": excluded_text(t.get("excluded_rows"))})
+    return pd.DataFrame(rows, columns=["sheet", "table", "range", "rows", "columns", "excluded rows"])
+
+
+def profile_frame(profile: dict) -> pd.DataFrame:
+    """One row per column of a table profile: type, nulls, distinct values and the stats present."""
+    rows = []
+    for col, p in (profile.get("column_profiles") or {}).items():
+        top = p.get("top")
+        rows.append({
+            "column": col, "type": p.get("dtype"), "nulls": p.get("nulls"),
+            "null %": round(100 * float(p.get("null_share") or 0), 1), "distinct": p.get("distinct"),
+            "min": _cell(p.get("min")), "max": _cell(p.get("max")), "mean": _cell(p.get("mean")),
+            "sum": _cell(p.get("sum")),
+            "most common": ", ".join(f"{v} ({n})" for v, n in top[:3]) if isinstance(top, list) else "",
+        })
+    df = pd.DataFrame(rows, columns=["column", "type", "nulls", "null %", "distinct", "min", "max", "mean", "sum",
+                                     "most common"])
+    df = df.dropna(axis=1, how="all")
+    for c in ("min", "max", "mean", "sum", "most common"):
+        if c in df.columns:
+            df[c] = df[c].fillna("")
+    return df
+
+
+def _cell(v):
+    if v is None:
+        return None
+    if isinstance(v, float):
+        if v.is_integer() and abs(v) < 1e15:
+            return f"{int(v):,}"
+        return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return f"{v:,}"
+    return str(v)
+
+
+def filter_frame(df: pd.DataFrame, column: str | None, value: str | None) -> pd.DataFrame:
+    """Rows whose `column` contains `value` (case-insensitive text match; all rows when either is empty)."""
+    if df is None or not column or column not in df.columns or value is None or str(value).strip() == "":
+        return df
+    needle = str(value).strip().lower()
+    s = df[column].astype(str).str.lower()
+    return df[s.str.contains(needle, regex=False, na=False)]
+
+
+def answer_frame(answer: dict | None) -> pd.DataFrame | None:
+    """The result table stored with an answer ({columns, rows}) as a DataFrame."""
+    t = (answer or {}).get("table")
+    if not t or not t.get("columns"):
+        return None
+    return pd.DataFrame(t.get("rows") or [], columns=t["columns"])
+
+
+_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]00:00:00(\.0+)?$")
+
+
+def display_frame(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    """A result table for display: dates without a time of day shown as YYYY-MM-DD (stored answers hold
+    them as text '2021-01-01 00:00:00'); numbers are left as they are (the page formats them)."""
+    if df is None:
+        return None
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if pd.api.types.is_datetime64_any_dtype(s):
+            d = s.dropna()
+            if len(d) and (d == d.dt.normalize()).all():
+                out[c] = s.dt.strftime("%Y-%m-%d").where(s.notna(), None)
+        elif s.dtype == object:
+            d = s.dropna()
+            if len(d) and all(isinstance(v, str) and _MIDNIGHT.match(v) for v in d):
+                out[c] = s.map(lambda v: _MIDNIGHT.match(v).group(1) if isinstance(v, str) else v)
+    return out
+
+
+def sources_frame(sources) -> pd.DataFrame:
+    rows = [{"file": s.get("file"), "sheet": s.get("sheet"), "table": s.get("table"), "range": s.get("range"),
+             "rows": s.get("rows")} for s in sources or [] if isinstance(s, dict)]
+    return pd.DataFrame(rows, columns=["file", "sheet", "table", "range", "rows"])
+
+
+def conversation_label(c: dict) -> str:
+    title = str(c.get("title") or "New conversation")
+    title = title if len(title) <= 48 else title[:47] + "…"
+    return f"{title} ({c.get('n', 0) // 2} Q)" if c.get("n") else title
+
+
+def share_url(base: str | None, conversation_id: str) -> str:
+    """The link that opens a conversation read-only: <app url>?conversation=<id>."""
+    b = (base or "").split("?")[0].split("#")[0]
+    return f"{b}?conversation={conversation_id}"
+
+
+def can_write(conversation: dict | None, user: str | None) -> bool:
+    """Only the author of a conversation can ask in it (a shared link opens it read-only)."""
+    if conversation is None:
+        return True
+    return (conversation.get("user") or None) == (user or None)

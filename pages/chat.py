@@ -1,0 +1,202 @@
+"""Chat: ask questions; exact numbers from SQL, the LLM's narration streamed, the chart beside the text."""
+from __future__ import annotations
+
+import uuid
+
+import streamlit as st
+
+from core import NotFound
+from core import ui
+from pages import _shared as sh
+
+sh.through_app()
+
+
+def _select(cid: str | None) -> None:
+    st.session_state["cid"] = cid
+    if "conversation" in st.query_params:
+        del st.query_params["conversation"]
+
+
+def _active_conversation(convs, me):
+    """(conversation dict or None, readonly). A ?conversation= link wins over the session's choice."""
+    shared = st.query_params.get("conversation")
+    if shared:
+        try:
+            conv = convs.get(shared)
+            return conv, not ui.can_write(conv, me)
+        except NotFound:
+            st.error(f"The shared conversation {ui.safe_markdown(shared)} does not exist (it may have been cleared).")
+            del st.query_params["conversation"]
+    cid = st.session_state.get("cid")
+    if cid:
+        try:
+            conv = convs.get(cid)
+            if ui.can_write(conv, me):
+                return conv, False
+        except NotFound:
+            pass
+        st.session_state["cid"] = None
+    return None, False
+
+
+def _sidebar(convs, me, conv, readonly, ws) -> list[int] | None:
+    with st.sidebar:
+        st.divider()
+        st.markdown("**Conversations**")
+        st.button("New conversation", icon=":material/add:", on_click=_select, args=(None,), width="stretch",
+                  key="conv-new")
+        for c in convs.list(me)[:30]:
+            current = conv is not None and c["id"] == conv["id"]
+            st.button(ui.conversation_label(c), key=f"conv-{c['id']}", on_click=_select, args=(c["id"],),
+                      type="primary" if current else "tertiary", width="stretch")
+        if conv is not None and not readonly:
+            if st.button("Clear this conversation", icon=":material/delete:", key="conv-clear"):
+                convs.clear(conv["id"])
+                _select(None)
+                st.rerun()
+        files = ws.files()
+        picked = []
+        if len(files) > 1:
+            names = {f["id"]: f["name"] for f in files}
+            picked = st.multiselect("Ask about", list(names), format_func=lambda i: names.get(i, str(i)),
+                                    placeholder="All files", key="ask-files")
+        return [int(i) for i in picked] or None
+
+
+def _render_history(messages, readonly) -> None:
+    for m in messages:
+        if m["role"] == "user":
+            with st.chat_message("user"):
+                st.markdown(ui.safe_markdown(m["content"]))
+            continue
+        answer = m.get("answer") or {}
+        with st.chat_message("assistant"):
+            df = ui.answer_frame(answer)
+            key = f"m{m['id']}"
+            if answer.get("chart") and df is not None:
+                left, right = st.columns([3, 2])
+                with right:
+                    sh.plot(df, answer["chart"], key=f"{key}-chart")
+            else:
+                left = st.container()
+            with left:
+                st.markdown(ui.safe_markdown(m["content"]))
+                sh.answer_table(df, key)
+            sh.answer_details(answer, df, key, readonly=readonly, message_id=m["id"], feedback=m.get("feedback"))
+
+
+def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
+    """Run the pipeline: status captions while it plans and queries, then the chart beside the streamed text."""
+    key = "new-" + uuid.uuid4().hex[:8]
+    with st.chat_message("assistant"):
+        note = st.empty()
+        got: dict = {"status": []}
+        events = pipe.ask(question, conversation_id=cid, file_ids=file_ids, user=me)
+
+        def handle(ev) -> None:
+            if ev.type == "status":
+                got["status"].append(ev.data)
+                note.caption(ui.safe_markdown(ev.data.get("message", "")) + "…")
+            else:
+                got[ev.type] = ev.data
+
+        first = None
+        for ev in events:  # everything before the first token: intent, status, table, chart, sources, error
+            if ev.type == "token":
+                first = ev.data
+                break
+            handle(ev)
+        note.empty()
+        chart = got.get("chart")
+        if chart and chart.get("df") is not None:
+            left, right = st.columns([3, 2])
+            with right:
+                sh.plot(chart["df"], chart["spec"], key=f"{key}-chart")
+        else:
+            left = st.container()
+
+        def tokens():
+            if first is not None:
+                yield first
+            for ev in events:
+                if ev.type == "token":
+                    yield ev.data
+                else:
+                    handle(ev)
+
+        with left:
+            if got.get("error"):
+                st.error(ui.safe_markdown(got["error"].get("message")))
+            st.write_stream(ui.SafeMarkdownStream().wrap(tokens()))
+            df = (got.get("table") or {}).get("df")
+            sh.answer_table(df, key)
+        answer = (got.get("done") or {}).get("answer") or {}
+        sh.answer_details(answer, df, key, readonly=False, message_id=answer.get("message_id"),
+                          statuses=got["status"])
+
+
+def _starters(pipe) -> None:
+    views = pipe.answerer.table_views()
+    if not views:
+        st.info("The workspace is empty. Upload spreadsheets on the **Files** page, or drop them on the chat box below.")
+        return
+    from core.planner import OfflinePlanner
+
+    try:
+        qs = OfflinePlanner(views).suggestions(k=6)
+    except Exception:
+        qs = []
+    qs = ["What is in the workspace?"] + qs
+    st.markdown("##### Try one of these")
+    cols = st.columns(2)
+    for i, q in enumerate(qs[:7]):
+        cols[i % 2].button(q, key=f"starter-{i}", on_click=sh.ask_again, args=(q,), width="stretch")
+
+
+def page() -> None:
+    ws, pipe = sh.get_workspace(), sh.pipeline()
+    convs, me = pipe.conversations, sh.user()
+    conv, readonly = _active_conversation(convs, me)
+    file_ids = _sidebar(convs, me, conv, readonly, ws)
+
+    st.title("Chat")
+    if readonly:
+        st.info(f"You are viewing **{ui.safe_markdown(conv.get('user') or 'someone')}**'s conversation "
+                f"\u201c{ui.safe_markdown(conv.get('title'))}\u201d, shared read-only.")
+        st.button("Back to my conversations", on_click=_select, args=(None,))
+    elif conv is not None:
+        with st.popover("Share", icon=":material/share:"):
+            st.caption("Teammates who open this link see the conversation read-only:")
+            st.code(ui.share_url(st.context.url, conv["id"]), language=None)
+
+    prompt = None if readonly else st.chat_input(
+        "Ask about your spreadsheets, or drop files here", accept_file="multiple", file_type=sh.FILE_TYPES,
+        key="chat-prompt")
+    question = st.session_state.pop("pending_question", None) if not readonly else None
+
+    messages = convs.messages(conv["id"]) if conv is not None else []
+    _render_history(messages, readonly)
+
+    if prompt is not None:
+        if getattr(prompt, "files", None):
+            with st.chat_message("user"):
+                st.caption(f"Added {len(prompt.files)} file(s) to the workspace:")
+                for f in prompt.files:
+                    sh.ingest_upload(ws, f.name, f.getvalue(), me)
+        question = (getattr(prompt, "text", None) or "").strip() or question
+
+    if question:
+        if conv is None:
+            cid = convs.create(me, "New conversation")
+            st.session_state["cid"] = cid
+        else:
+            cid = conv["id"]
+        with st.chat_message("user"):
+            st.markdown(ui.safe_markdown(question))
+        _stream_answer(pipe, question, cid, me, file_ids)
+    elif not messages and not readonly:
+        _starters(pipe)
+
+
+sh.guard(page)

@@ -1,0 +1,109 @@
+"""Files: upload spreadsheets (live progress per file), see what was found, manage the shared library."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from core import ui
+from core.safety import export_csv, export_xlsx
+from pages import _shared as sh
+
+sh.through_app()
+
+PREVIEW_ROWS = 5000
+
+
+def uploads(ws, me) -> None:
+    st.subheader("Upload")
+    st.caption(f"Excel (.xlsx .xlsm .xlsb .xls), OpenDocument (.ods) and text tables (.csv .tsv .txt), up to "
+               f"{sh.get_settings().max_upload_mb:g} MB each. Everyone using this app shares the workspace.")
+    gen = st.session_state.setdefault("uploader-gen", 0)
+    files = st.file_uploader("Drop files here", type=sh.FILE_TYPES, accept_multiple_files=True,
+                             key=f"uploader-{gen}")
+    done: dict = st.session_state.setdefault("processed-uploads", {})
+    for f in files or []:
+        fid = getattr(f, "file_id", None) or f"{f.name}:{f.size}"
+        if fid in done:  # already ingested on an earlier rerun: show its report, do not ingest again
+            sh.show_report_box(f.name, done[fid])
+        else:
+            done[fid] = sh.ingest_upload(ws, f.name, f.getvalue(), me)
+    if files:
+        def clear():
+            st.session_state["uploader-gen"] = gen + 1
+            st.session_state["processed-uploads"] = {}
+
+        st.button("Clear the upload list", on_click=clear, icon=":material/clear_all:")
+
+
+def library(ws) -> None:
+    files = ws.files()
+    st.subheader(f"Library ({len(files)} file{'s' if len(files) != 1 else ''})")
+    if not files:
+        st.info("No files yet. Upload spreadsheets above; they are shared with everyone using this app.")
+        return
+    for f in files:
+        with st.container(border=True):
+            c1, c2 = st.columns([6, 1], vertical_alignment="center")
+            c1.markdown(f"**{ui.safe_markdown(f['name'])}**  \n"
+                        f"{ui.human_size(f['size'])} · {f['n_tables']} table(s) · {int(f['n_rows'] or 0):,} rows · "
+                        f"uploaded {ui.when(f['uploaded_at'])} by {ui.safe_markdown(f['uploaded_by'] or 'unknown')}")
+            if c2.button("Delete", key=f"del-{f['id']}", icon=":material/delete:"):
+                ws.remove_file(f["id"])
+                st.toast(f"Removed {f['name']}")
+                st.rerun()
+            with st.expander("Tables and warnings"):
+                tables = ws.tables(f["id"])
+                st.dataframe(
+                    [{"sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows, "columns": len(t.columns),
+                      "kind": t.kind, "excluded rows": ui.excluded_text(t.excluded)} for t in tables],
+                    hide_index=True, width="stretch", key=f"tables-{f['id']}")
+                for w in ws.warnings(f["id"]):
+                    st.warning(ui.safe_markdown(w.get("message")))
+
+
+def preview(ws) -> None:
+    tables = ws.tables()
+    if not tables:
+        return
+    st.subheader("Preview and download")
+    by_id = {t.id: t for t in tables}
+    tid = st.selectbox("Table", list(by_id), format_func=lambda i: ui.table_label(by_id[i]), key="preview-table")
+    t = by_id.get(tid)
+    if t is None:
+        return
+    df = ws.load_table(t.id)
+    st.caption(f"{t.file}, sheet '{t.sheet}', range {t.range}"
+               + (f" — showing the first {PREVIEW_ROWS:,} of {len(df):,} rows" if len(df) > PREVIEW_ROWS else ""))
+    st.dataframe(df.head(PREVIEW_ROWS), width="stretch", hide_index=True, key=f"preview-{t.id}")
+    stem = f"{Path(t.file).stem}-{t.name}".replace("/", "_")
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button("Download CSV", data=lambda: export_csv(ws.load_table(t.id)), file_name=f"{stem}.csv",
+                       mime="text/csv", icon=":material/download:", key=f"csv-{t.id}")
+    c2.download_button("Download XLSX", data=lambda: export_xlsx(ws.load_table(t.id), t.name),
+                       file_name=f"{stem}.xlsx", icon=":material/download:", key=f"xlsx-{t.id}",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    st.caption("Downloads write cells that start with = + - @ as text (prefixed with '), so no formula runs "
+               "when the file is opened.")
+
+
+def errors(ws) -> None:
+    errs = ws.errors(20)
+    if errs:
+        with st.expander(f"Recent upload errors ({len(errs)})"):
+            for e in errs:
+                st.caption(f"{ui.when(e.get('at'))} · {ui.safe_markdown(e.get('by') or 'unknown')}")
+                st.error(ui.safe_markdown(e.get("message")))
+
+
+def page() -> None:
+    st.title("Files")
+    ws, me = sh.get_workspace(), sh.user()
+    sh.get_index()  # make sure the semantic index listens before anything is uploaded
+    uploads(ws, me)
+    library(ws)
+    preview(ws)
+    errors(ws)
+
+
+sh.guard(page)

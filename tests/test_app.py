@@ -1,0 +1,368 @@
+"""The Streamlit app, driven with streamlit.testing.v1.AppTest (no browser): every page, uploads through the
+real file_uploader and chat_input widgets, the streamed answer with its table and chart, share links, feedback,
+the LLM badge, and the pure helpers in core/ui.py."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from core import Settings, Workspace
+from core import ui
+
+ROOT = Path(__file__).resolve().parents[1]
+BOOKS = ROOT.parent / "shared" / "realbooks"
+ADIDAS = BOOKS / "Adidas US Sales Datasets.xlsx"
+PAGES = ["pages/chat.py", "pages/files.py", "pages/explore.py", "pages/settings.py"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def app(home, monkeypatch, *, llm_url: str | None = None, user: str | None = None) -> AppTest:
+    """A fresh AppTest over app.py with its own workspace and fresh shared resources."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("EXCELCHAT_HOME", str(home))
+    monkeypatch.setenv("EXCELCHAT_INDEX", "0")
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    if llm_url:
+        monkeypatch.setenv("EXCELCHAT_LLM", "1")
+        monkeypatch.setenv("OLLAMA_HOST", llm_url)
+        monkeypatch.setenv("EXCELCHAT_MODEL", "llama3")
+        monkeypatch.setenv("EXCELCHAT_LLM_BACKOFF", "0.01")
+    else:
+        monkeypatch.setenv("EXCELCHAT_LLM", "0")
+        monkeypatch.setenv("OLLAMA_HOST", "http://127.0.0.1:9")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    if user:
+        at.query_params["user"] = user
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every markdown/caption/alert text on the page (main area and sidebar)."""
+    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
+    for kind in ("error", "warning", "info", "success"):
+        parts += [e.value for e in getattr(at, kind)]
+    return "\n".join(str(p) for p in parts)
+
+
+def ok(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory):
+    """A workspace holding the three real workbooks, ingested once with the same core call the pages use."""
+    home = tmp_path_factory.mktemp("books")
+    ws = Workspace(Settings.from_env(home=home, llm_enabled=False, build_index=False, isolate_parsing=False))
+    for p in sorted(BOOKS.glob("*.xlsx")):
+        rep = ws.add_bytes(p.name, p.read_bytes(), uploaded_by="setup")
+        assert rep["status"] == "ok", rep
+    return home
+
+
+# --- every page -------------------------------------------------------------------------------------
+def test_every_page_renders_with_an_empty_workspace(tmp_path, monkeypatch):
+    at = app(tmp_path, monkeypatch)
+    at.run()
+    ok(at)
+    assert not at.error
+    assert "The workspace is empty" in texts(at)
+    assert "LLM off — answers are computed without it" in texts(at)  # the offline badge
+    for p in PAGES[1:]:
+        at.switch_page(p).run()
+        ok(at)
+        assert not at.error, [e.value for e in at.error]
+    assert "No files yet" in texts(at.switch_page("pages/files.py").run())
+
+
+def test_every_page_renders_with_files(books, monkeypatch):
+    at = app(books, monkeypatch, user="dana")
+    at.run()
+    ok(at)
+    assert "Workspace: 3 file(s)" in texts(at)
+    assert [b.label for b in at.button if b.key and b.key.startswith("starter-")], "starter questions"
+    at.switch_page("pages/files.py").run()
+    ok(at)
+    assert "Library (3 files)" in [s.value for s in at.subheader]
+    page = texts(at)
+    for p in BOOKS.glob("*.xlsx"):
+        assert p.name in page
+    assert "by setup" in page
+    assert len(at.dataframe) >= 1  # the preview
+    assert {b.label for b in at.get("download_button")} == {"Download CSV", "Download XLSX"}
+    at.switch_page("pages/explore.py").run()
+    ok(at)
+    assert at.get("plotly_chart"), "automatic charts"
+    assert len(at.dataframe) >= 2  # profile and rows
+    at.selectbox(key="explore-file").select_index(2).run()  # another file
+    ok(at)
+    at.switch_page("pages/settings.py").run()
+    ok(at)
+    assert any("EXCELCHAT_MAX_UPLOAD_MB" in str(df.value.values) for df in at.dataframe)
+
+
+def test_explore_filter(books, monkeypatch):
+    at = app(books, monkeypatch)
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    fid = next(o for o in at.selectbox(key="explore-file").options if "Adidas" in o)
+    at.selectbox(key="explore-file").set_value(next(i for i in at.selectbox(key="explore-file").options if i == fid)).run()
+    ok(at)
+    key = next(s.key for s in at.selectbox if s.key and s.key.startswith("filter-col-"))
+    at.selectbox(key=key).set_value("Retailer").run()
+    at.text_input(key=key.replace("filter-col-", "filter-val-")).input("walmart").run()
+    ok(at)
+    rows = at.dataframe[-1].value
+    assert len(rows) and set(rows["Retailer"]) == {"Walmart"}
+
+
+# --- chat -----------------------------------------------------------------------------------------------
+def test_chat_streams_answer_with_table_and_chart(books, monkeypatch):
+    at = app(books, monkeypatch, user="dana")
+    at.run()
+    at.chat_input[0].set_value("Show the monthly trend of total sales in 2021").run()
+    ok(at)
+    assert not at.error, [e.value for e in at.error]
+    page = texts(at)
+    assert "highest 2021-07 (78,334,681)" in page  # the streamed narration (computed text, LLM off)
+    assert at.get("plotly_chart"), "the chart beside the answer"
+    table = next(d.value for d in at.dataframe if len(d.value) == 12)
+    assert len(table) == 12 and table.iloc[0, -1] == 55225396
+    assert [c.value for c in at.code if "SELECT" in c.value.upper()], "SQL in 'How this was computed'"
+    assert at.get("feedback"), "thumbs feedback"
+    # the conversation is stored for this user and re-rendered from history on the next run
+    at.run()
+    ok(at)
+    assert "78,334,681" in texts(at) and at.get("plotly_chart")
+    assert any("Show the monthly trend" in b.label for b in at.button if b.key and b.key.startswith("conv-"))
+
+
+def test_chat_total_and_feedback_is_stored(books, monkeypatch):
+    at = app(books, monkeypatch, user="erin")
+    at.run()
+    at.chat_input[0].set_value("What were the total sales across all retailers?").run()
+    ok(at)
+    assert "899,902,125" in texts(at)
+    fb = at.get("feedback")[0]
+    fb.set_value(0).run()  # thumbs down
+    ok(at)
+    ws = Workspace(Settings.from_env(home=books, llm_enabled=False, build_index=False))
+    from core.conversations import Conversations
+
+    convs = Conversations(ws.catalog)
+    cid = convs.list("erin")[0]["id"]
+    msg = [m for m in convs.messages(cid) if m["role"] == "assistant"][-1]
+    assert msg["feedback"] == -1
+
+
+def test_starter_question_and_suggestion_buttons(books, monkeypatch):
+    at = app(books, monkeypatch, user="fay")
+    at.run()
+    starter = next(b for b in at.button if b.key == "starter-0")
+    assert starter.label == "What is in the workspace?"
+    starter.click().run()
+    ok(at)
+    assert "The workspace holds 3 file(s)" in texts(at)
+    at.chat_input[0].set_value("What is the total?").run()  # no column named: an error with suggestions
+    ok(at)
+    sugg = [b for b in at.button if b.key and "-sugg-" in b.key]
+    assert sugg, texts(at)
+    assert any("No column or value" in e.value for e in at.error)
+    sugg[0].click().run()
+    ok(at)
+    assert sugg[0].label in texts(at)  # asked as the next question
+
+
+def test_shared_conversation_is_read_only_for_a_teammate(books, monkeypatch):
+    at = app(books, monkeypatch, user="gus")
+    at.run()
+    at.chat_input[0].set_value("What were the total sales across all retailers?").run()
+    ws = Workspace(Settings.from_env(home=books, llm_enabled=False, build_index=False))
+    from core.conversations import Conversations
+
+    cid = Conversations(ws.catalog).list("gus")[0]["id"]
+    viewer = app(books, monkeypatch, user="hal")
+    viewer.query_params["conversation"] = cid
+    viewer.run()
+    ok(viewer)
+    assert "shared read-only" in texts(viewer)
+    assert "899,902,125" in texts(viewer)
+    assert not viewer.chat_input, "no chat input for a viewer who is not the author"
+    assert viewer.get("feedback")[0].proto.disabled
+    author = app(books, monkeypatch, user="gus")
+    author.query_params["conversation"] = cid
+    author.run()
+    ok(author)
+    assert author.chat_input and "shared read-only" not in texts(author)
+
+
+def test_llm_badge_streamed_narration_is_escaped_and_checked(books, monkeypatch, fake_ollama):
+    fake_ollama.reply_text("Total sales were 899,902,125 <b>in all</b> ![x](http://evil.example/p.png) "
+                           "and maybe 12,345,678 more.")
+    at = app(books, monkeypatch, llm_url=fake_ollama.url, user="ivy")
+    at.run()
+    ok(at)
+    assert "LLM online: llama3" in texts(at)
+    at.chat_input[0].set_value("What were the total sales across all retailers?").run()
+    ok(at)
+    page = texts(at)
+    assert "899,902,125 &lt;b&gt;in all&lt;/b&gt; !\\[x](http://evil.example/p.png)" in page
+    assert "<b>" not in page
+    assert any("12,345,678" in w.value for w in at.warning), "unverified number flagged"
+
+
+# --- uploads through the real widgets ---------------------------------------------------------------------
+def test_upload_bad_file_shows_error_and_others_load(tmp_path, monkeypatch):
+    at = app(tmp_path, monkeypatch, user="jo")
+    at.run()  # app.py sets who you are (AppTest's switch_page then runs only the page script)
+    at.switch_page("pages/files.py").run()
+    good = (BOOKS / "SampleData.xlsx").read_bytes()
+    at.file_uploader[0].set_value([("broken.xlsx", b"this is not a workbook", XLSX),
+                                   ("SampleData.xlsx", good, XLSX),
+                                   ("notes.csv", b"name,amount\nA,1\nB,=2+3\nC,@SUM(A1)\n", "text/csv")]).run()
+    ok(at)
+    errors = [e.value for e in at.error]
+    assert any("broken.xlsx" in e for e in errors), errors
+    assert all("broken.xlsx" in e for e in errors), errors  # the other two loaded
+    page = texts(at)
+    assert "Library (2 files)" in [s.value for s in at.subheader]
+    assert "by jo" in page
+    assert "Date" in page and "not real dates" in page  # SampleData's warning is shown
+    ws = Workspace(Settings.from_env(home=tmp_path, llm_enabled=False, build_index=False))
+    assert len(ws.files()) == 2 and len(ws.errors()) == 1
+    # a rerun shows the reports again without ingesting anything again
+    at.run()
+    ok(at)
+    assert len(ws.errors()) == 1 and len(ws.files()) == 2
+    assert any("broken.xlsx" in e.value for e in at.error)
+    # delete a file from the library
+    at.button(key=f"del-{ws.files()[0]['id']}").click().run()
+    ok(at)
+    assert len(ws.files()) == 1
+
+
+def test_files_dropped_on_chat_input_are_ingested_before_answering(tmp_path, monkeypatch):
+    at = app(tmp_path, monkeypatch, user="kim")
+    at.run()
+    ci = at.chat_input[0]
+    ci.upload("Adidas US Sales Datasets.xlsx", ADIDAS.read_bytes(), XLSX)
+    ci.set_value("What were the total sales across all retailers?").run()
+    ok(at)
+    page = texts(at)
+    assert "Adidas US Sales Datasets.xlsx" in page
+    assert "899,902,125" in page
+
+
+def test_remove_all_needs_confirmation(tmp_path, monkeypatch):
+    ws = Workspace(Settings.from_env(home=tmp_path, llm_enabled=False, build_index=False))
+    ws.add_bytes("SampleData.xlsx", (BOOKS / "SampleData.xlsx").read_bytes())
+    at = app(tmp_path, monkeypatch)
+    at.run()
+    at.switch_page("pages/settings.py").run()
+    ok(at)
+    btn = next(b for b in at.button if b.label == "Remove all files")
+    assert btn.disabled
+    at.checkbox(key="set-sure").check().run()
+    next(b for b in at.button if b.label == "Remove all files").click().run()
+    ok(at)
+    assert ws.files() == []
+
+
+# --- pure helpers (core/ui.py) ---------------------------------------------------------------------------
+@pytest.mark.parametrize("text,expected", [
+    ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+    ("look ![pic](http://x.example/a.png)", "look !\\[pic](http://x.example/a.png)"),
+    ("![ref][1]\n\n[1]: http://x.example/a.png", "!\\[ref][1]\n\n[1]: http://x.example/a.png"),
+    ("cost $5 and $10", "cost \\$5 and \\$10"),
+    ("plain **bold** text", "plain **bold** text"),
+    (None, ""),
+])
+def test_safe_markdown(text, expected):
+    assert ui.safe_markdown(text) == expected
+
+
+@pytest.mark.parametrize("pieces", [
+    ["a ", "!", "[x](http://e/i.png) <b>", "</b> $1 !"],
+    ["!", "!", "[", "y](u)"],
+    ["![z](u)"], ["end!"], [""],
+])
+def test_safe_markdown_stream_matches_whole_text(pieces):
+    s = ui.SafeMarkdownStream()
+    out = "".join(s.wrap(pieces))
+    assert out == ui.safe_markdown("".join(pieces))
+    assert "![" not in out and "<" not in out
+
+
+def test_helpers():
+    assert ui.human_size(512) == "512 B" and ui.human_size(10202) == "10.0 KB"
+    assert ui.when(0) == "1970-01-01 00:00 UTC"
+    assert ui.clean_display_name("  Dana <script> ") == "Dana script"
+    df = pd.DataFrame({"a": ["x", "Yy", None], "b": [1, 2, 3]})
+    assert list(ui.filter_frame(df, "a", "y")["b"]) == [2]
+    assert ui.filter_frame(df, "a", "") is df
+    assert ui.share_url("http://h:8501/chat", "abc") == "http://h:8501/chat?conversation=abc"
+    assert ui.share_url(None, "abc") == "?conversation=abc"
+    assert ui.can_write({"user": "a"}, "a") and not ui.can_write({"user": "a"}, "b")
+    assert ui.answer_frame({"table": {"columns": ["m", "v"], "rows": [["x", 1]]}}).shape == (1, 2)
+    assert ui.answer_frame({}) is None
+    rep = {"sheets": [{"name": "S", "tables": [{"name": "T", "range": "A1:B3", "rows": 2, "columns": ["a", "b"],
+                                                "excluded_rows": [{"row": 4, "reason": "subtotal"}]}]}]}
+    t = ui.report_tables(rep)
+    assert t.iloc[0]["excluded rows"] == "row 4 (subtotal)"
+    prof = {"column_profiles": {"n": {"dtype": "number", "nulls": 0, "null_share": 0, "distinct": 3, "min": 1,
+                                      "max": 3, "mean": 2.0, "sum": 6}}}
+    assert ui.profile_frame(prof).iloc[0]["sum"] == "6"
+
+
+def test_downloads_escape_formulas():
+    from core.safety import export_csv
+
+    out = export_csv(pd.DataFrame({"a": ["=1+1", "+x", "-y", "@z", "\tt", "ok"]})).decode("utf-8-sig")
+    for cell in ("'=1+1", "'+x", "'-y", "'@z", "'\tt"):
+        assert cell in out
+
+
+def test_no_unsafe_html_anywhere():
+    for p in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        assert "unsafe_allow_html" not in p.read_text(), p
+    cfg = (ROOT / ".streamlit" / "config.toml").read_text()
+    assert "maxUploadSize = 50" in cfg and "enableXsrfProtection = true" in cfg
+
+
+def test_llm_failure_is_a_status_note_and_the_computed_answer_stands(books, monkeypatch, fake_ollama):
+    fake_ollama.reply_error(500, "model crashed")
+    at = app(books, monkeypatch, llm_url=fake_ollama.url, user="lee")
+    at.run()
+    at.chat_input[0].set_value("What were the total sales across all retailers?").run()
+    ok(at)
+    page = texts(at)
+    assert "899,902,125" in page
+    assert "The LLM stopped" in page
+
+
+def test_settings_lists_models_and_tests_the_connection(books, monkeypatch, fake_ollama):
+    at = app(books, monkeypatch, llm_url=fake_ollama.url)
+    at.run()
+    at.switch_page("pages/settings.py").run()
+    ok(at)
+    assert "llama3:latest" in at.selectbox(key="set-model").options
+    next(b for b in at.button if b.label == "Test connection").click().run()
+    ok(at)
+    assert any("is ready" in s.value for s in at.success), [s.value for s in at.success]
+
+
+def test_auth_configured_asks_to_log_in(tmp_path, monkeypatch):
+    at = app(tmp_path, monkeypatch)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "s3cret",
+                          "client_id": "id", "client_secret": "secret",
+                          "server_metadata_url": "https://accounts.google.com/.well-known/openid-configuration"}
+    at.run()
+    ok(at)
+    assert any(b.label == "Log in" for b in at.button)
+    assert "Log in (in the sidebar) to use Excel Chat." in texts(at)
+    assert not at.chat_input

@@ -1,0 +1,170 @@
+"""The app in a real browser: `streamlit run app.py` driven by headless Chromium (Playwright's sync API).
+
+Uploads the Adidas workbook through the Files page's uploader, asks on the Chat page, checks the exact total
+and a Plotly chart, then two browser sessions ask at the same time and each sees its own number. Saves a
+screenshot of every page to docs/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+ADIDAS = ROOT.parent / "shared" / "realbooks" / "Adidas US Sales Datasets.xlsx"
+SHOTS = ROOT / "docs" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+
+sync_api = pytest.importorskip("playwright.sync_api")
+if not Path(CHROMIUM).exists():
+    pytest.skip("Chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run app.py` on a free port with an empty workspace and no LLM; yields its URL."""
+    home = tmp_path_factory.mktemp("browser-home")
+    port = free_port()
+    env = dict(os.environ, EXCELCHAT_HOME=str(home), EXCELCHAT_LLM="0", EXCELCHAT_INDEX="0",
+               OLLAMA_HOST="http://127.0.0.1:9", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    log = open(home / "streamlit.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError("streamlit did not start:\n" + (home / "streamlit.log").read_text()[-3000:])
+            time.sleep(0.3)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def idle(page, timeout: float = 60_000) -> None:
+    """Wait until the script run is over (no 'Running…'/'Stop' status widget) and the page settled."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=timeout)
+    page.wait_for_timeout(300)
+
+
+def ask(page, question: str) -> None:
+    box = page.locator("[data-testid='stChatInputTextArea']")
+    box.wait_for(timeout=30_000)
+    box.fill(question)
+    box.press("Enter")
+
+
+def go(page, title: str) -> None:
+    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
+    idle(page)
+
+
+def test_upload_ask_chart_and_two_sessions(server, browser):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+    ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    page = ctx.new_page()
+    page.goto(server + "/files?user=dana")
+    page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
+    idle(page)
+    page.locator("input[type=file]").first.set_input_files(str(ADIDAS))
+    page.get_by_text("Library (1 file)").wait_for(timeout=90_000)
+    idle(page)
+    body = page.inner_text("body")
+    assert "Adidas US Sales Datasets.xlsx: loaded" in body and "9,648 rows" in body and "by dana" in body
+    page.screenshot(path=str(SHOTS / "files.png"))
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    csv = Path(dl.value.path()).read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbfRetailer,Retailer ID,Invoice Date") and csv.count(b"\n") == 9649
+
+    go(page, "Chat")
+    assert "user=dana" in page.url  # the display name survives a page switch in the URL
+    ask(page, "What were the total sales across all retailers?")
+    page.get_by_text("899,902,125").first.wait_for(timeout=60_000)
+    idle(page)
+    ask(page, "Show the monthly trend of total sales in 2021")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    page.get_by_text("78,334,681").first.wait_for(timeout=30_000)
+    idle(page)
+    msgs = page.locator("[data-testid='stChatMessage']")
+    assert msgs.count() >= 4
+    msgs.nth(msgs.count() - 2).evaluate("el => el.scrollIntoView({block: 'start'})")  # the last question on top
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(SHOTS / "chat.png"))
+
+    go(page, "Explore")
+    page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+    idle(page)
+    page.set_viewport_size({"width": 1440, "height": 1600})  # the profile and the first charts
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / "explore.png"))
+    page.set_viewport_size({"width": 1440, "height": 1000})
+
+    go(page, "Settings")
+    page.get_by_role("heading", name="Limits").wait_for(timeout=30_000)
+    page.screenshot(path=str(SHOTS / "settings.png"))
+    assert "LLM off — answers are computed without it" in page.inner_text("body")
+
+    # two sessions at once, each with its own question and its own right number
+    a_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    b_ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    a, b = a_ctx.new_page(), b_ctx.new_page()
+    a.goto(server + "/?user=ann")
+    b.goto(server + "/?user=bob")
+    for p in (a, b):
+        p.locator("[data-testid='stChatInputTextArea']").wait_for(timeout=60_000)
+        idle(p)
+    ask(a, "What were the total sales across all retailers?")
+    ask(b, "How many units were sold in total?")
+    a.get_by_text("899,902,125").first.wait_for(timeout=60_000)
+    b.get_by_text("2,478,861").first.wait_for(timeout=60_000)
+    idle(a)
+    idle(b)
+    assert "2,478,861" not in a.inner_text("body")
+    assert "899,902,125" not in b.inner_text("body")
+    for c in (a_ctx, b_ctx, ctx):
+        c.close()
+    assert time.time() - t0 < 120
