@@ -149,8 +149,8 @@ def cmd_ask(args) -> int:
     from .chat import ChatPipeline
 
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
-    tmp = None
-    root = Path(args.workspace) if args.workspace else Path(tmp := tempfile.mkdtemp(prefix="excelchat-"))
+    tmp = None if args.workspace else tempfile.TemporaryDirectory(prefix="excelchat-")  # removed when the command ends
+    root = Path(args.workspace) if args.workspace else Path(tmp.name)
     base = Settings.from_env(home=root).with_(build_index=not args.no_index)
     llm = None if args.no_llm else _llm_if_up(base, log)
     n_out = 0

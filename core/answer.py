@@ -256,27 +256,18 @@ def headline(p: Planned, df: pd.DataFrame):
             return vals[0] if len(vals) == 1 else None
         num = df.select_dtypes("number")
         col = num.columns[0] if len(num.columns) else df.columns[-1]
-        return _py(df[col].iloc[0])
+        return jsonable(df[col].iloc[0])
     if plan.headline == "label":
-        if plan.select and df.shape[1] >= 2:
-            return _py(df.iloc[0, 0])
-        if plan.select:
-            return _py(df.iloc[0, 0])
-        return _py(df.iloc[0, 0])
+        return jsonable(df.iloc[0, 0])
     if plan.headline == "list":
         asks_for_numbers = plan.select and not _asks_who(p)
         col = df.columns[-1] if asks_for_numbers else df.columns[0]
-        return [_py(v) for v in df[col].tolist()]
+        return [jsonable(v) for v in df[col].tolist()]
     return None
 
 
 def _asks_who(p: Planned) -> bool:
     return p.focus == "label" or len(p.plan.select) < 2
-
-
-def _py(v):
-    v = jsonable(v)
-    return v
 
 
 def _filters_text(plan: Plan) -> str:

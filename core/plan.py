@@ -370,7 +370,6 @@ class Compiler:
             # every row meets the filters: counted over the whole table via a FILTER on the negation
             raise PlanError("Use filters with 'any' and a negated condition for 'every' questions.")
         if t.kind == "more":
-            ms = [qi(o) for o in out][-2:]
             if len(self.p.measures) < 2:
                 raise PlanError("'more' compares two measures.")
             return f"{self.measure(self.p.measures[-2], False)} > {self.measure(self.p.measures[-1], False)}"

@@ -28,10 +28,6 @@ ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee
              "student", "patient", "invoice", "deal", "event", "visit"}
 ADDITIVE = {"sale", "sales", "revenue", "profit", "amount", "unit", "units", "quantity", "qty", "cost", "costs",
             "spend", "value", "total", "volume", "count", "hours", "income", "expense", "expenses", "budget", "salary"}
-MAX_WORDS = {"highest", "most", "largest", "biggest", "max", "maximum", "top", "best", "greatest", "richest",
-             "oldest", "longest", "higher", "more", "latest", "newest", "heaviest", "expensive"}
-MIN_WORDS = {"lowest", "least", "smallest", "min", "minimum", "bottom", "worst", "fewest", "youngest", "cheapest",
-             "shortest", "lower", "less", "earliest", "oldest_date"}
 MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
                                       "september", "october", "november", "december"], 1)}
 MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
@@ -269,7 +265,7 @@ class OfflinePlanner:
         direction = self._direction(q)
         k = self._top_k(q)
         measure_col = numeric_hits[0].column if numeric_hits else None
-        group_col = self._group_column(q, qw, t, text_hits + numeric_hits[1:] if False else text_hits)
+        group_col = self._group_column(q, qw, t, text_hits)
         P = lambda **kw: Plan(**{"table": t.sql_name, "filters": filters, **kw})  # noqa: E731
 
         def measure(default_count=False) -> Measure:
@@ -374,7 +370,6 @@ class OfflinePlanner:
     # --- pieces ------------------------------------------------------------------
     def _superlative(self, q, qw, t, filters, measure_col, agg, direction, k, group_col, row_noun, score, P) -> Planned:
         desc = direction == "max"
-        common = re.search(r"\b(most|least) (common|frequent|popular|often|usual)\b|\bmost\s+\w+s\b(?! (of|in))", q)
         count_like = bool(re.search(r"\b(most|least|fewest) (common|frequent|popular|often|usual)\b", q)) or (
             measure_col is None and re.search(r"\b(most|fewest|least)\b", q))
         headline = "label" if k == 1 else "list"
