@@ -37,6 +37,8 @@ class Settings:
     max_cells_per_file: int = 60_000_000
     parse_timeout_s: float = 180.0
     parse_memory_mb: int = 6144
+    # parse every upload in a child process with the two limits above (core/isolate.py)
+    isolate_parsing: bool = True
     answer_row_limit: int = 1000
     query_timeout_s: float = 15.0
     duckdb_memory_limit: str = "2GB"
@@ -72,6 +74,7 @@ class Settings:
             max_cells_per_file=int(_env("EXCELCHAT_MAX_CELLS", str(d.max_cells_per_file))),
             parse_timeout_s=float(_env("EXCELCHAT_PARSE_TIMEOUT", str(d.parse_timeout_s))),
             parse_memory_mb=int(_env("EXCELCHAT_PARSE_MEMORY_MB", str(d.parse_memory_mb))),
+            isolate_parsing=_flag("EXCELCHAT_ISOLATE", d.isolate_parsing),
             answer_row_limit=int(_env("EXCELCHAT_ANSWER_ROWS", str(d.answer_row_limit))),
             query_timeout_s=float(_env("EXCELCHAT_QUERY_TIMEOUT", str(d.query_timeout_s))),
             duckdb_memory_limit=_env("EXCELCHAT_DUCKDB_MEMORY", d.duckdb_memory_limit),
