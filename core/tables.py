@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,10 +89,10 @@ def _kind(v) -> str:
     return "s"
 
 
-def _empty_mask(g: np.ndarray) -> np.ndarray:
+def _empty_mask(g: np.ndarray, text_only: bool = False) -> np.ndarray:
     if g.size == 0:
         return np.zeros(g.shape, dtype=bool)
-    return pd.isna(g) | (g == "")
+    return (g == "") if text_only else (pd.isna(g) | (g == ""))
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -289,18 +290,22 @@ def _parse_loose_numbers(s: pd.Series) -> pd.Series:
 
 
 def _dates_from_text(s: pd.Series) -> pd.Series:
+    """Date-shaped text -> dates, over the distinct values: one vectorised parse with an inferred format, then
+    one by one for the few in another format. Text that is no real date (2/30/2019) stays empty."""
     uniq = pd.unique(s.dropna())
-    parsed = {}
-    for u in uniq:
-        t = str(u).strip()
-        if not DATE_RE.match(t):
-            continue
-        try:
-            parsed[u] = pd.Timestamp(pd.to_datetime(t, dayfirst=False))
-        except (ValueError, OverflowError, TypeError):
-            # a date-shaped text that is no real date (2/30/2019): null, reported by the caller
-            continue
-    return pd.to_datetime(s.map(parsed), errors="coerce")
+    text = pd.Series([str(u).strip() for u in uniq], dtype=object)
+    cand = text[text.str.match(DATE_RE.pattern)]
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    if len(cand):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            parsed[cand.index] = pd.to_datetime(cand, errors="coerce", dayfirst=False)
+            for i, t in cand[parsed[cand.index].isna()].items():
+                try:
+                    parsed[i] = pd.Timestamp(pd.to_datetime(t, dayfirst=False))
+                except (ValueError, OverflowError, TypeError):
+                    continue
+    return pd.to_datetime(s.map(dict(zip(uniq, parsed))), errors="coerce")
 
 
 def _date_dtype(d: pd.Series) -> tuple[pd.Series, str]:
@@ -336,6 +341,12 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
         vals[blank] = None
     s = pd.Series(vals, dtype=object)
     kind = pd.api.types.infer_dtype(s, skipna=True)
+    if kind == "string" and _may_be_numbers(s):
+        # numbers stored as text, the CSV case: parse the whole column at once (to_numeric trims spaces itself)
+        num = pd.to_numeric(s, errors="coerce")
+        if num.notna().sum() == s.notna().sum() and not s[num.notna()].str.match(LEADING_ZERO_RE).any():
+            v, t = _numeric(num)
+            return TypedColumn(v, t)
     if kind in ("string", "mixed", "mixed-integer"):
         s = _strip_text(s)
     nonnull = s.notna()
@@ -477,7 +488,7 @@ def detect_tables(sheet: RawSheet) -> tuple[list[DetectedTable], list[str]]:
     g = _apply_merges(sheet)
     if g.size == 0:
         return [], warnings
-    filled = ~_empty_mask(g)
+    filled = ~_empty_mask(g, sheet.text_only and not sheet.merged)
     rects = _blocks(filled)
     tables: list[DetectedTable] = []
     pending_title: str | None = None
@@ -540,9 +551,8 @@ def _build(sheet: RawSheet, block, bf, r0, c0, title, warnings) -> DetectedTable
     data, df_fill = block[data_start:], bf[data_start:]
     if data.shape[0] == 0:
         return None
-    kind = "pivot" if any(
-        isinstance(v, str) and PIVOT_RE.match(v) for v in np.concatenate([block[: data_start].ravel(), data[:, 0]])
-    ) else "data"
+    edges = np.concatenate([block[:data_start].ravel(), data[:20, 0], data[-5:, 0]])  # pivot labels sit at the edges
+    kind = "pivot" if any(isinstance(v, str) and PIVOT_RE.match(v) for v in edges) else "data"
     dk = _data_kinds(block, data_start)
     flags, _ = _subtotal_rows(data, df_fill, dk)
     blank = ~df_fill.any(axis=1)
