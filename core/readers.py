@@ -42,6 +42,7 @@ class RawSheet:
     col0: int = 0
     hidden: bool = False
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    text_only: bool = False  # every cell is a str (CSV): no None/NaN to look for
 
 
 @dataclass
@@ -317,7 +318,7 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
     delim = detect_delimiter(text[:65536], Path(name).suffix.lower())
     try:
         df = pd.read_csv(
-            io.StringIO(text), sep=delim, header=None, dtype=str, keep_default_na=False,
+            io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
             na_filter=False, engine="c", skip_blank_lines=False,
         )
         grid = df.to_numpy(dtype=object)
@@ -338,7 +339,7 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
     if grid.size > max_cells:
         raise FileLimitExceeded(f"{name}: more than {max_cells:,} cells, over the limit.", file=name)
     sheet = Path(name).stem or "data"
-    return RawBook("csv", [RawSheet(sheet, grid)], warnings=warnings, encoding=enc, delimiter=delim)
+    return RawBook("csv", [RawSheet(sheet, grid, text_only=True)], warnings=warnings, encoding=enc, delimiter=delim)
 
 
 def check_size(name: str, size: int, limit_bytes: int) -> None:
