@@ -2,7 +2,8 @@
 
 Uploads the Adidas workbook through the Files page's uploader, asks on the Chat page, checks the exact total
 and a Plotly chart, then two browser sessions ask at the same time and each sees its own number. Saves a
-screenshot of every page to docs/screenshots/.
+screenshot of every page to tests/artifacts/screenshots/ (EXCELCHAT_SCREENSHOTS=docs/screenshots refreshes
+the README's images).
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ADIDAS = ROOT.parent / "shared" / "realbooks" / "Adidas US Sales Datasets.xlsx"
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = ROOT / os.environ.get("EXCELCHAT_SCREENSHOTS", "tests/artifacts/screenshots")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]
