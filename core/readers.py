@@ -24,7 +24,7 @@ from .errors import (
     UnsupportedFileType,
 )
 
-WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
+WORKBOOK_EXTS = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".xltx", ".xltm"}  # templates: what pandas reads
 TEXT_EXTS = {".csv", ".tsv", ".txt"}
 SUPPORTED_EXTS = WORKBOOK_EXTS | TEXT_EXTS
 
@@ -88,7 +88,7 @@ def sniff(name: str, head: bytes, size: int) -> str:
             "Open it in Excel and save it as .xlsx.",
             file=name,
         )
-    if ext == ".xlsx" or ext == ".xlsm" or ext == ".xlsb" or ext == ".ods":
+    if ext in (".xlsx", ".xlsm", ".xlsb", ".ods", ".xltx", ".xltm"):
         raise ContentMismatch(
             f"{name}: the content is not a '{ext}' workbook (it is not a zip package). "
             "The file may be damaged or mis-named; open it in Excel and save it again.",
@@ -108,11 +108,18 @@ def _zip_kind(name: str, path: Path) -> str:
             if "xl/workbook.xml" in names or any(n.endswith("workbook.xml") for n in names):
                 return "xlsx"
             if "mimetype" in names:
-                mt = z.read("mimetype")[:100]
+                with z.open("mimetype") as fh:  # bounded: the entry's declared size may lie
+                    mt = fh.read(100)
                 if b"spreadsheet" in mt:
                     return "ods"
             if "content.xml" in names:
                 return "ods"
+            if "[Content_Types].xml" in names:  # a workbook part under a non-standard name
+                with z.open("[Content_Types].xml") as fh:
+                    types = fh.read(65536)
+                if any(t in types for t in (b"spreadsheetml.sheet.main", b"sheet.macroEnabled.main",
+                                            b"spreadsheetml.template.main", b"template.macroEnabled.main")):
+                    return "xlsx"
             if "word/document.xml" in names or "ppt/presentation.xml" in names:
                 raise ContentMismatch(
                     f"{name}: this is a Word or PowerPoint document, not a spreadsheet.", file=name
@@ -137,7 +144,12 @@ def read_file(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
     kind = sniff(name, head, size)
     if kind == "csv":
         return read_text(path, name, max_rows=max_rows, max_cells=max_cells)
+    untrusted = False
     if kind == "zip":
+        from .safety import check_zip
+
+        # central directory, XML prologs, dimensions: before any native reader sees the bytes
+        untrusted = check_zip(path, name, max_cells=max_cells).untrusted_sizes
         kind = _zip_kind(name, path)
     elif kind == "ole2":
         data = path.read_bytes()
@@ -148,7 +160,113 @@ def read_file(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
                 file=name,
             )
         kind = "xls"
-    return read_workbook(path, name, kind, max_rows=max_rows, max_cells=max_cells)
+    if kind in OPENPYXL_KINDS and (untrusted or PREFER_STREAMING):
+        # the package declares absurd sizes that calamine would pre-allocate: stream it instead
+        return read_openpyxl(path, name, kind, max_rows=max_rows, max_cells=max_cells)
+    try:
+        return read_workbook(path, name, kind, max_rows=max_rows, max_cells=max_cells)
+    except CorruptFile as first:
+        if kind not in OPENPYXL_KINDS:
+            raise
+        # calamine refused it; openpyxl (pandas' default xlsx engine) is more lenient on some writers
+        try:
+            book = read_openpyxl(path, name, kind, max_rows=max_rows, max_cells=max_cells)
+        except CorruptFile:
+            raise first from None
+        book.warnings.append(f"{name}: read with the fallback reader (openpyxl); the fast reader refused it.")
+        return book
+
+
+OPENPYXL_KINDS = {"xlsx"}
+# set only in an isolated child retrying a file the fast reader crashed on (core/isolate.py)
+PREFER_STREAMING = False
+
+
+def read_openpyxl(path: Path, name: str, kind: str, *, max_rows: int, max_cells: int) -> RawBook:
+    """Streaming xlsx/xlsm reader (openpyxl read-only, defusedxml) that ignores declared dimensions."""
+    import warnings as _w
+
+    import openpyxl
+
+    try:
+        with _w.catch_warnings():
+            _w.simplefilter("ignore")
+            # a file object: openpyxl checks the extension of a path, not of a stream
+            wb = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True,
+                                        keep_links=False)
+    except MemoryError:
+        raise
+    except Exception as e:  # openpyxl raises many types for bad packages
+        if "encrypt" in str(e).lower() or "password" in str(e).lower():
+            raise EncryptedFile(f"{name}: the workbook is password-protected. Remove the password in Excel "
+                                "and upload it again.", file=name) from None
+        raise CorruptFile(f"{name}: the workbook could not be read; it may be damaged or truncated "
+                          f"({type(e).__name__}: {str(e)[:200]}). Open it in Excel, save it again and re-upload.",
+                          file=name) from None
+    sheets: list[RawSheet] = []
+    total = 0
+    try:
+        for ws in wb.worksheets:
+            if not hasattr(ws, "reset_dimensions"):
+                continue
+            ws.reset_dimensions()
+            cells: dict[tuple[int, int], object] = {}
+            r0 = c0 = None
+            r1 = c1 = -1
+            for r, row in enumerate(ws.iter_rows(values_only=True)):
+                for c, v in enumerate(row):
+                    if v is None or v == "":
+                        continue
+                    cells[(r, c)] = v
+                    r0 = r if r0 is None else min(r0, r)
+                    c0 = c if c0 is None else min(c0, c)
+                    r1, c1 = max(r1, r), max(c1, c)
+                if r0 is None:
+                    continue
+                h, w = r1 - r0 + 1, c1 - c0 + 1
+                if h > max_rows + 1:
+                    raise FileLimitExceeded(
+                        f"{name}: sheet '{ws.title}' has over {max_rows:,} rows, over the limit. "
+                        "Split the file or raise EXCELCHAT_MAX_ROWS.", file=name)
+                if total + h * w > max_cells:
+                    far = f"{_letters(c1)}{r1 + 1}"
+                    raise FileLimitExceeded(
+                        f"{name}: sheet '{ws.title}' uses cells up to {far}, so its used area is {h:,} rows x {w:,} "
+                        f"columns, more than the limit of {max_cells:,} cells. Delete stray far-away cells "
+                        "(Ctrl+End in Excel shows the last one) or split the file.", file=name)
+            hidden = getattr(ws, "sheet_state", "visible") != "visible"
+            if r0 is None:
+                sheets.append(RawSheet(ws.title, np.empty((0, 0), dtype=object), hidden=hidden))
+                continue
+            h, w = r1 - r0 + 1, c1 - c0 + 1
+            total += h * w
+            grid = np.full((h, w), "", dtype=object)
+            for (r, c), v in cells.items():
+                grid[r - r0, c - c0] = v
+            sheets.append(RawSheet(ws.title, grid, row0=r0, col0=c0, hidden=hidden))
+    except (FileLimitExceeded, MemoryError):
+        raise
+    except Exception as e:
+        raise CorruptFile(f"{name}: the workbook could not be read; it may be damaged or truncated "
+                          f"({type(e).__name__}: {str(e)[:200]}). Open it in Excel, save it again and re-upload.",
+                          file=name) from None
+    finally:
+        try:
+            wb.close()
+        except Exception:
+            pass
+    if not sheets or all(s.grid.size == 0 for s in sheets):
+        raise EmptyWorkbook(f"{name}: the workbook has no data in any sheet.", file=name)
+    return RawBook(kind, sheets)
+
+
+def _letters(col: int) -> str:
+    """0-based column index -> Excel letters."""
+    s, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
 
 
 def _calamine_error(name: str, e: Exception) -> Exception:
@@ -281,7 +399,11 @@ def detect_delimiter(text: str, ext: str) -> str:
     if not lines:
         return ","
     try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+        d = csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+        # the sniffer can be fooled by quoted fields spanning lines; a delimiter absent from the
+        # header line while another candidate is present there is not the delimiter
+        if lines[0].count(d) or '"' in lines[0] or not any(lines[0].count(o) for o in ",;\t|"):
+            return d
     except csv.Error:
         pass
     # most consistent candidate per line wins
@@ -291,10 +413,15 @@ def detect_delimiter(text: str, ext: str) -> str:
         if max(counts) == 0:
             continue
         common = max(set(counts), key=counts.count)
+        if common == 0:  # absent from most lines: not the delimiter
+            continue
         s = counts.count(common) / len(counts) + (0.01 * common if common else 0)
         if s > score:
             best, score = d, s
     return best
+
+
+MAX_TEXT_COLUMNS = 16_384  # Excel's own column limit
 
 
 def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBook:
@@ -316,6 +443,16 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
     if not text.strip():
         raise EmptyWorkbook(f"{name}: the file has no data.", file=name)
     delim = detect_delimiter(text[:65536], Path(name).suffix.lower())
+    # before pandas builds anything: a single 100 MB line of commas would be millions of columns
+    nl = text.find("\n")
+    first = text if nl < 0 else text[:nl]
+    width = first.count(delim) + 1
+    if width > MAX_TEXT_COLUMNS:
+        raise FileLimitExceeded(
+            f"{name}: the first line has {width:,} fields, more than the {MAX_TEXT_COLUMNS:,} columns a sheet can hold. "
+            "Check the delimiter, or split the file.", file=name)
+    if width * (text.count("\n") + 1) > max_cells * 2:
+        raise FileLimitExceeded(f"{name}: more than {max_cells:,} cells, over the limit.", file=name)
     try:
         df = pd.read_csv(
             io.StringIO(text), sep=delim, header=None, dtype=object, keep_default_na=False,
@@ -323,8 +460,12 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
         )
         grid = df.to_numpy(dtype=object)
     except (pd.errors.ParserError, ValueError):
-        # ragged rows: the csv module copes, and we pad
-        rows = list(csv.reader(io.StringIO(text), delimiter=delim))
+        # ragged rows: the csv module copes, and we pad; newline="" lets it handle \r, \r\n and \n
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delim))
+        except csv.Error as e:
+            raise CorruptFile(f"{name}: the text could not be split into rows and columns ({e}). "
+                              "Open it in Excel or a text editor, save it as CSV again and re-upload.", file=name) from None
         width = max((len(r) for r in rows), default=0)
         if width and sum(1 for r in rows if len(r) != width) > 0:
             warnings.append(f"{name}: some rows have fewer or more fields than others; they were padded.")

@@ -130,11 +130,19 @@ class Workspace:
                     rep["cached"] = True
                     progress("done", 1.0, f"{name} was already in the workspace")
                     return rep
-                parsed = (parse or parse_file)(path, name, self.settings, progress)
+                parsed = (parse or self._default_parse())(path, name, self.settings, progress)
                 return self._store(path, name, sha, parsed, uploaded_by, progress)
         except FileError as e:
             self.catalog.record_error(name, sha, e, uploaded_by)
             raise
+
+    def _default_parse(self):
+        """parse_isolated (a child process with memory and time limits) unless isolate_parsing is off."""
+        if self.settings.isolate_parsing:
+            from .isolate import parse_isolated
+
+            return parse_isolated
+        return parse_file
 
     def _store(self, src: Path, name: str, sha: str, parsed: ParsedFile, uploaded_by, progress: Progress) -> dict:
         fid = uuid.uuid4().hex[:16]

@@ -26,7 +26,12 @@ def get_settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the workspace…")
 def get_workspace() -> Workspace:
-    return Workspace(get_settings())
+    settings = get_settings()
+    if settings.isolate_parsing:
+        from core.isolate import warm_up
+
+        warm_up()  # start the parsing forkserver now, so the first upload is not the slow one
+    return Workspace(settings)
 
 
 @st.cache_resource(show_spinner="Loading the search index (the first start embeds existing files)…")
