@@ -10,8 +10,8 @@ import streamlit as st
 
 from core import ExcelChatError, Settings, Workspace, error_report
 from core import ui
-from core.answer import Answerer
-from core.chat import ChatPipeline
+from core import Answerer
+from core import ChatPipeline
 
 log = logging.getLogger("excelchat.ui")
 
@@ -28,7 +28,7 @@ def get_settings() -> Settings:
 def get_workspace() -> Workspace:
     settings = get_settings()
     if settings.isolate_parsing:
-        from core.isolate import warm_up
+        from core import warm_up
 
         warm_up()  # start the parsing forkserver now, so the first upload is not the slow one
     return Workspace(settings)
@@ -41,7 +41,7 @@ def get_index():
     if not s.build_index:
         return None
     try:
-        from core.index import SemanticIndex
+        from core import SemanticIndex
     except ImportError:
         return None
     try:
@@ -57,7 +57,7 @@ def get_llm(model: str):
     if not s.llm_enabled:
         return None
     try:
-        from core.llm import OllamaLLM
+        from core import OllamaLLM
 
         return OllamaLLM(s.with_(ollama_model=model))
     except Exception:
@@ -228,7 +228,7 @@ def number_columns(df) -> dict:
 # --- one answer --------------------------------------------------------------------------------------------
 def plot(df, spec, key: str) -> bool:
     """The answer's chart (st.plotly_chart); False when it cannot be drawn."""
-    from core.charts import render
+    from core import render
 
     try:
         fig = render(df, spec)

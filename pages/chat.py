@@ -141,7 +141,7 @@ def _starters(pipe) -> None:
     if not views:
         st.info("The workspace is empty. Upload spreadsheets on the **Files** page, or drop them on the chat box below.")
         return
-    from core.planner import OfflinePlanner
+    from core import OfflinePlanner
 
     try:
         qs = OfflinePlanner(views).suggestions(k=6)

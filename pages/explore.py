@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import ui
-from core.charts import explore_charts
+from core import explore_charts
 from pages import _shared as sh
 
 sh.through_app()

@@ -6,7 +6,7 @@ from pathlib import Path
 import streamlit as st
 
 from core import ui
-from core.safety import export_csv, export_xlsx
+from core import export_csv, export_xlsx
 from pages import _shared as sh
 
 sh.through_app()
