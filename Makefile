@@ -5,6 +5,8 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat requirements.txt | md5sum | cut -c1-8)
 export HF_HUB_OFFLINE=1
 export TRANSFORMERS_OFFLINE=1
+# torch and faiss share the process: passive OpenMP waiters keep them from starving each other
+export OMP_WAIT_POLICY=PASSIVE
 
 .PHONY: install run test test-fast qa bench clean
 

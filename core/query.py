@@ -63,12 +63,17 @@ class QueryEngine:
         self.con.execute("SET lock_configuration=true")
         self.views: dict[str, TableInfo] = {}
         self._values_cache: dict[tuple[str, str], set] = {}
+        self._version: int | None = None
         self.refresh()
 
     # --- keeping views in step with the catalog -------------------------------
     def refresh(self) -> None:
-        """Create views for new tables, drop views of removed ones."""
+        """Create views for new tables, drop views of removed ones (only when the catalog changed)."""
+        version = self.ws.version()
+        if version == self._version:
+            return
         with self._lock:
+            self._version = version
             tables = {t.sql_name: t for t in self.ws.tables()}
             for name in set(self.views) - set(tables):
                 self.con.execute(f"DROP VIEW IF EXISTS {qi(name)}")

@@ -59,6 +59,7 @@ class Workspace:
         self._sha_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self.listeners: list = []  # callables(event, file_id) e.g. the semantic index
+        self._tables_cache: tuple[int, list] | None = None  # (catalog version, tables)
         self.collect_debris()
 
     # --- debris of crashed ingests --------------------------------------------
@@ -178,6 +179,7 @@ class Workspace:
                     rep["cached"] = True
                     return rep
                 file_id = self.catalog.insert_file(c, fields, parsed.sheets)
+                _bump_version(c)
                 rep = report(fields, parsed.sheets, warnings=all_warnings)
                 rep["file_id"] = file_id
                 c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(rep), file_id))
@@ -204,6 +206,7 @@ class Workspace:
             listener("removing", file_id, _noop)
         with self.catalog.tx() as c:
             c.execute("DELETE FROM files WHERE id=?", (file_id,))
+            _bump_version(c)
         shutil.rmtree(self.home / "files" / row[0]["data_dir"], ignore_errors=True)
 
     def remove_all(self) -> None:
@@ -232,11 +235,24 @@ class Workspace:
     def errors(self, limit: int = 50) -> list[dict]:
         return [dict(r) for r in self.catalog.query("SELECT * FROM ingest_errors ORDER BY id DESC LIMIT ?", (limit,))]
 
+    def version(self) -> int:
+        """A number that changes whenever a file is added or removed (by any thread or process)."""
+        r = self.catalog.query("SELECT value FROM meta WHERE key='version'")
+        return int(r[0][0]) if r else 0
+
     def tables(self, file_id: int | None = None) -> list[TableInfo]:
-        q = ("SELECT t.*, f.name AS file, f.data_dir, s.name AS sheet FROM tables t JOIN files f ON f.id=t.file_id"
-             " JOIN sheets s ON s.id=t.sheet_id")
-        rows = self.catalog.query(q + (" WHERE t.file_id=? ORDER BY t.id" if file_id else " ORDER BY t.id"),
-                                  (file_id,) if file_id else ())
+        """Every table (or one file's), read from the catalog only when it has changed."""
+        v = self.version()
+        cached = self._tables_cache
+        if cached is None or cached[0] != v:
+            cached = (v, self._read_tables())
+            self._tables_cache = cached
+        return [t for t in cached[1] if file_id is None or t.file_id == file_id]
+
+    def _read_tables(self) -> list[TableInfo]:
+        rows = self.catalog.query(
+            "SELECT t.*, f.name AS file, f.data_dir, s.name AS sheet FROM tables t JOIN files f ON f.id=t.file_id"
+            " JOIN sheets s ON s.id=t.sheet_id ORDER BY t.id")
         cols = {}
         for r in self.catalog.query("SELECT table_id, name, dtype FROM columns ORDER BY table_id, idx"):
             cols.setdefault(r["table_id"], []).append((r["name"], r["dtype"]))
@@ -282,6 +298,12 @@ class Workspace:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.home.rglob("*") if p.is_file())
+
+
+def _bump_version(c) -> None:
+    """Inside a write transaction: readers holding a cached table list will re-read it."""
+    c.execute("INSERT INTO meta (key, value) VALUES ('version', '1') "
+              "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:
