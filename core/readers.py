@@ -255,9 +255,7 @@ def read_openpyxl(path: Path, name: str, kind: str, *, max_rows: int, max_cells:
             wb.close()
         except Exception:
             pass
-    if not sheets or all(s.grid.size == 0 for s in sheets):
-        raise EmptyWorkbook(f"{name}: the workbook has no data in any sheet.", file=name)
-    return RawBook(kind, sheets)
+    return _book(name, kind, sheets)
 
 
 def _letters(col: int) -> str:
@@ -344,6 +342,11 @@ def read_workbook(path: Path, name: str, kind: str, *, max_rows: int, max_cells:
             wb.close()
         except Exception:
             pass
+    return _book(name, kind, sheets)
+
+
+def _book(name: str, kind: str, sheets: list[RawSheet]) -> RawBook:
+    """The sheets as a book, or EmptyWorkbook when none holds a cell."""
     if not sheets or all(s.grid.size == 0 for s in sheets):
         raise EmptyWorkbook(f"{name}: the workbook has no data in any sheet.", file=name)
     return RawBook(kind, sheets)
