@@ -176,25 +176,38 @@ def _identity() -> list:
     return list(_IDENTITY)
 
 
-_BM25: list = []
+class BM25:
+    """Okapi BM25 (k1 1.5, b 0.75) with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)), which is never
+    negative, so a term found in most chunks of a small file still counts a little. An inverted index:
+    a query scores only the chunks that hold its words (numpy over postings), not every chunk in Python."""
 
+    k1, b = 1.5, 0.75
 
-def _bm25_class():
-    """BM25Okapi with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): never negative, so a term found in
-    most chunks of a small file still counts a little (plain Okapi zeroes or negates it there)."""
-    if not _BM25:
+    def __init__(self, docs: list[list[str]]):
         import math
+        from collections import Counter
 
-        from rank_bm25 import BM25Okapi
+        self.n = len(docs)
+        self.dl = np.array([len(d) for d in docs], dtype=np.float64)
+        self.avgdl = float(self.dl.mean()) if self.n else 1.0
+        post: dict[str, tuple[list[int], list[int]]] = {}
+        for i, d in enumerate(docs):
+            for w, c in Counter(d).items():
+                ix, tf = post.setdefault(w, ([], []))
+                ix.append(i)
+                tf.append(c)
+        self.post = {w: (np.array(ix), np.array(tf, dtype=np.float64)) for w, (ix, tf) in post.items()}
+        self.idf = {w: math.log(1.0 + (self.n - len(ix) + 0.5) / (len(ix) + 0.5)) for w, (ix, _) in post.items()}
 
-        class LuceneBM25(BM25Okapi):
-            def _calc_idf(self, nd):
-                for word, freq in nd.items():
-                    self.idf[word] = math.log(1.0 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
-                self.average_idf = sum(self.idf.values()) / max(1, len(self.idf))
-
-        _BM25.append(LuceneBM25)
-    return _BM25[0]
+    def get_scores(self, query: list[str]) -> np.ndarray:
+        scores = np.zeros(self.n)
+        for w in query:
+            p = self.post.get(w)
+            if p is None:
+                continue
+            ix, tf = p
+            scores[ix] += self.idf[w] * tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self.dl[ix] / self.avgdl))
+        return scores
 
 
 class _FileIndex:
@@ -214,7 +227,7 @@ class _FileIndex:
     def bm25(self):
         with self._lock:
             if self._bm25 is None:
-                self._bm25 = _bm25_class()([tokenize(self.chunks[i]["text"]) or ["_"] for i in self.order])
+                self._bm25 = BM25([tokenize(self.chunks[i]["text"]) or ["_"] for i in self.order])
             return self._bm25
 
 

@@ -222,3 +222,18 @@ def test_cli_search(built):
     assert r.returncode == 0, r.stderr[-2000:]
     hits = [json.loads(line) for line in r.stdout.splitlines() if line.strip()]
     assert len(hits) == 3 and "ZX-9931" in hits[0]["text"] and hits[0]["sql_name"] == sql["staff"]
+
+
+def test_bm25_scores_by_hand():
+    import math
+
+    from core.index import BM25
+
+    docs = [["zx", "9931", "code"], ["code", "code"], ["other"]]
+    bm = BM25(docs)
+    s = bm.get_scores(["code", "missing"])
+    avgdl = 2.0
+    idf = math.log(1 + (3 - 2 + 0.5) / (2 + 0.5))
+    expect = [idf * 1 * 2.5 / (1 + 1.5 * (0.25 + 0.75 * 3 / avgdl)), idf * 2 * 2.5 / (2 + 1.5 * (0.25 + 0.75 * 2 / avgdl)), 0.0]
+    assert s.tolist() == pytest.approx(expect)
+    assert bm.get_scores(["zx"]).argmax() == 0
