@@ -42,7 +42,7 @@ class RawSheet:
     col0: int = 0
     hidden: bool = False
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
-    text_only: bool = False  # every cell is a str (CSV): no None/NaN to look for
+    no_none: bool = False  # empty cells are "", never None (CSV, calamine): no null scan needed
 
 
 @dataclass
@@ -331,6 +331,7 @@ def read_workbook(path: Path, name: str, kind: str, *, max_rows: int, max_cells:
                     col0=start[1],
                     hidden=meta.visible != pc.SheetVisibleEnum.Visible,
                     merged=merged,
+                    no_none=True,
                 )
             )
     except (FileLimitExceeded,):
@@ -483,7 +484,7 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int) -> RawBoo
     if grid.size > max_cells:
         raise FileLimitExceeded(f"{name}: more than {max_cells:,} cells, over the limit.", file=name)
     sheet = Path(name).stem or "data"
-    return RawBook("csv", [RawSheet(sheet, grid, text_only=True)], warnings=warnings, encoding=enc, delimiter=delim)
+    return RawBook("csv", [RawSheet(sheet, grid, no_none=True)], warnings=warnings, encoding=enc, delimiter=delim)
 
 
 def check_size(name: str, size: int, limit_bytes: int) -> None:

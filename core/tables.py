@@ -89,10 +89,10 @@ def _kind(v) -> str:
     return "s"
 
 
-def _empty_mask(g: np.ndarray, text_only: bool = False) -> np.ndarray:
+def _empty_mask(g: np.ndarray, no_none: bool = False) -> np.ndarray:
     if g.size == 0:
         return np.zeros(g.shape, dtype=bool)
-    return (g == "") if text_only else (pd.isna(g) | (g == ""))
+    return (g == "") if no_none else (pd.isna(g) | (g == ""))
 
 
 def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
@@ -400,7 +400,7 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
                     warnings.append(f"'{name}': {int(badd.sum())} text value(s) that are not real dates ({where(badd)}) were left empty.")
                 v, t = _date_dtype(d)
                 return TypedColumn(v, t, warnings)
-        return TypedColumn(s.astype("string"), "text", warnings)
+        return TypedColumn(s, "text", warnings)  # str/None objects: the Parquet writer makes them strings once
     if kind in ("mixed", "mixed-integer", "time", "timedelta", "period", "interval", "bytes", "unknown-array"):
         types = s[nonnull].map(lambda v: _kind(v))
         counts = types.value_counts()
@@ -488,7 +488,7 @@ def detect_tables(sheet: RawSheet) -> tuple[list[DetectedTable], list[str]]:
     g = _apply_merges(sheet)
     if g.size == 0:
         return [], warnings
-    filled = ~_empty_mask(g, sheet.text_only and not sheet.merged)
+    filled = ~_empty_mask(g, sheet.no_none and not sheet.merged)
     rects = _blocks(filled)
     tables: list[DetectedTable] = []
     pending_title: str | None = None
