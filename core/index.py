@@ -210,6 +210,15 @@ class BM25:
         return scores
 
 
+@dataclass
+class _Merged:
+    key: tuple
+    refs: list  # position -> (file index, chunk id)
+    vecs: np.ndarray
+    flat: object  # faiss.IndexFlatIP over vecs
+    bm25: "BM25"
+
+
 class _FileIndex:
     """One file's loaded index: the LlamaIndex VectorStoreIndex over a FAISS store, chunk rows, BM25."""
 
@@ -217,18 +226,11 @@ class _FileIndex:
         self.file_id, self.data_dir, self.index = file_id, data_dir, index
         self.chunks = {c["id"]: c for c in chunks}
         self.order = [c["id"] for c in chunks]  # FAISS position -> chunk id
-        self._bm25 = None
         self._lock = threading.Lock()
 
     @property
     def faiss(self):
         return self.index.vector_store.client
-
-    def bm25(self):
-        with self._lock:
-            if self._bm25 is None:
-                self._bm25 = BM25([tokenize(self.chunks[i]["text"]) or ["_"] for i in self.order])
-            return self._bm25
 
 
 # --- the index -------------------------------------------------------------------
@@ -456,64 +458,76 @@ class SemanticIndex:
                 self._loaded.pop(fid)
 
     # -- searching --
+    def _merged(self) -> "_Merged | None":
+        """All loaded files as one FAISS index and one BM25, rebuilt only when the set of files changes.
+        Per-file indexes stay the unit of storage (add/remove); one search over the whole workspace
+        costs a single FAISS query instead of one per file."""
+        fids = sorted(self._files())
+        loaded = [fi for fi in (self._load(fid) for fid in fids) if fi is not None and fi.order]
+        key = tuple((fi.file_id, fi.data_dir, len(fi.order)) for fi in loaded)
+        with self._lock:
+            m = self.__dict__.get("_merged_state")
+            if m is not None and m.key == key:
+                return m
+        if not loaded:
+            return None
+        import faiss
+
+        vecs = np.vstack([fi.faiss.reconstruct_n(0, len(fi.order)) for fi in loaded]).astype(np.float32)
+        flat = faiss.IndexFlatIP(vecs.shape[1])
+        flat.add(vecs)
+        refs = [(fi, cid) for fi in loaded for cid in fi.order]
+        bm25 = BM25([tokenize(fi.chunks[cid]["text"]) or ["_"] for fi, cid in refs])
+        m = _Merged(key, refs, vecs, flat, bm25)
+        with self._lock:
+            self.__dict__["_merged_state"] = m
+        return m
+
+    # -- searching --
     def search(self, query: str, k: int = 10, file_id: int | None = None, sheet: str | None = None,
                table_id: int | None = None, kinds=None) -> list[Hit]:
         """Hybrid search: 0.7 * cosine (FAISS) + 0.3 * BM25 normalized by the best BM25 score in scope."""
-        from llama_index.core.vector_stores.types import VectorStoreQuery
-
         if not query or not query.strip():
             return []
         self._sync()
-        kinds = {kinds} if isinstance(kinds, str) else (set(kinds) if kinds else None)
-        if file_id is not None:
-            fids = [file_id]
-        elif table_id is not None:
-            fids = [r["file_id"] for r in self.ws.catalog.query("SELECT file_id FROM tables WHERE id=?", (table_id,))]
-        else:
-            fids = sorted(self._files())
-        filtered = bool(sheet or table_id or kinds)
-
-        def ok(c: dict) -> bool:
-            return ((sheet is None or c["sheet"] == sheet) and (table_id is None or c["table_id"] == table_id)
-                    and (kinds is None or c["kind"] in kinds))
-
-        qv = None
-        qtok = tokenize(query)
-        cands: list[tuple[_FileIndex, int, float, float]] = []  # (file index, chunk id, cos, bm25)
-        for fid in fids:
-            fi = self._load(fid)
-            if fi is None or not fi.order:
-                continue
-            if qv is None:
-                qv = self.embedder.embed_query(query)
-            n = len(fi.order)
-            top = n if filtered else min(n, max(50, 5 * k))
-            cos: dict[int, float] = {}
-            # the FaissVectorStore's own query (positions + similarities): the LlamaIndex retriever would
-            # also fetch and copy every node from the docstore, ~1 ms per node when a filter needs them all
-            res = fi.index.vector_store.query(VectorStoreQuery(query_embedding=qv.tolist(), similarity_top_k=top))
-            for p, sim in zip(res.ids, res.similarities):
-                cid = fi.order[int(p)]
-                if ok(fi.chunks[cid]):
-                    cos[cid] = float(sim)
-            bm = fi.bm25().get_scores(qtok) if qtok else np.zeros(n)
-            bm = np.maximum(bm, 0.0)
-            pos = {cid: i for i, cid in enumerate(fi.order)}
-            for i in np.argsort(-bm)[:top]:
-                cid = fi.order[i]
-                if bm[i] > 0 and cid not in cos and ok(fi.chunks[cid]):
-                    cos[cid] = float(np.dot(fi.faiss.reconstruct(int(i)), qv))
-            cands += [(fi, cid, c, float(bm[pos[cid]])) for cid, c in cos.items()]
-        if not cands:
+        m = self._merged()
+        if m is None:
             return []
-        best = max(b for *_, b in cands) or 1.0
+        kinds = {kinds} if isinstance(kinds, str) else (set(kinds) if kinds else None)
+        filtered = file_id is not None or bool(sheet or table_id or kinds)
+        qv = self.embedder.embed_query(query)
+        qtok = tokenize(query)
+        bm = np.maximum(m.bm25.get_scores(qtok), 0.0) if qtok else np.zeros(len(m.refs))
+        top = max(50, 5 * k)
+        if filtered:
+            allowed = np.fromiter(
+                ((file_id is None or fi.file_id == file_id)
+                 and (sheet is None or fi.chunks[cid]["sheet"] == sheet)
+                 and (table_id is None or fi.chunks[cid]["table_id"] == table_id)
+                 and (kinds is None or fi.chunks[cid]["kind"] in kinds) for fi, cid in m.refs), bool, len(m.refs))
+            idx = np.flatnonzero(allowed)
+            if not len(idx):
+                return []
+            cos_all = m.vecs[idx] @ qv
+            by_cos = idx[np.argsort(-cos_all)[:top]]
+            bm = np.where(allowed, bm, 0.0)
+        else:
+            _, ids = m.flat.search(qv.reshape(1, -1).astype(np.float32), min(top, len(m.refs)))
+            by_cos = ids[0][ids[0] >= 0]
+        by_bm = [i for i in np.argsort(-bm)[:top] if bm[i] > 0]
+        cand = np.unique(np.concatenate([by_cos, np.asarray(by_bm, dtype=by_cos.dtype)])) if by_bm else by_cos
+        if not len(cand):
+            return []
+        cos = m.vecs[cand] @ qv
+        best = float(bm[cand].max()) or 1.0
         hits = []
-        for fi, cid, c, b in cands:
-            ch = fi.chunks[cid]
+        for i, c in zip(cand.tolist(), cos.tolist()):
+            fi, cid = m.refs[i]
+            ch, b = fi.chunks[cid], float(bm[i])
             hits.append(Hit(score=COS_WEIGHT * c + BM25_WEIGHT * b / best, file=ch["fname"], sheet=ch["sheet"],
                             table=ch["tname"], table_id=ch["table_id"], sql_name=ch["sql_name"], kind=ch["kind"],
                             column=ch["column_name"], row_start=ch["row_start"], row_end=ch["row_end"],
-                            text=ch["text"], file_id=fi.file_id, chunk_id=cid, cosine=c, bm25=b / best))
+                            text=ch["text"], file_id=fi.file_id, chunk_id=cid, cosine=float(c), bm25=b / best))
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
