@@ -9,16 +9,13 @@ from .errors import (
     PlanError, QueryError, UnsupportedFileType,
 )
 from .workspace import TableInfo, Workspace, error_report, ingest_paths
-from .answer import Answer, Answerer
-from .chat import ChatPipeline, Event
-from .conversations import Conversations
-from .planner import OfflinePlanner
-from .safety import escape_formula, export_csv, export_xlsx
-from .isolate import warm_up
-
-# heavy imports (the LLM client stack, torch for the index, plotly) load on first use
-_LAZY = {"OllamaLLM": ".llm", "SemanticIndex": ".index", "render": ".charts", "explore_charts": ".charts",
-         "recommend": ".charts", "ChartSpec": ".charts"}
+# The rest loads on first use: the parsing child (core.isolate) must stay small under its memory limit,
+# and `python -m core ingest` must not pay for DuckDB, the LLM client stack, torch or plotly.
+_LAZY = {"Answer": ".answer", "Answerer": ".answer", "ChatPipeline": ".chat", "Event": ".chat",
+         "Conversations": ".conversations", "OfflinePlanner": ".planner", "escape_formula": ".safety",
+         "export_csv": ".safety", "export_xlsx": ".safety", "warm_up": ".isolate", "OllamaLLM": ".llm",
+         "SemanticIndex": ".index", "render": ".charts", "explore_charts": ".charts", "recommend": ".charts",
+         "ChartSpec": ".charts"}
 
 
 def __getattr__(name):
