@@ -66,7 +66,7 @@ def _print_report(r: dict) -> None:
     print(f"{r['file']}{' (already in the workspace)' if r.get('cached') else ''}")
     for sh in r["sheets"]:
         for t in sh["tables"]:
-            ex = f", {len(t['excluded_rows'])} subtotal rows excluded" if t["excluded_rows"] else ""
+            ex = f", {len(t['excluded_rows'])} total rows left out" if t["excluded_rows"] else ""
             print(f"  {sh['name']} / {t['name']} [{t['range']}]: {t['rows']} rows x {len(t['columns'])} columns{ex}"
                   f"{' (pivot summary)' if t['kind'] == 'pivot' else ''}")
     for w in r["warnings"]:

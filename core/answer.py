@@ -84,21 +84,22 @@ class Answerer:
         self.engine = engine or QueryEngine(ws)
         self.index = index  # core.index.SemanticIndex, optional: routes questions among many tables
         self._name_vecs: dict = {}
-        self._views: dict[str, TableView] = {}
+        self._views: dict[tuple[str, int], TableView] = {}
         self._lock = threading.Lock()
 
     def table_views(self, file_ids: list[int] | None = None) -> list[TableView]:
         self.engine.refresh()
         with self._lock:
-            live = set(self.engine.views)
+            # keyed by table id too: a table derived again (a user kept a total row) keeps its SQL name
+            live = {(name, t.id) for name, t in self.engine.views.items()}
             self._views = {k: v for k, v in self._views.items() if k in live}
             out = []
             for name, t in self.engine.views.items():
                 if file_ids is not None and t.file_id not in file_ids:
                     continue
-                if name not in self._views:
-                    self._views[name] = self._build_view(t)
-                out.append(self._views[name])
+                if (name, t.id) not in self._views:
+                    self._views[(name, t.id)] = self._build_view(t)
+                out.append(self._views[(name, t.id)])
             return out
 
     def _build_view(self, t) -> TableView:

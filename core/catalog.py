@@ -41,6 +41,9 @@ CREATE TABLE IF NOT EXISTS warnings (
   sheet TEXT, tbl TEXT, message TEXT);
 CREATE TABLE IF NOT EXISTS ingest_errors (
   id INTEGER PRIMARY KEY, name TEXT, sha256 TEXT, error_type TEXT, message TEXT, at REAL, by TEXT);
+CREATE TABLE IF NOT EXISTS row_decisions (
+  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE, sheet TEXT NOT NULL, row INTEGER NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('keep', 'exclude')), at REAL, by TEXT, PRIMARY KEY (file_id, sheet, row));
 CREATE INDEX IF NOT EXISTS ix_tables_file ON tables(file_id);
 CREATE INDEX IF NOT EXISTS ix_columns_table ON columns(table_id);
 CREATE INDEX IF NOT EXISTS ix_chunks_file ON chunks(file_id);
@@ -102,7 +105,12 @@ class Catalog:
         file_id = cur.lastrowid
         for w in f.get("warnings", []):
             c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, None, None, w))
-        stem = slug(Path(f["name"]).stem, 30)
+        self.insert_sheets(c, file_id, f["name"], sheets)
+        return file_id
+
+    def insert_sheets(self, c: sqlite3.Connection, file_id: int, name: str, sheets: list[dict]) -> None:
+        """Insert a file's sheets, tables, columns, chunks and their warnings (the caller's transaction)."""
+        stem = slug(Path(name).stem, 30)
         for si, sh in enumerate(sheets):
             sid = c.execute(
                 "INSERT INTO sheets (file_id, idx, name, hidden, n_tables) VALUES (?,?,?,?,?)",
@@ -134,7 +142,23 @@ class Catalog:
                 )
                 for w in t.get("warnings", []):
                     c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, sh["name"], t["name"], w))
-        return file_id
+
+    def replace_sheets(self, c: sqlite3.Connection, file_id: int, name: str, data_dir: str, sheets: list[dict],
+                       file_warnings: list[str]) -> None:
+        """Swap a file's derived rows (sheets, tables, chunks, warnings) for new ones, keeping the file's id."""
+        c.execute("DELETE FROM sheets WHERE file_id=?", (file_id,))  # cascades to tables, columns, chunks
+        c.execute("DELETE FROM warnings WHERE file_id=?", (file_id,))
+        c.execute("UPDATE files SET data_dir=?, indexed=0 WHERE id=?", (data_dir, file_id))
+        for w in file_warnings:
+            c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, None, None, w))
+        self.insert_sheets(c, file_id, name, sheets)
+
+    def row_decisions(self, file_id: int) -> dict[str, dict[int, str]]:
+        """A user's keep/exclude decisions on a file's rows: sheet -> Excel row -> action."""
+        out: dict[str, dict[int, str]] = {}
+        for r in self.query("SELECT sheet, row, action FROM row_decisions WHERE file_id=?", (file_id,)):
+            out.setdefault(r["sheet"], {})[r["row"]] = r["action"]
+        return out
 
     @staticmethod
     def _free_sql_name(c: sqlite3.Connection, base: str) -> str:

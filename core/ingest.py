@@ -41,8 +41,12 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def parse_file(path: Path, name: str, settings: Settings, progress: Progress | None = None) -> ParsedFile:
-    """Read, detect tables, type columns, profile and chunk one file. Raises typed FileErrors."""
+def parse_file(path: Path, name: str, settings: Settings, progress: Progress | None = None,
+               decisions: dict[str, dict[int, str]] | None = None) -> ParsedFile:
+    """Read, detect tables, type columns, profile and chunk one file. Raises typed FileErrors.
+
+    `decisions` are a user's keep/exclude choices on total rows: sheet name -> Excel row -> action.
+    """
     progress = progress or _noop
     progress("reading", 0.0, f"Reading {name}")
     book = read_file(Path(path), name, max_rows=settings.max_rows_per_file, max_cells=settings.max_cells_per_file)
@@ -50,7 +54,7 @@ def parse_file(path: Path, name: str, settings: Settings, progress: Progress | N
     n_sheets = max(1, len(book.sheets))
     for si, sh in enumerate(book.sheets):
         progress("detecting", si / n_sheets, f"Finding tables in sheet '{sh.name}'")
-        tables, warns = detect_tables(sh)
+        tables, warns = detect_tables(sh, (decisions or {}).get(sh.name))
         out_tables = []
         for t in tables:
             progress("profiling", si / n_sheets, f"Profiling '{t.name}'")
@@ -88,7 +92,8 @@ def report(file_row: dict, sheets: list[dict], status: str = "ok", error: str | 
             {"name": s["name"], "hidden": bool(s.get("hidden")), "tables": [
                 {"name": t["name"], "sql_name": t.get("sql_name"), "kind": t["kind"], "range": t["range"],
                  "header_row": t["header_row"], "rows": t["rows"], "columns": t["columns"],
-                 "excluded_rows": [e["row"] for e in t["excluded"]], "title": t.get("title")}
+                 "excluded_rows": [e["row"] for e in t["excluded"] if e.get("status", "excluded") == "excluded"],
+                 "title": t.get("title")}
                 for t in s["tables"]]}
             for s in sheets
         ],

@@ -152,7 +152,8 @@ def _write(out: str, payload) -> None:
     os.rename(tmp, out)
 
 
-def _child(path: str, name: str, settings: Settings, out: str, parent_pid: int, streaming: bool = False) -> None:
+def _child(path: str, name: str, settings: Settings, out: str, parent_pid: int, streaming: bool = False,
+           decisions: dict | None = None) -> None:
     """Entry point in the child process; never raises (the outcome goes to `out`)."""
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
@@ -165,7 +166,7 @@ def _child(path: str, name: str, settings: Settings, out: str, parent_pid: int, 
         if streaming:  # this process only: a retry after the fast reader crashed
             readers.PREFER_STREAMING = True
 
-        payload = ("ok", parse_file(Path(path), name, settings, None))
+        payload = ("ok", parse_file(Path(path), name, settings, None, decisions))
     except MemoryError:
         payload = ("memory", None)
     except FileError as e:
@@ -197,7 +198,7 @@ def _rebuild_error(name: str, cls_name: str, message: str) -> FileError:
 STREAMING_RETRY_EXTS = {".xlsx", ".xlsm", ".xltx", ".xltm"}
 
 
-def parse_isolated(path: Path | str, name: str, settings: Settings, progress=None, *, _target=None):
+def parse_isolated(path: Path | str, name: str, settings: Settings, progress=None, decisions=None, *, _target=None):
     """`parse_file` in a child process with resource limits; returns the ParsedFile or raises a typed FileError.
 
     When the fast reader crashes or runs out of memory on an xlsx (calamine allocates the bounding box
@@ -208,13 +209,13 @@ def parse_isolated(path: Path | str, name: str, settings: Settings, progress=Non
     progress = progress or _no_progress
     progress("reading", 0.0, f"Reading {name}")
     try:
-        parsed = _run_child(path, name, settings, _target or _child, streaming=False)
+        parsed = _run_child(path, name, settings, _target or _child, streaming=False, decisions=decisions)
     except _Crashed as e:
         if _target is not None or Path(name).suffix.lower() not in STREAMING_RETRY_EXTS:
             raise e.error from None
         progress("reading", 0.0, f"Reading {name} again with the streaming reader")
         try:
-            parsed = _run_child(path, name, settings, _child, streaming=True)
+            parsed = _run_child(path, name, settings, _child, streaming=True, decisions=decisions)
         except _Crashed:
             raise e.error from None
     progress("parsed", 1.0, f"Parsed {name}")
@@ -229,7 +230,7 @@ class _Crashed(Exception):
         self.error = error
 
 
-def _run_child(path, name: str, settings: Settings, target, *, streaming: bool):
+def _run_child(path, name: str, settings: Settings, target, *, streaming: bool, decisions=None):
     tmp_root = Path(settings.home).resolve() / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     job = f"parse-{uuid.uuid4().hex[:16]}"
@@ -242,8 +243,8 @@ def _run_child(path, name: str, settings: Settings, target, *, streaming: bool):
         work.mkdir()
         out = work / RESULT
         args = (str(Path(path).resolve()), name, settings, str(out), os.getpid())
-        if streaming:
-            args += (True,)
+        if streaming or decisions:
+            args += (streaming,) + ((decisions,) if decisions else ())
         proc = _process_class()(target=target, args=args, name=f"excelchat-parse-{job}", daemon=True)
         proc.start()
         proc.join(settings.parse_timeout_s + GRACE_S)

@@ -75,7 +75,8 @@ class QueryEngine:
         with self._lock:
             self._version = version
             tables = {t.sql_name: t for t in self.ws.tables()}
-            for name in set(self.views) - set(tables):
+            # gone, or derived again under the same name (a user's keep/exclude decision): drop the view
+            for name in [n for n, t in self.views.items() if tables.get(n) != t]:
                 self.con.execute(f"DROP VIEW IF EXISTS {qi(name)}")
                 self.views.pop(name)
                 self._values_cache = {k: v for k, v in self._values_cache.items() if k[0] != name}

@@ -5,8 +5,7 @@ Rules (README, "How tables are found"):
   columns and no header of its own continues it; a lone cell or line above a block is its title;
 - the header is the first well-filled row that does not look like data; a second text row under a
   header that has gaps or merged (repeated) cells makes a two-row header, named "Parent / Child";
-- subtotal rows (a total/count/sum keyword in a label, or a sparse row blank in the always-filled
-  columns that holds numbers) are kept out of the data and reported;
+- total and subtotal rows are kept out of the data only when their numbers prove it (core/totals.py);
 - "Row Labels"/"Grand Total" layouts are pivot tables: summaries, kept but marked as such;
 - column types come from whole columns (vectorised), never per-cell guesses.
 """
@@ -21,10 +20,8 @@ import numpy as np
 import pandas as pd
 
 from .readers import RawSheet
+from .totals import find_totals
 
-TOTAL_RE = re.compile(
-    r"^\s*(grand\s+total|sub[\s-]?totals?|totals?|sum|count|average|avg|mean|overall)\b", re.IGNORECASE
-)
 PIVOT_RE = re.compile(r"^\s*(row labels|column labels|grand total|(sum|count|average|max|min) of .+)\s*$", re.I)
 NA_MARKERS = {"na", "n/a", "#n/a", "nan", "null", "-", "--", "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "n.a."}
 NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
@@ -45,7 +42,7 @@ class DetectedTable:
     header_rows: int
     first_data_row: int
     title: str | None = None
-    kind: str = "data"  # data | pivot
+    kind: str = "data"  # data | pivot | key_value
     excluded: list[dict] = field(default_factory=list)
     dtypes: dict[str, str] = field(default_factory=dict)
     source_columns: dict[str, str] = field(default_factory=dict)  # name -> Excel column letter
@@ -295,14 +292,18 @@ def _dates_from_text(s: pd.Series) -> pd.Series:
     uniq = pd.unique(s.dropna())
     text = pd.Series([str(u).strip() for u in uniq], dtype=object)
     cand = text[text.str.match(DATE_RE.pattern)]
-    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
+    # microseconds, not nanoseconds: historical dates (1464-08-01) are real dates too
+    parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     if len(cand):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            parsed[cand.index] = pd.to_datetime(cand, errors="coerce", dayfirst=False)
+            try:
+                parsed[cand.index] = pd.to_datetime(cand, errors="coerce", dayfirst=False).astype("datetime64[us]")
+            except (ValueError, OverflowError, TypeError):
+                pass  # mixed resolutions: the loop below parses them one by one
             for i, t in cand[parsed[cand.index].isna()].items():
                 try:
-                    parsed[i] = pd.Timestamp(pd.to_datetime(t, dayfirst=False))
+                    parsed[i] = pd.Timestamp(pd.to_datetime(t, dayfirst=False)).as_unit("us")
                 except (ValueError, OverflowError, TypeError):
                     continue
     return pd.to_datetime(s.map(dict(zip(uniq, parsed))), errors="coerce")
@@ -454,36 +455,22 @@ def _apply_merges(sheet: RawSheet) -> np.ndarray:
     return g
 
 
-def _subtotal_rows(data: np.ndarray, filled: np.ndarray, dk: list[str]) -> tuple[np.ndarray, list[str]]:
-    """Boolean mask of subtotal/total rows, and a reason per flagged row."""
-    n, w = data.shape
-    flags = np.zeros(n, dtype=bool)
-    if n == 0:
-        return flags, []
-    # keyword in a label cell (distinct values only, so big columns stay cheap)
-    for c in range(w):
-        if c >= 3 and dk[c] not in ("s", "e"):
-            continue  # labels sit in text columns or at the left edge
-        col = pd.Series(data[:, c], dtype=object)
-        uniq = pd.unique(col)
-        hits = [u for u in uniq if isinstance(u, str) and len(u) <= 60 and TOTAL_RE.match(u)]
-        if hits:
-            flags |= col.isin(hits).to_numpy()
-    fill = filled.sum(axis=1)
-    sparse = fill <= 0.6 * np.median(fill)
-    dense = ~sparse
-    always = filled[dense].mean(axis=0) >= 0.98 if dense.any() else np.zeros(w, dtype=bool)
-    if n >= 5 and always.any():
-        # sparse rows blank where every other row is filled: only those few are looked at cell by cell
-        cand = np.flatnonzero(sparse & (~filled[:, always]).any(axis=1))
-        for i in cand:
-            if any(_kind(v) == "n" for v in data[i]):
-                flags[i] = True
-    return flags, []
+def _column_floats(col: np.ndarray) -> np.ndarray:
+    """One column's raw cells as floats (NaN where a cell is not a number): for proving totals."""
+    s = pd.Series(col, dtype=object)
+    num = pd.to_numeric(s.where(s.map(lambda v: not isinstance(v, bool))), errors="coerce")
+    text = num.isna() & s.map(lambda v: isinstance(v, str) and bool(v.strip()))
+    if text.any():
+        num = num.copy()
+        num[text] = _parse_loose_numbers(s[text].map(str.strip))
+    return num.to_numpy(dtype=float, na_value=np.nan)
 
 
-def detect_tables(sheet: RawSheet) -> tuple[list[DetectedTable], list[str]]:
-    """All tables in one sheet, with typed DataFrames; plus sheet-level warnings."""
+def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> tuple[list[DetectedTable], list[str]]:
+    """All tables in one sheet, with typed DataFrames; plus sheet-level warnings.
+
+    `overrides` maps an Excel row of this sheet to "keep" or "exclude" (a user's decision on totals).
+    """
     warnings: list[str] = []
     g = _apply_merges(sheet)
     if g.size == 0:
@@ -491,32 +478,25 @@ def detect_tables(sheet: RawSheet) -> tuple[list[DetectedTable], list[str]]:
     filled = ~_empty_mask(g, sheet.no_none and not sheet.merged)
     rects = _blocks(filled)
     tables: list[DetectedTable] = []
-    pending_title: str | None = None
+    titles: list[tuple[int, int, str]] = []  # (row below it, column, text) of lone lines not yet used
     prev = None  # (rect, table) to extend with continuation blocks
     for r0, r1, c0, c1 in rects:
         block, bf = g[r0:r1, c0:c1], filled[r0:r1, c0:c1]
         n, w = block.shape
         if n == 1 and bf.sum() <= 2 or (n <= 2 and w == 1 and bf.sum() <= 2):
             text = " ".join(filter(None, (_clean_name(v) for v in block.ravel())))
-            pending_title = text or pending_title
+            if text:
+                titles.append((r1, c0, text))
             continue
-        # continuation of the previous table after blank rows?
-        if prev is not None and prev[2] == c0 and prev[3] == c1:
-            pt = prev[4]
-            rk = _row_kinds(block[0])
-            pdk = [pt.dtypes.get(nm, "text") for nm in pt.df.columns]
-            dk = ["n" if t in ("integer", "number") else "d" if t in ("date", "datetime") else "s" for t in pdk]
-            if pt.header_rows and len(dk) == w and _looks_like_data(rk, dk) and n >= 1:
-                prev = (prev[0], r1, c0, c1, None)
-                tables.pop()
-                rr0 = prev[0]
-                t = _build(sheet, g[rr0:r1, c0:c1], filled[rr0:r1, c0:c1], rr0, c0, pt.title, warnings)
-                if t:
-                    tables.append(t)
-                    prev = (rr0, r1, c0, c1, t)
-                continue
-        t = _build(sheet, block, bf, r0, c0, pending_title, warnings)
-        pending_title = None
+        if prev is not None and _continues(prev[4], block, (c0, c1), prev[2:4]):
+            rr0 = prev[0]
+            tables.pop()
+            t = _build(sheet, g[rr0:r1, c0:c1], filled[rr0:r1, c0:c1], (rr0, c0), prev[4].title, overrides)
+            if t:
+                tables.append(t)
+            prev = (rr0, r1, c0, c1, t) if t else None
+            continue
+        t = _build(sheet, block, bf, (r0, c0), _title_above(titles, r0, c0, c1), overrides)
         if t is not None:
             tables.append(t)
             prev = (r0, r1, c0, c1, t)
@@ -524,77 +504,125 @@ def detect_tables(sheet: RawSheet) -> tuple[list[DetectedTable], list[str]]:
     return tables, warnings
 
 
-def _build(sheet: RawSheet, block, bf, r0, c0, title, warnings) -> DetectedTable | None:
-    n, w = block.shape
+def _title_above(titles: list[tuple[int, int, str]], r0: int, c0: int, c1: int) -> str | None:
+    """The nearest unused lone line above a block, in its columns (taken, so it titles one table only)."""
+    above = [t for t in titles if t[0] <= r0 and c0 - 1 <= t[1] < c1]
+    if not above:
+        return None
+    best = max(above, key=lambda t: t[0])
+    titles.remove(best)
+    return best[2]
+
+
+def _continues(pt: DetectedTable, block: np.ndarray, cols: tuple[int, int], prev_cols) -> bool:
+    """A block right below a table, with its columns, whose first row looks like its data, continues it."""
+    if tuple(prev_cols) != tuple(cols) or not pt.header_rows:
+        return False
+    pdk = [pt.dtypes.get(nm, "text") for nm in pt.df.columns]
+    dk = ["n" if t in ("integer", "number") else "d" if t in ("date", "datetime") else "s" for t in pdk]
+    return len(dk) == block.shape[1] and _looks_like_data(_row_kinds(block[0]), dk)
+
+
+def _header_names(block, bf, h: int, hn: int, letters: list[str]) -> list[str]:
+    """Column names from a one- or two-row header (or Excel letters when there is none)."""
+    w = block.shape[1]
+    if hn == 0:
+        return [f"Column {letter}" for letter in letters]
+    if hn == 1:
+        return unique_names([_clean_name(v) for v in block[h]], letters)
+    parents = [_clean_name(v) for v in block[h]]
+    last = None
+    for c in range(w):  # a parent spans the gaps to its right
+        if parents[c]:
+            last = parents[c]
+        elif bf[h + 1, c]:
+            parents[c] = last
+    childs = [_clean_name(v) for v in block[h + 1]]
+    raw = [f"{p} / {ch}" if p and ch and p != ch else (ch or p) for p, ch in zip(parents, childs)]
+    return unique_names(raw, letters)
+
+
+def _typed_columns(data, names: list[str], rows_kept, has_header: bool):
+    cols, dtypes, tw = {}, {}, []
+    for c, nm in enumerate(names):
+        tc = type_column(data[:, c], nm, rows_kept)
+        # columns with no header and no data (trailing formatting) are dropped
+        if tc.dtype == "empty" and nm.startswith("Column ") and has_header:
+            continue
+        cols[nm] = tc.values.reset_index(drop=True)
+        dtypes[nm] = tc.dtype
+        tw.extend(tc.warnings)
+    return cols, dtypes, tw
+
+
+def _key_value_names(cols: dict, dtypes: dict) -> dict[str, str]:
+    """Names for a headerless block of label/value pairs ("Total # of Accounts | 307"), else {}."""
+    names = list(cols)
+    text = [nm for nm in names if dtypes[nm] == "text"]
+    nums = [nm for nm in names if dtypes[nm] in ("integer", "number")]
+    if len(text) != 1 or not nums or len(cols[text[0]]) > 50 or names.index(text[0]) > names.index(nums[0]):
+        return {}
+    labels = cols[text[0]].dropna()
+    if len(labels) < 2 or labels.duplicated().any():
+        return {}
+    out = {text[0]: "Metric"}
+    out.update({nm: "Value" if i == 0 else f"Value {i + 1}" for i, nm in enumerate(nums)})
+    return out
+
+
+def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides) -> DetectedTable | None:
+    r0, c0 = origin
     h, hn, titles = _find_header(block, bf)
     if titles:
         title = " ".join(filter(None, (_clean_name(v) for i in titles for v in block[i]))) or title
-    letters = [col_letter(sheet.col0 + c0 + c) for c in range(w)]
-    if hn == 0:
-        names = [f"Column {l}" for l in letters]
-        data_start = h
-    elif hn == 1:
-        names = unique_names([_clean_name(v) for v in block[h]], letters)
-        data_start = h + 1
-    else:
-        parents = [_clean_name(v) for v in block[h]]
-        last = None
-        for c in range(w):  # a parent spans the gaps to its right
-            if parents[c]:
-                last = parents[c]
-            elif bf[h + 1, c]:
-                parents[c] = last
-        childs = [_clean_name(v) for v in block[h + 1]]
-        raw = [f"{p} / {ch}" if p and ch and p != ch else (ch or p) for p, ch in zip(parents, childs)]
-        names = unique_names(raw, letters)
-        data_start = h + 2
+    letters = [col_letter(sheet.col0 + c0 + c) for c in range(block.shape[1])]
+    names = _header_names(block, bf, h, hn, letters)
+    data_start = h + hn
     data, df_fill = block[data_start:], bf[data_start:]
     if data.shape[0] == 0:
         return None
     edges = np.concatenate([block[:data_start].ravel(), data[:20, 0], data[-5:, 0]])  # pivot labels sit at the edges
     kind = "pivot" if any(isinstance(v, str) and PIVOT_RE.match(v) for v in edges) else "data"
     dk = _data_kinds(block, data_start)
-    flags, _ = _subtotal_rows(data, df_fill, dk)
-    blank = ~df_fill.any(axis=1)
     excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
-    excluded = [
-        {"row": int(r), "reason": "subtotal", "cells": [_clean_name(v) for v in data[i] if _clean_name(v)][:6]}
-        for i, r in zip(np.flatnonzero(flags), excel_rows[flags])
-    ]
-    keep = ~flags & ~blank
-    data = data[keep]
-    rows_kept = excel_rows[keep]
-    cols, dtypes, tw = {}, {}, []
-    for c, nm in enumerate(names):
-        tc = type_column(data[:, c], nm, rows_kept)
-        # columns with no header and no data (trailing formatting) are dropped
-        if tc.dtype == "empty" and nm.startswith("Column ") and hn:
-            continue
-        cols[nm] = tc.values.reset_index(drop=True)
-        dtypes[nm] = tc.dtype
-        tw.extend(tc.warnings)
+    totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
+    keep = ~totals.flags & df_fill.any(axis=1)
+    data, rows_kept = data[keep], excel_rows[keep]
+    cols, dtypes, tw = _typed_columns(data, names, rows_kept, bool(hn))
     if not cols:
         return None
-    df = pd.DataFrame(cols)
+    src = {nm: letters[names.index(nm)] for nm in cols}
+    rename = _key_value_names(cols, dtypes) if hn == 0 else {}
+    if rename:  # a block of label/value pairs (a dashboard's KPIs): named so questions can use it
+        kind = "key_value"
+        cols, dtypes, src = ({rename.get(k, k): v for k, v in d.items()} for d in (cols, dtypes, src))
     top = int(sheet.row0 + r0 + h)
     bottom = int(excel_rows[-1]) - 1 if len(excel_rows) else top
-    rng = f"{a1(top, sheet.col0 + c0)}:{a1(bottom, sheet.col0 + c0 + w - 1)}"
-    src = {nm: letters[names.index(nm)] for nm in cols}
+    rng = f"{a1(top, sheet.col0 + c0)}:{a1(bottom, sheet.col0 + c0 + block.shape[1] - 1)}"
     return DetectedTable(
-        name="", sheet=sheet.name, df=df, range=rng, header_row=top + 1 if hn else None, header_rows=hn,
+        name="", sheet=sheet.name, df=pd.DataFrame(cols), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
         first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
-        excluded=excluded, dtypes=dtypes, source_columns=src, warnings=tw,
+        excluded=totals.excluded, dtypes=dtypes, source_columns=src, warnings=totals.warnings + tw,
     )
 
 
 def _name_tables(sheet: str, tables: list[DetectedTable]) -> None:
+    """One table takes the sheet's name; several are named by their titles, else by what they hold."""
     if len(tables) == 1:
         tables[0].name = sheet
         return
     used = set()
-    for i, t in enumerate(tables, 1):
-        name = f"{sheet} - {t.title}" if t.title else f"{sheet} ({t.range})"
+    for t in tables:
+        name = f"{sheet} - {t.title or _describe(t)}"
         if name in used:
-            name = f"{sheet} ({t.range})"
+            name = f"{name} ({t.range})"
         used.add(name)
         t.name = name
+
+
+def _describe(t: DetectedTable) -> str:
+    """A short name from a table's content, for a table with no title above it."""
+    if t.kind == "key_value":
+        return "key figures"
+    cols = [c for c in t.df.columns if not c.startswith("Column ")][:3]
+    return ", ".join(cols) if cols else f"table at {t.range}"

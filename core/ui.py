@@ -99,16 +99,25 @@ def table_label(t, with_file: bool = True) -> str:
 
 
 def excluded_text(excluded) -> str:
-    """The excluded rows of a table ('row 12 (total)', ...) as one short line."""
+    """The rows left out of a table ('row 12 (equals the sum of rows 2-11 in Sales)', ...) as one short line."""
     parts = []
     for e in excluded or []:
         if isinstance(e, dict):
-            row = e.get("row", e.get("rows", "?"))
-            why = e.get("reason") or e.get("why") or e.get("kind") or ""
-            parts.append(f"row {row}" + (f" ({why})" if why else ""))
+            if e.get("status") == "kept":
+                continue
+            why = e.get("detail") or e.get("reason") or ""
+            parts.append(f"row {e.get('row', '?')}" + (f" ({why})" if why else ""))
         else:
-            parts.append(str(e))
+            parts.append(f"row {e}")
     return ", ".join(parts[:20]) + (f" and {len(parts) - 20} more" if len(parts) > 20 else "")
+
+
+def row_decision_frame(excluded) -> pd.DataFrame:
+    """A table's left-out (and user-kept) rows for the Files page: row, status, why, the row's cells."""
+    rows = [{"row": e.get("row"), "status": "kept as data" if e.get("status") == "kept" else "left out",
+             "why": e.get("detail") or e.get("reason") or "", "cells": " | ".join(e.get("cells") or [])}
+            for e in excluded or [] if isinstance(e, dict)]
+    return pd.DataFrame(rows, columns=["row", "status", "why", "cells"])
 
 
 def report_tables(rep: dict) -> pd.DataFrame:

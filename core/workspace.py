@@ -17,7 +17,9 @@ import json
 import os
 import shutil
 import threading
+import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,56 +147,109 @@ class Workspace:
             return parse_isolated
         return parse_file
 
+    def _write_folder(self, src: Path, name: str, parsed: ParsedFile, fid: str, progress: Progress) -> Path:
+        """The original and one Parquet per table, written under tmp/ and renamed into files/<fid>."""
+        tmp, final = self.home / "tmp" / fid, self.home / "files" / fid
+        tmp.mkdir()
+        shutil.copyfile(src, tmp / f"original{Path(name).suffix.lower()}")
+        progress("saving", 0.0, f"Saving tables of {name}")
+        n = 0
+        for sh in parsed.sheets:
+            for t in sh["tables"]:
+                t["parquet"] = f"t{n}.parquet"
+                _write_parquet(t.pop("df"), tmp / t["parquet"])
+                n += 1
+        _fsync_dir(tmp)
+        os.rename(tmp, final)
+        return final
+
     def _store(self, src: Path, name: str, sha: str, parsed: ParsedFile, uploaded_by, progress: Progress) -> dict:
         fid = uuid.uuid4().hex[:16]
-        lock_path = self.home / "tmp" / f"{fid}.lock"
-        lock_fd = os.open(lock_path, os.O_CREAT | os.O_RDWR)
-        fcntl.flock(lock_fd, fcntl.LOCK_EX)
-        tmp = self.home / "tmp" / fid
+        with _ingest_lock(self.home, fid):
+            try:
+                final = self._write_folder(src, name, parsed, fid, progress)
+                ext = Path(name).suffix.lower()
+                fields = {"sha256": sha, "name": name, "ext": ext, "kind": parsed.kind, "size": src.stat().st_size,
+                          "data_dir": fid, "stored_name": f"original{ext}", "uploaded_by": uploaded_by,
+                          "encoding": parsed.encoding, "delimiter": parsed.delimiter, "warnings": parsed.warnings}
+                with self.catalog.tx() as c:
+                    existing = c.execute("SELECT report FROM files WHERE sha256=?", (sha,)).fetchone()
+                    if existing is not None:  # another process won the race: keep theirs
+                        shutil.rmtree(final, ignore_errors=True)
+                        rep = json.loads(existing["report"])
+                        rep["cached"] = True
+                        return rep
+                    file_id = self.catalog.insert_file(c, fields, parsed.sheets)
+                    rep = self._finish(c, file_id, fields, parsed)
+                progress("stored", 1.0, f"{name} is in the workspace")
+            except BaseException:
+                self._drop_unclaimed(fid)
+                raise
+        self._notify("added", file_id, progress)
+        return rep
+
+    def _finish(self, c, file_id: int, fields: dict, parsed: ParsedFile) -> dict:
+        """Inside the write transaction: the file's report, stored, and the catalog version bumped."""
+        _bump_version(c)
+        all_warnings = list(parsed.warnings) + [w for s in parsed.sheets for w in s["warnings"]] + [
+            w for s in parsed.sheets for t in s["tables"] for w in t["warnings"]]
+        rep = report(fields, parsed.sheets, warnings=all_warnings)
+        rep["file_id"] = file_id
+        c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(rep), file_id))
+        return rep
+
+    def _drop_unclaimed(self, fid: str) -> None:
+        shutil.rmtree(self.home / "tmp" / fid, ignore_errors=True)
         final = self.home / "files" / fid
-        try:
-            tmp.mkdir()
-            ext = Path(name).suffix.lower()
-            stored_name = f"original{ext}"
-            shutil.copyfile(src, tmp / stored_name)
-            progress("saving", 0.0, f"Saving tables of {name}")
-            n = 0
-            for sh in parsed.sheets:
-                for t in sh["tables"]:
-                    t["parquet"] = f"t{n}.parquet"
-                    _write_parquet(t.pop("df"), tmp / t["parquet"])
-                    n += 1
-            _fsync_dir(tmp)
-            os.rename(tmp, final)
-            fields = {"sha256": sha, "name": name, "ext": ext, "kind": parsed.kind, "size": src.stat().st_size,
-                      "data_dir": fid, "stored_name": stored_name, "uploaded_by": uploaded_by,
-                      "encoding": parsed.encoding, "delimiter": parsed.delimiter, "warnings": parsed.warnings}
-            all_warnings = list(parsed.warnings) + [w for s in parsed.sheets for w in s["warnings"]] + [
-                w for s in parsed.sheets for t in s["tables"] for w in t["warnings"]]
-            with self.catalog.tx() as c:
-                existing = c.execute("SELECT report FROM files WHERE sha256=?", (sha,)).fetchone()
-                if existing is not None:  # another process won the race: keep theirs
-                    shutil.rmtree(final, ignore_errors=True)
-                    rep = json.loads(existing["report"])
-                    rep["cached"] = True
-                    return rep
-                file_id = self.catalog.insert_file(c, fields, parsed.sheets)
-                _bump_version(c)
-                rep = report(fields, parsed.sheets, warnings=all_warnings)
-                rep["file_id"] = file_id
-                c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(rep), file_id))
-            progress("stored", 1.0, f"{name} is in the workspace")
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            if final.exists() and not self.catalog.query("SELECT 1 FROM files WHERE data_dir=?", (fid,)):
-                shutil.rmtree(final, ignore_errors=True)
-            raise
-        finally:
-            fcntl.flock(lock_fd, fcntl.LOCK_UN)
-            os.close(lock_fd)
-            lock_path.unlink(missing_ok=True)
+        if final.exists() and not self.catalog.query("SELECT 1 FROM files WHERE data_dir=?", (fid,)):
+            shutil.rmtree(final, ignore_errors=True)
+
+    def _notify(self, event: str, file_id: int, progress: Progress = _noop) -> None:
         for listener in list(self.listeners):
-            listener("added", file_id, progress)
+            listener(event, file_id, progress)
+
+    # --- a user's decisions on total rows -----------------------------------------
+    def decide_row(self, table_id: int, row: int, action: str | None, by: str | None = None,
+                   progress: Progress | None = None) -> dict:
+        """Keep a proven total row as data ("keep"), leave a row out ("exclude"), or undo (None).
+
+        The file's tables are derived again from its original with every decision applied, and re-indexed;
+        returns the file's new report.
+        """
+        if action not in ("keep", "exclude", None):
+            raise ValueError(f"unknown action {action!r}")
+        t = self.table(table_id)
+        with self.catalog.tx() as c:
+            if action is None:
+                c.execute("DELETE FROM row_decisions WHERE file_id=? AND sheet=? AND row=?", (t.file_id, t.sheet, row))
+            else:
+                c.execute("INSERT INTO row_decisions (file_id, sheet, row, action, at, by) VALUES (?,?,?,?,?,?)"
+                          " ON CONFLICT(file_id, sheet, row) DO UPDATE SET action=excluded.action, at=excluded.at,"
+                          " by=excluded.by", (t.file_id, t.sheet, int(row), action, time.time(), by))
+        return self.rederive(t.file_id, progress)
+
+    def rederive(self, file_id: int, progress: Progress | None = None) -> dict:
+        """Parse a stored file again (with the user's row decisions) and swap its tables in one transaction."""
+        progress = progress or _noop
+        r = self.catalog.query("SELECT * FROM files WHERE id=?", (file_id,))
+        if not r:
+            raise NotFound(f"File #{file_id} is not in the workspace.")
+        f = dict(r[0])
+        src = self.home / "files" / f["data_dir"] / f["stored_name"]
+        parsed = self._default_parse()(src, f["name"], self.settings, progress, self.catalog.row_decisions(file_id))
+        fid = uuid.uuid4().hex[:16]
+        self._notify("removing", file_id)
+        with _ingest_lock(self.home, fid):
+            try:
+                self._write_folder(src, f["name"], parsed, fid, progress)
+                with self.catalog.tx() as c:
+                    self.catalog.replace_sheets(c, file_id, f["name"], fid, parsed.sheets, parsed.warnings)
+                    rep = self._finish(c, file_id, {**f, "data_dir": fid}, parsed)
+            except BaseException:
+                self._drop_unclaimed(fid)
+                raise
+        shutil.rmtree(self.home / "files" / f["data_dir"], ignore_errors=True)
+        self._notify("added", file_id, progress)
         return rep
 
     def remove_file(self, file_id: int) -> None:
@@ -202,8 +257,7 @@ class Workspace:
         row = self.catalog.query("SELECT data_dir FROM files WHERE id=?", (file_id,))
         if not row:
             raise NotFound(f"File #{file_id} is not in the workspace.")
-        for listener in list(self.listeners):
-            listener("removing", file_id, _noop)
+        self._notify("removing", file_id)
         with self.catalog.tx() as c:
             c.execute("DELETE FROM files WHERE id=?", (file_id,))
             _bump_version(c)
@@ -298,6 +352,20 @@ class Workspace:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.home.rglob("*") if p.is_file())
+
+
+@contextmanager
+def _ingest_lock(home: Path, fid: str):
+    """Held while an ingest writes files/<fid>: debris collection leaves a live ingest alone."""
+    lock_path = home / "tmp" / f"{fid}.lock"
+    lock_fd = os.open(lock_path, os.O_CREAT | os.O_RDWR)
+    fcntl.flock(lock_fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(lock_fd, fcntl.LOCK_UN)
+        os.close(lock_fd)
+        lock_path.unlink(missing_ok=True)
 
 
 def _bump_version(c) -> None:

@@ -36,7 +36,7 @@ def uploads(ws, me) -> None:
         st.button("Clear the upload list", on_click=clear, icon=":material/clear_all:")
 
 
-def library(ws) -> None:
+def library(ws, me) -> None:
     files = ws.files()
     st.subheader(f"Library ({len(files)} file{'s' if len(files) != 1 else ''})")
     if not files:
@@ -52,14 +52,46 @@ def library(ws) -> None:
                 ws.remove_file(f["id"])
                 st.toast(f"Removed {f['name']}")
                 st.rerun()
+            tables = ws.tables(f["id"])
             with st.expander("Tables and warnings"):
-                tables = ws.tables(f["id"])
                 st.dataframe(
                     [{"sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows, "columns": len(t.columns),
                       "kind": t.kind, "excluded rows": ui.excluded_text(t.excluded)} for t in tables],
                     hide_index=True, width="stretch", key=f"tables-{f['id']}")
                 for w in ws.warnings(f["id"]):
                     st.warning(ui.safe_markdown(w.get("message")))
+            row_decisions(ws, f, tables, me)
+
+
+def row_decisions(ws, f, tables, me) -> None:
+    """Rows left out as totals, with their proof; a user can keep one as data or leave another out."""
+    n_out = sum(e.get("status") != "kept" for t in tables for e in t.excluded)
+    with st.expander(f"Rows left out ({n_out})"):
+        if not tables:
+            return
+        # options by position: a table derived again after a decision gets a new id but keeps its place
+        first = next((i for i, t in enumerate(tables) if t.excluded), 0)
+        pick = st.selectbox("Table", range(len(tables)), index=first, key=f"decide-table-{f['id']}",
+                            format_func=lambda i: ui.table_label(tables[i], with_file=False))
+        t = tables[min(pick or 0, len(tables) - 1)]
+        if t.excluded:
+            st.dataframe(ui.row_decision_frame(t.excluded), hide_index=True, width="stretch", key=f"excl-{t.id}")
+            for e in t.excluded:
+                kept = e.get("status") == "kept"
+                label = f"Leave row {e['row']} out again" if kept else f"Keep row {e['row']} as data"
+                if st.button(label, key=f"decide-{t.id}-{e['row']}"):
+                    with st.spinner(f"Updating {t.name}"):
+                        ws.decide_row(t.id, e["row"], None if kept or e.get("reason") != "total" else "keep", by=me)
+                    st.rerun()
+        else:
+            st.caption("No row of this table was left out: every row is data.")
+        c1, c2 = st.columns([2, 1], vertical_alignment="bottom")
+        row = c1.number_input("Leave out another row (its row number in the sheet)", min_value=1, step=1,
+                              value=None, key=f"exclude-row-{t.id}")
+        if c2.button("Leave it out", key=f"exclude-{t.id}", disabled=row is None):
+            with st.spinner(f"Updating {t.name}"):
+                ws.decide_row(t.id, int(row), "exclude", by=me)
+            st.rerun()
 
 
 def preview(ws) -> None:
@@ -101,7 +133,7 @@ def page() -> None:
     ws, me = sh.get_workspace(), sh.user()
     sh.get_index()  # make sure the semantic index listens before anything is uploaded
     uploads(ws, me)
-    library(ws)
+    library(ws, me)
     preview(ws)
     errors(ws)
 

@@ -311,9 +311,9 @@ def test_helpers():
     assert ui.answer_frame({"table": {"columns": ["m", "v"], "rows": [["x", 1]]}}).shape == (1, 2)
     assert ui.answer_frame({}) is None
     rep = {"sheets": [{"name": "S", "tables": [{"name": "T", "range": "A1:B3", "rows": 2, "columns": ["a", "b"],
-                                                "excluded_rows": [{"row": 4, "reason": "subtotal"}]}]}]}
+                                                "excluded_rows": [4]}]}]}
     t = ui.report_tables(rep)
-    assert t.iloc[0]["excluded rows"] == "row 4 (subtotal)"
+    assert t.iloc[0]["excluded rows"] == "row 4"
     prof = {"column_profiles": {"n": {"dtype": "number", "nulls": 0, "null_share": 0, "distinct": 3, "min": 1,
                                       "max": 3, "mean": 2.0, "sum": 6}}}
     assert ui.profile_frame(prof).iloc[0]["sum"] == "6"
@@ -366,3 +366,34 @@ def test_auth_configured_asks_to_log_in(tmp_path, monkeypatch):
     assert any(b.label == "Log in" for b in at.button)
     assert "Log in (in the sidebar) to use Excel Chat." in texts(at)
     assert not at.chat_input
+
+
+def test_files_page_shows_left_out_rows_and_a_user_can_keep_one(tmp_path, monkeypatch):
+    import openpyxl
+
+    src = tmp_path / "supplies.xlsx"
+    wb = openpyxl.Workbook()
+    for r in [["Item", "Amount"], ["Pens", 3], ["Ink", 4], ["Paper", 5], ["Total", 12]]:
+        wb.active.append(r)
+    wb.save(src)
+    ws = Workspace(Settings.from_env(home=tmp_path, llm_enabled=False, build_index=False, isolate_parsing=False))
+    ws.add_file(src, uploaded_by="setup")
+    at = app(tmp_path, monkeypatch, user="dana")
+    at.run()
+    at.switch_page("pages/files.py").run()
+    ok(at)
+    frames = [df.value for df in at.dataframe if "why" in df.value.columns]
+    assert frames and frames[0].iloc[0]["why"] == "equals the sum of rows 2-4 in Amount"
+    assert frames[0].iloc[0]["status"] == "left out" and frames[0].iloc[0]["cells"] == "Total | 12"
+    at.button(key=f"decide-{ws.tables()[0].id}-5").click().run()
+    ok(at)
+    (t,) = ws.tables()
+    assert t.rows == 4 and t.excluded[0]["status"] == "kept"
+    assert ws.catalog.row_decisions(t.file_id) == {"Sheet": {5: "keep"}}
+    assert any(b.label == "Leave row 5 out again" for b in at.button)
+    # leave out another row by its number
+    at.number_input(key=f"exclude-row-{t.id}").set_value(2).run()
+    at.button(key=f"exclude-{t.id}").click().run()
+    ok(at)
+    (t,) = ws.tables()
+    assert t.rows == 3 and pd.read_parquet(t.parquet)["Amount"].tolist() == [4, 5, 12]
