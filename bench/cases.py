@@ -358,14 +358,22 @@ def bare_encode(texts: list[str], model_path: str) -> dict:
 
 
 # --- 4. answer ----------------------------------------------------------------------
+def _pipeline(ws):
+    """The one question-to-answer path (ChatPipeline.ask), offline."""
+    from core.answer import Answerer
+    from core.chat import ChatPipeline
+
+    return ChatPipeline(Answerer(ws))
+
+
 def _ask(a, q, fids):
     t = time.perf_counter()
     try:
         ans = a.answer(q, file_ids=fids)
         err = ans.error
-        internal = bool(err and err.startswith("Sorry, something went wrong"))
+        internal = bool(err and err.startswith("Something went wrong"))
         out = (repr(ans.value)[:200], err)
-    except Exception as e:  # answer() promises never to raise: count it
+    except Exception as e:  # the pipeline promises never to raise: count it
         internal, err, out = True, f"raised {type(e).__name__}: {e}", (None, f"raised {type(e).__name__}")
     return time.perf_counter() - t, internal, err, out
 
@@ -375,7 +383,6 @@ def _lat(lat: list[float]) -> dict:
 
 
 def answer(n: int, lo: int, hi: int, passes: int = 2, unscoped_per_table: int = 2, ttft: bool = True) -> dict:
-    from core.answer import Answerer
     from core.workspace import Workspace
 
     base = rss_mb()
@@ -384,7 +391,7 @@ def answer(n: int, lo: int, hi: int, passes: int = 2, unscoped_per_table: int = 
     real_home = Path(tempfile.mkdtemp(prefix="bench-real-"))
     rws = Workspace(settings(real_home))
     rq = _real_questions(rws)
-    ra = Answerer(rws)
+    ra = _pipeline(rws)
     t = time.perf_counter()
     _ask(ra, *rq[0])
     res["real_first_s"] = time.perf_counter() - t
@@ -400,7 +407,7 @@ def answer(n: int, lo: int, hi: int, passes: int = 2, unscoped_per_table: int = 
     res["real"] = _lat(lat) | {"errors": errs, "unanswered": unans, "questions": len(rq)}
     # generated questions against the generated workspace (scoped to their file, as when a file is selected)
     ws = Workspace(settings(ws_home(n, lo, hi)))
-    a = Answerer(ws)
+    a = _pipeline(ws)
     gq = _gen_questions(ws, n, lo, hi)
     t = time.perf_counter()
     _ask(a, *gq[0])
@@ -417,7 +424,7 @@ def answer(n: int, lo: int, hi: int, passes: int = 2, unscoped_per_table: int = 
     res["gen_scoped"] = _lat(lat) | {"errors": errs, "unanswered": unans, "questions": len(gq)}
     # the same questions over the whole workspace (no file selected): the planner weighs every table
     uq = [(q, None) for q, _ in _gen_questions(ws, n, lo, hi, per_table=unscoped_per_table)]
-    cold = Answerer(ws)  # a fresh engine and planner state, as after a restart: builds every table's view
+    cold = _pipeline(ws)  # a fresh engine and planner state, as after a restart: builds every table's view
     t = time.perf_counter()
     _ask(cold, *uq[0])
     res["gen_unscoped_first_s"] = time.perf_counter() - t
@@ -462,6 +469,7 @@ def ttft_case(questions: list | None = None, home: Path | None = None, repeats: 
         qs = questions or _real_questions(ws)
         a = Answerer(ws)
         pipe = ChatPipeline(a, s, llm=OllamaLLM(s))
+        offline = ChatPipeline(a, s)
 
         def first_token(q, f):
             t = time.perf_counter()
@@ -474,11 +482,11 @@ def ttft_case(questions: list | None = None, home: Path | None = None, repeats: 
 
         for q, f in qs:  # warm-up: views, LLM client, health cache
             first_token(q, f)
-            _ask(a, q, f)
+            _ask(offline, q, f)
         ttft, offline, over, no_token = [], [], [], 0
         for _ in range(repeats):
             for q, f in qs:
-                d_off = _ask(a, q, f)[0]
+                d_off = _ask(offline, q, f)[0]
                 d_tt, got = first_token(q, f)
                 if d_tt is None:
                     no_token += 1
@@ -496,12 +504,11 @@ def ttft_case(questions: list | None = None, home: Path | None = None, repeats: 
 
 # --- 5. team load -------------------------------------------------------------------
 def load(n: int, lo: int, hi: int, users: int = 10, per_user: int = 20, uploads: int = 3) -> dict:
-    from core.answer import Answerer
     from core.workspace import Workspace
 
     home = _copy_ws(n, lo, hi)
     ws = Workspace(settings(home))
-    a = Answerer(ws)
+    a = _pipeline(ws)
     gq = _gen_questions(ws, n, lo, hi)
     base = rss_mb()
     baseline = {}
@@ -567,14 +574,13 @@ def load(n: int, lo: int, hi: int, users: int = 10, per_user: int = 20, uploads:
 
 # --- 6. memory ----------------------------------------------------------------------
 def memory(n: int, lo: int, hi: int, questions: int = 1000, with_model: bool = True) -> dict:
-    from core.answer import Answerer
     from core.workspace import Workspace
 
     start = rss_mb()
     ws = Workspace(settings(ws_home(n, lo, hi)))
-    a = Answerer(ws)
+    a = _pipeline(ws)
     res: dict = {"start_rss_mb": start}
-    a.table_views()  # every table's planning view (schema, profiles, value index)
+    a.answerer.table_views()  # every table's planning view (schema, profiles, value index)
     if with_model and index_available():
         from core.index import Embedder
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -117,18 +117,42 @@ class Answerer:
         view.values = index
         return view
 
-    # --- the pipeline --------------------------------------------------------------
-    def plan(self, question: str, file_ids: list[int] | None = None) -> Planned:
+    # --- planning and computing (ChatPipeline.ask calls these, once each) -------------------
+    def plan(self, question: str, file_ids: list[int] | None = None, llm=None, mode: str = "offline",
+             notes: list[str] | None = None) -> Planned:
+        """The question's plan: offline, with the LLM, or offline first (`mode` auto/llm/offline).
+
+        Raises CannotAnswer when no planner is sure; notes about the LLM's part are appended to `notes`.
+        """
+        notes = notes if notes is not None else []
+        if llm is None or mode not in ("auto", "llm"):
+            return self._plan_offline(question, file_ids)
+        offline_error = None
+        if mode == "auto":
+            try:
+                return self._plan_offline(question, file_ids)
+            except CannotAnswer as e:
+                offline_error = e
+        return self._plan_llm(question, file_ids, llm, notes, offline_error)
+
+    def _plan_offline(self, question: str, file_ids: list[int] | None) -> Planned:
         views = self.table_views(file_ids)
         if not views:
             raise CannotAnswer("There are no tables in the workspace yet. Upload a file first.")
         route = self.route(question, views) if self.index is not None and len(views) > 1 else None
+        return OfflinePlanner(views, route).plan(question)
+
+    def _plan_llm(self, question: str, file_ids, llm, notes: list[str], offline_error: CannotAnswer | None) -> Planned:
+        from .llm_planner import plan_with_llm
+
         try:
-            return OfflinePlanner(views, route).plan(question)
-        except CannotAnswer:
-            if self.index is None or route is not None:
-                raise
-            return OfflinePlanner(views, self.route(question, views)).plan(question)
+            return replace(plan_with_llm(llm, question, self.table_views(file_ids), self.engine.schema(), notes), by="llm")
+        except ExcelChatError as e:
+            if offline_error is not None:
+                notes.append(f"The LLM could not plan this question either: {e}")
+                raise offline_error from None
+            notes.append(f"The LLM's plan could not be used ({e}); the offline planner answered instead.")
+            return self._plan_offline(question, file_ids)
 
     def route(self, question: str, views: list[TableView]) -> dict | None:
         """The index's routing, with number columns ranked by how close their names are to the question."""
@@ -151,52 +175,6 @@ class Answerer:
     def execute(self, planned: Planned) -> Result:
         return self.engine.run_compiled(compile_plan(planned.plan, self.engine.schema()))
 
-    def answer(self, question: str, file_ids: list[int] | None = None, planned: Planned | None = None,
-               llm=None, mode: str | None = None) -> Answer:
-        """Plan (offline and/or with the LLM), compute, and describe. Never raises for a user's question."""
-        ans = Answer(question=question)
-        mode = mode or self.ws.settings.planner
-        try:
-            if planned is None:
-                planned = self._plan(question, file_ids, llm, mode, ans)
-            res = self.execute(planned)
-        except CannotAnswer as e:
-            ans.error, ans.suggestions = str(e), e.suggestions
-            ans.answer = str(e) + (" Try: " + " / ".join(e.suggestions) if e.suggestions else "")
-            return ans
-        except ExcelChatError as e:
-            ans.error = ans.answer = str(e)
-            return ans
-        except Exception as e:  # a bug of ours: say so plainly, never a stack trace in the UI
-            log.exception("answering %r failed", question)
-            ans.error = ans.answer = f"Sorry, something went wrong while answering ({type(e).__name__}). The error was logged."
-            return ans
-        fill(ans, planned, res)
-        return ans
-
-    def _plan(self, question: str, file_ids, llm, mode: str, ans: Answer) -> Planned:
-        from .llm_planner import plan_with_llm
-
-        use_llm = llm is not None and mode in ("auto", "llm")
-        if not use_llm:
-            return self.plan(question, file_ids)
-        if mode == "auto":
-            try:
-                return self.plan(question, file_ids)
-            except CannotAnswer as e:
-                offline_error = e
-        views = self.table_views(file_ids)
-        try:
-            planned = plan_with_llm(llm, question, views, self.engine.schema(), ans.notes)
-            ans.planner = "llm"
-            return planned
-        except ExcelChatError as e:
-            if mode == "auto":
-                ans.notes.append(f"The LLM could not plan this question either: {e}")
-                raise offline_error
-            ans.notes.append(f"The LLM's plan could not be used ({e}); the offline planner answered instead.")
-            return self.plan(question, file_ids)
-
 
 def fill(ans: Answer, planned: Planned, res: Result) -> None:
     """Headline value, sentence, intent, chart and sources from a computed result."""
@@ -204,6 +182,7 @@ def fill(ans: Answer, planned: Planned, res: Result) -> None:
     ans.df, ans.sql, ans.sources, ans.truncated = df, res.display_sql, res.sources, res.truncated
     ans.plan = planned.plan.model_dump(exclude_defaults=True)
     ans.shape = planned.shape
+    ans.planner = planned.by
     ans.value = headline(planned, df)
     ans.answer = sentence(planned, df, ans.value)
     ans.intent = intent_of(planned, ans.question)

@@ -10,8 +10,8 @@ import logging
 import re
 import threading
 import time
-from dataclasses import dataclass
-from typing import Any, Iterator
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar, Iterator
 
 import pandas as pd
 
@@ -21,18 +21,104 @@ from .conversations import Conversations
 from .errors import CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .plan import Plan
-from .planner import FOLLOW_CUES, STOP, OfflinePlanner, follow_up, norm, words
+from .planner import OfflinePlanner, Planned, follow_up, is_follow_up
 
 log = logging.getLogger(__name__)
+# a greeting that cannot be planned gets the help text, and "what is in here?" a description, not an error
+GREETING = re.compile(r"(hi|hello|hey|help|thanks|thank you|what can you do)\b", re.IGNORECASE)
 
 EVENT_TYPES = ("intent", "status", "table", "chart", "sources", "token", "done", "error")
 
 
-@dataclass
+@dataclass(frozen=True, eq=False)
 class Event:
-    """type is one of EVENT_TYPES; data depends on it (see README, "The event stream")."""
-    type: str
-    data: Any = None
+    """One step of an answer. Subclasses hold typed fields; `type` and `data` are the wire form (README,
+    "The event stream") that the pages and the CLI read."""
+
+    type: ClassVar[str] = ""
+
+    @property
+    def data(self) -> Any:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True, eq=False)
+class Intent(Event):
+    type: ClassVar[str] = "intent"
+    intent: str
+
+    @property
+    def data(self) -> str:
+        return self.intent
+
+
+@dataclass(frozen=True, eq=False)
+class Status(Event):
+    type: ClassVar[str] = "status"
+    stage: str
+    message: str
+
+
+@dataclass(frozen=True, eq=False)
+class TableReady(Event):
+    type: ClassVar[str] = "table"
+    df: pd.DataFrame
+    sql: str | None
+    plan: dict | None
+    truncated: bool
+
+
+@dataclass(frozen=True, eq=False)
+class ChartReady(Event):
+    type: ClassVar[str] = "chart"
+    spec: dict
+    specs: list
+    df: pd.DataFrame | None
+
+
+@dataclass(frozen=True, eq=False)
+class Sources(Event):
+    type: ClassVar[str] = "sources"
+    sources: list
+
+    @property
+    def data(self) -> list:
+        return self.sources
+
+
+@dataclass(frozen=True, eq=False)
+class Token(Event):
+    type: ClassVar[str] = "token"
+    text: str
+
+    @property
+    def data(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, eq=False)
+class Failed(Event):
+    type: ClassVar[str] = "error"
+    message: str
+    suggestions: list
+
+
+@dataclass(frozen=True, eq=False)
+class Done(Event):
+    """The end of an answer: `result` is the Answer object; `data["answer"]` its JSON form."""
+
+    type: ClassVar[str] = "done"
+    result: Answer
+    answer: dict
+    timings: dict
+    model: str | None
+    usage: dict
+    unverified: list
+    intent: str
+
+    @property
+    def data(self) -> dict:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "result"}
 
 
 SYSTEM = """You are the narrator of Excel Chat. The application has already computed the answer exactly from the
@@ -137,86 +223,23 @@ class ChatPipeline:
 
     def ask(self, question: str, conversation_id: str | None = None, file_ids: list[int] | None = None,
             user: str | None = None, use_llm: bool = True) -> Iterator[Event]:
+        """The one path from a question to an answer: intent, plan, query, result events, narration, done."""
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         intent = classify(question)
-        yield Event("intent", intent)
-        status = self.llm_status() if use_llm else {"ok": False, "detail": "The LLM was switched off for this question."}
-        llm = self.llm if status.get("ok") else None
-        if use_llm and llm is None and self.llm is not None:
-            yield Event("status", {"stage": "llm_off", "message": f"LLM off: {status.get('detail')}"})
-        yield Event("status", {"stage": "planning", "message": "Planning the query"})
+        yield Intent(intent)
+        llm, off = self._llm_for(use_llm)
+        if off:
+            yield Status("llm_off", off)
+        yield Status("planning", "Planning the query")
         ans = Answer(question=question, intent=intent)
-        planned = None
         history = self.conversations.window(conversation_id, self.settings.memory_turns) if conversation_id else []
         prev = self.conversations.last_plan(conversation_id) if conversation_id else None
-        cue = bool(FOLLOW_CUES.search(norm(question))) or len([w for w in words(question) if w not in STOP]) <= 2
-        try:
-            if prev and cue:
-                planned = self._follow_up(question, prev, file_ids)
-            if planned is None and (intent not in ("general_question", "data_summary") or prev):
-                try:
-                    planned = self.answerer._plan(question, file_ids, llm, self.settings.planner, ans)
-                except CannotAnswer:
-                    # a question that cannot stand alone may still change the previous one ("Walmart?")
-                    planned = self._follow_up(question, prev, file_ids) if prev else None
-                    if planned is None and intent not in ("general_question", "data_summary"):
-                        raise
-            if planned is not None and planned.notes:
-                ans.notes += planned.notes
-            timings["plan_ms"] = (time.perf_counter() - t0) * 1000
-            if planned is not None:
-                yield Event("status", {"stage": "querying", "message": "Running the query"})
-                t1 = time.perf_counter()
-                res = self.answerer.execute(planned)
-                timings["query_ms"] = (time.perf_counter() - t1) * 1000
-                fill(ans, planned, res)
-                ans.intent = intent if intent != "general_question" else ans.intent
-        except CannotAnswer as e:
-            if intent not in ("general_question", "data_summary"):
-                ans.error, ans.suggestions = str(e), e.suggestions
-        except ExcelChatError as e:
-            ans.error = str(e)
-        except Exception as e:  # our bug: the user gets a plain message, the log gets the trace
-            log.exception("chat pipeline failed for %r", question)
-            ans.error = f"Something went wrong while answering ({type(e).__name__}); it was logged."
+        planned = yield from self._compute(question, intent, prev, file_ids, llm, ans, timings)
         if planned is None and ans.error is None:
             self._describe_workspace(ans, file_ids, intent)
-        if ans.error:
-            ans.answer = ans.error + (" Try: " + " / ".join(ans.suggestions) if ans.suggestions else "")
-            yield Event("error", {"message": ans.error, "suggestions": ans.suggestions})
-        if ans.df is not None:
-            yield Event("table", {"df": ans.df, "sql": ans.sql, "plan": ans.plan, "truncated": ans.truncated})
-        if ans.chart:
-            yield Event("chart", {"spec": ans.chart, "specs": ans.charts, "df": ans.df})
-        if ans.sources:
-            yield Event("sources", ans.sources)
-
-        # narration: the LLM streams it when it can; otherwise the computed sentence stands
-        narration, model, usage = "", None, {}
-        t2 = time.perf_counter()
-        if llm is not None and not ans.error:
-            try:
-                for tok in llm.stream_chat(self._messages(question, ans, intent, history)):
-                    if "first_token_ms" not in timings:
-                        timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
-                    narration += tok
-                    yield Event("token", tok)
-                model, usage = llm.model, dict(getattr(llm, "last_usage", {}) or {})
-            except LLMError as e:
-                note = f"The LLM stopped ({e}); the computed answer is shown instead."
-                ans.notes.append(note)
-                yield Event("status", {"stage": "llm_failed", "message": note})
-                if narration:
-                    yield Event("token", "\n\n")
-                narration += ("\n\n" if narration else "") + ans.answer
-                yield Event("token", ans.answer)
-                model = None
-        else:
-            narration = ans.answer
-            timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
-            yield Event("token", narration)
-        timings["narrate_ms"] = (time.perf_counter() - t2) * 1000
+        yield from self._result_events(ans)
+        narration, model, usage = yield from self._narrate(question, ans, intent, history, llm, t0, timings)
         if model:
             ans.unverified = grounding(narration, ans, question)
             ans.llm = model
@@ -227,25 +250,113 @@ class ChatPipeline:
             self.conversations.add(conversation_id, "user", question)
             out["message_id"] = self.conversations.add(conversation_id, "assistant", narration, answer=out,
                                                       plan=planned.plan.model_dump() if planned else None)
-        yield Event("done", {"answer": out, "timings": timings, "model": model, "usage": usage,
-                             "unverified": ans.unverified, "intent": ans.intent})
+        yield Done(ans, out, timings, model, usage, ans.unverified, ans.intent)
 
-    def _follow_up(self, question: str, prev: dict, file_ids):
-        try:
-            return follow_up(OfflinePlanner(self.answerer.table_views(file_ids)), question, Plan.model_validate(prev))
-        except (ExcelChatError, ValueError):
-            return None
+    def answer(self, question: str, **kw) -> Answer:
+        """`ask` run to the end: the final Answer (tests, the batch CLI and the benchmark use this)."""
+        for ev in self.ask(question, **kw):
+            if isinstance(ev, Done):
+                return ev.result
+        raise RuntimeError("the pipeline ended without a done event")  # pragma: no cover - ask always ends with one
 
     def run(self, question: str, **kw) -> tuple[list[Event], dict]:
         """All events at once, and the final answer object."""
         events = list(self.ask(question, **kw))
         return events, events[-1].data["answer"]
 
+    # --- the steps of ask ---------------------------------------------------------------
+    def _llm_for(self, use_llm: bool):
+        """The model to narrate (and maybe plan) with, or None and the reason it is off."""
+        if not use_llm:
+            return None, None
+        status = self.llm_status()
+        if status.get("ok"):
+            return self.llm, None
+        return None, (f"LLM off: {status.get('detail')}" if self.llm is not None else None)
+
+    def _compute(self, question, intent, prev, file_ids, llm, ans: Answer, timings: dict):
+        """Plan once and run once; a question that cannot be answered becomes ans.error. Returns the plan."""
+        t0 = time.perf_counter()
+        planned = None
+        try:
+            planned = self._plan(question, intent, prev, file_ids, llm, ans)
+            timings["plan_ms"] = (time.perf_counter() - t0) * 1000
+            if planned is not None:
+                ans.notes += planned.notes
+                yield Status("querying", "Running the query")
+                t1 = time.perf_counter()
+                res = self.answerer.execute(planned)
+                timings["query_ms"] = (time.perf_counter() - t1) * 1000
+                fill(ans, planned, res)
+                ans.intent = intent if intent != "general_question" else ans.intent
+        except CannotAnswer as e:
+            if not (intent == "data_summary" or GREETING.match(question.strip())):
+                ans.error, ans.suggestions = str(e), e.suggestions
+        except ExcelChatError as e:
+            ans.error = str(e)
+        except Exception as e:  # our bug: the user gets a plain message, the log gets the trace
+            log.exception("chat pipeline failed for %r", question)
+            ans.error = f"Something went wrong while answering ({type(e).__name__}); it was logged."
+        return planned
+
+    def _plan(self, question: str, intent: str, prev: dict | None, file_ids, llm, ans: Answer) -> Planned | None:
+        """A follow-up edits the previous plan (one rule: planner.is_follow_up); anything else is planned afresh."""
+        if prev and is_follow_up(question):
+            planned = self._follow_up(question, prev, file_ids)
+            if planned is not None:
+                return planned
+        # every question is planned; the intent only shapes the narration
+        return self.answerer.plan(question, file_ids, llm, self.settings.planner, ans.notes)
+
+    def _result_events(self, ans: Answer) -> Iterator[Event]:
+        if ans.error:
+            ans.answer = ans.error + (" Try: " + " / ".join(ans.suggestions) if ans.suggestions else "")
+            yield Failed(ans.error, ans.suggestions)
+        if ans.df is not None:
+            yield TableReady(ans.df, ans.sql, ans.plan, ans.truncated)
+        if ans.chart:
+            yield ChartReady(ans.chart, ans.charts, ans.df)
+        if ans.sources:
+            yield Sources(ans.sources)
+
+    def _narrate(self, question: str, ans: Answer, intent: str, history: list[dict], llm, t0: float, timings: dict):
+        """The LLM streams the narration when it can; otherwise the computed sentence stands."""
+        narration, model, usage = "", None, {}
+        t2 = time.perf_counter()
+        if llm is None or ans.error:
+            timings["first_token_ms"] = (time.perf_counter() - t0) * 1000
+            yield Token(ans.answer)
+            timings["narrate_ms"] = (time.perf_counter() - t2) * 1000
+            return ans.answer, None, {}
+        try:
+            for tok in llm.stream_chat(self._messages(question, ans, intent, history)):
+                timings.setdefault("first_token_ms", (time.perf_counter() - t0) * 1000)
+                narration += tok
+                yield Token(tok)
+            model, usage = llm.model, dict(getattr(llm, "last_usage", {}) or {})
+        except LLMError as e:
+            note = f"The LLM stopped ({e}); the computed answer is shown instead."
+            ans.notes.append(note)
+            yield Status("llm_failed", note)
+            if narration:
+                yield Token("\n\n")
+            narration += ("\n\n" if narration else "") + ans.answer
+            yield Token(ans.answer)
+            model = None
+        timings["narrate_ms"] = (time.perf_counter() - t2) * 1000
+        return narration, model, usage
+
+    def _follow_up(self, question: str, prev: dict, file_ids) -> Planned | None:
+        try:
+            return follow_up(OfflinePlanner(self.answerer.table_views(file_ids)), question, Plan.model_validate(prev))
+        except (ExcelChatError, ValueError):
+            return None
+
     # --- pieces ----------------------------------------------------------------------
     def _describe_workspace(self, ans: Answer, file_ids, intent: str) -> None:
         """data_summary and general questions: what is in the workspace, from the catalog (no LLM needed)."""
         tables = [t for t in self.ws.tables() if file_ids is None or t.file_id in file_ids]
-        if intent == "general_question":
+        if intent != "data_summary":
             ans.answer = HELP
             return
         if not tables:

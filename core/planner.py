@@ -118,6 +118,7 @@ class Planned:
     notes: list[str] = field(default_factory=list)
     score: float = 0.0
     focus: str = "label"  # for ranked rows: is the question after the row's label or its number?
+    by: str = "offline"  # which planner made it: offline | llm
 
 
 class OfflinePlanner:
@@ -585,14 +586,18 @@ FOLLOW_CUES = re.compile(
     r"^(and|what about|how about|what of|only|just|same|now|but|also|then|what if|ok|okay|instead)\b|\binstead\b|\bsame (for|but)\b|\bexclud\w*\b")
 
 
+def is_follow_up(question: str) -> bool:
+    """The one rule: a question with a follow-up cue ("and", "only", "instead") or of one or two content words
+    ("Walmart?") is read against the previous plan; any other question stands on its own."""
+    return bool(FOLLOW_CUES.search(norm(question))) or len([w for w in words(question) if w not in STOP]) <= 2
+
+
 def follow_up(planner: OfflinePlanner, question: str, prev: Plan) -> Planned | None:
     """The previous plan changed by a follow-up ("and for 2020?", "only the West", "by month instead"); None if not one."""
     t = next((v for v in planner.tables if v.sql_name == prev.table), None)
-    if t is None:
+    if t is None or not is_follow_up(question):
         return None
     q, qw = norm(question), words(question)
-    if not (FOLLOW_CUES.search(q) or len([w for w in qw if w not in STOP]) <= 3):
-        return None
     plan = prev.model_copy(deep=True)
     changed = False
     chits = planner.column_hits(qw, t)

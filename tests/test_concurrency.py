@@ -5,7 +5,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from core import Answerer, Settings, Workspace
+from core import Answerer, ChatPipeline, Settings, Workspace
 
 BOOKS = Path(__file__).resolve().parents[2] / "shared" / "realbooks"
 
@@ -18,7 +18,7 @@ def test_uploads_and_questions_at_once_leave_everything_in_agreement(tmp_path):
     ws = Workspace(s)
     index = SemanticIndex(ws, s)
     base = ws.add_file(BOOKS / "SampleData.xlsx")
-    answerer = Answerer(ws, index=index)
+    answerer = ChatPipeline(Answerer(ws, index=index))
     files = []
     for i in range(5):
         p = tmp_path / f"team-{i}.csv"

@@ -11,6 +11,7 @@ import pytest
 
 from core import Settings, Workspace
 from core.answer import Answerer
+from core.chat import ChatPipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -36,7 +37,7 @@ def shop(tmp_path_factory):
     df.to_excel(path, index=False)
     ws = Workspace(Settings(home=d / "ws"))
     ws.add_file(path)
-    return Answerer(ws), df
+    return ChatPipeline(Answerer(ws)), df
 
 
 def ask(a, q):

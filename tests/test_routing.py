@@ -4,6 +4,7 @@ import pytest
 
 from core import Settings, Workspace
 from core.answer import Answerer
+from core.chat import ChatPipeline
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,7 @@ def workspace(d, tmp, with_index):
         index = SemanticIndex(ws, s)
     for f in sorted(d.glob("*.xlsx")):
         ws.add_file(f)
-    return Answerer(ws, index=index)
+    return ChatPipeline(Answerer(ws, index=index))
 
 
 @pytest.fixture(scope="module")

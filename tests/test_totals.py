@@ -4,7 +4,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from core import Answerer, Settings, Workspace
+from core import Answerer, ChatPipeline, Settings, Workspace
 from core.ingest import parse_file
 from core.totals import find_totals, is_total_label
 
@@ -161,10 +161,10 @@ def test_keep_and_exclude_rows_rederive_the_table_and_answers(tmp_path):
     ws.add_file(p)
     (t,) = ws.tables()
     assert t.rows == 3 and [e["row"] for e in t.excluded] == [5]
-    answerer = Answerer(ws)
+    pipeline = ChatPipeline(Answerer(ws))
 
     def total(t):
-        value = answerer.answer("What is the total Amount?").value
+        value = pipeline.answer("What is the total Amount?").value
         assert value == ws.load_table(t.id)["Amount"].sum()  # the answer reads the re-derived table
         return value
 
