@@ -345,6 +345,8 @@ class OllamaLLM:
                     yield ChatChunk(text=resp.delta)
             if not done:
                 raise _StreamEnded()
+        except LLMError:
+            raise
         except Exception as exc:
             raise self._error(exc) from exc
         finally:

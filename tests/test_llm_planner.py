@@ -1,5 +1,4 @@
 """The LLM planner through the real Ollama client against the fake server: used, validated, repaired, or fallen back."""
-import json
 
 import pandas as pd
 import pytest
