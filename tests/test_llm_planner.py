@@ -85,3 +85,36 @@ def test_llm_unreachable_falls_back(answerer, tmp_path):
     ans = answerer.answer("What is the total sales for West?", llm=llm, mode="llm")
     assert ans.value == 50.0 and ans.planner == "offline"
     assert any("not reachable" in n for n in ans.notes)
+
+
+class PlansInTurn:
+    """A ChatModel without a server: returns the given plans in turn and records the messages."""
+
+    def __init__(self, *plans: dict):
+        self.plans = list(plans)
+        self.seen: list[list[dict]] = []
+
+    def stream_chat(self, messages):
+        return iter(())
+
+    def complete_json(self, messages, schema):
+        self.seen.append(list(messages))
+        return self.plans.pop(0)
+
+    def health(self):
+        return {"ok": True, "reachable": True, "model": "plans", "model_available": True, "detail": ""}
+
+    def models(self):
+        return ["plans"]
+
+
+def test_any_chat_model_can_plan(answerer):
+    from core.llm import ChatModel
+
+    bad = good_plan()
+    bad["measures"][0]["column"] = "Revenue"
+    model = PlansInTurn(bad, good_plan())
+    assert isinstance(model, ChatModel)
+    ans = answerer.answer("How much did the western region sell?", llm=model, mode="llm")
+    assert ans.planner == "llm" and ans.value == 50.0
+    assert len(model.seen) == 2 and "Unknown column 'Revenue'" in model.seen[1][-1]["content"]
