@@ -423,9 +423,25 @@ def test_every_call_goes_through_the_ollama_client(llm, fake_ollama):
     assert agents == {("/api/chat", "ollama-python"), ("/api/tags", "ollama-python")}
 
 
-def test_health_is_one_probe_and_lists_through_tags(llm, fake_ollama):
+def test_health_asks_tags_only(llm, fake_ollama):
     assert llm.health()["ok"] is True
     assert len(fake_ollama.requests_to("/api/tags")) == 1 and fake_ollama.chat_requests == []
+
+
+def test_health_probes_once_while_models_retries(make_llm, monkeypatch):
+    llm = make_llm(offline_settings(llm_attempts=3))
+    calls = []
+
+    def down():
+        calls.append(1)
+        raise ConnectionError("Failed to connect to Ollama.")
+
+    monkeypatch.setattr(llm._client, "list", down)
+    h = llm.health()
+    assert h["reachable"] is False and "not reachable" in h["detail"] and len(calls) == 1
+    with pytest.raises(LLMUnavailable):
+        llm.models()
+    assert len(calls) == 1 + 3
 
 
 # --- errors and the retry helper ----------------------------------------------------------
@@ -496,13 +512,6 @@ def test_with_retries_gives_up_after_attempts_and_never_retries_the_rest():
         with pytest.raises(LLMError):
             with_retries(call, attempts=3, backoff_s=0, to_error=to_error, sleep=lambda s: None)
         assert len(calls) == 1
-
-
-def test_models_retries_when_down(make_llm):
-    llm = make_llm(offline_settings(llm_attempts=2))
-    with pytest.raises(LLMUnavailable):
-        llm.models()
-    assert llm.health()["reachable"] is False
 
 
 # --- the command line's probe ---------------------------------------------------------------
