@@ -5,9 +5,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .errors import ExcelChatError
+
+if TYPE_CHECKING:
+    from .llm import ChatModel
 
 
 def _settings(args) -> Settings:
@@ -88,23 +92,18 @@ def _answerer_for(settings: Settings, files: list[Path], log) -> tuple:
     return Answerer(ws), ids, [r for r in reports if r["status"] != "ok"]
 
 
-def _llm_if_up(settings: Settings, log):
+def _llm_if_up(settings: Settings, log) -> ChatModel | None:
     """The LLM seam when Ollama answers with the configured model; else None (and say so once)."""
     if not settings.llm_enabled:
         return None
-    import httpx
-
-    try:  # a plain probe first: importing the LLM client stack costs seconds we need not pay offline
-        httpx.get(settings.ollama_base_url + "/api/tags", timeout=2.0, trust_env=False)
-    except httpx.HTTPError:
-        log(f"LLM off: Ollama is not reachable at {settings.ollama_base_url} (answers are computed without it).")
-        return None
+    # cheap while offline: the llama-index stack is imported only when the model first chats
     from .llm import OllamaLLM
 
     llm = OllamaLLM(settings)
     h = llm.health()
-    if not h.get("ok"):
-        log(f"LLM off: {h.get('detail') or 'Ollama is not reachable'} (answers are computed without it).")
+    if not h["ok"]:
+        log(f"LLM off: {h['detail'] or 'Ollama is not reachable'} (answers are computed without it).")
+        llm.close()
         return None
     return llm
 
@@ -156,7 +155,7 @@ def cmd_ask(args) -> int:
     n_out = 0
     ok = True
     if args.batch:
-        items = [json.loads(l) for l in Path(args.batch).read_text().splitlines() if l.strip()]
+        items = [json.loads(line) for line in Path(args.batch).read_text().splitlines() if line.strip()]
         books = Path(args.books or ".")
         cache: dict = {}
         for it in items:
@@ -188,9 +187,9 @@ def cmd_ask(args) -> int:
 
 def cmd_chat(args) -> int:
     """An interactive conversation in the terminal: tokens print as they stream."""
+    from .answer import Answerer
     from .chat import ChatPipeline
     from .workspace import Workspace, ingest_paths
-    from .answer import Answerer
 
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     s = _settings(args)

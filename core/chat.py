@@ -10,8 +10,9 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar, Iterator
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
@@ -22,6 +23,9 @@ from .errors import CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .plan import Plan
 from .planner import OfflinePlanner, Planned, follow_up, is_follow_up
+
+if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
+    from .llm import ChatModel, Message
 
 log = logging.getLogger(__name__)
 # a greeting that cannot be planned gets the help text, and "what is in here?" a description, not an error
@@ -199,7 +203,8 @@ def grounding(narration: str, ans: Answer, question: str) -> list[str]:
 class ChatPipeline:
     """Shared by every session of the app (thread-safe); per-conversation state lives in SQLite."""
 
-    def __init__(self, answerer: Answerer, settings: Settings | None = None, llm=None, index=None):
+    def __init__(self, answerer: Answerer, settings: Settings | None = None, llm: ChatModel | None = None,
+                 index=None):
         self.answerer = answerer
         self.ws = answerer.ws
         self.settings = settings or self.ws.settings
@@ -329,11 +334,13 @@ class ChatPipeline:
             timings["narrate_ms"] = (time.perf_counter() - t2) * 1000
             return ans.answer, None, {}
         try:
-            for tok in llm.stream_chat(self._messages(question, ans, intent, history)):
-                timings.setdefault("first_token_ms", (time.perf_counter() - t0) * 1000)
-                narration += tok
-                yield Token(tok)
-            model, usage = llm.model, dict(getattr(llm, "last_usage", {}) or {})
+            for chunk in llm.stream_chat(self._messages(question, ans, intent, history)):
+                if chunk.text:
+                    timings.setdefault("first_token_ms", (time.perf_counter() - t0) * 1000)
+                    narration += chunk.text
+                    yield Token(chunk.text)
+                if chunk.done:  # a model that never says it is done did not narrate this answer
+                    model, usage = chunk.model, dict(chunk.usage)
         except LLMError as e:
             note = f"The LLM stopped ({e}); the computed answer is shown instead."
             ans.notes.append(note)
@@ -373,8 +380,8 @@ class ChatPipeline:
         ans.sources = [{"file": t.file, "sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows} for t in tables[:6]]
         ans.intent = "data_summary"
 
-    def _messages(self, question: str, ans: Answer, intent: str, history: list[dict]) -> list[dict]:
-        msgs = [{"role": "system", "content": SYSTEM + "\n" + INTENT_HINTS.get(intent, "")}]
+    def _messages(self, question: str, ans: Answer, intent: str, history: list[dict]) -> list[Message]:
+        msgs: list[Message] = [{"role": "system", "content": SYSTEM + "\n" + INTENT_HINTS.get(intent, "")}]
         for m in history:
             if m["role"] in ("user", "assistant"):
                 msgs.append({"role": m["role"], "content": m["content"][:2000]})

@@ -79,23 +79,35 @@ class QueryTimeout(QueryError):
 
 # --- the LLM ---------------------------------------------------------------
 class LLMError(ExcelChatError):
-    pass
+    """The local model could not help; the computed answer still stands."""
 
 
-class LLMUnavailable(LLMError):
-    pass
+class LLMRetryable(LLMError):
+    """A transient failure: the same request may succeed a moment later (retried with backoff)."""
+
+
+class LLMUnavailable(LLMRetryable):
+    """Ollama cannot be reached (not running, wrong OLLAMA_HOST)."""
+
+
+class LLMBusy(LLMRetryable):
+    """Ollama answered 429/503: its request queue is full."""
+
+
+class LLMDropped(LLMRetryable):
+    """The connection closed before the answer was complete."""
+
+
+class LLMNotConfigured(LLMError):
+    """The model is switched off (EXCELCHAT_LLM=0) or OLLAMA_HOST is not a URL; retrying cannot help."""
 
 
 class ModelNotFound(LLMError):
     pass
 
 
-class LLMBusy(LLMError):
-    pass
-
-
 class LLMTimeout(LLMError):
-    pass
+    """No answer within the configured time; not retried, since every attempt would wait as long again."""
 
 
 class LLMBadOutput(LLMError):

@@ -1,16 +1,29 @@
 """The one narrow seam to the local model (Ollama).
 
 Numbers never come from here: the model only plans (``complete_json``) and narrates
-(``stream_chat``). Every failure leaves this module as an ``LLMError`` subclass whose
-message is written for end users; ``_map_error`` is the only place that translates
-exceptions from httpx / the ``ollama`` client / llama-index into our errors.
+(``stream_chat``). Consumers depend on the ``ChatModel`` protocol, not on Ollama.
+Every failure leaves this module as an ``LLMError`` subclass whose message is written
+for end users; ``map_error`` is the only place that translates exceptions from httpx,
+the ``ollama`` client and llama-index into those errors, and ``with_retries`` is the
+only place that retries (``LLMRetryable`` errors only).
 """
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
-from typing import Any, Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Literal,
+    Protocol,
+    TypedDict,
+    TypeVar,
+    runtime_checkable,
+)
 
 import httpx
 import ollama
@@ -20,13 +33,21 @@ from core.config import Settings
 from core.errors import (
     LLMBadOutput,
     LLMBusy,
+    LLMDropped,
     LLMError,
+    LLMNotConfigured,
+    LLMRetryable,
     LLMTimeout,
     LLMUnavailable,
     ModelNotFound,
 )
 
-__all__ = ["OllamaLLM"]
+if TYPE_CHECKING:
+    from llama_index.core.base.llms.types import ChatMessage, ChatResponse
+    from llama_index.llms.ollama import Ollama
+
+__all__ = ["ChatChunk", "ChatModel", "Health", "Message", "OllamaLLM", "Usage", "map_error",
+           "with_retries"]
 
 T = TypeVar("T")
 
@@ -36,8 +57,166 @@ DEFAULT_NUM_CTX = 8192
 _ROLES = ("system", "user", "assistant")
 
 
+# --- the seam ----------------------------------------------------------------------------
+class Message(TypedDict):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class Usage(TypedDict, total=False):
+    """Token counts of one answer, from Ollama's final chunk."""
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+    done_reason: str
+
+
+class Health(TypedDict):
+    """``ok``: the server answers and the configured model is installed."""
+    ok: bool
+    reachable: bool
+    model: str
+    model_available: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class ChatChunk:
+    """One piece of a streamed answer; the last one has ``done=True`` and carries model and usage."""
+    text: str = ""
+    done: bool = False
+    model: str | None = None
+    usage: Usage = field(default_factory=lambda: Usage())
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """What Excel Chat needs from a language model. Methods raise ``LLMError`` subclasses only."""
+
+    def stream_chat(self, messages: Sequence[Message]) -> Iterator[ChatChunk]:
+        """Text chunks as they are generated, ending with one ``done`` chunk."""
+        ...
+
+    def complete_json(self, messages: Sequence[Message], schema: dict[str, Any] | None) -> dict[str, Any]:
+        """One JSON object constrained to ``schema`` (any JSON object when None)."""
+        ...
+
+    def health(self) -> Health:
+        """Whether answers can be produced now; never raises."""
+        ...
+
+    def models(self) -> list[str]:
+        """Names of the installed models."""
+        ...
+
+
+# --- errors and retries -------------------------------------------------------------------
 class _StreamEnded(Exception):
     """The NDJSON stream ended without Ollama's final ``"done": true`` line."""
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What error messages name: the server, the model and the time limit."""
+    host: str
+    model: str
+    timeout_s: float
+
+    def unavailable(self) -> LLMUnavailable:
+        return LLMUnavailable(
+            f"Ollama is not reachable at {self.host}. Start it with `ollama serve`, or set "
+            "OLLAMA_HOST. Everything except the written explanation works without it.")
+
+    def timeout(self) -> LLMTimeout:
+        return LLMTimeout(
+            f"Ollama did not answer within {self.timeout_s:g} seconds. The model may still be "
+            "loading; try again, or raise EXCELCHAT_LLM_TIMEOUT.")
+
+    def not_found(self) -> ModelNotFound:
+        return ModelNotFound(
+            f"The model '{self.model}' is not installed in Ollama at {self.host}. Download it with "
+            f"`ollama pull {self.model}`, or choose another model (EXCELCHAT_MODEL).")
+
+
+def _from_response(exc: ollama.ResponseError, where: _Where) -> LLMError:
+    """An error Ollama reported (HTTP status, or an ``error`` line in the stream)."""
+    status, text = exc.status_code, str(exc.error or "")
+    low = text.lower()
+    if status == 404 or ("not found" in low and "model" in low):
+        return where.not_found()
+    if status in (429, 503) or any(w in low for w in ("busy", "queue", "pending requests")):
+        return LLMBusy("Ollama is busy with other requests right now. Please try again in a moment.")
+    if status in (408, 504) or "timeout" in low or "timed out" in low:
+        return where.timeout()
+    return LLMError(f"Ollama reported an error: {text or 'unknown error'}"
+                    + (f" (HTTP {status})." if status > 0 else "."))
+
+
+def _is_refused(exc: BaseException) -> bool:
+    """Nothing answered at the address (the ollama client re-raises httpx.ConnectError as ConnectionError)."""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return True
+    return isinstance(exc, ConnectionError) and not isinstance(
+        exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError))
+
+
+def _from_transport(exc: BaseException, where: _Where) -> LLMError:
+    """A failure below Ollama's API: address, connection, time limit, truncated or unreadable body."""
+    if isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
+        return LLMNotConfigured(f"The Ollama address {where.host!r} is not a valid URL. Fix OLLAMA_HOST.")
+    if _is_refused(exc):
+        return where.unavailable()
+    if isinstance(exc, (httpx.TimeoutException, TimeoutError)):
+        return where.timeout()
+    if isinstance(exc, (_StreamEnded, httpx.RemoteProtocolError, httpx.NetworkError, ConnectionError)):
+        return LLMDropped("The connection to Ollama closed before the answer was complete. Try asking again.")
+    if isinstance(exc, (json.JSONDecodeError, pydantic.ValidationError, httpx.DecodingError,
+                        UnicodeDecodeError, KeyError, TypeError)):
+        return LLMBadOutput("Ollama sent a reply that could not be read (malformed response). Try asking again.")
+    return LLMError(f"Something went wrong while talking to Ollama: {exc}")
+
+
+def map_error(exc: BaseException, *, host: str, model: str, timeout_s: float) -> LLMError:
+    """Translate any exception from talking to Ollama into an end-user ``LLMError``."""
+    if isinstance(exc, LLMError):
+        return exc
+    where = _Where(host, model, timeout_s)
+    if isinstance(exc, ollama.ResponseError):
+        return _from_response(exc, where)
+    return _from_transport(exc, where)
+
+
+def with_retries(call: Callable[[], T], *, attempts: int, backoff_s: float,
+                 to_error: Callable[[BaseException], LLMError],
+                 sleep: Callable[[float], None] = time.sleep) -> T:
+    """``call()``, repeated after ``backoff_s * 2**(n-1)`` seconds while it fails with an ``LLMRetryable``."""
+    attempts = max(1, int(attempts))
+    for attempt in range(1, attempts + 1):
+        try:
+            return call()
+        except Exception as exc:
+            err = to_error(exc)
+            if not isinstance(err, LLMRetryable) or attempt >= attempts:
+                if err is exc:
+                    raise
+                raise err from exc
+        sleep(backoff_s * (2 ** (attempt - 1)))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _usage(raw: Any) -> Usage:
+    """Token counts from Ollama's final chunk (empty when absent)."""
+    try:
+        raw = dict(raw or {})
+    except (TypeError, ValueError):
+        return Usage()
+    p, e = raw.get("prompt_eval_count"), raw.get("eval_count")
+    if p is None and e is None:
+        return Usage()
+    out = Usage(prompt_tokens=p or 0, completion_tokens=e or 0, total_tokens=(p or 0) + (e or 0))
+    if raw.get("done_reason"):
+        out["done_reason"] = str(raw["done_reason"])
+    return out
 
 
 def _same_model(a: str, b: str) -> bool:
@@ -49,108 +228,37 @@ def _same_model(a: str, b: str) -> bool:
     return norm(a) == norm(b)
 
 
-def _map_error(exc: BaseException, *, host: str, model: str, timeout_s: float) -> LLMError:
-    """Translate any exception from talking to Ollama into an end-user LLMError.
+def _to_llama(messages: Sequence[Message]) -> list[ChatMessage]:
+    """llama-index messages; a malformed message is a programming error (ValueError)."""
+    from llama_index.core.base.llms.types import ChatMessage, MessageRole
 
-    The result carries ``retryable``: True for connection failures, a busy server and
-    a stream that dropped (the caller only retries a drop if nothing was yielded yet).
-    """
-    unavailable = (
-        f"Ollama is not reachable at {host}. Start it with `ollama serve`, or set "
-        "OLLAMA_HOST. Everything except the written explanation works without it."
-    )
-    dropped = "The connection to Ollama closed before the answer was complete. Try asking again."
-    retryable = False
-    err: LLMError
-    if isinstance(exc, LLMError):
-        return exc
-    if isinstance(exc, ollama.ResponseError):
-        status, text = exc.status_code, str(exc.error or "")
-        low = text.lower()
-        if status == 404 or ("not found" in low and "model" in low):
-            err = ModelNotFound(
-                f"The model '{model}' is not installed in Ollama at {host}. "
-                f"Download it with `ollama pull {model}`, or choose another model (EXCELCHAT_MODEL)."
-            )
-        elif status in (429, 503) or "busy" in low or "queue" in low or "pending requests" in low:
-            err, retryable = LLMBusy(
-                "Ollama is busy with other requests right now. Please try again in a moment."
-            ), True
-        elif status in (408, 504) or "timeout" in low or "timed out" in low:
-            err = LLMTimeout(
-                f"Ollama did not answer within {timeout_s:g} seconds. The model may still be "
-                "loading; try again, or raise EXCELCHAT_LLM_TIMEOUT."
-            )
-        else:
-            err = LLMError(f"Ollama reported an error: {text or 'unknown error'}"
-                           + (f" (HTTP {status})." if status > 0 else "."))
-    elif isinstance(exc, (httpx.InvalidURL, httpx.UnsupportedProtocol)):
-        err = LLMUnavailable(f"The Ollama address {host!r} is not a valid URL. Fix OLLAMA_HOST.")
-    elif isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)) or (
-        isinstance(exc, ConnectionError)  # the ollama client re-raises ConnectError like this
-        and not isinstance(exc, (ConnectionResetError, ConnectionAbortedError, BrokenPipeError))
-    ):
-        err, retryable = LLMUnavailable(unavailable), True
-    elif isinstance(exc, (httpx.TimeoutException, TimeoutError)):
-        err = LLMTimeout(
-            f"Ollama did not answer within {timeout_s:g} seconds. The model may still be "
-            "loading; try again, or raise EXCELCHAT_LLM_TIMEOUT."
-        )
-    elif isinstance(exc, (_StreamEnded, httpx.RemoteProtocolError, httpx.NetworkError,
-                          ConnectionError)):
-        err, retryable = LLMError(dropped), True
-    elif isinstance(exc, (json.JSONDecodeError, pydantic.ValidationError, httpx.DecodingError,
-                          UnicodeDecodeError, KeyError, TypeError)):
-        err = LLMBadOutput(
-            "Ollama sent a reply that could not be read (malformed response). Try asking again."
-        )
-    else:
-        err = LLMError(f"Something went wrong while talking to Ollama: {exc}")
-    err.retryable = retryable  # type: ignore[attr-defined]
-    return err
-
-
-def _usage(raw: Any) -> dict:
-    """Token counts from Ollama's final chunk (empty dict when absent)."""
-    try:
-        raw = dict(raw or {})
-    except (TypeError, ValueError):
-        return {}
-    p, e = raw.get("prompt_eval_count"), raw.get("eval_count")
-    if p is None and e is None:
-        return {}
-    out = {"prompt_tokens": p or 0, "completion_tokens": e or 0,
-           "total_tokens": (p or 0) + (e or 0)}
-    if raw.get("done_reason"):
-        out["done_reason"] = raw["done_reason"]
+    out = []
+    for m in messages:
+        role, content = m.get("role"), m.get("content")
+        if role not in _ROLES or not isinstance(content, str):
+            raise ValueError(f"bad chat message: {m!r}")
+        out.append(ChatMessage(role=MessageRole(role), content=content))
     return out
 
 
+# --- Ollama ---------------------------------------------------------------------------------
 class OllamaLLM:
-    """Thread-safe client for one Ollama model; one instance may serve many sessions."""
+    """``ChatModel`` for one Ollama model, thread-safe: one instance may serve many sessions.
+
+    Chat, streaming and JSON go through llama-index's ``Ollama``; the model list and health use
+    the same ``ollama.Client`` instance that class talks through.
+    """
 
     def __init__(self, settings: Settings):
-        from llama_index.llms.ollama import Ollama  # heavy import, only when a client is built
-
         self._settings = settings
         self._host = settings.ollama_base_url
         self._model = settings.ollama_model
         self._timeout = float(settings.llm_timeout_s)
-        self._lock = threading.Lock()
-        self.last_usage: dict = {}
-        timeout = httpx.Timeout(self._timeout, connect=min(self._timeout, 10.0))
         # Our own client (httpx.Client is thread-safe), so llama-index never creates one lazily.
+        timeout = httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0))
         self._client = ollama.Client(host=self._host, timeout=timeout)
-        self._llm = Ollama(
-            model=self._model,
-            base_url=self._host,
-            temperature=settings.llm_temperature,
-            context_window=int(getattr(settings, "llm_context_window", DEFAULT_NUM_CTX)),
-            request_timeout=self._timeout,
-            keep_alive=settings.llm_keep_alive,
-            additional_kwargs={"num_predict": int(settings.llm_max_tokens)},
-            client=self._client,
-        )
+        self._llama: Ollama | None = None
+        self._lock = threading.Lock()
 
     # --- small accessors ------------------------------------------------------
     @property
@@ -165,155 +273,128 @@ class OllamaLLM:
         """Close the pooled HTTP connections (the instance must not be used afterwards)."""
         self._client.close()
 
-    def __enter__(self) -> "OllamaLLM":
+    def __enter__(self) -> OllamaLLM:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _error(self, exc: BaseException) -> LLMError:
-        return _map_error(exc, host=self._host, model=self._model, timeout_s=self._timeout)
+    def _chat_llm(self) -> Ollama:
+        """llama-index's Ollama, built on first use: importing it costs seconds a health probe need not pay."""
+        with self._lock:
+            if self._llama is None:
+                from llama_index.llms.ollama import Ollama
 
-    def _set_usage(self, raw: Any) -> None:
-        u = _usage(raw)
-        if u:
-            with self._lock:
-                self.last_usage = u
+                s = self._settings
+                self._llama = Ollama(
+                    model=self._model, base_url=self._host, temperature=s.llm_temperature,
+                    context_window=DEFAULT_NUM_CTX, request_timeout=self._timeout,
+                    keep_alive=s.llm_keep_alive, additional_kwargs={"num_predict": int(s.llm_max_tokens)},
+                    client=self._client,
+                )
+            return self._llama
+
+    def _error(self, exc: BaseException) -> LLMError:
+        return map_error(exc, host=self._host, model=self._model, timeout_s=self._timeout)
+
+    def _retry(self, call: Callable[[], T], attempts: int | None = None) -> T:
+        s = self._settings
+        return with_retries(call, attempts=s.llm_attempts if attempts is None else attempts,
+                            backoff_s=s.llm_backoff_s, to_error=self._error)
 
     def _check_enabled(self) -> None:
         if not self._settings.llm_enabled:
-            raise LLMUnavailable(
+            raise LLMNotConfigured(
                 "The language model is switched off (EXCELCHAT_LLM=0). "
-                "Everything except the written explanation works without it."
-            )
+                "Everything except the written explanation works without it.")
 
-    def _backoff(self, attempt: int) -> None:
-        time.sleep(self._settings.llm_backoff_s * (2 ** (attempt - 1)))
+    # --- streaming --------------------------------------------------------------
+    def stream_chat(self, messages: Sequence[Message]) -> Iterator[ChatChunk]:
+        """Text chunks as Ollama streams them, then one ``done`` chunk with model and usage.
 
-    @staticmethod
-    def _messages(messages: list[dict]) -> list:
-        from llama_index.core.base.llms.types import ChatMessage, MessageRole
-
-        out = []
-        for m in messages:
-            role, content = m.get("role"), m.get("content")
-            if role not in _ROLES or not isinstance(content, str):
-                raise ValueError(f"bad chat message: {m!r}")
-            out.append(ChatMessage(role=MessageRole(role), content=content))
-        return out
-
-    def _with_retries(self, call: Callable[[], T]) -> T:
-        attempts = max(1, int(self._settings.llm_attempts))
-        for attempt in range(1, attempts + 1):
-            try:
-                return call()
-            except Exception as exc:
-                err = self._error(exc)
-                if not getattr(err, "retryable", False) or attempt >= attempts:
-                    raise err from exc
-            self._backoff(attempt)
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    # --- the model ----------------------------------------------------------
-    def stream_chat(self, messages: list[dict]) -> Iterator[str]:
-        """Yield text deltas as Ollama streams them.
-
-        Retries connection errors, a busy server and a stream that drops before the first
-        token. Once a token was yielded, a dropped stream raises (nothing is replayed).
+        Connection errors, a busy server and a stream that drops before the first token are
+        retried. Once a token was yielded, a dropped stream raises (nothing is replayed).
         """
         self._check_enabled()
-        msgs = self._messages(messages)
-        return self._stream(msgs)
+        return self._stream(_to_llama(messages))
 
-    def _stream(self, msgs: list) -> Iterator[str]:
-        attempts = max(1, int(self._settings.llm_attempts))
-        for attempt in range(1, attempts + 1):
-            yielded = False
-            gen = None
-            try:
-                gen = self._llm.stream_chat(msgs)
-                done = False
-                for resp in gen:
-                    raw = resp.raw or {}
-                    if resp.delta:
-                        yielded = True
-                        yield resp.delta
-                    if raw.get("done"):
-                        done = True
-                        self._set_usage(raw)
-                if not done:
-                    raise _StreamEnded()
-                return
-            except Exception as exc:
-                err = self._error(exc)
-                if yielded or not getattr(err, "retryable", False) or attempt >= attempts:
-                    raise err from exc
-            finally:
-                if gen is not None:
-                    gen.close()  # releases the HTTP connection if the caller stops early
-            self._backoff(attempt)
+    def _open_stream(self, msgs: list[ChatMessage]) -> tuple[list[ChatResponse], Iterator[ChatResponse]]:
+        """Start a stream and read it up to the first token (or the end): failures so far are retryable."""
+        gen = self._chat_llm().stream_chat(msgs)
+        head: list[ChatResponse] = []
+        try:
+            for resp in gen:
+                head.append(resp)
+                if resp.delta or (resp.raw or {}).get("done"):
+                    return head, gen
+            raise _StreamEnded()
+        except BaseException:
+            gen.close()
+            raise
 
-    def complete_json(self, messages: list[dict], schema: dict | None) -> dict:
+    def _stream(self, msgs: list[ChatMessage]) -> Iterator[ChatChunk]:
+        head, gen = self._retry(lambda: self._open_stream(msgs))
+        try:
+            done = False
+            for resp in itertools.chain(head, gen):
+                raw = resp.raw or {}
+                if raw.get("done"):
+                    done = True
+                    yield ChatChunk(text=resp.delta or "", done=True, model=self._model, usage=_usage(raw))
+                elif resp.delta:
+                    yield ChatChunk(text=resp.delta)
+            if not done:
+                raise _StreamEnded()
+        except LLMError:
+            raise
+        except Exception as exc:
+            raise self._error(exc) from exc
+        finally:
+            gen.close()  # releases the HTTP connection if the caller stops early
+
+    # --- JSON -----------------------------------------------------------------------
+    def complete_json(self, messages: Sequence[Message], schema: dict[str, Any] | None) -> dict[str, Any]:
         """One non-streaming chat with Ollama's ``format`` set to ``schema``; the parsed object."""
         self._check_enabled()
-        msgs = self._messages(messages)
+        msgs = _to_llama(messages)
         fmt: Any = schema if schema else "json"
-        resp = self._with_retries(lambda: self._llm.chat(msgs, format=fmt))
-        self._set_usage(resp.raw)
-        text = (resp.message.content or "").strip()
+        resp = self._retry(lambda: self._chat_llm().chat(msgs, format=fmt))
         try:
-            obj = json.loads(text)
+            obj = json.loads((resp.message.content or "").strip())
         except json.JSONDecodeError as exc:
             raise LLMBadOutput(
                 "The model's reply was not valid JSON, so the question could not be planned. "
-                "Try rephrasing it."
-            ) from exc
+                "Try rephrasing it.") from exc
         if not isinstance(obj, dict):
             raise LLMBadOutput(
                 "The model replied with JSON that is not an object, so the question could not "
-                "be planned. Try rephrasing it."
-            )
+                "be planned. Try rephrasing it.")
         return obj
 
     # --- server status --------------------------------------------------------
-    def _tags(self, timeout: float) -> list[str]:
-        try:
-            r = httpx.get(f"{self._host}/api/tags", timeout=timeout)
-            if r.status_code >= 400:
-                raise ollama.ResponseError(r.text, r.status_code)
-            data = r.json()
-            return [str(m.get("name") or m.get("model")) for m in data.get("models") or []
-                    if isinstance(m, dict) and (m.get("name") or m.get("model"))]
-        except Exception as exc:
-            raise self._error(exc) from exc
+    def _list(self) -> list[str]:
+        return [str(m.model) for m in self._client.list().models if m.model]
 
     def models(self) -> list[str]:
         """Names of the models installed in Ollama (``/api/tags``); raises LLMError."""
-        return self._tags(self._timeout)
+        return self._retry(self._list)
 
-    def health(self) -> dict:
-        """``{"ok", "reachable", "model", "model_available", "detail"}``; never raises.
-
-        ``ok`` means the written explanation can be produced: the server answers and the
-        configured model is installed.
-        """
-        out = {"ok": False, "reachable": False, "model": self._model,
-               "model_available": False, "detail": ""}
+    def health(self) -> Health:
+        """Whether the written explanation can be produced now; one attempt, never raises."""
+        out = Health(ok=False, reachable=False, model=self._model, model_available=False, detail="")
+        if not self._settings.llm_enabled:
+            out["detail"] = "The language model is switched off (EXCELCHAT_LLM=0)."
+            return out
         try:
-            if not self._settings.llm_enabled:
-                out["detail"] = "The language model is switched off (EXCELCHAT_LLM=0)."
-                return out
-            names = self._tags(min(self._timeout, 5.0))
-            out["reachable"] = True
-            out["model_available"] = any(_same_model(n, self._model) for n in names)
-            out["ok"] = out["model_available"]
-            if out["ok"]:
-                out["detail"] = f"Ollama is running at {self._host}; model '{self._model}' is ready."
-            else:
-                out["detail"] = (f"Ollama is running, but the model '{self._model}' is not "
-                                 f"installed. Download it with `ollama pull {self._model}`.")
-        except LLMError as err:
+            names = self._retry(self._list, attempts=1)  # a probe: the caller decides when to ask again
+        except LLMError as err:  # _retry turns every failure into one
             out["detail"] = str(err)
-        except Exception as exc:  # health() must never raise
-            out["detail"] = str(self._error(exc))
+            return out
+        out["reachable"] = True
+        out["model_available"] = out["ok"] = any(_same_model(n, self._model) for n in names)
+        if out["ok"]:
+            out["detail"] = f"Ollama is running at {self._host}; model '{self._model}' is ready."
+        else:
+            out["detail"] = (f"Ollama is running, but the model '{self._model}' is not "
+                             f"installed. Download it with `ollama pull {self._model}`.")
         return out

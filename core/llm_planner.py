@@ -7,12 +7,16 @@ that runs and never writes code.
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from .errors import ExcelChatError, PlanError
 from .plan import Plan, Schema, compile_plan
 from .planner import Planned, TableView
+
+if TYPE_CHECKING:
+    from .llm import ChatModel, Message
 
 SYSTEM = """You turn a question about spreadsheet tables into a query plan.
 Reply with one JSON object that matches the given JSON schema, and nothing else.
@@ -48,9 +52,10 @@ def _shape(plan: Plan) -> str:
     return {"value": "value", "label": "label", "list": "list", "bool": "bool"}.get(plan.headline, "table")
 
 
-def plan_with_llm(llm, question: str, views: list[TableView], schema: Schema, notes: list[str]) -> Planned:
+def plan_with_llm(llm: ChatModel, question: str, views: list[TableView], schema: Schema,
+                  notes: list[str]) -> Planned:
     """A validated plan from the model, repaired once; raises PlanError/LLMError when it cannot."""
-    messages = [
+    messages: list[Message] = [
         {"role": "system", "content": SYSTEM},
         {"role": "user", "content": describe(views) + "\n\nQuestion: " + question.replace("```", "'''")},
     ]

@@ -4,19 +4,23 @@ from __future__ import annotations
 import threading
 
 import httpx
+import ollama
 import pytest
+from fake_ollama import Reply, free_port
 
 from core.config import Settings
 from core.errors import (
     LLMBadOutput,
     LLMBusy,
+    LLMDropped,
     LLMError,
+    LLMNotConfigured,
+    LLMRetryable,
     LLMTimeout,
     LLMUnavailable,
     ModelNotFound,
 )
-from core.llm import OllamaLLM
-from fake_ollama import Reply, free_port
+from core.llm import ChatChunk, ChatModel, OllamaLLM, map_error, with_retries
 
 MSGS = [
     {"role": "system", "content": "Answer from the data below.\n<data>\nSales total: 42\n</data>"},
@@ -45,6 +49,11 @@ def llm(make_llm, llm_settings):
     return make_llm(llm_settings)
 
 
+def texts(chunks) -> list[str]:
+    """The text pieces of a stream, without the final done chunk."""
+    return [c.text for c in chunks if c.text]
+
+
 def offline_settings(**kw) -> Settings:
     return Settings(ollama_host=f"http://127.0.0.1:{free_port()}", llm_backoff_s=0.01,
                     llm_timeout_s=2, **kw)
@@ -57,25 +66,26 @@ def test_stream_yields_tokens_in_order_as_they_arrive(llm, fake_ollama):
     first = next(gen)
     # The server holds every chunk after the first until released: the first token
     # reached us while the rest of the answer had not been sent yet.
-    assert first == "Total"
+    assert first == ChatChunk(text="Total")
     assert fake_ollama.chunks_sent == 1
     fake_ollama.release()
     rest = list(gen)
-    assert rest == [" sales", " are", " 42."]
+    assert [c.text for c in rest] == [" sales", " are", " 42.", ""]
     assert fake_ollama.chunks_sent == 4
-    assert llm.last_usage["prompt_tokens"] == 26
-    assert llm.last_usage["completion_tokens"] == 4
-    assert llm.last_usage["total_tokens"] == 30
+    *tokens, last = rest
+    assert not any(c.done for c in tokens) and last.done and last.model == "llama3"
+    assert last.usage == {"prompt_tokens": 26, "completion_tokens": 4, "total_tokens": 30,
+                          "done_reason": "stop"}
 
 
 def test_stream_with_pauses_between_chunks(llm, fake_ollama):
     fake_ollama.reply_text("one two three", between=0.05)
-    assert list(llm.stream_chat(MSGS)) == ["one", " two", " three"]
+    assert texts(llm.stream_chat(MSGS)) == ["one", " two", " three"]
 
 
 def test_stream_sends_messages_model_and_options(llm, fake_ollama, llm_settings):
     fake_ollama.reply_text("ok")
-    assert "".join(llm.stream_chat(MSGS)) == "ok"
+    assert "".join(texts(llm.stream_chat(MSGS))) == "ok"
     (body,) = fake_ollama.chat_requests
     assert body["model"] == "llama3"
     assert body["stream"] is True
@@ -94,9 +104,9 @@ def test_stopping_early_releases_the_stream(llm, fake_ollama):
     fake_ollama.reply_text("a b c d e f")
     fake_ollama.reply_text("again")
     gen = llm.stream_chat(MSGS)
-    assert next(gen) == "a"
+    assert next(gen).text == "a"
     gen.close()
-    assert list(llm.stream_chat(MSGS)) == ["again"]
+    assert texts(llm.stream_chat(MSGS)) == ["again"]
 
 
 def test_one_instance_serves_parallel_sessions(llm, fake_ollama):
@@ -106,7 +116,7 @@ def test_one_instance_serves_parallel_sessions(llm, fake_ollama):
 
     def run() -> None:
         try:
-            results.append("".join(llm.stream_chat(MSGS)))
+            results.append("".join(texts(llm.stream_chat(MSGS))))
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 
@@ -127,7 +137,6 @@ def test_complete_json_returns_object_and_sends_format(llm, fake_ollama):
     assert body["format"] == SCHEMA
     assert body["stream"] is False
     assert body["messages"] == MSGS
-    assert llm.last_usage["completion_tokens"] > 0
 
 
 def test_complete_json_rejects_non_json(llm, fake_ollama):
@@ -167,7 +176,7 @@ def test_stream_retries_503_with_backoff_then_succeeds(llm, fake_ollama):
     fake_ollama.reply_error(503)
     fake_ollama.reply_error(503)
     fake_ollama.reply_text("finally here")
-    assert "".join(llm.stream_chat(MSGS)) == "finally here"
+    assert "".join(texts(llm.stream_chat(MSGS))) == "finally here"
     assert len(fake_ollama.chat_requests) == 3
 
 
@@ -194,7 +203,7 @@ def test_stream_retries_drop_before_first_token(llm, fake_ollama):
     fake_ollama.reply_disconnect(after=0)  # headers sent, then the connection closes
     fake_ollama.reply_hangup()  # connection closes without any response
     fake_ollama.reply_text("recovered answer")
-    assert list(llm.stream_chat(MSGS)) == ["recovered", " answer"]
+    assert texts(llm.stream_chat(MSGS)) == ["recovered", " answer"]
     assert len(fake_ollama.chat_requests) == 3
 
 
@@ -202,9 +211,9 @@ def test_stream_drop_after_tokens_raises_and_does_not_replay(llm, fake_ollama):
     fake_ollama.reply_disconnect(after=2, text="one two three four")
     fake_ollama.reply_text("SHOULD NOT BE USED")
     got: list[str] = []
-    with pytest.raises(LLMError) as ei:
-        for tok in llm.stream_chat(MSGS):
-            got.append(tok)
+    with pytest.raises(LLMDropped) as ei:
+        for chunk in llm.stream_chat(MSGS):
+            got.append(chunk.text)
     assert got == ["one", " two"]
     assert "closed before the answer was complete" in str(ei.value)
     assert len(fake_ollama.chat_requests) == 1
@@ -278,16 +287,16 @@ def test_malformed_line_after_tokens_raises_bad_output(llm, fake_ollama):
     fake_ollama.reply_malformed(after=2, text="one two three")
     got: list[str] = []
     with pytest.raises(LLMBadOutput):
-        for tok in llm.stream_chat(MSGS):
-            got.append(tok)
+        for chunk in llm.stream_chat(MSGS):
+            got.append(chunk.text)
     assert got == ["one", " two"]
 
 
 def test_disabled_llm_makes_no_requests(make_llm, fake_ollama, llm_settings):
     llm = make_llm(llm_settings.with_(llm_enabled=False))
-    with pytest.raises(LLMUnavailable):
+    with pytest.raises(LLMNotConfigured):
         list(llm.stream_chat(MSGS))
-    with pytest.raises(LLMUnavailable):
+    with pytest.raises(LLMNotConfigured):
         llm.complete_json(MSGS, SCHEMA)
     assert llm.health()["ok"] is False
     assert fake_ollama.requests == []
@@ -337,3 +346,185 @@ def test_fake_server_speaks_ollama_basics(fake_ollama):
     fake_ollama.reply_text("hi there")
     r = httpx.post(base + "/api/chat", json={"model": "llama3", "messages": [], "stream": False})
     assert r.json()["message"]["content"] == "hi there" and r.json()["done"] is True
+
+
+# --- the ChatModel seam -------------------------------------------------------------------
+class ScriptedModel:
+    """A ChatModel without a server: streams fixed words, then a done chunk with usage."""
+
+    def __init__(self, words: list[str]):
+        self.words = words
+
+    def stream_chat(self, messages):
+        yield from (ChatChunk(text=w) for w in self.words)
+        yield ChatChunk(done=True, model="scripted", usage={"prompt_tokens": 5, "completion_tokens": 2,
+                                                              "total_tokens": 7})
+
+    def complete_json(self, messages, schema):
+        return {}
+
+    def health(self):
+        return {"ok": True, "reachable": True, "model": "scripted", "model_available": True, "detail": ""}
+
+    def models(self):
+        return ["scripted"]
+
+
+class NoModels:
+    """Everything a ChatModel has except ``models``."""
+
+    def stream_chat(self, messages):
+        return iter(())
+
+    def complete_json(self, messages, schema):
+        return {}
+
+    def health(self):
+        return {}
+
+
+def test_ollama_llm_and_fakes_satisfy_chat_model(llm):
+    assert isinstance(llm, ChatModel)
+    assert isinstance(ScriptedModel(["a"]), ChatModel)
+    assert not isinstance(NoModels(), ChatModel)
+
+
+def test_pipeline_takes_model_name_and_usage_from_the_done_chunk(tmp_path):
+    import pandas as pd
+
+    from core import Workspace
+    from core.answer import Answerer
+    from core.chat import ChatPipeline
+
+    p = tmp_path / "sales.csv"
+    pd.DataFrame({"Region": ["East", "West"], "Sales": [10.0, 20.0]}).to_csv(p, index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(p)
+    events, out = ChatPipeline(Answerer(ws), llm=ScriptedModel(["West", " leads."])).run(
+        "What is the total sales for West?")
+    assert [e.data for e in events if e.type == "token"] == ["West", " leads."]
+    done = events[-1].data
+    assert done["model"] == "scripted" and out["llm"] == "scripted" and out["answer"] == "West leads."
+    assert done["usage"] == {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
+
+
+def test_every_call_goes_through_the_ollama_client(llm, fake_ollama):
+    fake_ollama.reply_text("hi")
+    fake_ollama.reply_json({"a": 1})
+    assert texts(llm.stream_chat(MSGS)) == ["hi"]
+    llm.complete_json(MSGS, SCHEMA)
+    llm.models()
+    llm.health()
+    def agent(r: dict) -> str:
+        headers = {k.lower(): v for k, v in r["headers"].items()}
+        return headers.get("user-agent", "").split("/")[0]
+
+    agents = {(r["path"], agent(r)) for r in fake_ollama.requests}
+    assert agents == {("/api/chat", "ollama-python"), ("/api/tags", "ollama-python")}
+
+
+def test_health_asks_tags_only(llm, fake_ollama):
+    assert llm.health()["ok"] is True
+    assert len(fake_ollama.requests_to("/api/tags")) == 1 and fake_ollama.chat_requests == []
+
+
+def test_health_probes_once_while_models_retries(make_llm, monkeypatch):
+    llm = make_llm(offline_settings(llm_attempts=3))
+    calls = []
+
+    def down():
+        calls.append(1)
+        raise ConnectionError("Failed to connect to Ollama.")
+
+    monkeypatch.setattr(llm._client, "list", down)
+    h = llm.health()
+    assert h["reachable"] is False and "not reachable" in h["detail"] and len(calls) == 1
+    with pytest.raises(LLMUnavailable):
+        llm.models()
+    assert len(calls) == 1 + 3
+
+
+# --- errors and the retry helper ----------------------------------------------------------
+def test_retryable_errors_are_subclasses_not_attributes():
+    for cls in (LLMUnavailable, LLMBusy, LLMDropped):
+        assert issubclass(cls, LLMRetryable)
+    for cls in (ModelNotFound, LLMTimeout, LLMBadOutput, LLMNotConfigured):
+        assert issubclass(cls, LLMError) and not issubclass(cls, LLMRetryable)
+    assert not hasattr(LLMBusy("x"), "retryable")
+
+
+@pytest.mark.parametrize("exc, cls", [
+    (ollama.ResponseError("server busy, please try again", 503), LLMBusy),
+    (ollama.ResponseError("too many requests", 429), LLMBusy),
+    (ollama.ResponseError('model "x" not found, try pulling it first', 404), ModelNotFound),
+    (ollama.ResponseError("gateway timeout", 504), LLMTimeout),
+    (ollama.ResponseError("llama runner process has terminated", 500), LLMError),
+    (ConnectionError("Failed to connect to Ollama."), LLMUnavailable),
+    (httpx.ConnectError("refused"), LLMUnavailable),
+    (httpx.ReadTimeout("slow"), LLMTimeout),
+    (httpx.RemoteProtocolError("peer closed"), LLMDropped),
+    (ConnectionResetError(), LLMDropped),
+    (httpx.UnsupportedProtocol("ftp"), LLMNotConfigured),
+    (ValueError("?"), LLMError),
+])
+def test_map_error(exc, cls):
+    err = map_error(exc, host="http://h:1", model="m", timeout_s=3)
+    assert type(err) is cls and str(err)
+
+
+def test_map_error_messages_say_what_to_do():
+    where = dict(host="http://h:1", model="qwen", timeout_s=7)
+    assert "`ollama pull qwen`" in str(map_error(ollama.ResponseError("not found", 404), **where))
+    assert "ollama serve" in str(map_error(httpx.ConnectError("x"), **where))
+    assert "7 seconds" in str(map_error(httpx.ReadTimeout("x"), **where))
+    err = LLMBusy("already mapped")
+    assert map_error(err, **where) is err
+
+
+def _flaky(failures: list[BaseException], result="ok"):
+    calls = []
+
+    def call():
+        calls.append(1)
+        if failures:
+            raise failures.pop(0)
+        return result
+
+    return call, calls
+
+
+def test_with_retries_backs_off_then_succeeds():
+    call, calls = _flaky([ollama.ResponseError("busy", 503), ConnectionError("down")])
+    slept: list[float] = []
+    to_error = lambda e: map_error(e, host="h", model="m", timeout_s=1)
+    assert with_retries(call, attempts=3, backoff_s=0.5, to_error=to_error, sleep=slept.append) == "ok"
+    assert len(calls) == 3 and slept == [0.5, 1.0]
+
+
+def test_with_retries_gives_up_after_attempts_and_never_retries_the_rest():
+    to_error = lambda e: map_error(e, host="h", model="m", timeout_s=1)
+    call, calls = _flaky([ollama.ResponseError("busy", 503)] * 5)
+    with pytest.raises(LLMBusy) as ei:
+        with_retries(call, attempts=2, backoff_s=0, to_error=to_error, sleep=lambda s: None)
+    assert len(calls) == 2 and isinstance(ei.value.__cause__, ollama.ResponseError)
+    for exc in (ollama.ResponseError("model not found", 404), httpx.ReadTimeout("slow")):
+        call, calls = _flaky([exc])
+        with pytest.raises(LLMError):
+            with_retries(call, attempts=3, backoff_s=0, to_error=to_error, sleep=lambda s: None)
+        assert len(calls) == 1
+
+
+# --- the command line's probe ---------------------------------------------------------------
+def test_cli_uses_health_to_decide(fake_ollama, llm_settings):
+    from core.__main__ import _llm_if_up
+
+    said: list[str] = []
+    up = _llm_if_up(llm_settings, said.append)
+    assert isinstance(up, OllamaLLM) and said == []
+    up.close()
+    assert fake_ollama.chat_requests == [] and len(fake_ollama.requests_to("/api/tags")) == 1
+    assert _llm_if_up(llm_settings.with_(ollama_model="mistral"), said.append) is None
+    assert "`ollama pull mistral`" in said[-1]
+    assert _llm_if_up(offline_settings(), said.append) is None
+    assert "not reachable" in said[-1] and said[-1].startswith("LLM off:")
+    assert _llm_if_up(llm_settings.with_(llm_enabled=False), said.append) is None

@@ -1,11 +1,11 @@
 """The LLM planner through the real Ollama client against the fake server: used, validated, repaired, or fallen back."""
-import json
 
 import pandas as pd
 import pytest
 
 from core import Settings, Workspace
 from core.answer import Answerer
+from core.chat import ChatPipeline
 from core.llm import OllamaLLM
 
 
@@ -20,6 +20,18 @@ def answerer(tmp_path):
     return Answerer(ws)
 
 
+def ask(answerer, question, llm, mode):
+    """The one pipeline, planning in `mode` with this model (it narrates too)."""
+    return ChatPipeline(answerer, answerer.ws.settings.with_(planner=mode), llm=llm).answer(question)
+
+
+def plan_requests(fake) -> list[dict]:
+    """The requests that asked for a plan (they carry the plan's JSON schema as `format`); the pipeline's
+    health check and narration are other requests."""
+    bodies = [r.get("body", r) for r in fake.requests]
+    return [b for b in bodies if isinstance(b, dict) and isinstance(b.get("format"), dict)]
+
+
 def good_plan(table="sales"):
     return {"table": table, "measures": [{"agg": "sum", "column": "Sales"}],
             "filters": [{"column": "Region", "op": "eq", "value": "West"}], "headline": "value"}
@@ -27,10 +39,9 @@ def good_plan(table="sales"):
 
 def test_llm_plan_is_used_and_validated(answerer, fake_ollama, llm_settings):
     fake_ollama.reply_json(good_plan())
-    ans = answerer.answer("How much did the western region sell?", llm=OllamaLLM(llm_settings), mode="llm")
+    ans = ask(answerer, "How much did the western region sell?", OllamaLLM(llm_settings), "llm")
     assert ans.planner == "llm" and ans.value == 50.0 and ans.error is None
-    (req,) = [r for r in fake_ollama.requests if r.get("path", "/api/chat").endswith("/api/chat")] or fake_ollama.requests
-    body = req.get("body", req)
+    (body,) = plan_requests(fake_ollama)
     assert isinstance(body.get("format"), dict) and "properties" in body["format"]  # the plan's JSON schema
     system = body["messages"][0]["content"]
     user = body["messages"][1]["content"]
@@ -42,17 +53,17 @@ def test_hallucinated_column_is_repaired_once(answerer, fake_ollama, llm_setting
     bad["measures"][0]["column"] = "Revenue"  # no such column
     fake_ollama.reply_json(bad)
     fake_ollama.reply_json(good_plan())
-    ans = answerer.answer("Total revenue in the West?", llm=OllamaLLM(llm_settings), mode="llm")
+    ans = ask(answerer, "Total revenue in the West?", OllamaLLM(llm_settings), "llm")
     assert ans.planner == "llm" and ans.value == 50.0
     assert any("repaired" in n for n in ans.notes)
-    second = fake_ollama.requests[-1].get("body", fake_ollama.requests[-1])
+    second = plan_requests(fake_ollama)[-1]
     assert "Unknown column 'Revenue'" in second["messages"][-1]["content"]
 
 
 def test_invalid_twice_falls_back_to_offline_and_says_so(answerer, fake_ollama, llm_settings):
     fake_ollama.reply_json({"table": "sales", "measures": [{"agg": "sum", "column": "Nope"}]})
     fake_ollama.reply_json({"table": "nowhere", "measures": [{"agg": "count"}]})
-    ans = answerer.answer("What is the total sales for West?", llm=OllamaLLM(llm_settings), mode="llm")
+    ans = ask(answerer, "What is the total sales for West?", OllamaLLM(llm_settings), "llm")
     assert ans.planner == "offline" and ans.value == 50.0
     assert any("offline planner answered" in n for n in ans.notes)
 
@@ -62,17 +73,17 @@ def test_value_not_in_column_is_refused(answerer, fake_ollama, llm_settings):
     bad["filters"][0]["value"] = "Westeros"
     fake_ollama.reply_json(bad)
     fake_ollama.reply_json(bad)
-    ans = answerer.answer("What is the total sales for West?", llm=OllamaLLM(llm_settings), mode="llm")
+    ans = ask(answerer, "What is the total sales for West?", OllamaLLM(llm_settings), "llm")
     assert ans.planner == "offline" and ans.value == 50.0
 
 
 def test_auto_mode_asks_the_llm_only_when_offline_is_unsure(answerer, fake_ollama, llm_settings):
     llm = OllamaLLM(llm_settings)
-    ans = answerer.answer("What is the total sales for West?", llm=llm, mode="auto")
-    assert ans.planner == "offline" and fake_ollama.requests == []
+    ans = ask(answerer, "What is the total sales for West?", llm, "auto")
+    assert ans.planner == "offline" and plan_requests(fake_ollama) == []
     fake_ollama.reply_json({"table": "sales", "measures": [{"agg": "max", "column": "Sales"}], "headline": "value"})
-    ans = answerer.answer("Biggest single deal?", llm=llm, mode="auto")
-    assert ans.planner == "llm" and ans.value == 30.0 and len(fake_ollama.requests) == 1
+    ans = ask(answerer, "Biggest single deal?", llm, "auto")
+    assert ans.planner == "llm" and ans.value == 30.0 and len(plan_requests(fake_ollama)) == 1
 
 
 def test_llm_unreachable_falls_back(answerer, tmp_path):
@@ -83,6 +94,40 @@ def test_llm_unreachable_falls_back(answerer, tmp_path):
     port = s.getsockname()[1]
     s.close()
     llm = OllamaLLM(Settings(home=tmp_path, ollama_host=f"http://127.0.0.1:{port}", llm_attempts=1, llm_backoff_s=0.01, llm_timeout_s=1))
-    ans = answerer.answer("What is the total sales for West?", llm=llm, mode="llm")
-    assert ans.value == 50.0 and ans.planner == "offline"
-    assert any("not reachable" in n for n in ans.notes)
+    pipeline = ChatPipeline(answerer, answerer.ws.settings.with_(planner="llm"), llm=llm)
+    events, out = pipeline.run("What is the total sales for West?")
+    assert out["value"] == 50.0 and out["planner"] == "offline" and out["llm"] is None
+    assert any(e.type == "status" and "not reachable" in e.data["message"] for e in events)
+
+
+class PlansInTurn:
+    """A ChatModel without a server: returns the given plans in turn and records the messages."""
+
+    def __init__(self, *plans: dict):
+        self.plans = list(plans)
+        self.seen: list[list[dict]] = []
+
+    def stream_chat(self, messages):
+        return iter(())
+
+    def complete_json(self, messages, schema):
+        self.seen.append(list(messages))
+        return self.plans.pop(0)
+
+    def health(self):
+        return {"ok": True, "reachable": True, "model": "plans", "model_available": True, "detail": ""}
+
+    def models(self):
+        return ["plans"]
+
+
+def test_any_chat_model_can_plan(answerer):
+    from core.llm import ChatModel
+
+    bad = good_plan()
+    bad["measures"][0]["column"] = "Revenue"
+    model = PlansInTurn(bad, good_plan())
+    assert isinstance(model, ChatModel)
+    ans = ask(answerer, "How much did the western region sell?", model, "llm")
+    assert ans.planner == "llm" and ans.value == 50.0
+    assert len(model.seen) == 2 and "Unknown column 'Revenue'" in model.seen[1][-1]["content"]
