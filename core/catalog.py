@@ -93,10 +93,11 @@ def applied_migrations(c: sqlite3.Connection) -> list[str]:
     return [r[0] for r in c.execute("SELECT name FROM _migrations ORDER BY id")]
 
 
-def migrate(c: sqlite3.Connection, migrations: list[Migration] | None = None) -> list[str]:
+def migrate(c: sqlite3.Connection) -> list[str]:
     """Run the migrations this database lacks; returns the names run now (an autocommit connection)."""
     c.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied_at REAL)")
-    pending = [m for m in (MIGRATIONS if migrations is None else migrations) if m.__name__ not in applied_migrations(c)]
+    done = set(applied_migrations(c))
+    pending = [m for m in MIGRATIONS if m.__name__ not in done]
     ran = []
     for m in pending:
         c.execute("BEGIN IMMEDIATE")
