@@ -1,7 +1,10 @@
-"""The catalog: SQLite (WAL) record of files, sheets, tables, columns, profiles, chunks, warnings and errors.
+"""The catalog: SQLite (WAL) record of files, sheets, tables, columns, profiles, chunks, warnings, errors,
+the embedding cache and conversations.
 
-One connection per thread; every multi-row write is one transaction, so a crash leaves either the
-whole file's entry or none of it.
+Every SQL statement on catalog.sqlite lives in this module; other modules call named `Catalog` methods.
+The schema is built by numbered migrations (`MIGRATIONS`), each run once per database and recorded in
+`_migrations`. One connection per thread; every multi-row write is one transaction, so a crash leaves
+either the whole file's entry or none of it.
 """
 from __future__ import annotations
 
@@ -11,10 +14,15 @@ import sqlite3
 import threading
 import time
 import unicodedata
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
-SCHEMA = """
+import numpy as np
+
+# Migration 1's schema: the catalog as it was before migrations existed, so a workspace created then opens
+# unchanged (every statement is IF NOT EXISTS) and has migration 1 recorded as done.
+_SCHEMA_1 = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (
   id INTEGER PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, name TEXT NOT NULL, ext TEXT, kind TEXT,
@@ -48,7 +56,62 @@ CREATE INDEX IF NOT EXISTS ix_tables_file ON tables(file_id);
 CREATE INDEX IF NOT EXISTS ix_columns_table ON columns(table_id);
 CREATE INDEX IF NOT EXISTS ix_chunks_file ON chunks(file_id);
 CREATE INDEX IF NOT EXISTS ix_chunks_table ON chunks(table_id);
+CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT, model TEXT, dim INT, vec BLOB, PRIMARY KEY(text_hash, model));
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY, user TEXT, title TEXT, created REAL, updated REAL, file_ids TEXT);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  role TEXT NOT NULL, content TEXT NOT NULL, answer TEXT, plan TEXT, created REAL, feedback INTEGER);
+CREATE INDEX IF NOT EXISTS ix_messages_conv ON messages(conversation_id, id);
+CREATE INDEX IF NOT EXISTS ix_conversations_user ON conversations(user, updated);
 """
+
+
+# --- migrations --------------------------------------------------------------
+# Each schema change is one function appended here; it runs once per database, in list order, inside
+# its own transaction, and its name is recorded in `_migrations`. Never edit or reorder a shipped one.
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: list[Migration] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register a migration (decorator); it runs after every one registered before it."""
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_initial_schema(c: sqlite3.Connection) -> None:
+    """Files, sheets, tables, columns, chunks, warnings, errors, row decisions, embeddings, conversations."""
+    for stmt in _SCHEMA_1.split(";"):
+        if stmt.strip():
+            c.execute(stmt)
+
+
+def applied_migrations(c: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this database has run, in the order they ran."""
+    return [r[0] for r in c.execute("SELECT name FROM _migrations ORDER BY id")]
+
+
+def migrate(c: sqlite3.Connection) -> list[str]:
+    """Run the migrations this database lacks; returns the names run now (an autocommit connection)."""
+    c.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied_at REAL)")
+    done = set(applied_migrations(c))
+    pending = [m for m in MIGRATIONS if m.__name__ not in done]
+    ran = []
+    for m in pending:
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            # another process may have run it while this one waited for the write lock
+            if c.execute("SELECT 1 FROM _migrations WHERE name=?", (m.__name__,)).fetchone() is None:
+                m(c)
+                c.execute("INSERT INTO _migrations (name, applied_at) VALUES (?,?)", (m.__name__, time.time()))
+                ran.append(m.__name__)
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+        c.execute("COMMIT")
+    return ran
 
 
 def slug(text: str, max_len: int = 40) -> str:
@@ -63,7 +126,7 @@ class Catalog:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self.conn().executescript(SCHEMA)  # executescript manages its own transaction
+        migrate(self.conn())
 
     def conn(self) -> sqlite3.Connection:
         c = getattr(self._local, "conn", None)
@@ -175,10 +238,190 @@ class Catalog:
                 (name, sha, type(err).__name__, str(err), time.time(), by),
             )
 
-    def set_report(self, file_id: int, report: dict) -> None:
+    def write_report(self, c: sqlite3.Connection, file_id: int, report: dict) -> None:
+        """Store a file's ingest report (the caller's transaction)."""
+        c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(report), file_id))
+
+    @staticmethod
+    def bump_version(c: sqlite3.Connection) -> None:
+        """Inside a write transaction: readers holding a cached table list will re-read it."""
+        c.execute("INSERT INTO meta (key, value) VALUES ('version', '1') "
+                  "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+
+    def delete_file(self, file_id: int) -> None:
+        """Delete a file's rows (cascading to everything derived from it) and bump the version."""
         with self.tx() as c:
-            c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(report), file_id))
+            c.execute("DELETE FROM files WHERE id=?", (file_id,))
+            self.bump_version(c)
+
+    def set_row_decision(self, file_id: int, sheet: str, row: int, action: str | None, by: str | None) -> None:
+        """Record a keep/exclude decision on a sheet's Excel row, or forget it (action None)."""
+        with self.tx() as c:
+            if action is None:
+                c.execute("DELETE FROM row_decisions WHERE file_id=? AND sheet=? AND row=?", (file_id, sheet, row))
+            else:
+                c.execute("INSERT INTO row_decisions (file_id, sheet, row, action, at, by) VALUES (?,?,?,?,?,?)"
+                          " ON CONFLICT(file_id, sheet, row) DO UPDATE SET action=excluded.action, at=excluded.at,"
+                          " by=excluded.by", (file_id, sheet, int(row), action, time.time(), by))
+
+    def mark_indexed(self, file_id: int) -> None:
+        """The file's semantic index is built and current."""
+        with self.tx() as c:
+            c.execute("UPDATE files SET indexed=1 WHERE id=?", (file_id,))
 
     # --- reads -----------------------------------------------------------
     def file_by_sha(self, sha: str):
         return self.conn().execute("SELECT * FROM files WHERE sha256=?", (sha,)).fetchone()
+
+    @staticmethod
+    def report_by_sha(c: sqlite3.Connection, sha: str) -> dict | None:
+        """The stored report of the file with this content (read in the caller's transaction), or None."""
+        r = c.execute("SELECT report FROM files WHERE sha256=?", (sha,)).fetchone()
+        return None if r is None else json.loads(r["report"])
+
+    def file(self, file_id: int) -> dict | None:
+        """One file's row, or None."""
+        r = self.query("SELECT * FROM files WHERE id=?", (file_id,))
+        return dict(r[0]) if r else None
+
+    def files(self) -> list[dict]:
+        """Every file with its table and row counts, oldest first."""
+        rows = self.query(
+            "SELECT f.id, f.name, f.sha256, f.size, f.kind, f.uploaded_at, f.uploaded_by, f.indexed,"
+            " (SELECT COUNT(*) FROM tables t WHERE t.file_id=f.id) AS n_tables,"
+            " (SELECT COALESCE(SUM(n_rows),0) FROM tables t WHERE t.file_id=f.id) AS n_rows FROM files f ORDER BY f.id")
+        return [dict(r) for r in rows]
+
+    def file_dirs(self) -> list[dict]:
+        """id, name, data_dir and indexed of every file (what the semantic index keeps in step with)."""
+        return [dict(r) for r in self.query("SELECT id, name, data_dir, indexed FROM files")]
+
+    def data_dirs(self) -> set[str]:
+        """The folder names under files/ that the catalog claims."""
+        return {r["data_dir"] for r in self.query("SELECT data_dir FROM files")}
+
+    def has_data_dir(self, data_dir: str) -> bool:
+        return bool(self.query("SELECT 1 FROM files WHERE data_dir=?", (data_dir,)))
+
+    def warnings(self, file_id: int | None = None) -> list[dict]:
+        """Ingest warnings with their file's name (one file's, or all)."""
+        q = "SELECT w.*, f.name AS file FROM warnings w JOIN files f ON f.id=w.file_id"
+        rows = self.query(q + (" WHERE file_id=?" if file_id else ""), (file_id,) if file_id else ())
+        return [dict(r) for r in rows]
+
+    def errors(self, limit: int = 50) -> list[dict]:
+        """The latest failed ingests, newest first."""
+        return [dict(r) for r in self.query("SELECT * FROM ingest_errors ORDER BY id DESC LIMIT ?", (limit,))]
+
+    def version(self) -> int:
+        """A number that changes whenever a file is added or removed (by any thread or process)."""
+        r = self.query("SELECT value FROM meta WHERE key='version'")
+        return int(r[0][0]) if r else 0
+
+    def table_rows(self) -> list[dict]:
+        """Every table with its file's name and data_dir and its sheet's name, by id."""
+        rows = self.query(
+            "SELECT t.*, f.name AS file, f.data_dir, s.name AS sheet FROM tables t JOIN files f ON f.id=t.file_id"
+            " JOIN sheets s ON s.id=t.sheet_id ORDER BY t.id")
+        return [dict(r) for r in rows]
+
+    def table_columns(self) -> dict[int, list[tuple[str, str]]]:
+        """table id -> [(column name, dtype)] in column order."""
+        cols: dict[int, list[tuple[str, str]]] = {}
+        for r in self.query("SELECT table_id, name, dtype FROM columns ORDER BY table_id, idx"):
+            cols.setdefault(r["table_id"], []).append((r["name"], r["dtype"]))
+        return cols
+
+    def column_profiles(self, table_id: int) -> dict[str, dict]:
+        rows = self.query("SELECT name, profile FROM columns WHERE table_id=? ORDER BY idx", (table_id,))
+        return {r["name"]: json.loads(r["profile"]) for r in rows}
+
+    def table_profile(self, table_id: int) -> dict | None:
+        """A table's profile without its column profiles, or None when there is no such table."""
+        r = self.query("SELECT profile FROM tables WHERE id=?", (table_id,))
+        return json.loads(r[0]["profile"]) if r else None
+
+    def chunks(self, file_id: int | None = None) -> list[dict]:
+        """Chunk rows (one file's, or all), by id."""
+        q = "SELECT * FROM chunks" + (" WHERE file_id=?" if file_id else "") + " ORDER BY id"
+        return [dict(r) for r in self.query(q, (file_id,) if file_id else ())]
+
+    def chunk_ids(self, file_id: int) -> list[int]:
+        return [r["id"] for r in self.query("SELECT id FROM chunks WHERE file_id=? ORDER BY id", (file_id,))]
+
+    def chunks_for_file(self, file_id: int) -> list[dict]:
+        """A file's chunks with their table's name and sql_name, sheet and file names (for search hits)."""
+        rows = self.query(
+            "SELECT c.id, c.file_id, c.table_id, c.kind, c.text, c.text_hash, c.column_name, c.row_start, c.row_end,"
+            " t.name AS tname, t.sql_name, s.name AS sheet, f.name AS fname FROM chunks c"
+            " JOIN tables t ON t.id=c.table_id JOIN sheets s ON s.id=t.sheet_id JOIN files f ON f.id=c.file_id"
+            " WHERE c.file_id=? ORDER BY c.id", (file_id,))
+        return [dict(r) for r in rows]
+
+    # --- the embedding cache -----------------------------------------------
+    def cached_vectors(self, hashes: list[str], model: str) -> dict[str, np.ndarray]:
+        """text_hash -> float32 vector for the hashes the cache holds for this model."""
+        found: dict[str, np.ndarray] = {}
+        uniq = list(dict.fromkeys(hashes))
+        for i in range(0, len(uniq), 500):  # stays under SQLite's bound-parameter limit
+            part = uniq[i:i + 500]
+            q = f"SELECT text_hash, dim, vec FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(part))})"
+            for r in self.conn().execute(q, [model, *part]):
+                found[r["text_hash"]] = np.frombuffer(r["vec"], dtype=np.float32, count=r["dim"])
+        return found
+
+    def store_vectors(self, model: str, dim: int, items: Iterable[tuple[str, np.ndarray]]) -> None:
+        """Cache (text_hash, vector) pairs for a model in one transaction."""
+        with self.tx() as c:
+            c.executemany("INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)",
+                          [(h, model, dim, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items])
+
+    def vector_dim(self, model: str) -> int | None:
+        """The dimension of the model's cached vectors, or None when none are cached."""
+        r = self.query("SELECT dim FROM embeddings WHERE model=? LIMIT 1", (model,))
+        return int(r[0]["dim"]) if r else None
+
+    # --- conversations -------------------------------------------------------
+    def add_conversation(self, cid: str, user: str | None, title: str, now: float, file_ids: str | None) -> None:
+        with self.tx() as c:
+            c.execute("INSERT INTO conversations (id, user, title, created, updated, file_ids) VALUES (?,?,?,?,?,?)",
+                      (cid, user, title, now, now, file_ids))
+
+    def conversation(self, cid: str) -> dict | None:
+        r = self.query("SELECT * FROM conversations WHERE id=?", (cid,))
+        return dict(r[0]) if r else None
+
+    def conversations(self, user: str | None = None) -> list[dict]:
+        """Conversations (one user's, or all) with their message count `n`, most recently updated first."""
+        q = "SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id) AS n FROM conversations c"
+        rows = self.query(q + (" WHERE user IS ?" if user is not None else "") + " ORDER BY updated DESC",
+                          (user,) if user is not None else ())
+        return [dict(r) for r in rows]
+
+    def add_message(self, cid: str, role: str, content: str, answer: str | None, plan: str | None, now: float) -> int:
+        """Append a message and touch its conversation; a first user message titles a new conversation."""
+        with self.tx() as c:
+            mid = c.execute(
+                "INSERT INTO messages (conversation_id, role, content, answer, plan, created) VALUES (?,?,?,?,?,?)",
+                (cid, role, content, answer, plan, now)).lastrowid
+            c.execute("UPDATE conversations SET updated=? WHERE id=?", (now, cid))
+            if role == "user":
+                c.execute("UPDATE conversations SET title=? WHERE id=? AND title='New conversation'", (content[:60], cid))
+        return mid
+
+    def messages(self, cid: str) -> list[dict]:
+        return [dict(r) for r in self.query("SELECT * FROM messages WHERE conversation_id=? ORDER BY id", (cid,))]
+
+    def last_plan(self, cid: str) -> str | None:
+        """The JSON plan of the conversation's latest assistant message that has one."""
+        r = self.query("SELECT plan FROM messages WHERE conversation_id=? AND role='assistant' AND plan IS NOT NULL"
+                       " ORDER BY id DESC LIMIT 1", (cid,))
+        return r[0]["plan"] if r else None
+
+    def set_feedback(self, message_id: int, value: int) -> None:
+        with self.tx() as c:
+            c.execute("UPDATE messages SET feedback=? WHERE id=?", (int(value), message_id))
+
+    def delete_conversation(self, cid: str) -> None:
+        with self.tx() as c:
+            c.execute("DELETE FROM conversations WHERE id=?", (cid,))

@@ -152,13 +152,6 @@ class Hit:
         return asdict(self)
 
 
-_CHUNK_SQL = (
-    "SELECT c.id, c.file_id, c.table_id, c.kind, c.text, c.text_hash, c.column_name, c.row_start, c.row_end,"
-    " t.name AS tname, t.sql_name, s.name AS sheet, f.name AS fname FROM chunks c"
-    " JOIN tables t ON t.id=c.table_id JOIN sheets s ON s.id=t.sheet_id JOIN files f ON f.id=c.file_id"
-    " WHERE c.file_id=? ORDER BY c.id")
-
-
 _IDENTITY: list = []
 
 
@@ -216,7 +209,7 @@ class _Merged:
     refs: list  # position -> (file index, chunk id)
     vecs: np.ndarray
     flat: object  # faiss.IndexFlatIP over vecs
-    bm25: "BM25"
+    bm25: BM25
 
 
 class _FileIndex:
@@ -247,11 +240,6 @@ class SemanticIndex:
         self._loaded: dict[int, _FileIndex] = {}
         self._lock = threading.RLock()
         self.embedded = 0  # texts actually run through the model by this instance (cache misses)
-        self.cache_hits = 0
-        self.stats: dict = {}
-        with ws.catalog.tx() as c:
-            c.execute("CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT, model TEXT, dim INT, vec BLOB,"
-                      " PRIMARY KEY(text_hash, model))")
         self.reconcile()
         # one index listener per workspace: a newer SemanticIndex replaces an older one (which still sees
         # changes lazily: search() loads indexes from disk and forgets removed files)
@@ -267,7 +255,7 @@ class SemanticIndex:
             return self._embedder
 
     def _files(self) -> dict[int, dict]:
-        return {r["id"]: dict(r) for r in self.ws.catalog.query("SELECT id, name, data_dir, indexed FROM files")}
+        return {f["id"]: f for f in self.ws.catalog.file_dirs()}
 
     def _dir(self, data_dir: str) -> Path:
         return self.root / data_dir
@@ -285,45 +273,28 @@ class SemanticIndex:
     # -- the embedding cache --
     def vectors(self, texts: list[str], hashes: list[str], progress: Progress = _noop, label: str = "") -> np.ndarray:
         """Vectors for texts, from the cache where possible; misses are embedded (batches of 64) and stored."""
-        conn = self.ws.catalog.conn()
-        found: dict[str, np.ndarray] = {}
-        uniq = list(dict.fromkeys(hashes))
-        for i in range(0, len(uniq), 500):
-            part = uniq[i:i + 500]
-            q = f"SELECT text_hash, dim, vec FROM embeddings WHERE model=? AND text_hash IN ({','.join('?' * len(part))})"
-            for r in conn.execute(q, [self.key, *part]):
-                found[r["text_hash"]] = np.frombuffer(r["vec"], dtype=np.float32, count=r["dim"])
+        found = self.ws.catalog.cached_vectors(hashes, self.key)
         miss = {}
-        for t, h in zip(texts, hashes):
+        for t, h in zip(texts, hashes, strict=True):
             if h not in found:
                 miss.setdefault(h, t)
-        self.cache_hits += len(uniq) - len(miss)
         if miss:
             emb = self.embedder
             mh, mt = list(miss), list(miss.values())
-            t0 = time.perf_counter()
             for i in range(0, len(mt), BATCH * 4):
                 progress("embedding", i / len(mt), f"Embedding {label}: {i}/{len(mt)} chunks")
                 vecs = emb.embed(mt[i:i + BATCH * 4])
-                with self.ws.catalog.tx() as c:
-                    c.executemany("INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)",
-                                  [(h, self.key, emb.dim, v.tobytes()) for h, v in zip(mh[i:i + BATCH * 4], vecs)])
-                found.update(zip(mh[i:i + BATCH * 4], vecs))
+                self.ws.catalog.store_vectors(self.key, emb.dim, zip(mh[i:i + BATCH * 4], vecs, strict=True))
+                found.update(zip(mh[i:i + BATCH * 4], vecs, strict=True))
             self.embedded += len(mt)
-            self.stats["last_embed"] = {"texts": len(mt), "seconds": time.perf_counter() - t0}
             progress("embedding", 1.0, f"Embedded {len(mt)} chunks{' of ' + label if label else ''}")
         if not hashes:
             return np.zeros((0, self._dim()), dtype=np.float32)
         return np.stack([found[h] for h in hashes]).astype(np.float32)
 
     def _dim(self) -> int:
-        r = self.ws.catalog.query("SELECT dim FROM embeddings WHERE model=? LIMIT 1", (self.key,))
-        return int(r[0]["dim"]) if r else self.embedder.dim
-
-    def prune_cache(self) -> int:
-        """Delete cached vectors no chunk uses any more; returns how many."""
-        with self.ws.catalog.tx() as c:
-            return c.execute("DELETE FROM embeddings WHERE text_hash NOT IN (SELECT text_hash FROM chunks)").rowcount
+        dim = self.ws.catalog.vector_dim(self.key)
+        return dim if dim is not None else self.embedder.dim
 
     # -- building, loading, removing --
     def add(self, file_id: int, progress: Progress = _noop) -> None:
@@ -331,14 +302,13 @@ class SemanticIndex:
         f = self._files().get(file_id)
         if f is None:
             return
-        chunks = [dict(r) for r in self.ws.catalog.query(_CHUNK_SQL, (file_id,))]
+        chunks = self.ws.catalog.chunks_for_file(file_id)
         vecs = self.vectors([c["text"] for c in chunks], [c["text_hash"] for c in chunks], progress, f["name"])
         progress("indexing", 0.0, f"Indexing {f['name']}")
         index = self._write(f["data_dir"], file_id, chunks, vecs)
         with self._lock:
             self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
-        with self.ws.catalog.tx() as c:
-            c.execute("UPDATE files SET indexed=1 WHERE id=?", (file_id,))
+        self.ws.catalog.mark_indexed(file_id)
         progress("indexed", 1.0, f"{f['name']} is searchable ({len(chunks)} chunks)")
 
     def _write(self, data_dir: str, file_id: int, chunks: list[dict], vecs: np.ndarray):
@@ -353,7 +323,7 @@ class SemanticIndex:
         nodes = [TextNode(id_=f"chunk-{c['id']}", text=c["text"], embedding=v.tolist(),
                           metadata={"chunk_id": c["id"], "file_id": file_id, "table_id": c["table_id"],
                                     "sql_name": c["sql_name"], "kind": c["kind"], "column": c["column_name"]})
-                 for c, v in zip(chunks, vecs)]
+                 for c, v in zip(chunks, vecs, strict=True)]
         index = VectorStoreIndex(nodes, storage_context=sc, embed_model=self.embedder.model,
                                  transformations=_identity())
         tmp = self.root / f".build-{data_dir}-{uuid.uuid4().hex[:8]}"
@@ -375,7 +345,7 @@ class SemanticIndex:
             meta = json.loads((self._dir(data_dir) / META).read_text())
         except (OSError, ValueError):
             return None
-        ids = [r["id"] for r in self.ws.catalog.query("SELECT id FROM chunks WHERE file_id=? ORDER BY id", (file_id,))]
+        ids = self.ws.catalog.chunk_ids(file_id)
         if meta.get("model") != self.key or meta.get("file_id") != file_id or meta.get("chunk_ids") != ids:
             return None
         return meta
@@ -398,7 +368,7 @@ class SemanticIndex:
             d = str(self._dir(f["data_dir"]))
             sc = StorageContext.from_defaults(vector_store=FaissVectorStore.from_persist_dir(d), persist_dir=d)
             index = load_index_from_storage(sc, embed_model=self.embedder.model, transformations=_identity())
-            chunks = [dict(r) for r in self.ws.catalog.query(_CHUNK_SQL, (file_id,))]
+            chunks = self.ws.catalog.chunks_for_file(file_id)
             nodes = index.index_struct.nodes_dict  # FAISS position -> node id, must match meta's order
             if len(nodes) != len(chunks) or any(nodes.get(str(i)) != f"chunk-{c['id']}" for i, c in enumerate(chunks)):
                 self.add(file_id)
@@ -409,8 +379,8 @@ class SemanticIndex:
     def remove(self, file_id: int) -> None:
         with self._lock:
             fi = self._loaded.pop(file_id, None)
-            rows = self.ws.catalog.query("SELECT data_dir FROM files WHERE id=?", (file_id,))
-            data_dir = rows[0]["data_dir"] if rows else (fi.data_dir if fi else None)
+            f = self.ws.catalog.file(file_id)
+            data_dir = f["data_dir"] if f else (fi.data_dir if fi else None)
             if data_dir:
                 shutil.rmtree(self._dir(data_dir), ignore_errors=True)
 
@@ -432,10 +402,8 @@ class SemanticIndex:
                 self.add(fid, progress)
                 built += 1
             elif not f["indexed"]:
-                with self.ws.catalog.tx() as c:
-                    c.execute("UPDATE files SET indexed=1 WHERE id=?", (fid,))
-        self.stats["reconcile"] = {"dropped": dropped, "built": built}
-        return self.stats["reconcile"]
+                self.ws.catalog.mark_indexed(fid)
+        return {"dropped": dropped, "built": built}
 
     def rebuild(self, progress: Progress = _noop) -> int:
         """Rebuild every file's index from the embedding cache (embeds only what the cache lacks)."""
@@ -458,7 +426,7 @@ class SemanticIndex:
                 self._loaded.pop(fid)
 
     # -- searching --
-    def _merged(self) -> "_Merged | None":
+    def _merged(self) -> _Merged | None:
         """All loaded files as one FAISS index and one BM25, rebuilt only when the set of files changes.
         Per-file indexes stay the unit of storage (add/remove); one search over the whole workspace
         costs a single FAISS query instead of one per file."""
@@ -521,7 +489,7 @@ class SemanticIndex:
         cos = m.vecs[cand] @ qv
         best = float(bm[cand].max()) or 1.0
         hits = []
-        for i, c in zip(cand.tolist(), cos.tolist()):
+        for i, c in zip(cand.tolist(), cos.tolist(), strict=True):
             fi, cid = m.refs[i]
             ch, b = fi.chunks[cid], float(bm[i])
             hits.append(Hit(score=COS_WEIGHT * c + BM25_WEIGHT * b / best, file=ch["fname"], sheet=ch["sheet"],

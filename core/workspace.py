@@ -17,7 +17,6 @@ import json
 import os
 import shutil
 import threading
-import time
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,7 +81,7 @@ class Workspace:
 
     def collect_debris(self) -> int:
         """Remove folders no catalog row names and no live ingest holds; returns how many."""
-        known = {r["data_dir"] for r in self.catalog.query("SELECT data_dir FROM files")}
+        known = self.catalog.data_dirs()
         removed = 0
         for parent in (self.home / "files", self.home / "tmp"):
             for p in parent.iterdir():
@@ -173,10 +172,9 @@ class Workspace:
                           "data_dir": fid, "stored_name": f"original{ext}", "uploaded_by": uploaded_by,
                           "encoding": parsed.encoding, "delimiter": parsed.delimiter, "warnings": parsed.warnings}
                 with self.catalog.tx() as c:
-                    existing = c.execute("SELECT report FROM files WHERE sha256=?", (sha,)).fetchone()
-                    if existing is not None:  # another process won the race: keep theirs
+                    rep = self.catalog.report_by_sha(c, sha)
+                    if rep is not None:  # another process won the race: keep theirs
                         shutil.rmtree(final, ignore_errors=True)
-                        rep = json.loads(existing["report"])
                         rep["cached"] = True
                         return rep
                     file_id = self.catalog.insert_file(c, fields, parsed.sheets)
@@ -190,18 +188,18 @@ class Workspace:
 
     def _finish(self, c, file_id: int, fields: dict, parsed: ParsedFile) -> dict:
         """Inside the write transaction: the file's report, stored, and the catalog version bumped."""
-        _bump_version(c)
+        self.catalog.bump_version(c)
         all_warnings = list(parsed.warnings) + [w for s in parsed.sheets for w in s["warnings"]] + [
             w for s in parsed.sheets for t in s["tables"] for w in t["warnings"]]
         rep = report(fields, parsed.sheets, warnings=all_warnings)
         rep["file_id"] = file_id
-        c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(rep), file_id))
+        self.catalog.write_report(c, file_id, rep)
         return rep
 
     def _drop_unclaimed(self, fid: str) -> None:
         shutil.rmtree(self.home / "tmp" / fid, ignore_errors=True)
         final = self.home / "files" / fid
-        if final.exists() and not self.catalog.query("SELECT 1 FROM files WHERE data_dir=?", (fid,)):
+        if final.exists() and not self.catalog.has_data_dir(fid):
             shutil.rmtree(final, ignore_errors=True)
 
     def _notify(self, event: str, file_id: int, progress: Progress = _noop) -> None:
@@ -219,22 +217,15 @@ class Workspace:
         if action not in ("keep", "exclude", None):
             raise ValueError(f"unknown action {action!r}")
         t = self.table(table_id)
-        with self.catalog.tx() as c:
-            if action is None:
-                c.execute("DELETE FROM row_decisions WHERE file_id=? AND sheet=? AND row=?", (t.file_id, t.sheet, row))
-            else:
-                c.execute("INSERT INTO row_decisions (file_id, sheet, row, action, at, by) VALUES (?,?,?,?,?,?)"
-                          " ON CONFLICT(file_id, sheet, row) DO UPDATE SET action=excluded.action, at=excluded.at,"
-                          " by=excluded.by", (t.file_id, t.sheet, int(row), action, time.time(), by))
+        self.catalog.set_row_decision(t.file_id, t.sheet, row, action, by)
         return self.rederive(t.file_id, progress)
 
     def rederive(self, file_id: int, progress: Progress | None = None) -> dict:
         """Parse a stored file again (with the user's row decisions) and swap its tables in one transaction."""
         progress = progress or _noop
-        r = self.catalog.query("SELECT * FROM files WHERE id=?", (file_id,))
-        if not r:
+        f = self.catalog.file(file_id)
+        if f is None:
             raise NotFound(f"File #{file_id} is not in the workspace.")
-        f = dict(r[0])
         src = self.home / "files" / f["data_dir"] / f["stored_name"]
         parsed = self._default_parse()(src, f["name"], self.settings, progress, self.catalog.row_decisions(file_id))
         fid = uuid.uuid4().hex[:16]
@@ -254,14 +245,12 @@ class Workspace:
 
     def remove_file(self, file_id: int) -> None:
         """Remove a file and everything derived from it."""
-        row = self.catalog.query("SELECT data_dir FROM files WHERE id=?", (file_id,))
-        if not row:
+        f = self.catalog.file(file_id)
+        if f is None:
             raise NotFound(f"File #{file_id} is not in the workspace.")
         self._notify("removing", file_id)
-        with self.catalog.tx() as c:
-            c.execute("DELETE FROM files WHERE id=?", (file_id,))
-            _bump_version(c)
-        shutil.rmtree(self.home / "files" / row[0]["data_dir"], ignore_errors=True)
+        self.catalog.delete_file(file_id)
+        shutil.rmtree(self.home / "files" / f["data_dir"], ignore_errors=True)
 
     def remove_all(self) -> None:
         for f in self.files():
@@ -269,30 +258,17 @@ class Workspace:
 
     # --- reading the catalog ---------------------------------------------------
     def files(self) -> list[dict]:
-        rows = self.catalog.query(
-            "SELECT f.id, f.name, f.sha256, f.size, f.kind, f.uploaded_at, f.uploaded_by, f.indexed,"
-            " (SELECT COUNT(*) FROM tables t WHERE t.file_id=f.id) AS n_tables,"
-            " (SELECT COALESCE(SUM(n_rows),0) FROM tables t WHERE t.file_id=f.id) AS n_rows FROM files f ORDER BY f.id")
-        return [dict(r) for r in rows]
-
-    def report(self, file_id: int) -> dict:
-        row = self.catalog.query("SELECT report FROM files WHERE id=?", (file_id,))
-        if not row:
-            raise NotFound(f"File #{file_id} is not in the workspace.")
-        return json.loads(row[0]["report"])
+        return self.catalog.files()
 
     def warnings(self, file_id: int | None = None) -> list[dict]:
-        q = "SELECT w.*, f.name AS file FROM warnings w JOIN files f ON f.id=w.file_id"
-        rows = self.catalog.query(q + (" WHERE file_id=?" if file_id else ""), (file_id,) if file_id else ())
-        return [dict(r) for r in rows]
+        return self.catalog.warnings(file_id)
 
     def errors(self, limit: int = 50) -> list[dict]:
-        return [dict(r) for r in self.catalog.query("SELECT * FROM ingest_errors ORDER BY id DESC LIMIT ?", (limit,))]
+        return self.catalog.errors(limit)
 
     def version(self) -> int:
         """A number that changes whenever a file is added or removed (by any thread or process)."""
-        r = self.catalog.query("SELECT value FROM meta WHERE key='version'")
-        return int(r[0][0]) if r else 0
+        return self.catalog.version()
 
     def tables(self, file_id: int | None = None) -> list[TableInfo]:
         """Every table (or one file's), read from the catalog only when it has changed."""
@@ -304,13 +280,8 @@ class Workspace:
         return [t for t in cached[1] if file_id is None or t.file_id == file_id]
 
     def _read_tables(self) -> list[TableInfo]:
-        rows = self.catalog.query(
-            "SELECT t.*, f.name AS file, f.data_dir, s.name AS sheet FROM tables t JOIN files f ON f.id=t.file_id"
-            " JOIN sheets s ON s.id=t.sheet_id ORDER BY t.id")
-        cols = {}
-        for r in self.catalog.query("SELECT table_id, name, dtype FROM columns ORDER BY table_id, idx"):
-            cols.setdefault(r["table_id"], []).append((r["name"], r["dtype"]))
-        return [self._info(r, cols.get(r["id"], [])) for r in rows]
+        cols = self.catalog.table_columns()
+        return [self._info(r, cols.get(r["id"], [])) for r in self.catalog.table_rows()]
 
     def _info(self, r, cols) -> TableInfo:
         return TableInfo(
@@ -326,14 +297,12 @@ class Workspace:
         raise NotFound(f"Table #{table_id} is not in the workspace.")
 
     def column_profiles(self, table_id: int) -> dict[str, dict]:
-        rows = self.catalog.query("SELECT name, profile FROM columns WHERE table_id=? ORDER BY idx", (table_id,))
-        return {r["name"]: json.loads(r["profile"]) for r in rows}
+        return self.catalog.column_profiles(table_id)
 
     def table_profile(self, table_id: int) -> dict:
-        r = self.catalog.query("SELECT profile FROM tables WHERE id=?", (table_id,))
-        if not r:
+        p = self.catalog.table_profile(table_id)
+        if p is None:
             raise NotFound(f"Table #{table_id} is not in the workspace.")
-        p = json.loads(r[0]["profile"])
         p["column_profiles"] = self.column_profiles(table_id)
         return p
 
@@ -341,14 +310,7 @@ class Workspace:
         return pd.read_parquet(self.table(table_id).parquet)
 
     def chunks(self, file_id: int | None = None) -> list[dict]:
-        q = "SELECT * FROM chunks" + (" WHERE file_id=?" if file_id else "") + " ORDER BY id"
-        return [dict(r) for r in self.catalog.query(q, (file_id,) if file_id else ())]
-
-    def original_path(self, file_id: int) -> Path:
-        r = self.catalog.query("SELECT data_dir, stored_name FROM files WHERE id=?", (file_id,))
-        if not r:
-            raise NotFound(f"File #{file_id} is not in the workspace.")
-        return self.home / "files" / r[0]["data_dir"] / r[0]["stored_name"]
+        return self.catalog.chunks(file_id)
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.home.rglob("*") if p.is_file())
@@ -366,12 +328,6 @@ def _ingest_lock(home: Path, fid: str):
         fcntl.flock(lock_fd, fcntl.LOCK_UN)
         os.close(lock_fd)
         lock_path.unlink(missing_ok=True)
-
-
-def _bump_version(c) -> None:
-    """Inside a write transaction: readers holding a cached table list will re-read it."""
-    c.execute("INSERT INTO meta (key, value) VALUES ('version', '1') "
-              "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> None:

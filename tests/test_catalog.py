@@ -1,0 +1,233 @@
+"""Catalog: numbered migrations run once each, old workspaces open unchanged, no SQL outside catalog.py."""
+import re
+import sqlite3
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core import catalog as catalog_mod
+from core.catalog import Catalog, applied_migrations, migrate
+from core.conversations import Conversations
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Frozen copies of the schema the code wrote before migrations existed (core/catalog.py SCHEMA, the
+# embeddings table of core/index.py, core/conversations.py SCHEMA at commit 3137f48). Never update them:
+# they are what a workspace created by that code holds.
+OLD_CATALOG_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (
+  id INTEGER PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, name TEXT NOT NULL, ext TEXT, kind TEXT,
+  size INTEGER, data_dir TEXT NOT NULL, stored_name TEXT NOT NULL, uploaded_at REAL, uploaded_by TEXT,
+  encoding TEXT, delimiter TEXT, indexed INTEGER NOT NULL DEFAULT 0, report TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sheets (
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  idx INTEGER, name TEXT, hidden INTEGER, n_tables INTEGER);
+CREATE TABLE IF NOT EXISTS tables (
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  sheet_id INTEGER NOT NULL REFERENCES sheets(id) ON DELETE CASCADE, idx INTEGER, name TEXT,
+  sql_name TEXT UNIQUE NOT NULL, kind TEXT, range TEXT, header_row INTEGER, header_rows INTEGER,
+  first_data_row INTEGER, n_rows INTEGER, n_cols INTEGER, title TEXT, parquet TEXT,
+  excluded TEXT, profile TEXT);
+CREATE TABLE IF NOT EXISTS columns (
+  id INTEGER PRIMARY KEY, table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE,
+  idx INTEGER, name TEXT, dtype TEXT, letter TEXT, profile TEXT);
+CREATE TABLE IF NOT EXISTS chunks (
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  table_id INTEGER NOT NULL REFERENCES tables(id) ON DELETE CASCADE, kind TEXT, text TEXT,
+  text_hash TEXT, tokens INTEGER, column_name TEXT, row_start INTEGER, row_end INTEGER);
+CREATE TABLE IF NOT EXISTS warnings (
+  id INTEGER PRIMARY KEY, file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+  sheet TEXT, tbl TEXT, message TEXT);
+CREATE TABLE IF NOT EXISTS ingest_errors (
+  id INTEGER PRIMARY KEY, name TEXT, sha256 TEXT, error_type TEXT, message TEXT, at REAL, by TEXT);
+CREATE TABLE IF NOT EXISTS row_decisions (
+  file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE, sheet TEXT NOT NULL, row INTEGER NOT NULL,
+  action TEXT NOT NULL CHECK (action IN ('keep', 'exclude')), at REAL, by TEXT, PRIMARY KEY (file_id, sheet, row));
+CREATE INDEX IF NOT EXISTS ix_tables_file ON tables(file_id);
+CREATE INDEX IF NOT EXISTS ix_columns_table ON columns(table_id);
+CREATE INDEX IF NOT EXISTS ix_chunks_file ON chunks(file_id);
+CREATE INDEX IF NOT EXISTS ix_chunks_table ON chunks(table_id);
+"""
+OLD_EMBEDDINGS = ("CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT, model TEXT, dim INT, vec BLOB,"
+                  " PRIMARY KEY(text_hash, model))")
+OLD_CONVERSATIONS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS conversations (
+  id TEXT PRIMARY KEY, user TEXT, title TEXT, created REAL, updated REAL, file_ids TEXT);
+CREATE TABLE IF NOT EXISTS messages (
+  id INTEGER PRIMARY KEY, conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  role TEXT NOT NULL, content TEXT NOT NULL, answer TEXT, plan TEXT, created REAL, feedback INTEGER);
+CREATE INDEX IF NOT EXISTS ix_messages_conv ON messages(conversation_id, id);
+CREATE INDEX IF NOT EXISTS ix_conversations_user ON conversations(user, updated);
+"""
+
+
+def old_database(path: Path) -> Path:
+    """A catalog.sqlite as the pre-migration code left it, holding one file, one vector and one conversation."""
+    c = sqlite3.connect(path)
+    c.executescript(OLD_CATALOG_SCHEMA)
+    c.execute(OLD_EMBEDDINGS)
+    c.executescript(OLD_CONVERSATIONS_SCHEMA)
+    c.execute("INSERT INTO files (sha256, name, data_dir, stored_name, report) VALUES ('abc', 'old.xlsx', 'd1',"
+              " 'original.xlsx', '{\"file\": \"old.xlsx\"}')")
+    c.execute("INSERT INTO embeddings VALUES ('h1', 'm', 3, ?)", (np.array([1, 2, 3], dtype=np.float32).tobytes(),))
+    c.execute("INSERT INTO conversations VALUES ('c1', 'ann', 'Sales', 1.0, 1.0, NULL)")
+    c.commit()
+    c.close()
+    return path
+
+
+def schema(path: Path) -> dict:
+    """Every table's columns (name, type, notnull, default, pk), foreign keys and indexes, by table."""
+    c = sqlite3.connect(path)
+    out = {}
+    for (name,) in c.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != '_migrations'"):
+        indexes = {}
+        for ix in c.execute(f"PRAGMA index_list('{name}')").fetchall():
+            indexes[ix[1]] = (ix[2], [r[2] for r in c.execute(f"PRAGMA index_info('{ix[1]}')")])
+        out[name] = (c.execute(f"PRAGMA table_info('{name}')").fetchall(),
+                     c.execute(f"PRAGMA foreign_key_list('{name}')").fetchall(), indexes)
+    c.close()
+    return out
+
+
+def test_fresh_catalog_runs_migration_1_once(tmp_path):
+    path = tmp_path / "catalog.sqlite"
+    cat = Catalog(path)
+    assert applied_migrations(cat.conn()) == ["m001_initial_schema"]
+    first = cat.query("SELECT id, name, applied_at FROM _migrations")
+    assert migrate(cat.conn()) == []  # nothing left to run
+    Catalog(path)
+    again = Catalog(path).query("SELECT id, name, applied_at FROM _migrations")
+    assert [tuple(r) for r in again] == [tuple(r) for r in first]
+
+
+def test_migration_1_creates_exactly_the_old_schema(tmp_path):
+    old = old_database(tmp_path / "old.sqlite")
+    Catalog(tmp_path / "new.sqlite")
+    assert schema(tmp_path / "new.sqlite") == schema(old)
+    assert {"files", "row_decisions", "embeddings", "conversations", "messages"} <= set(schema(old))
+
+
+def test_old_database_opens_with_its_rows_and_migration_1_recorded(tmp_path):
+    path = old_database(tmp_path / "catalog.sqlite")
+    cat = Catalog(path)
+    assert applied_migrations(cat.conn()) == ["m001_initial_schema"]
+    assert [f["name"] for f in cat.files()] == ["old.xlsx"]
+    assert cat.report_by_sha(cat.conn(), "abc") == {"file": "old.xlsx"}
+    assert cat.cached_vectors(["h1", "h2"], "m")["h1"].tolist() == [1.0, 2.0, 3.0]
+    assert Conversations(cat).get("c1")["title"] == "Sales"
+
+
+def _counting(name: str, calls: list, sql: str | None = None, fail: bool = False):
+    def m(c):
+        calls.append(name)
+        if sql:
+            c.execute(sql)
+        if fail:
+            raise RuntimeError("migration failed")
+    m.__name__ = name
+    return m
+
+
+def test_a_new_migration_runs_exactly_once(tmp_path, monkeypatch):
+    path = old_database(tmp_path / "catalog.sqlite")
+    Catalog(path)
+    calls: list = []
+    m2 = _counting("m002_file_note", calls, "ALTER TABLE files ADD COLUMN note TEXT")
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, m2])
+    cat = Catalog(path)
+    Catalog(path)
+    assert calls == ["m002_file_note"]
+    assert applied_migrations(cat.conn()) == ["m001_initial_schema", "m002_file_note"]
+    assert cat.query("SELECT note FROM files")[0]["note"] is None  # the column exists, the row survived
+
+
+def test_a_failing_migration_leaves_nothing_and_runs_again_next_open(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.sqlite"
+    Catalog(path)
+    calls: list = []
+    bad = _counting("m002_extra", calls, "CREATE TABLE extra (x INTEGER)", fail=True)
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, bad])
+    with pytest.raises(RuntimeError):
+        Catalog(path)
+    c = sqlite3.connect(path)
+    assert c.execute("SELECT name FROM sqlite_master WHERE name='extra'").fetchone() is None
+    assert applied_migrations(c) == ["m001_initial_schema"]
+    c.close()
+    good = _counting("m002_extra", calls, "CREATE TABLE extra (x INTEGER)")
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS[:-1], good])
+    assert applied_migrations(Catalog(path).conn()) == ["m001_initial_schema", "m002_extra"]
+    assert calls == ["m002_extra", "m002_extra"]
+
+
+def test_catalogs_opened_at_once_run_each_migration_once(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.sqlite"
+    calls: list = []
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, _counting("m002_noop", calls)])
+    start = threading.Barrier(4)
+    errors = []
+
+    def open_it():
+        try:
+            start.wait()
+            Catalog(path)
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and calls == ["m002_noop"]
+    assert applied_migrations(Catalog(path).conn()) == ["m001_initial_schema", "m002_noop"]
+
+
+def test_a_migration_another_process_ran_meanwhile_is_skipped(tmp_path, monkeypatch):
+    calls: list = []
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, _counting("m002_noop", calls)])
+    cat = Catalog(tmp_path / "catalog.sqlite")
+    # what a process sees when it read _migrations just before another one ran everything
+    monkeypatch.setattr(catalog_mod, "applied_migrations", lambda c: [])
+    assert migrate(cat.conn()) == [] and calls == ["m002_noop"]
+
+
+# --- no SQL on catalog.sqlite outside core/catalog.py ---------------------------------------
+SQL_WORD = re.compile(r"\b(SELECT|INSERT|UPDATE|DELETE|CREATE)\b")
+# These compile and run SELECTs in DuckDB over the Parquet tables; they never touch catalog.sqlite.
+DUCKDB_MODULES = {"plan.py", "query.py"}
+
+
+def sql_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if SQL_WORD.search(line)]
+
+
+def test_sql_detector_finds_statements():
+    assert sql_lines('x = 1\nq = "SELECT 1 FROM files"\nc.execute("DELETE FROM t")') == [
+        'q = "SELECT 1 FROM files"', 'c.execute("DELETE FROM t")']
+    assert sql_lines("selected = update_all()  # create it") == []
+
+
+def test_no_sql_outside_catalog():
+    offenders = {}
+    for p in sorted((ROOT / "core").glob("*.py")):
+        text = p.read_text()
+        if p.name == "catalog.py":
+            continue
+        if p.name in DUCKDB_MODULES:
+            assert "sqlite3" not in text and ".catalog" not in text, f"{p.name} must not reach catalog.sqlite"
+            continue
+        if sql_lines(text):
+            offenders[p.name] = sql_lines(text)
+    assert offenders == {}
+
+
+def test_dead_code_is_gone():
+    from core.index import SemanticIndex
+    from core.workspace import Workspace
+
+    assert not hasattr(Catalog, "set_report") and not hasattr(SemanticIndex, "prune_cache")
+    assert not hasattr(Workspace, "report") and not hasattr(Workspace, "original_path")
