@@ -3,11 +3,18 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import LLMError
-from core import ui
-from pages import _shared as sh
+from core import LLMError, ui
+from pages import _entry
+from pages._guard import guard
+from pages._resources import (
+    current_model,
+    get_index,
+    get_llm,
+    get_settings,
+    get_workspace,
+)
 
-sh.through_app()
+_entry.ensure_app()
 
 LIMITS = [  # (label, Settings field, environment variable)
     ("Largest upload (MB)", "max_upload_mb", "EXCELCHAT_MAX_UPLOAD_MB"),
@@ -38,14 +45,14 @@ def llm_section(s) -> None:
         c2.text_input("Model", value=s.ollama_model, disabled=True, key="set-model-off")
         st.info("The language model is switched off (EXCELCHAT_LLM=0): answers are computed and described without it.")
         return
-    llm = sh.get_llm(sh.current_model())
+    llm = get_llm(current_model())
     models: list[str] = []
     if llm is not None:
         try:
             models = llm.models()
         except LLMError as e:
             st.warning(ui.safe_markdown(str(e)))
-    current = sh.current_model()
+    current = current_model()
     if models:
         options = sorted(set(models) | {current})
         choice = c2.selectbox("Model", options, index=options.index(current), key="set-model",
@@ -65,11 +72,11 @@ def index_section(s) -> None:
     st.subheader("Search index")
     st.text_input("Embedding model", value=s.embed_model, disabled=True, key="set-embed",
                   help="Set with EXCELCHAT_EMBED_MODEL. It finds the rows and values related to a question for the LLM.")
-    idx = sh.get_index()
+    idx = get_index()
     if idx is None:
         st.caption("The semantic index is off (EXCELCHAT_INDEX=0 or not available); answers are exact without it.")
         return
-    n = len(sh.get_workspace().files())
+    n = len(get_workspace().files())
     st.caption(f"{len(idx.indexed_file_ids())} of {n} file(s) indexed.")
     if st.button("Re-index all files", icon=":material/refresh:"):
         with st.status("Re-indexing…", expanded=True) as box:
@@ -98,7 +105,7 @@ def limits_section(s) -> None:
 
 
 def maintenance_section() -> None:
-    ws = sh.get_workspace()
+    ws = get_workspace()
     st.subheader("Workspace")
     files = ws.files()
     st.caption(f"{len(files)} file(s), {ui.human_size(ws.size_bytes())} on disk at {ws.home}")
@@ -111,11 +118,11 @@ def maintenance_section() -> None:
 
 def page() -> None:
     st.title("Settings")
-    s = sh.get_settings()
+    s = get_settings()
     llm_section(s)
     index_section(s)
     limits_section(s)
     maintenance_section()
 
 
-sh.guard(page)
+guard(page)
