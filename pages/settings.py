@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import LLMError, ui
+from core.config import SETTINGS
 from pages import _entry
 from pages._guard import guard
 from pages._resources import (
@@ -15,25 +16,6 @@ from pages._resources import (
 )
 
 _entry.ensure_app()
-
-LIMITS = [  # (label, Settings field, environment variable)
-    ("Largest upload (MB)", "max_upload_mb", "EXCELCHAT_MAX_UPLOAD_MB"),
-    ("Rows per file", "max_rows_per_file", "EXCELCHAT_MAX_ROWS"),
-    ("Cells per file", "max_cells_per_file", "EXCELCHAT_MAX_CELLS"),
-    ("Parse time limit (s)", "parse_timeout_s", "EXCELCHAT_PARSE_TIMEOUT"),
-    ("Parse memory limit (MB)", "parse_memory_mb", "EXCELCHAT_PARSE_MEMORY_MB"),
-    ("Parse in a child process", "isolate_parsing", "EXCELCHAT_ISOLATE"),
-    ("Rows in an answer", "answer_row_limit", "EXCELCHAT_ANSWER_ROWS"),
-    ("Query time limit (s)", "query_timeout_s", "EXCELCHAT_QUERY_TIMEOUT"),
-    ("DuckDB memory", "duckdb_memory_limit", "EXCELCHAT_DUCKDB_MEMORY"),
-    ("DuckDB threads", "duckdb_threads", "EXCELCHAT_DUCKDB_THREADS"),
-    ("Planner", "planner", "EXCELCHAT_PLANNER"),
-    ("Conversation memory (turns)", "memory_turns", "EXCELCHAT_MEMORY_TURNS"),
-    ("LLM time limit (s)", "llm_timeout_s", "EXCELCHAT_LLM_TIMEOUT"),
-    ("LLM temperature", "llm_temperature", "EXCELCHAT_TEMPERATURE"),
-    ("Workspace folder", "home", "EXCELCHAT_HOME"),
-]
-
 
 def llm_section(s) -> None:
     st.subheader("Language model (Ollama)")
@@ -92,16 +74,22 @@ def index_section(s) -> None:
             box.update(label=f"Re-indexed {count} file(s)", state="complete")
 
 
+def shown(v) -> str:
+    """A setting's value for the table: thousands separators, yes/no for flags."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def limits_section(s) -> None:
     st.subheader("Limits")
-    st.caption("Read-only here: set them with environment variables before starting the app (see README). "
-               "The upload size is also capped by `server.maxUploadSize` in .streamlit/config.toml.")
-    def shown(v):
-        return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else ("yes" if v is True else "no" if v is False
-                                                                             else f"{v:g}" if isinstance(v, float) else str(v))
-
-    st.dataframe([{"setting": label, "value": shown(getattr(s, field)), "environment variable": env}
-                  for label, field, env in LIMITS], hide_index=True, width="stretch", key="set-limits")
+    st.caption("Every setting, read-only here: set them with environment variables before starting the app "
+               "(see README). The upload size is also capped by `server.maxUploadSize` in .streamlit/config.toml.")
+    st.dataframe([{"setting": d.help, "value": shown(getattr(s, d.name)), "environment variable": d.env_label}
+                  for d in SETTINGS], hide_index=True, width="stretch", key="set-limits",
+                 height=36 * (len(SETTINGS) + 1) + 3)
 
 
 def maintenance_section() -> None:

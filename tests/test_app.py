@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from core import Settings, Workspace, ui
+from core.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOKS = ROOT.parent / "shared" / "realbooks"
@@ -102,7 +103,9 @@ def test_every_page_renders_with_files(books, monkeypatch):
     ok(at)
     at.switch_page("pages/settings.py").run()
     ok(at)
-    assert any("EXCELCHAT_MAX_UPLOAD_MB" in str(df.value.values) for df in at.dataframe)
+    table = next(df.value for df in at.dataframe if "environment variable" in df.value.columns)
+    assert list(table["environment variable"]) == [s.env_label for s in SETTINGS]  # every setting, from SETTINGS
+    assert table.set_index("environment variable").loc["EXCELCHAT_MAX_ROWS", "value"] == "2,000,000"
 
 
 NAV = ["Chat", "Files", "Explore", "Settings"]
