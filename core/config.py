@@ -1,9 +1,15 @@
-"""Settings: one frozen dataclass built from environment variables and passed explicitly."""
+"""Settings: one frozen dataclass built from environment variables and passed explicitly.
+
+Each setting is declared once, as a field of `Settings` with its environment variable and a one-line help
+(`setting(...)`); `SETTINGS`, `Settings.from_env()`, the Settings page's table and the README's
+Configuration table (`settings_markdown()`) are all derived from those fields."""
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import typing
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 
 def _default_embed_model() -> str:
@@ -16,88 +22,63 @@ def _default_embed_model() -> str:
         return "sentence-transformers/all-MiniLM-L6-v2"
 
 
-def _env(name: str, default: str) -> str:
-    v = os.environ.get(name)
-    return default if v is None or v.strip() == "" else v.strip()
+def setting(default: Any, env: str, help: str, *, factory=None, fallback_env: str | None = None,
+            shown_default: str | None = None) -> Any:
+    """A Settings field with the environment variable that sets it and a one-line help.
 
-
-def _flag(name: str, default: bool) -> bool:
-    v = os.environ.get(name)
-    if v is None or not v.strip():
-        return default
-    return v.strip().lower() not in ("0", "false", "no", "off")
+    `fallback_env` is read when `env` is unset; `shown_default` documents a default computed on the machine
+    (`factory`), which the README cannot print."""
+    meta = {"env": env, "help": help, "fallback_env": fallback_env, "shown_default": shown_default}
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
 class Settings:
-    home: Path = Path("workspace")
+    home: Path = setting(Path("workspace"), "EXCELCHAT_HOME",
+                         "the workspace directory (relative to where the app starts)")
     # limits (enforced in core, not only in the UI)
-    max_upload_mb: float = 50.0
-    max_rows_per_file: int = 2_000_000
-    max_cells_per_file: int = 60_000_000
-    parse_timeout_s: float = 180.0
-    parse_memory_mb: int = 6144
+    max_upload_mb: float = setting(50.0, "EXCELCHAT_MAX_UPLOAD_MB", "largest file accepted (MB)")
+    max_rows_per_file: int = setting(2_000_000, "EXCELCHAT_MAX_ROWS", "rows per file at most")
+    max_cells_per_file: int = setting(60_000_000, "EXCELCHAT_MAX_CELLS", "cells per file at most")
+    parse_timeout_s: float = setting(180.0, "EXCELCHAT_PARSE_TIMEOUT", "seconds the parsing of one file may take")
+    parse_memory_mb: int = setting(6144, "EXCELCHAT_PARSE_MEMORY_MB", "memory of the parsing child process (MB)")
     # parse every upload in a child process with the two limits above (core/isolate.py)
-    isolate_parsing: bool = True
-    answer_row_limit: int = 1000
-    query_timeout_s: float = 15.0
-    duckdb_memory_limit: str = "2GB"
-    duckdb_threads: int = 2
+    isolate_parsing: bool = setting(True, "EXCELCHAT_ISOLATE", "parse each upload in a limited child process")
+    answer_row_limit: int = setting(1000, "EXCELCHAT_ANSWER_ROWS", "rows of a result kept")
+    query_timeout_s: float = setting(15.0, "EXCELCHAT_QUERY_TIMEOUT", "seconds a query may run")
+    duckdb_memory_limit: str = setting("2GB", "EXCELCHAT_DUCKDB_MEMORY", "DuckDB memory limit")
+    duckdb_threads: int = setting(2, "EXCELCHAT_DUCKDB_THREADS", "DuckDB threads")
     # semantic index
-    embed_model: str = field(default_factory=_default_embed_model)
-    chunk_tokens: int = 200
-    row_window_cap: int = 200
-    build_index: bool = True
+    embed_model: str = setting(None, "EXCELCHAT_EMBED_MODEL", "path of a local sentence-transformers model",
+                               factory=_default_embed_model, shown_default="bundled all-MiniLM-L6-v2")
+    chunk_tokens: int = setting(200, "EXCELCHAT_CHUNK_TOKENS",
+                                "chunk size in the embedding model's word pieces (its window is 256)")
+    row_window_cap: int = setting(200, "EXCELCHAT_ROW_WINDOWS", "row-window chunks per table at most")
+    build_index: bool = setting(True, "EXCELCHAT_INDEX", "build the semantic index (answers are exact without it)")
     # LLM (Ollama)
-    llm_enabled: bool = True
-    ollama_host: str = "http://localhost:11434"
-    ollama_model: str = "llama3"
-    llm_temperature: float = 0.1
-    llm_max_tokens: int = 2048
-    llm_timeout_s: float = 30.0
-    llm_attempts: int = 3
-    llm_backoff_s: float = 1.0
-    llm_keep_alive: str = "5m"
+    llm_enabled: bool = setting(True, "EXCELCHAT_LLM", "use the LLM (0: answers are computed and described without it)")
+    ollama_host: str = setting("http://localhost:11434", "OLLAMA_HOST", "the Ollama server")
+    ollama_model: str = setting("llama3", "EXCELCHAT_MODEL", "the default model", fallback_env="OLLAMA_MODEL")
+    llm_temperature: float = setting(0.1, "EXCELCHAT_TEMPERATURE", "LLM temperature")
+    llm_max_tokens: int = setting(2048, "EXCELCHAT_MAX_TOKENS", "tokens an LLM reply may have")
+    llm_timeout_s: float = setting(30.0, "EXCELCHAT_LLM_TIMEOUT", "seconds an LLM call may take")
+    llm_attempts: int = setting(3, "EXCELCHAT_LLM_ATTEMPTS", "tries of a failing LLM call")
+    llm_backoff_s: float = setting(1.0, "EXCELCHAT_LLM_BACKOFF", "seconds before the first retry (then doubled)")
+    llm_keep_alive: str = setting("5m", "EXCELCHAT_KEEP_ALIVE", "how long Ollama keeps the model loaded")
     # planner: auto (offline when it is sure, else the LLM), llm (LLM first, offline fallback), offline
-    planner: str = "auto"
+    planner: str = setting("auto", "EXCELCHAT_PLANNER", "`auto`, `llm` or `offline`")
     # chat
-    memory_turns: int = 10
+    memory_turns: int = setting(10, "EXCELCHAT_MEMORY_TURNS", "exchanges of a conversation sent to the LLM")
 
     @classmethod
-    def from_env(cls, **overrides) -> "Settings":
-        """Build from EXCELCHAT_* / OLLAMA_* variables; keyword overrides win."""
-        d = cls()
-        s = cls(
-            home=Path(_env("EXCELCHAT_HOME", str(d.home))),
-            max_upload_mb=float(_env("EXCELCHAT_MAX_UPLOAD_MB", str(d.max_upload_mb))),
-            max_rows_per_file=int(_env("EXCELCHAT_MAX_ROWS", str(d.max_rows_per_file))),
-            max_cells_per_file=int(_env("EXCELCHAT_MAX_CELLS", str(d.max_cells_per_file))),
-            parse_timeout_s=float(_env("EXCELCHAT_PARSE_TIMEOUT", str(d.parse_timeout_s))),
-            parse_memory_mb=int(_env("EXCELCHAT_PARSE_MEMORY_MB", str(d.parse_memory_mb))),
-            isolate_parsing=_flag("EXCELCHAT_ISOLATE", d.isolate_parsing),
-            answer_row_limit=int(_env("EXCELCHAT_ANSWER_ROWS", str(d.answer_row_limit))),
-            query_timeout_s=float(_env("EXCELCHAT_QUERY_TIMEOUT", str(d.query_timeout_s))),
-            duckdb_memory_limit=_env("EXCELCHAT_DUCKDB_MEMORY", d.duckdb_memory_limit),
-            duckdb_threads=int(_env("EXCELCHAT_DUCKDB_THREADS", str(d.duckdb_threads))),
-            embed_model=_env("EXCELCHAT_EMBED_MODEL", d.embed_model),
-            chunk_tokens=int(_env("EXCELCHAT_CHUNK_TOKENS", str(d.chunk_tokens))),
-            row_window_cap=int(_env("EXCELCHAT_ROW_WINDOWS", str(d.row_window_cap))),
-            build_index=_flag("EXCELCHAT_INDEX", d.build_index),
-            llm_enabled=_flag("EXCELCHAT_LLM", d.llm_enabled),
-            ollama_host=_env("OLLAMA_HOST", d.ollama_host),
-            ollama_model=_env("EXCELCHAT_MODEL", _env("OLLAMA_MODEL", d.ollama_model)),
-            llm_temperature=float(_env("EXCELCHAT_TEMPERATURE", str(d.llm_temperature))),
-            llm_max_tokens=int(_env("EXCELCHAT_MAX_TOKENS", str(d.llm_max_tokens))),
-            llm_timeout_s=float(_env("EXCELCHAT_LLM_TIMEOUT", str(d.llm_timeout_s))),
-            llm_attempts=int(_env("EXCELCHAT_LLM_ATTEMPTS", str(d.llm_attempts))),
-            llm_backoff_s=float(_env("EXCELCHAT_LLM_BACKOFF", str(d.llm_backoff_s))),
-            llm_keep_alive=_env("EXCELCHAT_KEEP_ALIVE", d.llm_keep_alive),
-            memory_turns=int(_env("EXCELCHAT_MEMORY_TURNS", str(d.memory_turns))),
-            planner=_env("EXCELCHAT_PLANNER", d.planner),
-        )
-        return replace(s, **overrides) if overrides else s
+    def from_env(cls, **overrides) -> Settings:
+        """Build from the EXCELCHAT_* / OLLAMA_* variables in SETTINGS; keyword overrides win."""
+        values = {s.name: v for s in SETTINGS if (v := s.from_env()) is not None}
+        return cls(**{**values, **overrides})
 
-    def with_(self, **changes) -> "Settings":
+    def with_(self, **changes) -> Settings:
         """A copy with some fields changed."""
         return replace(self, **changes)
 
@@ -109,3 +90,74 @@ class Settings:
     def ollama_base_url(self) -> str:
         h = self.ollama_host.rstrip("/")
         return h if "://" in h else "http://" + h
+
+
+def _flag(value: str) -> bool:
+    return value.lower() not in ("0", "false", "no", "off")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: its Settings field, environment variable, default, help and value type."""
+
+    name: str
+    env: str
+    default: Any
+    help: str
+    kind: type
+    fallback_env: str | None = None
+    shown_default: str | None = None
+
+    def raw(self) -> str | None:
+        """The stripped value of its variable (else of the fallback variable); None when unset or blank."""
+        for var in (self.env, self.fallback_env):
+            v = os.environ.get(var) if var else None
+            if v is not None and v.strip():
+                return v.strip()
+        return None
+
+    def from_env(self) -> Any:
+        """The value set in the environment, parsed to its kind; None when unset."""
+        v = self.raw()
+        if v is None:
+            return None
+        return _flag(v) if self.kind is bool else self.kind(v)
+
+    @property
+    def env_label(self) -> str:
+        return self.env + (f" (or {self.fallback_env})" if self.fallback_env else "")
+
+    def documented_default(self) -> str:
+        """The default as the README shows it: 1/0 for flags, numbers with thousands separators."""
+        if self.shown_default is not None:
+            return self.shown_default
+        d = self.default
+        if isinstance(d, bool):
+            return "1" if d else "0"
+        if isinstance(d, int):
+            return f"{d:,}"
+        if isinstance(d, float):
+            return f"{d:g}"
+        return f"`{d}`"
+
+
+def _declared() -> list[Setting]:
+    hints = typing.get_type_hints(Settings)
+    out = []
+    for f in fields(Settings):
+        default = f.default if f.default is not MISSING else f.default_factory()
+        out.append(Setting(f.name, f.metadata["env"], default, f.metadata["help"], hints[f.name],
+                           f.metadata["fallback_env"], f.metadata["shown_default"]))
+    return out
+
+
+SETTINGS: list[Setting] = _declared()
+
+
+def settings_markdown() -> str:
+    """The README's Configuration table: one row per setting."""
+    rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
+    for s in SETTINGS:
+        env = f"`{s.env}`" + (f" (or `{s.fallback_env}`)" if s.fallback_env else "")
+        rows.append(f"| {env} | {s.documented_default()} | {s.help} |")
+    return "\n".join(rows) + "\n"

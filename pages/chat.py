@@ -5,11 +5,15 @@ import uuid
 
 import streamlit as st
 
-from core import NotFound
-from core import ui
-from pages import _shared as sh
+from core import NotFound, ui
+from pages import _answer_view as view
+from pages import _entry
+from pages._guard import guard
+from pages._identity import user
+from pages._ingest import FILE_TYPES, ingest_upload
+from pages._resources import get_workspace, pipeline
 
-sh.through_app()
+_entry.ensure_app()
 
 
 def _select(cid: str | None) -> None:
@@ -77,13 +81,13 @@ def _render_history(messages, readonly) -> None:
             if answer.get("chart") and df is not None:
                 left, right = st.columns([3, 2])
                 with right:
-                    sh.plot(df, answer["chart"], key=f"{key}-chart")
+                    view.plot(df, answer["chart"], key=f"{key}-chart")
             else:
                 left = st.container()
             with left:
                 st.markdown(ui.safe_markdown(m["content"]))
-                sh.answer_table(df, key)
-            sh.answer_details(answer, df, key, readonly=readonly, message_id=m["id"], feedback=m.get("feedback"))
+                view.answer_table(df, key)
+            view.answer_details(answer, df, key, readonly=readonly, message_id=m["id"], feedback=m.get("feedback"))
 
 
 def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
@@ -112,7 +116,7 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
         if chart and chart.get("df") is not None:
             left, right = st.columns([3, 2])
             with right:
-                sh.plot(chart["df"], chart["spec"], key=f"{key}-chart")
+                view.plot(chart["df"], chart["spec"], key=f"{key}-chart")
         else:
             left = st.container()
 
@@ -130,10 +134,10 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
                 st.error(ui.safe_markdown(got["error"].get("message")))
             st.write_stream(ui.SafeMarkdownStream().wrap(tokens()))
             df = (got.get("table") or {}).get("df")
-            sh.answer_table(df, key)
+            view.answer_table(df, key)
         answer = (got.get("done") or {}).get("answer") or {}
-        sh.answer_details(answer, df, key, readonly=False, message_id=answer.get("message_id"),
-                          statuses=got["status"])
+        view.answer_details(answer, df, key, readonly=False, message_id=answer.get("message_id"),
+                            statuses=got["status"])
 
 
 def _starters(pipe) -> None:
@@ -151,12 +155,12 @@ def _starters(pipe) -> None:
     st.markdown("##### Try one of these")
     cols = st.columns(2)
     for i, q in enumerate(qs[:7]):
-        cols[i % 2].button(q, key=f"starter-{i}", on_click=sh.ask_again, args=(q,), width="stretch")
+        cols[i % 2].button(q, key=f"starter-{i}", on_click=view.ask_again, args=(q,), width="stretch")
 
 
 def page() -> None:
-    ws, pipe = sh.get_workspace(), sh.pipeline()
-    convs, me = pipe.conversations, sh.user()
+    ws, pipe = get_workspace(), pipeline()
+    convs, me = pipe.conversations, user()
     conv, readonly = _active_conversation(convs, me)
     file_ids = _sidebar(convs, me, conv, readonly, ws)
 
@@ -171,7 +175,7 @@ def page() -> None:
             st.code(ui.share_url(st.context.url, conv["id"]), language=None)
 
     prompt = None if readonly else st.chat_input(
-        "Ask about your spreadsheets, or drop files here", accept_file="multiple", file_type=sh.FILE_TYPES,
+        "Ask about your spreadsheets, or drop files here", accept_file="multiple", file_type=FILE_TYPES,
         key="chat-prompt")
     question = st.session_state.pop("pending_question", None) if not readonly else None
 
@@ -183,7 +187,7 @@ def page() -> None:
             with st.chat_message("user"):
                 st.caption(f"Added {len(prompt.files)} file(s) to the workspace:")
                 for f in prompt.files:
-                    sh.ingest_upload(ws, f.name, f.getvalue(), me)
+                    ingest_upload(ws, f.name, f.getvalue(), me)
         question = (getattr(prompt, "text", None) or "").strip() or question
 
     if question:
@@ -199,4 +203,4 @@ def page() -> None:
         _starters(pipe)
 
 
-sh.guard(page)
+guard(page)

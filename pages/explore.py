@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import ui
-from core import explore_charts
-from pages import _shared as sh
+from core import explore_charts, ui
+from pages import _entry
+from pages._guard import guard
+from pages._resources import get_workspace
 
-sh.through_app()
+_entry.ensure_app()
 
 
 @st.cache_data(show_spinner="Drawing charts…", max_entries=16)
@@ -17,7 +18,7 @@ def _charts(table_id: int, parquet: str, _ws):
 
 def page() -> None:
     st.title("Explore")
-    ws = sh.get_workspace()
+    ws = get_workspace()
     files = ws.files()
     if not files:
         st.info("No files yet. Upload spreadsheets on the **Files** page.")
@@ -60,4 +61,4 @@ def page() -> None:
     st.dataframe(shown.head(5000), width="stretch", hide_index=True, key=f"rows-{t.id}")
 
 
-sh.guard(page)
+guard(page)

@@ -5,11 +5,14 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import ui
-from core import export_csv, export_xlsx
-from pages import _shared as sh
+from core import export_csv, export_xlsx, ui
+from pages import _entry
+from pages._guard import guard
+from pages._identity import user
+from pages._ingest import FILE_TYPES, ingest_upload, show_report_box
+from pages._resources import get_index, get_settings, get_workspace
 
-sh.through_app()
+_entry.ensure_app()
 
 PREVIEW_ROWS = 5000
 
@@ -17,17 +20,17 @@ PREVIEW_ROWS = 5000
 def uploads(ws, me) -> None:
     st.subheader("Upload")
     st.caption(f"Excel (.xlsx .xlsm .xlsb .xls), OpenDocument (.ods) and text tables (.csv .tsv .txt), up to "
-               f"{sh.get_settings().max_upload_mb:g} MB each. Everyone using this app shares the workspace.")
+               f"{get_settings().max_upload_mb:g} MB each. Everyone using this app shares the workspace.")
     gen = st.session_state.setdefault("uploader-gen", 0)
-    files = st.file_uploader("Drop files here", type=sh.FILE_TYPES, accept_multiple_files=True,
+    files = st.file_uploader("Drop files here", type=FILE_TYPES, accept_multiple_files=True,
                              key=f"uploader-{gen}")
     done: dict = st.session_state.setdefault("processed-uploads", {})
     for f in files or []:
         fid = getattr(f, "file_id", None) or f"{f.name}:{f.size}"
         if fid in done:  # already ingested on an earlier rerun: show its report, do not ingest again
-            sh.show_report_box(f.name, done[fid])
+            show_report_box(f.name, done[fid])
         else:
-            done[fid] = sh.ingest_upload(ws, f.name, f.getvalue(), me)
+            done[fid] = ingest_upload(ws, f.name, f.getvalue(), me)
     if files:
         def clear():
             st.session_state["uploader-gen"] = gen + 1
@@ -130,12 +133,12 @@ def errors(ws) -> None:
 
 def page() -> None:
     st.title("Files")
-    ws, me = sh.get_workspace(), sh.user()
-    sh.get_index()  # make sure the semantic index listens before anything is uploaded
+    ws, me = get_workspace(), user()
+    get_index()  # make sure the semantic index listens before anything is uploaded
     uploads(ws, me)
     library(ws, me)
     preview(ws)
     errors(ws)
 
 
-sh.guard(page)
+guard(page)

@@ -3,30 +3,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import LLMError
-from core import ui
-from pages import _shared as sh
+from core import LLMError, ui
+from core.config import SETTINGS
+from pages import _entry
+from pages._guard import guard
+from pages._resources import (
+    current_model,
+    get_index,
+    get_llm,
+    get_settings,
+    get_workspace,
+)
 
-sh.through_app()
-
-LIMITS = [  # (label, Settings field, environment variable)
-    ("Largest upload (MB)", "max_upload_mb", "EXCELCHAT_MAX_UPLOAD_MB"),
-    ("Rows per file", "max_rows_per_file", "EXCELCHAT_MAX_ROWS"),
-    ("Cells per file", "max_cells_per_file", "EXCELCHAT_MAX_CELLS"),
-    ("Parse time limit (s)", "parse_timeout_s", "EXCELCHAT_PARSE_TIMEOUT"),
-    ("Parse memory limit (MB)", "parse_memory_mb", "EXCELCHAT_PARSE_MEMORY_MB"),
-    ("Parse in a child process", "isolate_parsing", "EXCELCHAT_ISOLATE"),
-    ("Rows in an answer", "answer_row_limit", "EXCELCHAT_ANSWER_ROWS"),
-    ("Query time limit (s)", "query_timeout_s", "EXCELCHAT_QUERY_TIMEOUT"),
-    ("DuckDB memory", "duckdb_memory_limit", "EXCELCHAT_DUCKDB_MEMORY"),
-    ("DuckDB threads", "duckdb_threads", "EXCELCHAT_DUCKDB_THREADS"),
-    ("Planner", "planner", "EXCELCHAT_PLANNER"),
-    ("Conversation memory (turns)", "memory_turns", "EXCELCHAT_MEMORY_TURNS"),
-    ("LLM time limit (s)", "llm_timeout_s", "EXCELCHAT_LLM_TIMEOUT"),
-    ("LLM temperature", "llm_temperature", "EXCELCHAT_TEMPERATURE"),
-    ("Workspace folder", "home", "EXCELCHAT_HOME"),
-]
-
+_entry.ensure_app()
 
 def llm_section(s) -> None:
     st.subheader("Language model (Ollama)")
@@ -38,14 +27,14 @@ def llm_section(s) -> None:
         c2.text_input("Model", value=s.ollama_model, disabled=True, key="set-model-off")
         st.info("The language model is switched off (EXCELCHAT_LLM=0): answers are computed and described without it.")
         return
-    llm = sh.get_llm(sh.current_model())
+    llm = get_llm(current_model())
     models: list[str] = []
     if llm is not None:
         try:
             models = llm.models()
         except LLMError as e:
             st.warning(ui.safe_markdown(str(e)))
-    current = sh.current_model()
+    current = current_model()
     if models:
         options = sorted(set(models) | {current})
         choice = c2.selectbox("Model", options, index=options.index(current), key="set-model",
@@ -65,11 +54,11 @@ def index_section(s) -> None:
     st.subheader("Search index")
     st.text_input("Embedding model", value=s.embed_model, disabled=True, key="set-embed",
                   help="Set with EXCELCHAT_EMBED_MODEL. It finds the rows and values related to a question for the LLM.")
-    idx = sh.get_index()
+    idx = get_index()
     if idx is None:
         st.caption("The semantic index is off (EXCELCHAT_INDEX=0 or not available); answers are exact without it.")
         return
-    n = len(sh.get_workspace().files())
+    n = len(get_workspace().files())
     st.caption(f"{len(idx.indexed_file_ids())} of {n} file(s) indexed.")
     if st.button("Re-index all files", icon=":material/refresh:"):
         with st.status("Re-indexing…", expanded=True) as box:
@@ -85,20 +74,26 @@ def index_section(s) -> None:
             box.update(label=f"Re-indexed {count} file(s)", state="complete")
 
 
+def shown(v) -> str:
+    """A setting's value for the table: thousands separators, yes/no for flags."""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, int):
+        return f"{v:,}"
+    return f"{v:g}" if isinstance(v, float) else str(v)
+
+
 def limits_section(s) -> None:
     st.subheader("Limits")
-    st.caption("Read-only here: set them with environment variables before starting the app (see README). "
-               "The upload size is also capped by `server.maxUploadSize` in .streamlit/config.toml.")
-    def shown(v):
-        return f"{v:,}" if isinstance(v, int) and not isinstance(v, bool) else ("yes" if v is True else "no" if v is False
-                                                                             else f"{v:g}" if isinstance(v, float) else str(v))
-
-    st.dataframe([{"setting": label, "value": shown(getattr(s, field)), "environment variable": env}
-                  for label, field, env in LIMITS], hide_index=True, width="stretch", key="set-limits")
+    st.caption("Every setting, read-only here: set them with environment variables before starting the app "
+               "(see README). The upload size is also capped by `server.maxUploadSize` in .streamlit/config.toml.")
+    st.dataframe([{"setting": d.help, "value": shown(getattr(s, d.name)), "environment variable": d.env_label}
+                  for d in SETTINGS], hide_index=True, width="stretch", key="set-limits",
+                 height=36 * (len(SETTINGS) + 1) + 3)
 
 
 def maintenance_section() -> None:
-    ws = sh.get_workspace()
+    ws = get_workspace()
     st.subheader("Workspace")
     files = ws.files()
     st.caption(f"{len(files)} file(s), {ui.human_size(ws.size_bytes())} on disk at {ws.home}")
@@ -111,11 +106,11 @@ def maintenance_section() -> None:
 
 def page() -> None:
     st.title("Settings")
-    s = sh.get_settings()
+    s = get_settings()
     llm_section(s)
     index_section(s)
     limits_section(s)
     maintenance_section()
 
 
-sh.guard(page)
+guard(page)

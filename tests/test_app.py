@@ -10,8 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from core import Settings, Workspace
-from core import ui
+from core import Settings, Workspace, ui
+from core.config import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]
 BOOKS = ROOT.parent / "shared" / "realbooks"
@@ -103,7 +103,41 @@ def test_every_page_renders_with_files(books, monkeypatch):
     ok(at)
     at.switch_page("pages/settings.py").run()
     ok(at)
-    assert any("EXCELCHAT_MAX_UPLOAD_MB" in str(df.value.values) for df in at.dataframe)
+    table = next(df.value for df in at.dataframe if "environment variable" in df.value.columns)
+    assert list(table["environment variable"]) == [s.env_label for s in SETTINGS]  # every setting, from SETTINGS
+    assert table.set_index("environment variable").loc["EXCELCHAT_MAX_ROWS", "value"] == "2,000,000"
+
+
+NAV = ["Chat", "Files", "Explore", "Settings"]
+
+
+def nav_links(at: AppTest) -> list[str]:
+    return [p.proto.label for p in at.get("page_link")]
+
+
+def test_a_page_run_on_its_own_goes_through_app_py(tmp_path, monkeypatch):
+    """AppTest starts every run in Streamlit's legacy pages/ mode, which runs a switched-to page file without
+    app.py (as a cold /files URL in a browser does): the page must still get app.py's sidebar, exactly once."""
+    at = app(tmp_path, monkeypatch, user="dana")
+    at.run()
+    ok(at)
+    assert nav_links(at) == NAV
+    for path, title in zip(PAGES, NAV, strict=True):
+        at.switch_page(path).run()
+        ok(at)
+        assert [t.value for t in at.title] == [title]  # the page ran once, inside app.py
+        assert nav_links(at) == NAV
+        assert [t.value for t in at.sidebar.text_input] == ["dana"]  # app.py's identity
+        assert any("Workspace: 0 file(s)" in c.value for c in at.sidebar.caption)
+
+
+def test_no_private_streamlit_api_and_streamlit_menu_hidden():
+    for p in [ROOT / "app.py", *sorted((ROOT / "pages").glob("*.py"))]:
+        text = p.read_text()
+        for private in ("uses_pages_directory", "PagesManager", "streamlit.runtime"):
+            assert private not in text, (p, private)
+    # the sidebar lists the pages with st.page_link; Streamlit's own menu would list pages/ on a cold start
+    assert "showSidebarNavigation = false" in (ROOT / ".streamlit" / "config.toml").read_text()
 
 
 def test_explore_filter(books, monkeypatch):
@@ -219,7 +253,7 @@ def test_llm_badge_streamed_narration_is_escaped_and_checked(books, monkeypatch,
 # --- uploads through the real widgets ---------------------------------------------------------------------
 def test_upload_bad_file_shows_error_and_others_load(tmp_path, monkeypatch):
     at = app(tmp_path, monkeypatch, user="jo")
-    at.run()  # app.py sets who you are (AppTest's switch_page then runs only the page script)
+    at.run()
     at.switch_page("pages/files.py").run()
     good = (BOOKS / "SampleData.xlsx").read_bytes()
     at.file_uploader[0].set_value([("broken.xlsx", b"this is not a workbook", XLSX),

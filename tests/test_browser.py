@@ -1,12 +1,14 @@
 """The app in a real browser: `streamlit run app.py` driven by headless Chromium (Playwright's sync API).
 
-Uploads the Adidas workbook through the Files page's uploader, asks on the Chat page, checks the exact total
+First checks the navigation on a cold start (the first page load after the server starts shows exactly the
+four pages). Then uploads the Adidas workbook through the Files page's uploader, asks on the Chat page, checks the exact total
 and a Plotly chart, then two browser sessions ask at the same time and each sees its own number. Saves a
 screenshot of every page to tests/artifacts/screenshots/ (EXCELCHAT_SCREENSHOTS=docs/screenshots refreshes
 the README's images).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -39,10 +41,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run app.py` on a free port with an empty workspace and no LLM; yields its URL."""
-    home = tmp_path_factory.mktemp("browser-home")
+@contextlib.contextmanager
+def streamlit_server(home: Path):
+    """`streamlit run app.py` on a free port with the workspace `home` and no LLM; yields its URL."""
     port = free_port()
     env = dict(os.environ, EXCELCHAT_HOME=str(home), EXCELCHAT_LLM="0", EXCELCHAT_INDEX="0",
                OLLAMA_HOST="http://127.0.0.1:9", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
@@ -74,6 +75,13 @@ def server(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A server with an empty workspace, started for this module: its first page load is a cold start."""
+    with streamlit_server(tmp_path_factory.mktemp("browser-home")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
@@ -97,19 +105,69 @@ def ask(page, question: str) -> None:
 
 
 def go(page, title: str) -> None:
-    page.locator("[data-testid='stSidebarNav']").get_by_text(title, exact=True).click()
+    page.locator("[data-testid='stSidebar'] [data-testid='stPageLink-NavLink']").get_by_text(title, exact=True).click()
     page.get_by_role("heading", name=title, exact=True).wait_for(timeout=30_000)
     idle(page)
+
+
+NAV = ["Chat", "Files", "Explore", "Settings"]
+# Records every list of navigation entries the page ever shows (Streamlit's sidebar or top menu and page
+# links), from the first DOM change on: a wrong list shown for a moment is caught too.
+WATCH_NAV = """(() => {
+  const SEL = '[data-testid="stSidebarNavLink"], [data-testid="stTopNavLink"], [data-testid="stPageLink-NavLink"]';
+  const label = el => {
+    const c = el.cloneNode(true);
+    c.querySelectorAll('[data-testid="stIconMaterial"]').forEach(i => i.remove());
+    return c.textContent.trim();
+  };
+  window.__navLists = [];
+  const record = () => {
+    const now = Array.from(document.querySelectorAll(SEL), label);
+    const last = window.__navLists[window.__navLists.length - 1];
+    if (now.length && JSON.stringify(now) !== JSON.stringify(last)) window.__navLists.push(now);
+  };
+  new MutationObserver(record).observe(document, {childList: true, subtree: true, characterData: true});
+})();"""
+
+
+def check_navigation(page) -> None:
+    """The page showed only the four pages, ends with exactly them, and Streamlit's own menu never appeared."""
+    seen = page.evaluate("window.__navLists")
+    assert seen, "no navigation entries were shown"
+    assert seen[-1] == NAV, seen
+    for entries in seen:
+        assert set(entries) <= set(NAV) and len(entries) == len(set(entries)), seen
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0
+
+
+def test_cold_start_shows_only_the_four_pages(tmp_path, browser):
+    """The first page load after a server start (Streamlit's legacy pages/ mode) lists Chat, Files, Explore and
+    Settings and nothing else, from the first paint on."""
+    with streamlit_server(tmp_path) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        ctx.add_init_script(WATCH_NAV)
+        page = ctx.new_page()
+        page.goto(url + "/?user=cole")
+        page.get_by_role("heading", name="Chat", exact=True).wait_for(timeout=60_000)
+        idle(page)
+        check_navigation(page)
+        go(page, "Explore")  # a link works and the list stays the same
+        check_navigation(page)
+        ctx.close()
 
 
 def test_upload_ask_chart_and_two_sessions(server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     t0 = time.time()
     ctx = browser.new_context(viewport={"width": 1440, "height": 1000}, accept_downloads=True)
+    ctx.add_init_script(WATCH_NAV)
     page = ctx.new_page()
-    page.goto(server + "/files?user=dana")
+    page.goto(server + "/files?user=dana")  # the server's first page load: a cold start on a page URL
     page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
     idle(page)
+    assert page.get_by_role("heading", name="Files", exact=True).count() == 1
+    check_navigation(page)
+    assert page.locator("[data-testid='stSidebar'] input[aria-label='Your name']").input_value() == "dana"
     page.locator("input[type=file]").first.set_input_files(str(ADIDAS))
     page.get_by_text("Library (1 file)").wait_for(timeout=90_000)
     idle(page)
@@ -146,6 +204,7 @@ def test_upload_ask_chart_and_two_sessions(server, browser):
 
     go(page, "Settings")
     page.get_by_role("heading", name="Limits").wait_for(timeout=30_000)
+    check_navigation(page)
     page.screenshot(path=str(SHOTS / "settings.png"))
     assert "LLM off — answers are computed without it" in page.inner_text("body")
 

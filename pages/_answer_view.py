@@ -1,0 +1,90 @@
+"""Rendering one answer, live (streamed on the Chat page) and stored (from the conversation history): its chart,
+its table and everything below them."""
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from core import ui
+from pages._resources import pipeline
+
+log = logging.getLogger("excelchat.ui")
+
+
+def number_columns(df) -> dict:
+    """column_config showing every numeric column with thousands separators (55,225,396)."""
+    import pandas as pd
+
+    if df is None:
+        return {}
+    return {str(c): st.column_config.NumberColumn(format="localized") for c in df.columns
+            if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+
+
+def plot(df, spec, key: str) -> bool:
+    """The answer's chart (st.plotly_chart); False when it cannot be drawn."""
+    from core import render
+
+    try:
+        fig = render(df, spec)
+    except Exception:
+        log.info("chart could not be drawn", exc_info=True)
+        st.caption("The chart for this answer could not be drawn; the table below has the numbers.")
+        return False
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False})
+    return True
+
+
+def ask_again(question: str) -> None:
+    st.session_state["pending_question"] = question
+
+
+def answer_table(df, key: str) -> None:
+    """The computed result under the answer's text (numbers with thousands separators, dates without 00:00)."""
+    if df is None or not len(df.columns):
+        return
+    shown = ui.display_frame(df)
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}-table", column_config=number_columns(shown),
+                 height=min(36 * (len(shown) + 1) + 3, 420))
+
+
+def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=None, feedback=None,
+                   statuses=()) -> None:
+    """Everything below an answer's text and table: flags, suggestions, how it was computed, feedback."""
+    for s in statuses:
+        if s.get("stage") in ("llm_off", "llm_failed"):
+            st.caption(ui.safe_markdown(s.get("message")))
+    unverified = answer.get("unverified") or []
+    if unverified:
+        st.warning("These numbers in the text are not in the computed result; check them against the table: "
+                   + ", ".join(ui.safe_markdown(u) for u in unverified))
+    for n in answer.get("notes") or []:
+        st.caption(ui.safe_markdown(n))
+    if answer.get("suggestions") and not readonly:
+        st.caption("Try one of these:")
+        cols = st.columns(min(3, len(answer["suggestions"])))
+        for i, s in enumerate(answer["suggestions"][:6]):
+            cols[i % len(cols)].button(s, key=f"{key}-sugg-{i}", on_click=ask_again, args=(s,))
+    if answer.get("sql") or answer.get("sources"):
+        with st.expander("How this was computed"):
+            if answer.get("sql"):
+                st.code(answer["sql"], language="sql")
+            if answer.get("plan"):
+                st.caption("Plan")
+                st.json(answer["plan"], expanded=False)
+            if answer.get("sources"):
+                st.caption("Sources")
+                st.dataframe(ui.sources_frame(answer["sources"]), hide_index=True, key=f"{key}-sources")
+            planner, llm = answer.get("planner"), answer.get("llm")
+            st.caption(f"Planned by: {planner or 'offline'}; narrated by: {llm or 'no LLM (computed text)'}")
+    if message_id is not None:
+        fk = f"fb-{message_id}"
+
+        def save(mid=message_id, k=fk):
+            v = st.session_state.get(k)
+            if v is not None:
+                pipeline().conversations.feedback(mid, 1 if v == 1 else -1)
+
+        default = None if feedback is None else (1 if feedback > 0 else 0)
+        st.feedback("thumbs", key=fk, default=default, disabled=readonly, on_change=save)
