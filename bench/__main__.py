@@ -9,7 +9,7 @@ import json
 import platform
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from . import data
@@ -382,7 +382,7 @@ def main(argv=None) -> int:
     total = time.perf_counter() - t0
     load_end = __import__("os").getloadavg()
     out = {
-        "mode": mode, "sections": only, "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "mode": mode, "sections": only, "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(),
                     "platform": platform.platform(),
                     "loadavg_start": load_start, "loadavg_end": load_end},

@@ -101,7 +101,7 @@ def read_real(reader: str, repeats: int = 5) -> dict:
     for p in sorted(REALBOOKS.glob("*.xlsx")):
         rows = {}
 
-        def run():
+        def run(p=p, rows=rows):
             rows["n"] = f(p)
 
         m = measure(run, repeats, 1, budget_s=60)
@@ -186,7 +186,6 @@ def ws_home(n: int, lo: int, hi: int) -> Path:
 
 def prepare_ws(n: int, lo: int, hi: int) -> dict:
     """Ingest the generated files (no index) into a cached workspace; rebuilt when core's ingest code changes."""
-    from core.workspace import Workspace
 
     paths, specs = data.workspace_files(n, lo, hi)
     home = ws_home(n, lo, hi)
@@ -301,7 +300,7 @@ def index(n: int, lo: int, hi: int, build_files: int = 1, search_queries: int = 
         vecs = rng.standard_normal((len(rows), emb.dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         c.executemany("INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)",
-                      [(r["text_hash"], key, emb.dim, v.tobytes()) for r, v in zip(rows, vecs)])
+                      [(r["text_hash"], key, emb.dim, v.tobytes()) for r, v in zip(rows, vecs, strict=False)])
     t = time.perf_counter()
     idx = SemanticIndex(ws, s, embedder=emb)
     res["build_from_cache_s"] = time.perf_counter() - t

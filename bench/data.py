@@ -92,7 +92,7 @@ def _write_xlsx(path: Path, sheets: dict[str, pd.DataFrame]) -> None:
             else:
                 vals = [None if (isinstance(v, float) and v != v) else v for v in s.tolist()]
             cols.append(vals)
-        for row in zip(*cols):
+        for row in zip(*cols, strict=False):
             ws.append(row)
     tmp = path.with_suffix(".part")
     wb.save(tmp)

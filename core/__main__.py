@@ -150,7 +150,7 @@ def cmd_ask(args) -> int:
     log = lambda m: print(m, file=sys.stderr)  # noqa: E731
     tmp = None if args.workspace else tempfile.TemporaryDirectory(prefix="excelchat-")  # removed when the command ends
     root = Path(args.workspace) if args.workspace else Path(tmp.name)
-    base = Settings.from_env(home=root).with_(build_index=not args.no_index)
+    base = Settings.from_env(home=root)
     llm = None if args.no_llm else _llm_if_up(base, log)
     n_out = 0
     ok = True
@@ -256,7 +256,6 @@ def main(argv=None) -> int:
     p.add_argument("--workspace")
     p.add_argument("--json", action="store_true")
     p.add_argument("--no-llm", action="store_true", help="never use the LLM")
-    p.add_argument("--no-index", action="store_true")
     p.add_argument("--chart-out", help="write each chart as a standalone HTML file here")
     p.set_defaults(func=cmd_ask)
     p = sub.add_parser("chat", help="an interactive conversation in the terminal")

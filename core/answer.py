@@ -161,7 +161,7 @@ class Answerer:
             names = sorted({c for v in views for c, d in v.dtypes.items() if d in ("integer", "number")})
             missing = [n for n in names if n not in self._name_vecs]
             if missing:
-                for n, vec in zip(missing, self.index.embedder.embed(missing)):
+                for n, vec in zip(missing, self.index.embedder.embed(missing), strict=False):
                     self._name_vecs[n] = vec
             q = self.index.embedder.embed_query(question)
             sims = [((v.sql_name, c), float(q @ self._name_vecs[c])) for v in views for c, d in v.dtypes.items()
@@ -173,7 +173,8 @@ class Answerer:
             return None
 
     def execute(self, planned: Planned) -> Result:
-        return self.engine.run_compiled(compile_plan(planned.plan, self.engine.schema()))
+        compiled = planned.compiled or compile_plan(planned.plan, self.engine.schema())
+        return self.engine.run_compiled(compiled)
 
 
 def fill(ans: Answer, planned: Planned, res: Result) -> None:
@@ -315,7 +316,7 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
         target = df.columns[-1]
         if value is not None:
             return f"{target}{where}: {fmt(value)}.{src}"
-        rows = "; ".join(", ".join(f"{c} {fmt(v)}" for c, v in zip(df.columns, r)) for r in df.head(10).itertuples(index=False))
+        rows = "; ".join(", ".join(f"{c} {fmt(v)}" for c, v in zip(df.columns, r, strict=False)) for r in df.head(10).itertuples(index=False))
         return f"{len(df)} rows match{where}: {rows}.{src}"
     if plan.headline == "value":
         m = plan.measures[0]

@@ -28,8 +28,7 @@ if TYPE_CHECKING:  # annotations only: importing the client stack is left to who
     from .llm import ChatModel, Message
 
 log = logging.getLogger(__name__)
-# a greeting that cannot be planned gets the help text, and "what is in here?" a description, not an error
-GREETING = re.compile(r"(hi|hello|hey|help|thanks|thank you|what can you do)\b", re.IGNORECASE)
+CHATTY = ("general_question", "data_summary")  # answered with help or a description of the workspace
 
 EVENT_TYPES = ("intent", "status", "table", "chart", "sources", "token", "done", "error")
 
@@ -295,8 +294,7 @@ class ChatPipeline:
                 fill(ans, planned, res)
                 ans.intent = intent if intent != "general_question" else ans.intent
         except CannotAnswer as e:
-            if not (intent == "data_summary" or GREETING.match(question.strip())):
-                ans.error, ans.suggestions = str(e), e.suggestions
+            ans.error, ans.suggestions = str(e), e.suggestions
         except ExcelChatError as e:
             ans.error = str(e)
         except Exception as e:  # our bug: the user gets a plain message, the log gets the trace
@@ -310,8 +308,16 @@ class ChatPipeline:
             planned = self._follow_up(question, prev, file_ids)
             if planned is not None:
                 return planned
-        # every question is planned; the intent only shapes the narration
-        return self.answerer.plan(question, file_ids, llm, self.settings.planner, ans.notes)
+        if intent in CHATTY and not prev:
+            # not planned: the keyword intent gate still declines these (issue: plan every question once
+            # the planner's confidence is calibrated)
+            return None
+        try:
+            return self.answerer.plan(question, file_ids, llm, self.settings.planner, ans.notes)
+        except CannotAnswer:
+            if intent in CHATTY:
+                return None
+            raise
 
     def _result_events(self, ans: Answer) -> Iterator[Event]:
         if ans.error:
@@ -363,7 +369,7 @@ class ChatPipeline:
     def _describe_workspace(self, ans: Answer, file_ids, intent: str) -> None:
         """data_summary and general questions: what is in the workspace, from the catalog (no LLM needed)."""
         tables = [t for t in self.ws.tables() if file_ids is None or t.file_id in file_ids]
-        if intent != "data_summary":
+        if intent == "general_question":
             ans.answer = HELP
             return
         if not tables:

@@ -54,7 +54,7 @@ def _pack(header: str, items: list[str], limit: int, model_path: str) -> list[tu
     h = count_tokens([header], model_path)[0]
     sizes = count_tokens(items, model_path)
     out, cur, cur_tok, start = [], [], h, 0
-    for i, (it, n) in enumerate(zip(items, sizes)):
+    for i, (it, n) in enumerate(zip(items, sizes, strict=False)):
         if cur and cur_tok + n + 1 > limit:
             out.append((header + "\n" + "\n".join(cur), cur_tok, start, i))
             cur, cur_tok, start = [], h, i
@@ -104,7 +104,7 @@ def make_chunks(file: str, table_name: str, df: pd.DataFrame, profile: dict, *, 
     if n_rows:
         head = df.head(n_rows)
         cols = list(df.columns)
-        lines = [" | ".join(f"{c}: {_fmt(v)}" for c, v in zip(cols, row) if _fmt(v) != "")
+        lines = [" | ".join(f"{c}: {_fmt(v)}" for c, v in zip(cols, row, strict=False) if _fmt(v) != "")
                  for row in head.itertuples(index=False, name=None)]
         packed = _pack(f"{where} rows:", lines, limit, model_path)[:row_window_cap]
         for text, n, a, b in packed:

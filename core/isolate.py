@@ -33,9 +33,9 @@ from multiprocessing import forkserver, popen_forkserver, reduction, spawn, util
 from multiprocessing.context import ForkServerProcess, set_spawning_popen
 from pathlib import Path
 
+from . import errors as _errors
 from .config import Settings
 from .errors import CorruptFile, ExcelChatError, FileError, FileLimitExceeded
-from . import errors as _errors
 
 RESULT = "result.pkl"
 _CTX = None

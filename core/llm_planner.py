@@ -67,10 +67,10 @@ def plan_with_llm(llm: ChatModel, question: str, views: list[TableView], schema:
             plan = Plan.model_validate(data)
             if plan.table not in by_name:
                 raise PlanError(f"Unknown table {plan.table!r}; use one of {sorted(by_name)}.")
-            compile_plan(plan, schema)  # checks every column and value against the data
+            compiled = compile_plan(plan, schema)  # checks every column and value against the data
             if attempt:
                 notes.append(f"The model's first plan was invalid ({last_error}); it repaired it.")
-            return Planned(plan, by_name[plan.table], _shape(plan))
+            return Planned(plan, by_name[plan.table], _shape(plan), compiled=compiled)
         except (ValidationError, ExcelChatError) as e:
             last_error = _short(e)
             messages += [

@@ -221,7 +221,7 @@ class Compiler:
             vals = f.values if f.values is not None else [f.value]
             try:
                 ints = [int(v) for v in vals]
-                if any(float(v) != i for v, i in zip(vals, ints)):
+                if any(float(v) != i for v, i in zip(vals, ints, strict=False)):
                     raise ValueError
             except (TypeError, ValueError):
                 raise PlanError(f"A {f.op} filter needs whole numbers, not {vals!r}.") from None
@@ -291,9 +291,9 @@ class Compiler:
         group_keys: list[str] = []
         src = qi(p.table) + (" b" if p.join else "")
         if p.join:
-            l, _ = self.col(f"{p.table}::{p.join.left_on}")
-            r, _ = self.col(f"{p.join.table}::{p.join.right_on}")
-            src += f" {'LEFT ' if p.join.how == 'left' else ''}JOIN {qi(p.join.table)} j ON {l} = {r}"
+            left, _ = self.col(f"{p.table}::{p.join.left_on}")
+            right, _ = self.col(f"{p.join.table}::{p.join.right_on}")
+            src += f" {'LEFT ' if p.join.how == 'left' else ''}JOIN {qi(p.join.table)} j ON {left} = {right}"
         # group keys and selected columns come first in the output
         if p.buckets:
             c, dtype = self.col(p.buckets.column)
@@ -303,7 +303,7 @@ class Compiler:
             if len(e) < 2:
                 raise PlanError("Ranges need at least two edges.")
             parts, labels = [], []
-            for lo, hi in zip(e, e[1:]):
+            for lo, hi in zip(e, e[1:], strict=False):
                 labels.append(f"{_num(lo)}-{_num(hi)}")
                 parts.append(f"WHEN {c} >= {self.lit(lo)} AND {c} < {self.lit(hi)} THEN {self.lit(labels[-1])}")
             parts.append(f"WHEN {c} >= {self.lit(e[-1])} THEN {self.lit(_num(e[-1]) + '+')}")

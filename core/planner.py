@@ -119,6 +119,7 @@ class Planned:
     score: float = 0.0
     focus: str = "label"  # for ranked rows: is the question after the row's label or its number?
     by: str = "offline"  # which planner made it: offline | llm
+    compiled: object = None  # the plan's SQL when validating it compiled it already (core.plan.Compiled)
 
 
 class OfflinePlanner:

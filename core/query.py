@@ -35,7 +35,7 @@ def render_sql(sql: str, params: list) -> str:
     if len(parts) - 1 != len(params):
         return sql
     out = [parts[0]]
-    for p, rest in zip(params, parts[1:]):
+    for p, rest in zip(params, parts[1:], strict=False):
         if isinstance(p, str):
             out.append("'" + p.replace("'", "''") + "'")
         elif isinstance(p, bool):

@@ -334,7 +334,7 @@ def read_workbook(path: Path, name: str, kind: str, *, max_rows: int, max_cells:
                     no_none=True,
                 )
             )
-    except (FileLimitExceeded,):
+    except FileLimitExceeded:
         raise
     except Exception as e:
         raise _calamine_error(name, e) from None
@@ -399,7 +399,7 @@ def detect_encoding(sample: bytes) -> str:
 def detect_delimiter(text: str, ext: str) -> str:
     if ext == ".tsv":
         return "\t"
-    lines = [l for l in text.splitlines()[:50] if l.strip()]
+    lines = [line for line in text.splitlines()[:50] if line.strip()]
     if not lines:
         return ","
     try:
@@ -413,7 +413,7 @@ def detect_delimiter(text: str, ext: str) -> str:
     # most consistent candidate per line wins
     best, score = ",", -1.0
     for d in (",", ";", "\t", "|"):
-        counts = [l.count(d) for l in lines]
+        counts = [line.count(d) for line in lines]
         if max(counts) == 0:
             continue
         common = max(set(counts), key=counts.count)

@@ -97,7 +97,7 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     if flags.size == 0:
         return []
     d = np.diff(np.concatenate(([0], flags.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1)))
+    return list(zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1), strict=False))
 
 
 def _blocks(filled: np.ndarray) -> list[tuple[int, int, int, int]]:
@@ -142,7 +142,7 @@ def _clean_name(v) -> str | None:
 def unique_names(raw: list[str | None], letters: list[str]) -> list[str]:
     """Blank names -> 'Column X' (its Excel letter); duplicates -> 'Name (2)'."""
     out, seen = [], {}
-    for name, letter in zip(raw, letters):
+    for name, letter in zip(raw, letters, strict=False):
         base = name or f"Column {letter}"
         n, cand = seen.get(base.casefold(), 0), base
         while cand.casefold() in seen:
@@ -173,7 +173,7 @@ def _row_kinds(row) -> list[str]:
 
 
 def _looks_like_data(rk: list[str], dk: list[str]) -> bool:
-    typed = [(r, d) for r, d in zip(rk, dk) if d in ("n", "d", "b") and r != "e"]
+    typed = [(r, d) for r, d in zip(rk, dk, strict=False) if d in ("n", "d", "b") and r != "e"]
     if not any(r in ("n", "d", "b") for r in rk):
         return False
     if not typed:
@@ -184,7 +184,7 @@ def _looks_like_data(rk: list[str], dk: list[str]) -> bool:
 
 def _year_header(row, rk, block_below) -> bool:
     """A header of years (2019, 2020, ...) over numeric data, as in matrix-shaped tables."""
-    nums = [v for v, k in zip(row, rk) if k == "n"]
+    nums = [v for v, k in zip(row, rk, strict=False) if k == "n"]
     try:
         vals = [float(v) for v in nums]
     except (TypeError, ValueError):
@@ -306,7 +306,7 @@ def _dates_from_text(s: pd.Series) -> pd.Series:
                     parsed[i] = pd.Timestamp(pd.to_datetime(t, dayfirst=False)).as_unit("us")
                 except (ValueError, OverflowError, TypeError):
                     continue
-    return pd.to_datetime(s.map(dict(zip(uniq, parsed))), errors="coerce")
+    return pd.to_datetime(s.map(dict(zip(uniq, parsed, strict=False))), errors="coerce")
 
 
 def _date_dtype(d: pd.Series) -> tuple[pd.Series, str]:
@@ -361,7 +361,7 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
         rows = row_numbers[np.flatnonzero(mask.to_numpy())][:5] if row_numbers is not None else []
         vals = s[mask].head(5).tolist()
         more = int(mask.sum()) - len(vals)
-        cells = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, vals)) if len(rows) else ", ".join(map(repr, vals))
+        cells = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, vals, strict=False)) if len(rows) else ", ".join(map(repr, vals))
         return cells + (f" and {more} more" if more > 0 else "")
 
     if kind in ("integer", "floating", "mixed-integer-float", "decimal"):
@@ -538,7 +538,7 @@ def _header_names(block, bf, h: int, hn: int, letters: list[str]) -> list[str]:
         elif bf[h + 1, c]:
             parents[c] = last
     childs = [_clean_name(v) for v in block[h + 1]]
-    raw = [f"{p} / {ch}" if p and ch and p != ch else (ch or p) for p, ch in zip(parents, childs)]
+    raw = [f"{p} / {ch}" if p and ch and p != ch else (ch or p) for p, ch in zip(parents, childs, strict=False)]
     return unique_names(raw, letters)
 
 

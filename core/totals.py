@@ -9,8 +9,8 @@ add up stays as data, with a warning naming its cells. A user's decision (keep /
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -142,7 +142,7 @@ def _prove(i: int, sums: _Sums, proven: list[int], label_counts: list[float] | N
 
 def _text_numbers(row: np.ndarray, dk: list[str], numbers) -> list[float]:
     """Numbers a row holds in text columns (a count written under a name column)."""
-    cells = np.array([v for v, k in zip(row, dk) if k == "s" and v is not None and str(v).strip()], dtype=object)
+    cells = np.array([v for v, k in zip(row, dk, strict=False) if k == "s" and v is not None and str(v).strip()], dtype=object)
     vals = numbers(cells) if len(cells) else np.array([])
     return [float(v) for v in vals if v == v]
 

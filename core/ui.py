@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -74,7 +74,7 @@ def when(ts) -> str:
     if ts is None or ts == "":
         return "unknown time"
     try:
-        t = _dt.datetime.fromtimestamp(float(ts), tz=_dt.timezone.utc)
+        t = _dt.datetime.fromtimestamp(float(ts), tz=_dt.UTC)
     except (TypeError, ValueError):
         try:
             t = _dt.datetime.fromisoformat(str(ts))

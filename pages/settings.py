@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core import LLMError, ui
-from core.config import SETTINGS
+from core import SETTINGS, LLMError, ui
 from pages import _entry
 from pages._guard import guard
 from pages._resources import (

@@ -10,8 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # so `import core` works however pytest is started
     sys.path.insert(0, str(ROOT))
 
-from core.config import Settings  # noqa: E402
 from fake_ollama import FakeOllama  # noqa: E402
+
+from core.config import Settings  # noqa: E402
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -102,7 +102,7 @@ class FakeOllama:
         self._thread: threading.Thread | None = None
 
     # --- scripting ------------------------------------------------------------
-    def enqueue(self, *replies: Reply) -> "FakeOllama":
+    def enqueue(self, *replies: Reply) -> FakeOllama:
         with self._lock:
             self._queue.extend(replies)
         return self
@@ -166,7 +166,7 @@ class FakeOllama:
         host, port = self._server.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> "FakeOllama":
+    def start(self) -> FakeOllama:
         fake = self
 
         class Handler(_Handler):
@@ -191,7 +191,7 @@ class FakeOllama:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> "FakeOllama":
+    def __enter__(self) -> FakeOllama:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -357,7 +357,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _line(model: str, content: str, *, done: bool = False, prompt: int = 0, evals: int = 0) -> dict:

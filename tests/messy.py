@@ -51,7 +51,7 @@ def two_row_header(path: Path) -> Path:
     ws["A1"] = "Region"; ws.merge_cells("A1:A2")
     ws["B1"] = "Sales"; ws.merge_cells("B1:C1")
     ws["D1"] = "Profit"; ws.merge_cells("D1:E1")
-    for col, v in zip("BCDE", ["Q1", "Q2", "Q1", "Q2"]):
+    for col, v in zip("BCDE", ["Q1", "Q2", "Q1", "Q2"], strict=False):
         ws[f"{col}2"] = v
     ws.append(["East", 1, 2, 3, 4])
     ws.append(["West", 5, 6, 7, 8])

@@ -7,8 +7,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.charts import (ChartSpec, InvalidChartSpec, explore_charts, infer_roles, recommend, render,
-                         spec_from_llm, validate_spec, write_html)
+from core.charts import (
+    ChartSpec,
+    InvalidChartSpec,
+    explore_charts,
+    infer_roles,
+    recommend,
+    render,
+    spec_from_llm,
+    validate_spec,
+    write_html,
+)
 from core.errors import ExcelChatError
 
 
@@ -172,7 +181,7 @@ def test_two_categories_and_a_measure_are_grouped_bar_or_heatmap():
     assert specs[0].chart_type == "grouped_bar" and "heatmap" in kinds(specs)
     assert (specs[0].x, specs[0].y, specs[0].color) == ("region", ["orders"], "channel")
     trs = traces(render(df, specs[0]))
-    by_name = {t["name"]: dict(zip(t["x"], arr(t["y"]))) for t in trs}
+    by_name = {t["name"]: dict(zip(t["x"], arr(t["y"]), strict=False)) for t in trs}
     assert by_name["Web"] == {"East": 10, "West": 8, "North": 3}
     assert by_name["Store"] == {"East": 5, "West": 12, "North": 4}
     hm = traces(render(df, next(s for s in specs if s.chart_type == "heatmap")))[0]

@@ -10,7 +10,7 @@ import pytest
 
 from core import Settings, Workspace
 from core.answer import Answerer
-from core.chat import ChatPipeline, grounding, numbers_in_text
+from core.chat import ChatPipeline, numbers_in_text
 from core.llm import OllamaLLM
 
 ROOT = Path(__file__).resolve().parents[1]

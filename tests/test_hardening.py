@@ -25,7 +25,12 @@ import pytest
 
 from core.config import Settings
 from core.errors import (
-    ContentMismatch, CorruptFile, EncryptedFile, ExcelChatError, FileError, FileLimitExceeded,
+    ContentMismatch,
+    CorruptFile,
+    EncryptedFile,
+    ExcelChatError,
+    FileError,
+    FileLimitExceeded,
 )
 from core.safety import check_zip, escape_formula, export_csv, export_xlsx, ref_cells
 from core.workspace import Workspace
@@ -514,8 +519,10 @@ def _seeds() -> list[tuple[str, bytes]]:
 @pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_fuzz_mutated_files_end_ok_or_typed(tmp_path):
-    hyp = pytest.importorskip("hypothesis")
-    from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+    pytest.importorskip("hypothesis")
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
 
     from core.isolate import parse_isolated
 

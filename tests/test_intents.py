@@ -1,8 +1,9 @@
 """The offline intent classifier on a labelled set (12 questions per intent): accuracy held above 85%."""
 from collections import Counter
 
-from core.intents import INTENTS, classify
 from intent_labels import LABELLED
+
+from core.intents import INTENTS, classify
 
 
 def test_labelled_set_covers_every_intent():

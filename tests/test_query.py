@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 
 from core import PlanError, QueryError, Settings, Workspace
-from core.plan import (Buckets, Compiled, Derived, Filter, GroupBy, Join, Measure, Order, Plan,
-                       compile_plan)
+from core.plan import Buckets, Compiled, Derived, Filter, GroupBy, Join, Measure, Order, Plan, compile_plan
 from core.plan import Test as YesNo  # aliased so pytest does not try to collect it
 from core.query import QueryEngine, check_single_select
 
@@ -65,7 +64,7 @@ def make_people(rng: random.Random) -> list[dict]:
     rng.shuffle(ages)
     salaries = rng.sample(range(30_000, 120_000, 500), len(NAMES))
     return [{"Name": n, "Age": a, "Department": DEPARTMENTS[rng.randrange(4)], "Salary": s}
-            for n, a, s in zip(NAMES, ages, salaries)]
+            for n, a, s in zip(NAMES, ages, salaries, strict=False)]
 
 
 def make_matrix() -> list[list]:
@@ -153,7 +152,7 @@ def one(res, col: str | None = None):
 
 
 def as_dict(df: pd.DataFrame, key: str, val: str) -> dict:
-    return {k: v for k, v in zip(df[key].tolist(), df[val].tolist())}
+    return {k: v for k, v in zip(df[key].tolist(), df[val].tolist(), strict=False)}
 
 
 def orders_count(data: Data) -> int:
@@ -404,8 +403,8 @@ def test_group_by_date_bucket(data, bucket, label):
     else:
         labels = [int(x) if bucket == "year" else str(x) for x in labels]
     assert labels == sorted(want_n)  # in time order
-    assert dict(zip(labels, res.df["n"].tolist())) == want_n
-    assert dict(zip(labels, res.df["q"].tolist())) == want_q
+    assert dict(zip(labels, res.df["n"].tolist(), strict=False)) == want_n
+    assert dict(zip(labels, res.df["q"].tolist(), strict=False)) == want_q
     if bucket == "year":
         assert labels == [2020, 2021, 2022]
 
@@ -518,7 +517,7 @@ def test_any(data):
     res = run(data.engine, table="orders", test=YesNo(kind="any"), filters=[Filter(column="Quantity", op="gt", value=1000)])
     assert answer(res) is False
     # a combination that does not occur
-    combos = set(zip(o["Region"], o["Product"]))
+    combos = set(zip(o["Region"], o["Product"], strict=False))
     missing = [(r, p) for r in REGIONS for p in PRODUCTS if (r, p) not in combos]
     if missing:
         r, p = missing[0]

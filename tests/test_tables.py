@@ -1,12 +1,12 @@
 """Table detection and column typing on generated messy workbooks, asserted cell for cell."""
 import datetime as dt
 
+import messy
 import pandas as pd
 import pytest
 
 from core.config import Settings
 from core.ingest import parse_file
-import messy
 
 
 def parse(path):

@@ -7,12 +7,19 @@ import threading
 import zipfile
 from pathlib import Path
 
-import pandas as pd
+import messy
 import pytest
 
-import messy
-from core import (ContentMismatch, CorruptFile, EmptyWorkbook, EncryptedFile, FileTooLarge, Settings,
-                  UnsupportedFileType, Workspace)
+from core import (
+    ContentMismatch,
+    CorruptFile,
+    EmptyWorkbook,
+    EncryptedFile,
+    FileTooLarge,
+    Settings,
+    UnsupportedFileType,
+    Workspace,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -171,7 +178,7 @@ def test_cli_ingest_json_contract(tmp_path):
     cmd = [sys.executable, "-m", "core", "ingest", *map(str, books), str(bad), "--workspace", str(tmp_path / "w"), "--json", "--no-index"]
     run = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 1, run.stderr
-    out = [json.loads(l) for l in run.stdout.splitlines()]
+    out = [json.loads(line) for line in run.stdout.splitlines()]
     assert [o["status"] for o in out] == ["ok", "ok", "ok", "error"]
     assert "bad.xlsx" in out[3]["error"]
     for o in out[:3]:
@@ -187,7 +194,7 @@ def test_cli_ingest_json_contract(tmp_path):
     ad = next(o for o in out if o["file"].startswith("Adidas"))
     assert ad["sheets"][0]["tables"][0]["rows"] == 9648
     ok = subprocess.run(cmd[:7] + ["--workspace", str(tmp_path / "w"), "--json"], capture_output=True, text=True, cwd=ROOT)
-    assert ok.returncode == 0 and all(json.loads(l)["cached"] for l in ok.stdout.splitlines())
+    assert ok.returncode == 0 and all(json.loads(line)["cached"] for line in ok.stdout.splitlines())
 
 
 def test_real_books_values(tmp_path):
