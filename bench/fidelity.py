@@ -111,18 +111,17 @@ def fidelity(paths: list[Path]) -> dict:
             continue
         out["files"] += 1
         sheets = {s.name: s for s in book.sheets}
-        for sh in parsed.sheets:
-            for t in sh["tables"]:
-                out["tables"] += 1
-                out["rows"] += t["rows"]
-                out["near_misses"] += sum("kept as data" in w for w in t["warnings"])
-                gone = [e for e in t["excluded"] if e.get("status", "excluded") == "excluded"]
-                out["left_out"] += len(gone)
-                rows = {e["row"] for e in gone}
-                for e in gone:
-                    if not _check(sheets[sh["name"]], e, t["letters"], rows - {e["row"]}):
-                        out["unproven"] += 1
-                        out["unproven_rows"].append(f"{p.name} / {t['name']} / row {e['row']}")
+        for t in parsed.tables:
+            out["tables"] += 1
+            out["rows"] += t.rows
+            out["near_misses"] += sum("kept as data" in w for w in t.warnings)
+            gone = [e for e in t.excluded if e.get("status", "excluded") == "excluded"]
+            out["left_out"] += len(gone)
+            rows = {e["row"] for e in gone}
+            for e in gone:
+                if not _check(sheets[t.sheet], e, t.letters, rows - {e["row"]}):
+                    out["unproven"] += 1
+                    out["unproven_rows"].append(f"{p.name} / {t.name} / row {e['row']}")
     return out
 
 

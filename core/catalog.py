@@ -8,6 +8,7 @@ either the whole file's entry or none of it.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -93,9 +94,24 @@ def applied_migrations(c: sqlite3.Connection) -> list[str]:
     return [r[0] for r in c.execute("SELECT name FROM _migrations ORDER BY id")]
 
 
+def _wal(c: sqlite3.Connection) -> None:
+    """Switch to WAL. SQLite answers "locked" at once, without waiting, while other connections open a
+    fresh file at the same moment: retry for a few seconds."""
+    for attempt in range(60):
+        try:
+            c.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or attempt == 59:
+                raise
+            time.sleep(0.05)
+
+
 def migrate(c: sqlite3.Connection) -> list[str]:
     """Run the migrations this database lacks; returns the names run now (an autocommit connection)."""
+    c.execute("BEGIN IMMEDIATE")
     c.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied_at REAL)")
+    c.execute("COMMIT")
     done = set(applied_migrations(c))
     pending = [m for m in MIGRATIONS if m.__name__ not in done]
     ran = []
@@ -112,6 +128,11 @@ def migrate(c: sqlite3.Connection) -> list[str]:
             raise
         c.execute("COMMIT")
     return ran
+
+
+def text_hash(text: str) -> str:
+    """The key of a chunk's text in the embedding cache."""
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def slug(text: str, max_len: int = 40) -> str:
@@ -133,10 +154,10 @@ class Catalog:
         if c is None:
             c = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
             c.row_factory = sqlite3.Row
-            c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA busy_timeout=60000")
+            _wal(c)
             c.execute("PRAGMA synchronous=NORMAL")
             c.execute("PRAGMA foreign_keys=ON")
-            c.execute("PRAGMA busy_timeout=60000")
             self._local.conn = c
         return c
 
@@ -157,8 +178,11 @@ class Catalog:
         return self.conn().execute(sql, args).fetchall()
 
     # --- writes ----------------------------------------------------------
-    def insert_file(self, c: sqlite3.Connection, f: dict, sheets: list[dict]) -> int:
-        """Insert a parsed file inside the caller's transaction; returns the file id."""
+    def insert_file(self, c: sqlite3.Connection, f: dict, parsed, parquets: list[str]) -> tuple[int, list[str]]:
+        """Insert a parsed file (core.ingest.ParsedFile) inside the caller's transaction.
+
+        `parquets` names each table's Parquet file, in table order; returns the file id and the tables' SQL names.
+        """
         cur = c.execute(
             "INSERT INTO files (sha256,name,ext,kind,size,data_dir,stored_name,uploaded_at,uploaded_by,encoding,delimiter,report)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -166,55 +190,57 @@ class Catalog:
              f.get("uploaded_by"), f.get("encoding"), f.get("delimiter"), "{}"),
         )
         file_id = cur.lastrowid
-        for w in f.get("warnings", []):
+        for w in parsed.warnings:
             c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, None, None, w))
-        self.insert_sheets(c, file_id, f["name"], sheets)
-        return file_id
+        return file_id, self.insert_sheets(c, file_id, f["name"], parsed.sheets, parquets)
 
-    def insert_sheets(self, c: sqlite3.Connection, file_id: int, name: str, sheets: list[dict]) -> None:
-        """Insert a file's sheets, tables, columns, chunks and their warnings (the caller's transaction)."""
-        stem = slug(Path(name).stem, 30)
+    def insert_sheets(self, c: sqlite3.Connection, file_id: int, name: str, sheets, parquets: list[str]) -> list[str]:
+        """Insert a file's sheets and their tables (the caller's transaction); returns the tables' SQL names."""
+        stem, names, files = slug(Path(name).stem, 30), [], iter(parquets)
         for si, sh in enumerate(sheets):
             sid = c.execute(
                 "INSERT INTO sheets (file_id, idx, name, hidden, n_tables) VALUES (?,?,?,?,?)",
-                (file_id, si, sh["name"], int(sh["hidden"]), len(sh["tables"])),
+                (file_id, si, sh.name, int(sh.hidden), len(sh.tables)),
             ).lastrowid
-            for w in sh.get("warnings", []):
-                c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, sh["name"], None, w))
-            for ti, t in enumerate(sh["tables"]):
-                sql_name = self._free_sql_name(c, f"{stem}__{slug(t['name'], 30)}" if len(sheets) > 1 or len(sh["tables"]) > 1 else stem)
-                t["sql_name"] = sql_name
-                tid = c.execute(
-                    "INSERT INTO tables (file_id, sheet_id, idx, name, sql_name, kind, range, header_row, header_rows,"
-                    " first_data_row, n_rows, n_cols, title, parquet, excluded, profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (file_id, sid, ti, t["name"], sql_name, t["kind"], t["range"], t["header_row"], t["header_rows"],
-                     t["first_data_row"], t["rows"], len(t["columns"]), t.get("title"), t["parquet"],
-                     json.dumps(t["excluded"]), json.dumps({k: v for k, v in t["profile"].items() if k != "column_profiles"})),
-                ).lastrowid
-                t["id"] = tid
-                for ci, col in enumerate(t["columns"]):
-                    c.execute(
-                        "INSERT INTO columns (table_id, idx, name, dtype, letter, profile) VALUES (?,?,?,?,?,?)",
-                        (tid, ci, col, t["dtypes"][col], t["letters"].get(col), json.dumps(t["profile"]["column_profiles"][col])),
-                    )
-                c.executemany(
-                    "INSERT INTO chunks (file_id, table_id, kind, text, text_hash, tokens, column_name, row_start, row_end)"
-                    " VALUES (?,?,?,?,?,?,?,?,?)",
-                    [(file_id, tid, ch["kind"], ch["text"], ch["hash"], ch["tokens"], ch.get("column"), ch.get("row_start"), ch.get("row_end"))
-                     for ch in t["chunks"]],
-                )
-                for w in t.get("warnings", []):
-                    c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, sh["name"], t["name"], w))
+            for w in sh.warnings:
+                c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, sh.name, None, w))
+            for ti, t in enumerate(sh.tables):
+                base = f"{stem}__{slug(t.name, 30)}" if len(sheets) > 1 or len(sh.tables) > 1 else stem
+                names.append(self._insert_table(c, file_id, sid, ti, t, self._free_sql_name(c, base), next(files)))
+        return names
 
-    def replace_sheets(self, c: sqlite3.Connection, file_id: int, name: str, data_dir: str, sheets: list[dict],
-                       file_warnings: list[str]) -> None:
+    def _insert_table(self, c: sqlite3.Connection, file_id: int, sheet_id: int, idx: int, t, sql_name: str,
+                      parquet: str) -> str:
+        """One table (core.tables.ParsedTable) with its columns, chunks and warnings."""
+        summary = {k: v for k, v in t.profile.items() if k != "column_profiles"}
+        tid = c.execute(
+            "INSERT INTO tables (file_id, sheet_id, idx, name, sql_name, kind, range, header_row, header_rows,"
+            " first_data_row, n_rows, n_cols, title, parquet, excluded, profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (file_id, sheet_id, idx, t.name, sql_name, t.kind, t.range, t.header_row, t.header_rows,
+             t.first_data_row, t.rows, len(t.columns), t.title, parquet, json.dumps(list(t.excluded)), json.dumps(summary)),
+        ).lastrowid
+        c.executemany("INSERT INTO columns (table_id, idx, name, dtype, letter, profile) VALUES (?,?,?,?,?,?)",
+                      [(tid, ci, col, t.dtypes[col], t.letters.get(col), json.dumps(t.profile["column_profiles"][col]))
+                       for ci, col in enumerate(t.columns)])
+        c.executemany(
+            "INSERT INTO chunks (file_id, table_id, kind, text, text_hash, tokens, column_name, row_start, row_end)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            [(file_id, tid, ch.kind, ch.text, text_hash(ch.text), ch.tokens, ch.column, ch.row_start, ch.row_end)
+             for ch in t.chunks],
+        )
+        c.executemany("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)",
+                      [(file_id, t.sheet, t.name, w) for w in t.warnings])
+        return sql_name
+
+    def replace_sheets(self, c: sqlite3.Connection, file_id: int, name: str, data_dir: str, parsed,
+                       parquets: list[str]) -> list[str]:
         """Swap a file's derived rows (sheets, tables, chunks, warnings) for new ones, keeping the file's id."""
         c.execute("DELETE FROM sheets WHERE file_id=?", (file_id,))  # cascades to tables, columns, chunks
         c.execute("DELETE FROM warnings WHERE file_id=?", (file_id,))
         c.execute("UPDATE files SET data_dir=?, indexed=0 WHERE id=?", (data_dir, file_id))
-        for w in file_warnings:
+        for w in parsed.warnings:
             c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, None, None, w))
-        self.insert_sheets(c, file_id, name, sheets)
+        return self.insert_sheets(c, file_id, name, parsed.sheets, parquets)
 
     def row_decisions(self, file_id: int) -> dict[str, dict[int, str]]:
         """A user's keep/exclude decisions on a file's rows: sheet -> Excel row -> action."""

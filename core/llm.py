@@ -29,8 +29,8 @@ import httpx
 import ollama
 import pydantic
 
-from core.config import Settings
-from core.errors import (
+from .config import Settings
+from .errors import (
     LLMBadOutput,
     LLMBusy,
     LLMDropped,

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -32,8 +32,12 @@ DATE_RE = re.compile(
 LEADING_ZERO_RE = r"^-?0\d"
 
 
-@dataclass
-class DetectedTable:
+@dataclass(frozen=True, eq=False)
+class ParsedTable:
+    """One table from detection to storage, never changed once built (a step makes a new one with
+    dataclasses.replace): detection fills the cells and layout, ingest adds the profile and the chunks.
+    Downstream of storage, core.workspace.TableInfo is the read model."""
+
     name: str
     sheet: str
     df: pd.DataFrame
@@ -43,10 +47,25 @@ class DetectedTable:
     first_data_row: int
     title: str | None = None
     kind: str = "data"  # data | pivot | key_value
-    excluded: list[dict] = field(default_factory=list)
+    excluded: tuple[dict, ...] = ()  # rows left out as totals (or by a user), with their proof; kept ones too
     dtypes: dict[str, str] = field(default_factory=dict)
-    source_columns: dict[str, str] = field(default_factory=dict)  # name -> Excel column letter
-    warnings: list[str] = field(default_factory=list)
+    letters: dict[str, str] = field(default_factory=dict)  # column name -> Excel column letter
+    warnings: tuple[str, ...] = ()
+    profile: dict = field(default_factory=dict)
+    chunks: tuple = ()  # core.chunks.Chunk
+
+    @property
+    def rows(self) -> int:
+        return len(self.df)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.df.columns]
+
+    @property
+    def left_out_rows(self) -> list[int]:
+        """Excel rows of the sheet left out of this table's data."""
+        return [e["row"] for e in self.excluded if e.get("status", "excluded") == "excluded"]
 
 
 def col_letter(i: int) -> str:
@@ -466,7 +485,7 @@ def _column_floats(col: np.ndarray) -> np.ndarray:
     return num.to_numpy(dtype=float, na_value=np.nan)
 
 
-def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> tuple[list[DetectedTable], list[str]]:
+def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> tuple[list[ParsedTable], list[str]]:
     """All tables in one sheet, with typed DataFrames; plus sheet-level warnings.
 
     `overrides` maps an Excel row of this sheet to "keep" or "exclude" (a user's decision on totals).
@@ -477,7 +496,7 @@ def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> t
         return [], warnings
     filled = ~_empty_mask(g, sheet.no_none and not sheet.merged)
     rects = _blocks(filled)
-    tables: list[DetectedTable] = []
+    tables: list[ParsedTable] = []
     titles: list[tuple[int, int, str]] = []  # (row below it, column, text) of lone lines not yet used
     prev = None  # (rect, table) to extend with continuation blocks
     for r0, r1, c0, c1 in rects:
@@ -500,8 +519,7 @@ def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> t
         if t is not None:
             tables.append(t)
             prev = (r0, r1, c0, c1, t)
-    _name_tables(sheet.name, tables)
-    return tables, warnings
+    return _name_tables(sheet.name, tables), warnings
 
 
 def _title_above(titles: list[tuple[int, int, str]], r0: int, c0: int, c1: int) -> str | None:
@@ -514,7 +532,7 @@ def _title_above(titles: list[tuple[int, int, str]], r0: int, c0: int, c1: int) 
     return best[2]
 
 
-def _continues(pt: DetectedTable, block: np.ndarray, cols: tuple[int, int], prev_cols) -> bool:
+def _continues(pt: ParsedTable, block: np.ndarray, cols: tuple[int, int], prev_cols) -> bool:
     """A block right below a table, with its columns, whose first row looks like its data, continues it."""
     if tuple(prev_cols) != tuple(cols) or not pt.header_rows:
         return False
@@ -570,7 +588,7 @@ def _key_value_names(cols: dict, dtypes: dict) -> dict[str, str]:
     return out
 
 
-def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides) -> DetectedTable | None:
+def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides) -> ParsedTable | None:
     r0, c0 = origin
     h, hn, titles = _find_header(block, bf)
     if titles:
@@ -599,28 +617,28 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     top = int(sheet.row0 + r0 + h)
     bottom = int(excel_rows[-1]) - 1 if len(excel_rows) else top
     rng = f"{a1(top, sheet.col0 + c0)}:{a1(bottom, sheet.col0 + c0 + block.shape[1] - 1)}"
-    return DetectedTable(
+    return ParsedTable(
         name="", sheet=sheet.name, df=pd.DataFrame(cols), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
         first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
-        excluded=totals.excluded, dtypes=dtypes, source_columns=src, warnings=totals.warnings + tw,
+        excluded=tuple(totals.excluded), dtypes=dtypes, letters=src, warnings=tuple(totals.warnings + tw),
     )
 
 
-def _name_tables(sheet: str, tables: list[DetectedTable]) -> None:
+def _name_tables(sheet: str, tables: list[ParsedTable]) -> list[ParsedTable]:
     """One table takes the sheet's name; several are named by their titles, else by what they hold."""
     if len(tables) == 1:
-        tables[0].name = sheet
-        return
-    used = set()
+        return [replace(tables[0], name=sheet)]
+    used, out = set(), []
     for t in tables:
         name = f"{sheet} - {t.title or _describe(t)}"
         if name in used:
             name = f"{name} ({t.range})"
         used.add(name)
-        t.name = name
+        out.append(replace(t, name=name))
+    return out
 
 
-def _describe(t: DetectedTable) -> str:
+def _describe(t: ParsedTable) -> str:
     """A short name from a table's content, for a table with no title above it."""
     if t.kind == "key_value":
         return "key figures"

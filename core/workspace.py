@@ -146,39 +146,37 @@ class Workspace:
             return parse_isolated
         return parse_file
 
-    def _write_folder(self, src: Path, name: str, parsed: ParsedFile, fid: str, progress: Progress) -> Path:
-        """The original and one Parquet per table, written under tmp/ and renamed into files/<fid>."""
+    def _write_folder(self, src: Path, name: str, parsed: ParsedFile, fid: str, progress: Progress) -> list[str]:
+        """The original and one Parquet per table, written under tmp/ and renamed into files/<fid>;
+        returns the Parquet file names, in table order."""
         tmp, final = self.home / "tmp" / fid, self.home / "files" / fid
         tmp.mkdir()
         shutil.copyfile(src, tmp / f"original{Path(name).suffix.lower()}")
         progress("saving", 0.0, f"Saving tables of {name}")
-        n = 0
-        for sh in parsed.sheets:
-            for t in sh["tables"]:
-                t["parquet"] = f"t{n}.parquet"
-                _write_parquet(t.pop("df"), tmp / t["parquet"])
-                n += 1
+        parquets = [f"t{n}.parquet" for n in range(len(parsed.tables))]
+        for t, p in zip(parsed.tables, parquets, strict=True):
+            _write_parquet(t.df, tmp / p)
         _fsync_dir(tmp)
         os.rename(tmp, final)
-        return final
+        return parquets
 
     def _store(self, src: Path, name: str, sha: str, parsed: ParsedFile, uploaded_by, progress: Progress) -> dict:
         fid = uuid.uuid4().hex[:16]
         with _ingest_lock(self.home, fid):
             try:
-                final = self._write_folder(src, name, parsed, fid, progress)
+                parquets = self._write_folder(src, name, parsed, fid, progress)
                 ext = Path(name).suffix.lower()
                 fields = {"sha256": sha, "name": name, "ext": ext, "kind": parsed.kind, "size": src.stat().st_size,
                           "data_dir": fid, "stored_name": f"original{ext}", "uploaded_by": uploaded_by,
-                          "encoding": parsed.encoding, "delimiter": parsed.delimiter, "warnings": parsed.warnings}
+                          "encoding": parsed.encoding, "delimiter": parsed.delimiter}
                 with self.catalog.tx() as c:
                     rep = self.catalog.report_by_sha(c, sha)
                     if rep is not None:  # another process won the race: keep theirs
-                        shutil.rmtree(final, ignore_errors=True)
+                        shutil.rmtree(self.home / "files" / fid, ignore_errors=True)
                         rep["cached"] = True
                         return rep
-                    file_id = self.catalog.insert_file(c, fields, parsed.sheets)
-                    rep = self._finish(c, file_id, fields, parsed)
+                    file_id, sql_names = self.catalog.insert_file(c, fields, parsed, parquets)
+                    rep = self._finish(c, file_id, fields, parsed, sql_names)
                 progress("stored", 1.0, f"{name} is in the workspace")
             except BaseException:
                 self._drop_unclaimed(fid)
@@ -186,12 +184,10 @@ class Workspace:
         self._notify("added", file_id, progress)
         return rep
 
-    def _finish(self, c, file_id: int, fields: dict, parsed: ParsedFile) -> dict:
+    def _finish(self, c, file_id: int, fields: dict, parsed: ParsedFile, sql_names: list[str]) -> dict:
         """Inside the write transaction: the file's report, stored, and the catalog version bumped."""
         self.catalog.bump_version(c)
-        all_warnings = list(parsed.warnings) + [w for s in parsed.sheets for w in s["warnings"]] + [
-            w for s in parsed.sheets for t in s["tables"] for w in t["warnings"]]
-        rep = report(fields, parsed.sheets, warnings=all_warnings)
+        rep = report(fields, parsed, sql_names)
         rep["file_id"] = file_id
         self.catalog.write_report(c, file_id, rep)
         return rep
@@ -232,10 +228,10 @@ class Workspace:
         self._notify("removing", file_id)
         with _ingest_lock(self.home, fid):
             try:
-                self._write_folder(src, f["name"], parsed, fid, progress)
+                parquets = self._write_folder(src, f["name"], parsed, fid, progress)
                 with self.catalog.tx() as c:
-                    self.catalog.replace_sheets(c, file_id, f["name"], fid, parsed.sheets, parsed.warnings)
-                    rep = self._finish(c, file_id, {**f, "data_dir": fid}, parsed)
+                    sql_names = self.catalog.replace_sheets(c, file_id, f["name"], fid, parsed, parquets)
+                    rep = self._finish(c, file_id, {**f, "data_dir": fid}, parsed, sql_names)
             except BaseException:
                 self._drop_unclaimed(fid)
                 raise

@@ -430,7 +430,7 @@ def test_isolated_parse_gives_the_same_tables(tmp_path):
     t0 = time.monotonic()
     parse_file(p, p.name, s)
     inproc = time.monotonic() - t0
-    assert parsed.sheets[0]["tables"][0]["df"]["city"].tolist() == ["Paris", "Lyon"]
+    assert parsed.sheets[0].tables[0].df["city"].tolist() == ["Paris", "Lyon"]
     print(f"isolated {iso:.3f}s vs in-process {inproc:.3f}s")  # the figure; the benchmark tracks it
 
 

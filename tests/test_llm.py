@@ -8,18 +8,8 @@ import ollama
 import pytest
 from fake_ollama import Reply, free_port
 
+from core import errors
 from core.config import Settings
-from core.errors import (
-    LLMBadOutput,
-    LLMBusy,
-    LLMDropped,
-    LLMError,
-    LLMNotConfigured,
-    LLMRetryable,
-    LLMTimeout,
-    LLMUnavailable,
-    ModelNotFound,
-)
 from core.llm import ChatChunk, ChatModel, OllamaLLM, map_error, with_retries
 
 MSGS = [
@@ -141,19 +131,19 @@ def test_complete_json_returns_object_and_sends_format(llm, fake_ollama):
 
 def test_complete_json_rejects_non_json(llm, fake_ollama):
     fake_ollama.reply_text("Sure! The intent is sum.")
-    with pytest.raises(LLMBadOutput):
+    with pytest.raises(errors.LLMBadOutput):
         llm.complete_json(MSGS, SCHEMA)
 
 
 def test_complete_json_rejects_non_object(llm, fake_ollama):
     fake_ollama.reply_json([1, 2, 3])
-    with pytest.raises(LLMBadOutput):
+    with pytest.raises(errors.LLMBadOutput):
         llm.complete_json(MSGS, SCHEMA)
 
 
 def test_complete_json_malformed_body(llm, fake_ollama):
     fake_ollama.enqueue(Reply(json={"intent": "sum"}, malformed_after=0))
-    with pytest.raises(LLMBadOutput):
+    with pytest.raises(errors.LLMBadOutput):
         llm.complete_json(MSGS, SCHEMA)
 
 
@@ -184,7 +174,7 @@ def test_busy_after_all_attempts_raises_llmbusy(llm, fake_ollama):
     for _ in range(3):
         fake_ollama.reply_error(503)
     fake_ollama.reply_text("never reached")
-    with pytest.raises(LLMBusy) as ei:
+    with pytest.raises(errors.LLMBusy) as ei:
         list(llm.stream_chat(MSGS))
     assert "busy" in str(ei.value).lower()
     assert len(fake_ollama.chat_requests) == 3
@@ -194,7 +184,7 @@ def test_busy_after_all_attempts_raises_llmbusy(llm, fake_ollama):
 def test_attempts_setting_is_honoured(make_llm, fake_ollama, llm_settings):
     llm = make_llm(llm_settings.with_(llm_attempts=1))
     fake_ollama.reply_error(503)
-    with pytest.raises(LLMBusy):
+    with pytest.raises(errors.LLMBusy):
         list(llm.stream_chat(MSGS))
     assert len(fake_ollama.chat_requests) == 1
 
@@ -211,7 +201,7 @@ def test_stream_drop_after_tokens_raises_and_does_not_replay(llm, fake_ollama):
     fake_ollama.reply_disconnect(after=2, text="one two three four")
     fake_ollama.reply_text("SHOULD NOT BE USED")
     got: list[str] = []
-    with pytest.raises(LLMDropped) as ei:
+    with pytest.raises(errors.LLMDropped) as ei:
         for chunk in llm.stream_chat(MSGS):
             got.append(chunk.text)
     assert got == ["one", " two"]
@@ -221,7 +211,7 @@ def test_stream_drop_after_tokens_raises_and_does_not_replay(llm, fake_ollama):
 
 def test_error_line_mid_stream_raises(llm, fake_ollama):
     fake_ollama.enqueue(Reply(text="a b c", error_line_after=1, error="model crashed"))
-    with pytest.raises(LLMError) as ei:
+    with pytest.raises(errors.LLMError) as ei:
         list(llm.stream_chat(MSGS))
     assert "model crashed" in str(ei.value)
 
@@ -230,7 +220,7 @@ def test_error_line_mid_stream_raises(llm, fake_ollama):
 def test_timeout_raises_llmtimeout(make_llm, fake_ollama, llm_settings):
     llm = make_llm(llm_settings.with_(llm_timeout_s=0.3))
     fake_ollama.reply_text("too late", delay=1.5)
-    with pytest.raises(LLMTimeout) as ei:
+    with pytest.raises(errors.LLMTimeout) as ei:
         list(llm.stream_chat(MSGS))
     assert "0.3 seconds" in str(ei.value)
     assert len(fake_ollama.chat_requests) == 1  # a timeout is not retried
@@ -239,7 +229,7 @@ def test_timeout_raises_llmtimeout(make_llm, fake_ollama, llm_settings):
 def test_complete_json_timeout(make_llm, fake_ollama, llm_settings):
     llm = make_llm(llm_settings.with_(llm_timeout_s=0.3))
     fake_ollama.reply_json({"intent": "sum"}, delay=1.5)
-    with pytest.raises(LLMTimeout):
+    with pytest.raises(errors.LLMTimeout):
         llm.complete_json(MSGS, SCHEMA)
 
 
@@ -247,17 +237,17 @@ def test_unknown_model_raises_model_not_found_with_pull_hint(
     make_llm, fake_ollama, llm_settings
 ):
     llm = make_llm(llm_settings.with_(ollama_model="mistral"))
-    with pytest.raises(ModelNotFound) as ei:
+    with pytest.raises(errors.ModelNotFound) as ei:
         list(llm.stream_chat(MSGS))
     assert "`ollama pull mistral`" in str(ei.value)
-    with pytest.raises(ModelNotFound):
+    with pytest.raises(errors.ModelNotFound):
         llm.complete_json(MSGS, SCHEMA)
     assert len(fake_ollama.chat_requests) == 2  # 404 is never retried
 
 
 def test_scripted_404_maps_to_model_not_found(llm, fake_ollama):
     fake_ollama.reply_error(404, 'model "llama3" not found, try pulling it first')
-    with pytest.raises(ModelNotFound) as ei:
+    with pytest.raises(errors.ModelNotFound) as ei:
         list(llm.stream_chat(MSGS))
     assert "`ollama pull llama3`" in str(ei.value)
     assert len(fake_ollama.chat_requests) == 1
@@ -266,19 +256,19 @@ def test_scripted_404_maps_to_model_not_found(llm, fake_ollama):
 def test_nothing_listening_raises_unavailable(make_llm):
     settings = offline_settings()
     llm = make_llm(settings)
-    with pytest.raises(LLMUnavailable) as ei:
+    with pytest.raises(errors.LLMUnavailable) as ei:
         list(llm.stream_chat(MSGS))
     msg = str(ei.value)
     assert settings.ollama_base_url in msg and "ollama serve" in msg and "OLLAMA_HOST" in msg
-    with pytest.raises(LLMUnavailable):
+    with pytest.raises(errors.LLMUnavailable):
         llm.complete_json(MSGS, SCHEMA)
-    with pytest.raises(LLMUnavailable):
+    with pytest.raises(errors.LLMUnavailable):
         llm.models()
 
 
 def test_malformed_ndjson_raises_bad_output(llm, fake_ollama):
     fake_ollama.reply_malformed(after=0)
-    with pytest.raises(LLMBadOutput):
+    with pytest.raises(errors.LLMBadOutput):
         list(llm.stream_chat(MSGS))
     assert len(fake_ollama.chat_requests) == 1
 
@@ -286,7 +276,7 @@ def test_malformed_ndjson_raises_bad_output(llm, fake_ollama):
 def test_malformed_line_after_tokens_raises_bad_output(llm, fake_ollama):
     fake_ollama.reply_malformed(after=2, text="one two three")
     got: list[str] = []
-    with pytest.raises(LLMBadOutput):
+    with pytest.raises(errors.LLMBadOutput):
         for chunk in llm.stream_chat(MSGS):
             got.append(chunk.text)
     assert got == ["one", " two"]
@@ -294,9 +284,9 @@ def test_malformed_line_after_tokens_raises_bad_output(llm, fake_ollama):
 
 def test_disabled_llm_makes_no_requests(make_llm, fake_ollama, llm_settings):
     llm = make_llm(llm_settings.with_(llm_enabled=False))
-    with pytest.raises(LLMNotConfigured):
+    with pytest.raises(errors.LLMNotConfigured):
         list(llm.stream_chat(MSGS))
-    with pytest.raises(LLMNotConfigured):
+    with pytest.raises(errors.LLMNotConfigured):
         llm.complete_json(MSGS, SCHEMA)
     assert llm.health()["ok"] is False
     assert fake_ollama.requests == []
@@ -439,33 +429,33 @@ def test_health_probes_once_while_models_retries(make_llm, monkeypatch):
     monkeypatch.setattr(llm._client, "list", down)
     h = llm.health()
     assert h["reachable"] is False and "not reachable" in h["detail"] and len(calls) == 1
-    with pytest.raises(LLMUnavailable):
+    with pytest.raises(errors.LLMUnavailable):
         llm.models()
     assert len(calls) == 1 + 3
 
 
 # --- errors and the retry helper ----------------------------------------------------------
 def test_retryable_errors_are_subclasses_not_attributes():
-    for cls in (LLMUnavailable, LLMBusy, LLMDropped):
-        assert issubclass(cls, LLMRetryable)
-    for cls in (ModelNotFound, LLMTimeout, LLMBadOutput, LLMNotConfigured):
-        assert issubclass(cls, LLMError) and not issubclass(cls, LLMRetryable)
-    assert not hasattr(LLMBusy("x"), "retryable")
+    for cls in (errors.LLMUnavailable, errors.LLMBusy, errors.LLMDropped):
+        assert issubclass(cls, errors.LLMRetryable)
+    for cls in (errors.ModelNotFound, errors.LLMTimeout, errors.LLMBadOutput, errors.LLMNotConfigured):
+        assert issubclass(cls, errors.LLMError) and not issubclass(cls, errors.LLMRetryable)
+    assert not hasattr(errors.LLMBusy("x"), "retryable")
 
 
 @pytest.mark.parametrize("exc, cls", [
-    (ollama.ResponseError("server busy, please try again", 503), LLMBusy),
-    (ollama.ResponseError("too many requests", 429), LLMBusy),
-    (ollama.ResponseError('model "x" not found, try pulling it first', 404), ModelNotFound),
-    (ollama.ResponseError("gateway timeout", 504), LLMTimeout),
-    (ollama.ResponseError("llama runner process has terminated", 500), LLMError),
-    (ConnectionError("Failed to connect to Ollama."), LLMUnavailable),
-    (httpx.ConnectError("refused"), LLMUnavailable),
-    (httpx.ReadTimeout("slow"), LLMTimeout),
-    (httpx.RemoteProtocolError("peer closed"), LLMDropped),
-    (ConnectionResetError(), LLMDropped),
-    (httpx.UnsupportedProtocol("ftp"), LLMNotConfigured),
-    (ValueError("?"), LLMError),
+    (ollama.ResponseError("server busy, please try again", 503), errors.LLMBusy),
+    (ollama.ResponseError("too many requests", 429), errors.LLMBusy),
+    (ollama.ResponseError('model "x" not found, try pulling it first', 404), errors.ModelNotFound),
+    (ollama.ResponseError("gateway timeout", 504), errors.LLMTimeout),
+    (ollama.ResponseError("llama runner process has terminated", 500), errors.LLMError),
+    (ConnectionError("Failed to connect to Ollama."), errors.LLMUnavailable),
+    (httpx.ConnectError("refused"), errors.LLMUnavailable),
+    (httpx.ReadTimeout("slow"), errors.LLMTimeout),
+    (httpx.RemoteProtocolError("peer closed"), errors.LLMDropped),
+    (ConnectionResetError(), errors.LLMDropped),
+    (httpx.UnsupportedProtocol("ftp"), errors.LLMNotConfigured),
+    (ValueError("?"), errors.LLMError),
 ])
 def test_map_error(exc, cls):
     err = map_error(exc, host="http://h:1", model="m", timeout_s=3)
@@ -477,7 +467,7 @@ def test_map_error_messages_say_what_to_do():
     assert "`ollama pull qwen`" in str(map_error(ollama.ResponseError("not found", 404), **where))
     assert "ollama serve" in str(map_error(httpx.ConnectError("x"), **where))
     assert "7 seconds" in str(map_error(httpx.ReadTimeout("x"), **where))
-    err = LLMBusy("already mapped")
+    err = errors.LLMBusy("already mapped")
     assert map_error(err, **where) is err
 
 
@@ -504,12 +494,12 @@ def test_with_retries_backs_off_then_succeeds():
 def test_with_retries_gives_up_after_attempts_and_never_retries_the_rest():
     to_error = lambda e: map_error(e, host="h", model="m", timeout_s=1)
     call, calls = _flaky([ollama.ResponseError("busy", 503)] * 5)
-    with pytest.raises(LLMBusy) as ei:
+    with pytest.raises(errors.LLMBusy) as ei:
         with_retries(call, attempts=2, backoff_s=0, to_error=to_error, sleep=lambda s: None)
     assert len(calls) == 2 and isinstance(ei.value.__cause__, ollama.ResponseError)
     for exc in (ollama.ResponseError("model not found", 404), httpx.ReadTimeout("slow")):
         call, calls = _flaky([exc])
-        with pytest.raises(LLMError):
+        with pytest.raises(errors.LLMError):
             with_retries(call, attempts=3, backoff_s=0, to_error=to_error, sleep=lambda s: None)
         assert len(calls) == 1
 

@@ -27,12 +27,12 @@ def parse(path):
 
 
 def only_table(path):
-    (t,) = [t for s in parse(path).sheets for t in s["tables"]]
+    (t,) = [t for s in parse(path).sheets for t in s.tables]
     return t
 
 
 def excluded(t):
-    return [e["row"] for e in t["excluded"] if e["status"] == "excluded"]
+    return [e["row"] for e in t.excluded if e["status"] == "excluded"]
 
 
 def test_block_subtotals_and_grand_total_with_labels(tmp_path):
@@ -45,8 +45,8 @@ def test_block_subtotals_and_grand_total_with_labels(tmp_path):
         ["Grand Total", None, 50.75, 18],
     ]))
     assert excluded(t) == [4, 8, 9]
-    assert t["df"]["Sales"].sum() == pytest.approx(50.75) and len(t["df"]) == 5
-    reasons = {e["row"]: e["detail"] for e in t["excluded"]}
+    assert t.df["Sales"].sum() == pytest.approx(50.75) and len(t.df) == 5
+    reasons = {e["row"]: e["detail"] for e in t.excluded}
     assert reasons[4] == "equals the sum of rows 2-3 in Sales, Units"
     assert reasons[9] == "equals the sum of rows 2-7 in Sales, Units (without the total rows 4)"
 
@@ -57,7 +57,7 @@ def test_unlabelled_sparse_totals_are_proven_by_their_sums(tmp_path):
     rows += [[f"E{i}", f"N{i}", "HR", 100 + i] for i in range(5, 9)] + [[None, None, None, 426]]
     t = only_table(book(tmp_path / "t.xlsx", rows))
     assert excluded(t) == [7, 12]
-    assert t["df"]["Salary"].sum() == 510 + 426
+    assert t.df["Salary"].sum() == 510 + 426
 
 
 def test_a_category_named_average_or_total_is_data(tmp_path):
@@ -69,9 +69,9 @@ def test_a_category_named_average_or_total_is_data(tmp_path):
     p = tmp_path / "survey.csv"
     df.to_csv(p, index=False)
     t = only_table(p)
-    assert len(t["df"]) == 373 and excluded(t) == []
-    assert (t["df"]["Body type"] == "Average").sum() == 94
-    assert any("labelled 'Average'" in w and "kept as data" in w for w in t["warnings"])
+    assert len(t.df) == 373 and excluded(t) == []
+    assert (t.df["Body type"] == "Average").sum() == 94
+    assert any("labelled 'Average'" in w and "kept as data" in w for w in t.warnings)
 
 
 def test_sparse_real_rows_stay(tmp_path):
@@ -83,15 +83,15 @@ def test_sparse_real_rows_stay(tmp_path):
         [1996, "Viking", "Premier League", 1, 0],
         [1997, "Brann", None, None, 2],
     ]))
-    assert excluded(t) == [] and len(t["df"]) == 5
+    assert excluded(t) == [] and len(t.df) == 5
 
 
 def test_a_total_label_whose_numbers_do_not_add_up_is_kept_with_a_warning(tmp_path):
     t = only_table(book(tmp_path / "t.xlsx", [
         ["Item", "Amount"], ["Pens", 3], ["Ink", 4], ["Paper", 5], ["Total", 13],
     ]))
-    assert excluded(t) == [] and len(t["df"]) == 4
-    assert any(w.startswith("A5 is labelled 'Total'") and "kept as data" in w for w in t["warnings"])
+    assert excluded(t) == [] and len(t.df) == 4
+    assert any(w.startswith("A5 is labelled 'Total'") and "kept as data" in w for w in t.warnings)
 
 
 def test_rounded_totals_still_prove(tmp_path):
@@ -107,13 +107,13 @@ def test_labelled_average_and_count_rows(tmp_path):
         ["Average", 40, 2000.5], ["Count", 3, 3],
     ]))
     assert excluded(t) == [5, 6]
-    assert "the average of rows 2-4" in t["excluded"][0]["detail"]
-    assert "the count of rows 2-4" in t["excluded"][1]["detail"]
+    assert "the average of rows 2-4" in t.excluded[0]["detail"]
+    assert "the count of rows 2-4" in t.excluded[1]["detail"]
 
 
 def test_an_unlabelled_dense_row_that_happens_to_add_up_is_data(tmp_path):
     t = only_table(book(tmp_path / "t.xlsx", [["Product", "Revenue"], ["Shoes", 10], ["Hats", 20], ["Bags", 30]]))
-    assert excluded(t) == [] and len(t["df"]) == 3
+    assert excluded(t) == [] and len(t.df) == 3
 
 
 def test_key_value_block_is_a_table_named_by_its_title(tmp_path):
@@ -129,10 +129,10 @@ def test_key_value_block_is_a_table_named_by_its_title(tmp_path):
         ws.cell(i, 5, k)
         ws.cell(i, 6, v)
     wb.save(p)
-    tables = {t["name"]: t for s in parse(p).sheets for t in s["tables"]}
+    tables = {t.name: t for s in parse(p).sheets for t in s.tables}
     kv = tables["Dashboard - Account summary"]
-    assert kv["kind"] == "key_value" and kv["columns"] == ["Metric", "Value"]
-    assert kv["df"].set_index("Metric")["Value"].to_dict() == {"Total # of Accounts": 307, "Active accounts": 250, "Churned": 12}
+    assert kv.kind == "key_value" and kv.columns == ["Metric", "Value"]
+    assert kv.df.set_index("Metric")["Value"].to_dict() == {"Total # of Accounts": 307, "Active accounts": 250, "Churned": 12}
     assert "Dashboard - Region, Sales" in tables  # untitled blocks are named by what they hold, not by range
 
 
