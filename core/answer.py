@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .errors import CannotAnswer, ExcelChatError
+from .errors import Ambiguous, CannotAnswer, ExcelChatError
 from .plan import Plan, compile_plan
 from .planner import OfflinePlanner, Planned, TableView, norm
 from .profiles import jsonable
@@ -38,6 +39,10 @@ class Answer:
     error: str | None = None
     suggestions: list[str] = field(default_factory=list)
     truncated: bool = False
+    status: str = "cannot"  # answered | ambiguous | cannot
+    interpretation: str | None = None  # one plain sentence of exactly what was computed
+    unused: list[str] = field(default_factory=list)  # words of the question the plan did not use
+    interpretations: list[str] = field(default_factory=list)  # readings offered when ambiguous
 
     def table_json(self) -> dict | None:
         if self.df is None:
@@ -49,7 +54,9 @@ class Answer:
         return {"question": self.question, "intent": self.intent, "answer": self.answer, "value": jsonable_value(self.value),
                 "table": self.table_json(), "sql": self.sql, "sources": self.sources, "chart": self.chart,
                 "llm": self.llm, "unverified": self.unverified, "planner": self.planner, "plan": self.plan,
-                "notes": self.notes, "suggestions": self.suggestions}
+                "notes": self.notes, "suggestions": self.suggestions, "status": self.status,
+                "interpretation": self.interpretation, "unused": self.unused,
+                "interpretations": self.interpretations}
 
 
 def jsonable_value(v):
@@ -104,7 +111,7 @@ class Answerer:
 
     def _build_view(self, t) -> TableView:
         profiles = self.ws.column_profiles(t.id)
-        view = TableView(t.sql_name, t.name, t.file, dict(t.dtypes), profiles, kind=t.kind)
+        view = TableView(t.sql_name, t.name, t.file, dict(t.dtypes), profiles, kind=t.kind, sheet=t.sheet)
         index: dict[str, list] = {}
         for c, d in t.dtypes.items():
             if d != "text" or profiles.get(c, {}).get("distinct", 0) > MAX_VALUES_INDEXED:
@@ -131,12 +138,14 @@ class Answerer:
         if mode == "auto":
             try:
                 return self._plan_offline(question, file_ids)
+            except Ambiguous:
+                raise  # two readings: the user chooses, not the LLM
             except CannotAnswer as e:
                 offline_error = e
         return self._plan_llm(question, file_ids, llm, notes, offline_error)
 
     def _plan_offline(self, question: str, file_ids: list[int] | None) -> Planned:
-        views = self.table_views(file_ids)
+        views = scoped(question, self.table_views(file_ids))
         if not views:
             raise CannotAnswer("There are no tables in the workspace yet. Upload a file first.")
         route = self.route(question, views) if self.index is not None and len(views) > 1 else None
@@ -146,7 +155,8 @@ class Answerer:
         from .llm_planner import plan_with_llm
 
         try:
-            return replace(plan_with_llm(llm, question, self.table_views(file_ids), self.engine.schema(), notes), by="llm")
+            views = scoped(question, self.table_views(file_ids))
+            return replace(plan_with_llm(llm, question, views, self.engine.schema(), notes), by="llm")
         except ExcelChatError as e:
             if offline_error is not None:
                 notes.append(f"The LLM could not plan this question either: {e}")
@@ -175,6 +185,22 @@ class Answerer:
     def execute(self, planned: Planned) -> Result:
         compiled = planned.compiled or compile_plan(planned.plan, self.engine.schema())
         return self.engine.run_compiled(compiled)
+
+
+def _names(text: str) -> str:
+    return " " + " ".join(re.findall(r"[a-z0-9]+", norm(text))) + " "
+
+
+def scoped(question: str, views: list[TableView]) -> list[TableView]:
+    """A question that names files ("... (in sales_2023.xlsx)?") or sheets ("on the All_Staff sheet") is
+    about their tables only."""
+    q = _names(question)
+    named = {v.file for v in views if _names(v.file) in q}
+    views = [v for v in views if v.file in named] if named else views
+    sheets = {v.sheet for v in views if v.sheet and len(v.sheet) >= 4 and _names(v.sheet) in q}
+    if sheets and len(sheets) < len({v.sheet for v in views}):
+        views = [v for v in views if v.sheet in sheets]
+    return views
 
 
 def fill(ans: Answer, planned: Planned, res: Result) -> None:
@@ -274,6 +300,52 @@ def _filters_text(plan: Plan) -> str:
         elif f.op == "between":
             parts.append(f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}")
     return (" where " + " and ".join(parts)) if parts else ""
+
+
+def _test_text(plan: Plan) -> str:
+    t = plan.test
+    if t.kind == "unique":
+        return f"whether every {t.column} value occurs once"
+    if t.kind == "more" and len(plan.measures) >= 2:
+        return f"whether {_measure_text(plan.measures[0])} exceeds {_measure_text(plan.measures[1])}"
+    if t.kind == "all":
+        return "whether every row matches"
+    return "whether any row matches"
+
+
+def _what_text(plan: Plan) -> str:
+    """The measure, the listed columns or the yes/no test of a plan, in words."""
+    if plan.test:
+        return _test_text(plan)
+    if plan.select:
+        return f"the {', '.join(plan.select)} of {'the distinct' if plan.distinct_rows else 'each matching'} row"
+    parts = []
+    for m in plan.measures:
+        text = _measure_text(m)
+        if m.where:
+            text += " where " + " and ".join(f"{f.column} is {fmt(f.value)}" for f in m.where)
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def interpretation(p: Planned) -> str:
+    """One plain sentence of exactly what a plan computes: measure, table and rows, filters, grouping, order."""
+    plan, view = p.plan, p.table
+    rows = next((prof.get("rows") for prof in view.profiles.values() if prof.get("rows") is not None), None)
+    text = _cap(_what_text(plan))
+    if plan.group_by:
+        text += " for each " + " and ".join(f"{g.bucket} of {g.column}" if g.bucket else g.column for g in plan.group_by)
+    if plan.buckets:
+        text += f" for each range of {plan.buckets.column}"
+    text += f" over the {fmt(rows) + ' ' if rows is not None else ''}rows of '{view.label}' ({view.file})"
+    if plan.join:
+        text += f" joined with '{plan.join.table}' on {plan.join.left_on} = {plan.join.right_on}"
+    text += _filters_text(plan)
+    if plan.order:
+        text += f", {plan.order[0].by} {'highest' if plan.order[0].desc else 'lowest'} first"
+    if plan.limit:
+        text += f", the first {plan.limit}"
+    return text + "."
 
 
 def _measure_text(m) -> str:

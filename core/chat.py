@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
-from .answer import Answer, Answerer, fill, fmt
+from .answer import Answer, Answerer, fill, fmt, interpretation
 from .config import Settings
 from .conversations import Conversations
-from .errors import CannotAnswer, ExcelChatError, LLMError
+from .coverage import outside_the_data, unused_words
+from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .plan import Plan
 from .planner import OfflinePlanner, Planned, follow_up, is_follow_up
@@ -69,6 +70,8 @@ class TableReady(Event):
     sql: str | None
     plan: dict | None
     truncated: bool
+    interpretation: str | None = None
+    unused: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -293,6 +296,9 @@ class ChatPipeline:
                 timings["query_ms"] = (time.perf_counter() - t1) * 1000
                 fill(ans, planned, res)
                 ans.intent = intent if intent != "general_question" else ans.intent
+                self._judge(question, planned, ans)
+        except Ambiguous as e:
+            ans.status, ans.error, ans.interpretations = "ambiguous", str(e), e.readings
         except CannotAnswer as e:
             ans.error, ans.suggestions = str(e), e.suggestions
         except ExcelChatError as e:
@@ -308,23 +314,37 @@ class ChatPipeline:
             planned = self._follow_up(question, prev, file_ids)
             if planned is not None:
                 return planned
-        if intent in CHATTY and not prev:
-            # not planned: the keyword intent gate still declines these (issue: plan every question once
-            # the planner's confidence is calibrated)
-            return None
-        try:
+        try:  # every question is planned; the intent only shapes the narration
             return self.answerer.plan(question, file_ids, llm, self.settings.planner, ans.notes)
-        except CannotAnswer:
-            if intent in CHATTY:
+        except CannotAnswer as e:
+            if intent in CHATTY and not isinstance(e, Ambiguous):
                 return None
             raise
+
+    def _judge(self, question: str, planned: Planned, ans: Answer) -> None:
+        """Answered only when the plan accounts for every content word; otherwise declined, naming them."""
+        ans.interpretation = interpretation(planned)
+        ans.unused = unused_words(question, planned)
+        outside = outside_the_data(planned)
+        if outside:
+            ans.status, ans.error = "cannot", f"I did not answer: {outside}"
+            ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+            return
+        if not ans.unused or not self.settings.decline_unused:
+            ans.status = "answered"
+            return
+        ans.status = "cannot"
+        quoted = ", ".join(f"'{w}'" for w in ans.unused)
+        ans.error = (f"I did not answer: nothing I can compute on '{planned.table.label}' uses {quoted}. "
+                     f"Without {'it' if len(ans.unused) == 1 else 'them'}, the question would read: {ans.interpretation}")
+        ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
 
     def _result_events(self, ans: Answer) -> Iterator[Event]:
         if ans.error:
             ans.answer = ans.error + (" Try: " + " / ".join(ans.suggestions) if ans.suggestions else "")
             yield Failed(ans.error, ans.suggestions)
         if ans.df is not None:
-            yield TableReady(ans.df, ans.sql, ans.plan, ans.truncated)
+            yield TableReady(ans.df, ans.sql, ans.plan, ans.truncated, ans.interpretation, tuple(ans.unused))
         if ans.chart:
             yield ChartReady(ans.chart, ans.charts, ans.df)
         if ans.sources:

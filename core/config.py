@@ -71,6 +71,9 @@ class Settings:
     planner: str = setting("auto", "EXCELCHAT_PLANNER", "`auto`, `llm` or `offline`")
     # chat
     memory_turns: int = setting(10, "EXCELCHAT_MEMORY_TURNS", "exchanges of a conversation sent to the LLM")
+    # answers: a plan that leaves a content word of the question unused is declined (the words are named)
+    decline_unused: bool = setting(True, "EXCELCHAT_DECLINE_UNUSED",
+                                   "decline an answer whose plan leaves words of the question unused (`0`: answer, and name them)")
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:

@@ -73,6 +73,15 @@ class CannotAnswer(QueryError):
         self.suggestions = suggestions or []
 
 
+class Ambiguous(CannotAnswer):
+    """The question fits two readings about equally (tables of two files); `readings` are questions, each
+    rephrased so that it has one reading."""
+
+    def __init__(self, message: str, *, readings: list[str]):
+        super().__init__(message)
+        self.readings = readings
+
+
 class QueryTimeout(QueryError):
     pass
 

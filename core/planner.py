@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import CannotAnswer
+from .errors import Ambiguous, CannotAnswer
 from .plan import Buckets, Filter, GroupBy, Measure, Order, Plan, Test
 
 STOP = {"the", "a", "an", "of", "in", "on", "for", "by", "to", "and", "or", "is", "are", "was", "were", "what",
@@ -34,6 +34,7 @@ MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 BUCKET_WORDS = {"monthly": "month", "month": "month", "months": "month", "yearly": "year", "annually": "year",
                 "year": "year", "years": "year", "quarterly": "quarter", "quarter": "quarter", "quarters": "quarter",
                 "weekly": "week", "week": "week", "weeks": "week", "daily": "day", "day": "day", "days": "day"}
+TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
 WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "twenty": 20}
 
@@ -93,6 +94,7 @@ class TableView:
     profiles: dict[str, dict]
     kind: str = "data"
     values: dict[str, dict[str, list[tuple[str, object]]]] = field(default_factory=dict)  # n-gram -> [(col, value)]
+    sheet: str = ""
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]
@@ -188,21 +190,26 @@ class OfflinePlanner:
 
     # --- planning -------------------------------------------------------------
     def plan(self, question: str) -> Planned:
-        best: Planned | None = None
+        found: list[Planned] = []
         errors: list[str] = []
         for t in self.tables:
             try:
-                p = self._plan_table(question, t)
+                found.append(self._plan_table(question, t))
             except CannotAnswer as e:
                 errors.append(str(e))
-                continue
-            if best is None or p.score > best.score:
-                best = p
-        if best is None:
+        if not found:
             raise CannotAnswer(
                 errors[0] if errors else "I could not match this question to any table's columns or values.",
                 suggestions=self.suggestions(),
             )
+        found.sort(key=lambda p: -p.score)  # stable: among equal scores the first table listed wins
+        best = found[0]
+        rival = next((p for p in found[1:] if p.table.file != best.table.file), None)
+        if rival is not None and best.score - rival.score <= TIE_MARGIN:
+            raise Ambiguous(
+                f"Tables of two files fit this question about equally: '{best.table.label}' in {best.table.file} "
+                f"and '{rival.table.label}' in {rival.table.file}. Which did you mean?",
+                readings=[f"{question.rstrip(' ?')} (in {p.table.file})?" for p in (best, rival)])
         return best
 
     def suggestions(self, k: int = 5) -> list[str]:

@@ -40,6 +40,24 @@ def ask_again(question: str) -> None:
     st.session_state["pending_question"] = question
 
 
+def computed_line(interpretation: str | None, unused=()) -> None:
+    """What was computed, in one sentence, above the numbers; and the words of the question left unused."""
+    if interpretation:
+        st.caption(":material/functions: **Computed:** " + ui.safe_markdown(interpretation))
+    if unused:
+        st.caption("Not used: " + ", ".join(f"'{ui.safe_markdown(w)}'" for w in unused))
+
+
+def readings(answer: dict, key: str, *, readonly: bool) -> None:
+    """An ambiguous question's readings, each a button that asks it that way."""
+    options = answer.get("interpretations") or []
+    if answer.get("status") != "ambiguous" or not options or readonly:
+        return
+    st.info("This question can be read more than one way. Which did you mean?")
+    for i, q in enumerate(options[:3]):
+        st.button(q, key=f"{key}-reading-{i}", on_click=ask_again, args=(q,))
+
+
 def answer_table(df, key: str) -> None:
     """The computed result under the answer's text (numbers with thousands separators, dates without 00:00)."""
     if df is None or not len(df.columns):
@@ -61,6 +79,7 @@ def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=Non
                    + ", ".join(ui.safe_markdown(u) for u in unverified))
     for n in answer.get("notes") or []:
         st.caption(ui.safe_markdown(n))
+    readings(answer, key, readonly=readonly)
     if answer.get("suggestions") and not readonly:
         st.caption("Try one of these:")
         cols = st.columns(min(3, len(answer["suggestions"])))

@@ -85,6 +85,8 @@ def _render_history(messages, readonly) -> None:
             else:
                 left = st.container()
             with left:
+                if df is not None:
+                    view.computed_line(answer.get("interpretation"), answer.get("unused") or ())
                 st.markdown(ui.safe_markdown(m["content"]))
                 view.answer_table(df, key)
             view.answer_details(answer, df, key, readonly=readonly, message_id=m["id"], feedback=m.get("feedback"))
@@ -132,6 +134,8 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
         with left:
             if got.get("error"):
                 st.error(ui.safe_markdown(got["error"].get("message")))
+            if got.get("table"):
+                view.computed_line(got["table"].get("interpretation"), got["table"].get("unused") or ())
             st.write_stream(ui.SafeMarkdownStream().wrap(tokens()))
             df = (got.get("table") or {}).get("df")
             view.answer_table(df, key)

@@ -1,0 +1,275 @@
+"""What a plan accounts for: the words of the question it used, the ones it did not, and one plain
+sentence of exactly what it computes.
+
+A word of the question is *used* when the plan explains it: it names a column, a value, the table or
+what a row is, or it is a word of the operation the plan performs (an aggregate, an order, a time
+bucket, a comparison, a yes/no test). Function words ("what", "the", "show me") need no explaining.
+Every other word is *unused*; an answer that leaves a content word unused may have answered another
+question, so the pipeline declines it and names the words (principle: a word that matches nothing
+is never silently dropped).
+"""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from .plan import Plan
+from .planner import MONTHS, SYNONYMS, WORD_NUM, Planned, norm, same, stem, words
+
+# English function words and question scaffolding: they carry no meaning a plan must account for
+FILLER = set("""
+a an the of in on at for by to from with without and or nor but as than then that this these those there here
+what which who whom whose when where why how is are was were be been being am do does did done doing have has had
+having will would shall should can could may might must i me my we us our you your he him his she her it its they
+them their one ones some any all each every both either neither per across over into onto about between among
+within during while via vs versus show list give tell find get display see know want need please also just only
+even still yet so such very really ever currently now today exactly approximately roughly about overall
+whole entire data dataset table tables sheet sheets file files spreadsheet workbook tab value values figure figures
+record records row rows entry entries item items line lines listed recorded shown given according based using
+number numbers amount amounts many much result results info information detail details answer question
+kind sort type types name names called named say says said does doing make made let lets s t
+instead ok okay again too same what about how about column columns field fields
+what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
+anyone anybody someone somebody everyone everybody anything something everything one's
+""".split())
+
+AGG_WORDS = {
+    "sum": {"total", "sum", "overall", "combined", "altogether", "aggregate", "cumulative", "together"},
+    "avg": {"average", "mean", "avg", "typical", "typically", "per"},
+    "median": {"median", "middle", "typical"},
+    "min": {"minimum", "min", "lowest", "least", "smallest", "fewest", "earliest", "first", "bottom", "worst",
+            "shortest", "cheapest", "youngest", "oldest", "lower", "low"},
+    "max": {"maximum", "max", "highest", "most", "largest", "biggest", "greatest", "top", "latest", "last", "best",
+            "longest", "oldest", "youngest", "higher", "high", "peak", "record"},
+    "count": {"count", "number", "times", "often", "frequency", "frequent", "occurrences", "occur", "occurred",
+              "appear", "appeared", "appears", "counted", "tally", "total", "common", "popular", "usual", "commonly"},
+    "count_distinct": {"different", "distinct", "unique", "various", "separate"},
+    "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "part", "portion", "come", "came",
+              "comes", "contribute", "contributed", "account", "accounted", "accounts"},
+}
+ORDER_WORDS = AGG_WORDS["min"] | AGG_WORDS["max"] | {"rank", "ranked", "ranking", "order", "ordered", "sort", "sorted",
+                                                     "leading", "leader", "leaders", "winner", "best", "worst"}
+GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "grouped", "group", "across", "among",
+               "respectively", "separately", "distribution", "spread"}
+COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigger", "higher", "lower", "over", "above",
+                 "under", "below", "least", "most", "exceed", "exceeded", "exceeds", "exceeding", "beyond", "after",
+                 "before", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
+                 "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against"}
+NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "other", "others", "without", "non",
+                  "besides", "apart", "neither", "nor", "never"}
+TEST_WORDS = {"any", "exist", "exists", "existed", "there", "ever", "yes", "every", "all", "unique", "same",
+              "duplicate", "duplicates", "repeated", "more", "than", "whether", "true", "false"}
+TIME_WORDS = {"year", "years", "yearly", "annual", "annually", "month", "months", "monthly", "quarter", "quarters",
+              "quarterly", "week", "weeks", "weekly", "day", "days", "daily", "date", "dates", "time", "period",
+              "trend", "trends", "over", "timeline", "evolution", "q1", "q2", "q3", "q4", "fy", "ytd"}
+# verbs that say a dated event happened: explained by a filter or grouping on a date column
+EVENT_WORDS = {"placed", "made", "created", "happened", "occurred", "recorded", "logged", "issued", "opened", "closed",
+               "released", "founded", "born", "started", "ended", "joined", "hired", "signed", "submitted", "received",
+               "sent", "shipped", "delivered", "paid", "filed", "reported", "sold", "bought", "purchased", "registered",
+               "held", "took", "taken", "place", "published", "launched", "built", "established", "elected"}
+GENERIC_ROWS = {"row", "rows", "record", "records", "entry", "entries", "line", "lines", "item", "items", "case",
+                "cases", "instance", "instances", "occurrence", "occurrences", "time", "times", "result", "results"}
+# irregular forms, so "sell" and "sold" are accounted for by a Sales column
+IRREGULAR = {"sell": "sale", "sells": "sale", "selling": "sale", "sold": "sale", "buy": "purchase", "bought": "purchase",
+             "buying": "purchase", "pay": "payment", "paid": "payment", "win": "win", "won": "win", "lose": "loss",
+             "lost": "loss", "losing": "loss", "spend": "spend", "spent": "spend", "earn": "earning", "earned": "earning",
+             "cost": "cost", "costs": "cost", "born": "birth", "died": "death", "dead": "death", "grew": "growth",
+             "grow": "growth", "score": "score", "scored": "score", "goal": "goal", "ran": "run", "led": "lead"}
+LIST_WORDS = {"which", "list", "name", "names", "what", "who", "identify", "all", "those", "them", "ones"}
+
+
+def _stems(text: str) -> set[str]:
+    return {stem(w) for w in words(str(text))}
+
+
+def _reverse_synonyms(stems: set[str]) -> set[str]:
+    """Words that the planner reads as one of these stems (revenue -> sale)."""
+    return {w for w, target in SYNONYMS.items() if target in stems or stem(target) in stems}
+
+
+def _plan_columns(plan: Plan) -> set[str]:
+    cols = set(plan.select) | {g.column for g in plan.group_by} | {f.column for f in plan.filters}
+    for m in plan.measures:
+        cols |= {m.column} if m.column else set()
+        cols |= {f.column for f in m.where}
+        if m.derived:
+            cols |= {m.derived.left} | ({m.derived.right} if isinstance(m.derived.right, str) else set())
+    cols |= {plan.buckets.column} if plan.buckets else set()
+    cols |= {plan.test.column} if plan.test and plan.test.column else set()
+    cols |= {o.by for o in plan.order}
+    if plan.join:
+        cols |= {plan.join.left_on, plan.join.right_on}
+    return {c for c in cols if c}
+
+
+def _filter_values(plan: Plan) -> list:
+    out = []
+    for f in list(plan.filters) + [w for m in plan.measures for w in m.where]:
+        out += [f.value] if f.value is not None else []
+        out += list(f.values or [])
+    return out
+
+
+def _operation_words(plan: Plan) -> set[str]:
+    """Words of the operations the plan performs."""
+    out: set[str] = set()
+    for m in plan.measures:
+        out |= AGG_WORDS.get(m.agg, set())
+        if m.agg in ("count", "count_distinct"):
+            out |= AGG_WORDS["count"]
+        if m.where:
+            out |= COMPARE_WORDS | AGG_WORDS["share"]
+    if plan.order or plan.limit:
+        out |= ORDER_WORDS
+    if plan.group_by or plan.buckets:  # a grouped result is a comparison of its groups
+        out |= GROUP_WORDS | AGG_WORDS["count"] | {"compare", "comparison", "compared", "versus", "vs", "against",
+                                                   "difference", "differ", "breakdown"}
+    if any(g.bucket for g in plan.group_by):
+        out |= TIME_WORDS | EVENT_WORDS
+    if plan.buckets:
+        out |= COMPARE_WORDS | {"range", "ranges", "band", "bands", "bracket", "brackets", "group", "groups"}
+    ops = {f.op for f in plan.filters} | {f.op for m in plan.measures for f in m.where}
+    if ops & {"gt", "gte", "lt", "lte", "between"}:
+        out |= COMPARE_WORDS
+    if ops & {"ne", "not_in", "is_null"}:
+        out |= NEGATION_WORDS | {"empty", "blank", "missing"}
+    if "not_null" in ops:
+        out |= {"filled", "known", "recorded", "with", "have", "has", "some"}
+    if ops & {"year", "month", "quarter"}:
+        out |= TIME_WORDS | set(MONTHS) | EVENT_WORDS
+    if plan.test:
+        out |= TEST_WORDS | COMPARE_WORDS
+    if plan.select or plan.headline in ("label", "list"):
+        out |= LIST_WORDS
+    if plan.distinct_rows:
+        out |= AGG_WORDS["count_distinct"]
+    return out
+
+
+def explained(planned: Planned) -> set[str]:
+    """Stems of every word the plan accounts for."""
+    plan, view = planned.plan, planned.table
+    stems: set[str] = set()
+    for c in _plan_columns(plan):
+        stems |= _stems(c)
+    for v in _filter_values(plan):
+        stems |= _stems(v)
+    stems |= {stem(w) for w in _reverse_synonyms(stems)}
+    stems |= _stems(view.label) | _stems(view.file) | _stems(view.sheet)
+    counts_rows = any(m.agg == "count" and not m.column for m in plan.measures) or plan.select or plan.test
+    if counts_rows:
+        # what a row is, by the table's own names ("Order ID": orders; a file of employees: employees); rows
+        # are often events ("complaints received"). A generic noun the table does not name ("students" in a
+        # table of schools) is not a row of it.
+        stems |= {stem(w) for c in view.dtypes for w in words(c)} | {stem(w) for w in GENERIC_ROWS | EVENT_WORDS}
+    if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:
+        stems |= {"single", "individual", "one", "each"}  # the largest single deal: a row's own value
+    stems |= {w for w, root in IRREGULAR.items() if root in stems}
+    stems |= {stem(w) for w in _operation_words(plan)}
+    return stems
+
+
+def _related(a: str, b: str) -> bool:
+    """One word is the other with an ending (ship / shipped, region / regional, hire / hired)."""
+    if same(a, b):
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) < 4:
+        return False
+    k = len(short) - 1 if short.endswith("e") else len(short)  # hire -> hir(ed)
+    return long_.startswith(short[:k]) and len(long_) - k <= 4
+
+
+def _typo(a: str, b: str) -> bool:
+    """One letter missing, added or changed ('totl' for 'total', 'salry' for 'salary'), in words of 5+ letters."""
+    if min(len(a), len(b)) < 4 or max(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?%?")
+
+
+def _plan_numbers(plan: Plan) -> list[float]:
+    vals = []
+    for v in _filter_values(plan) + ([plan.limit] if plan.limit else []) + list(plan.buckets.edges if plan.buckets else []):
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            vals.append(float(v))
+        else:
+            vals += [float(x) for x in re.findall(r"\d+(?:\.\d+)?", str(v))]
+    return vals
+
+
+def _number_used(text: str, plan_nums: list[float]) -> bool:
+    pct = text.endswith("%")
+    x = float(text.rstrip("%").replace(",", ""))
+    cands = [x, x / 100] if pct else [x]
+    return any(abs(c - v) <= 1e-9 * max(1.0, abs(v)) for c in cands for v in plan_nums)
+
+
+def _whole_columns(question: str, planned: Planned) -> set[str]:
+    """Columns named after 'all' / 'every' / 'across': the whole of them, which a plan without a filter on
+    them accounts for ("total sales across all retailers")."""
+    out = set()
+    for m in re.finditer(r"\b(?:all|every|across|any|each of the|all of the)\s+((?:\w+\s?){1,3})", norm(question)):
+        out |= {stem(w) for w in words(m.group(1))}
+    return {s for s in out if any(s in _stems(c) for c in planned.table.dtypes)}
+
+
+def unused_words(question: str, planned: Planned) -> list[str]:
+    """Content words (and numbers) of the question the plan does not account for, in question order."""
+    plan = planned.plan
+    covered = explained(planned) | _whole_columns(question, planned)
+    plan_nums = _plan_numbers(plan)
+    out: list[str] = []
+    for m in NUMBER_RE.finditer(question):
+        if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):
+            out.append(m.group(0))
+    for w in words(NUMBER_RE.sub(" ", question)):
+        if w in FILLER or w == "%" or len(w) == 1 or w.isdigit():
+            continue
+        if w in WORD_NUM and float(WORD_NUM[w]) in plan_nums:
+            continue
+        s = stem(w)
+        if s in covered or any(_related(s, c) or _typo(s, c) for c in covered if len(c) >= 4):
+            continue
+        if w not in out:
+            out.append(w)
+    return out
+
+
+def _period(f) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The dates a time filter keeps, when it names a whole period (a year, or a range)."""
+    try:
+        if f.op == "year":
+            years = [int(v) for v in (f.values or [f.value])]
+            return pd.Timestamp(min(years), 1, 1), pd.Timestamp(max(years), 12, 31, 23, 59, 59)
+        if f.op in ("gt", "gte"):
+            return pd.Timestamp(f.value), pd.Timestamp.max
+        if f.op in ("lt", "lte"):
+            return pd.Timestamp.min, pd.Timestamp(f.value)
+        if f.op == "between" and f.values:
+            return pd.Timestamp(f.values[0]), pd.Timestamp(f.values[1])
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return None
+
+
+def outside_the_data(planned: Planned) -> str | None:
+    """Why a plan's time filter asks about a period the data does not cover ("Q3 2024" in a file of Q4
+    orders), or None. A count of 0 there would read as a fact about a period the file knows nothing of."""
+    view = planned.table
+    for f in planned.plan.filters:
+        prof = view.profiles.get(f.column, {})
+        if view.dtypes.get(f.column) not in ("date", "datetime") or "min" not in prof:
+            continue
+        span = _period(f)
+        lo, hi = pd.Timestamp(prof["min"]), pd.Timestamp(prof["max"])
+        if span is not None and (span[1] < lo or span[0] > hi):
+            return (f"'{view.label}' has no rows in that period: its {f.column} runs from {lo.date()} to "
+                    f"{hi.date()}.")
+    return None

@@ -1,0 +1,105 @@
+"""Answers say what they computed and which words they did not use; a plan that leaves a content word
+unused is declined, and a question that fits two files equally is offered as two readings."""
+import openpyxl
+import pandas as pd
+import pytest
+
+from core import Answerer, ChatPipeline, Settings, Workspace
+from core.coverage import unused_words
+from core.planner import OfflinePlanner
+
+ROWS = [
+    {"Order ID": f"O{i:03d}", "Region": ["North", "South", "East", "West"][i % 4],
+     "Product": ["Hat", "Shoe", "Bag"][i % 3], "Quantity": 1 + i % 5, "Unit Price": 10.0 + 7 * (i % 6),
+     "Order Date": pd.Timestamp(2022 + i % 2, 1 + i % 12, 1 + i % 27)}
+    for i in range(48)
+]
+
+
+def write(path, rows, sheet="Orders"):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append(list(rows[0]))
+    for r in rows:
+        ws.append([v.to_pydatetime() if isinstance(v, pd.Timestamp) else v for v in r.values()])
+    wb.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory):
+    d = tmp_path_factory.mktemp("shop")
+    ws = Workspace(Settings(home=d / "ws", isolate_parsing=False))
+    ws.add_file(write(d / "orders.xlsx", ROWS))
+    return ChatPipeline(Answerer(ws)), pd.DataFrame(ROWS)
+
+
+def test_an_answer_says_what_it_computed(shop):
+    pipe, df = shop
+    ans = pipe.answer("What was the total Quantity in the North?")
+    assert ans.status == "answered" and ans.unused == []
+    assert ans.value == df.loc[df.Region == "North", "Quantity"].sum()
+    assert ans.interpretation == ("The total of Quantity over the 48 rows of 'Orders' (orders.xlsx) "
+                                  "where Region is North.")
+
+
+def test_a_word_that_matches_nothing_declines_and_is_named(shop):
+    pipe, _ = shop
+    ans = pipe.answer("How many orders were returned by customers with a PhD?")
+    assert ans.status == "cannot" and ans.value is None and ans.df is None
+    assert {"returned", "phd"} <= set(ans.unused)
+    assert "'phd'" in ans.error and "would read: The number of rows" in ans.error
+    out = ans.to_json()
+    assert out["status"] == "cannot" and out["unused"] == ans.unused and out["interpretation"]
+
+
+@pytest.mark.parametrize("question", [
+    "How many orders have a unit price over 30?",          # a number the plan uses
+    "What is the totl Quantity?",                          # a typo of a word the plan accounts for
+    "What was the total Quantity across all regions?",   # "all regions": no filter on Region
+    "How many orders were placed in 2023?",                # an event verb with a date filter
+    "What's the average Unit Price by Product?",           # a contraction
+])
+def test_words_the_plan_accounts_for_are_not_unused(shop, question):
+    pipe, df = shop
+    ans = pipe.answer(question)
+    assert ans.status == "answered", (ans.unused, ans.error)
+
+
+def test_unused_numbers_are_named(shop):
+    pipe, _ = shop
+    planned = pipe.answerer.plan("How many orders have a unit price over 30?")
+    assert unused_words("How many orders have a unit price over 30 in 1999?", planned) == ["1999"]
+
+
+def test_the_rule_can_be_switched_off(shop):
+    pipe, df = shop
+    loose = ChatPipeline(pipe.answerer, pipe.settings.with_(decline_unused=False))
+    ans = loose.answer("What was the total Quantity in the North for loyal customers?")
+    assert ans.status == "answered" and ans.unused == ["loyal", "customers"]
+    assert ans.value == df.loc[df.Region == "North", "Quantity"].sum()
+
+
+def test_two_files_that_fit_equally_give_two_readings(tmp_path):
+    ws = Workspace(Settings(home=tmp_path / "ws", isolate_parsing=False))
+    ws.add_file(write(tmp_path / "shop_2022.xlsx", ROWS[:24]))
+    ws.add_file(write(tmp_path / "shop_2023.xlsx", ROWS[24:]))
+    pipe = ChatPipeline(Answerer(ws))
+    ans = pipe.answer("What was the total Quantity?")
+    assert ans.status == "ambiguous" and ans.value is None
+    assert ans.interpretations == ["What was the total Quantity (in shop_2022.xlsx)?",
+                                   "What was the total Quantity (in shop_2023.xlsx)?"]
+    picked = pipe.answer(ans.interpretations[1])
+    assert picked.status == "answered" and picked.value == sum(r["Quantity"] for r in ROWS[24:])
+    assert picked.sources[0]["file"] == "shop_2023.xlsx"
+
+
+def test_one_file_wins_when_it_fits_better(tmp_path):
+    ws = Workspace(Settings(home=tmp_path / "ws", isolate_parsing=False))
+    ws.add_file(write(tmp_path / "orders.xlsx", ROWS))
+    other = [{"Team": "A", "Goals": 3}, {"Team": "B", "Goals": 1}]
+    ws.add_file(write(tmp_path / "league.xlsx", other, sheet="League"))
+    views = Answerer(ws).table_views()
+    planned = OfflinePlanner(views).plan("What was the total Quantity?")
+    assert planned.table.file == "orders.xlsx"
