@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .plan import Plan
-from .planner import MONTHS, SYNONYMS, WORD_NUM, Planned, norm, same, stem, words
+from .planner import MONTHS, ROW_NOUNS, SYNONYMS, WORD_NUM, Planned, norm, same, stem, words
 
 # English function words and question scaffolding: they carry no meaning a plan must account for
 FILLER = set("""
@@ -76,6 +76,15 @@ IRREGULAR = {"sell": "sale", "sells": "sale", "selling": "sale", "sold": "sale",
              "lost": "loss", "losing": "loss", "spend": "spend", "spent": "spend", "earn": "earning", "earned": "earning",
              "cost": "cost", "costs": "cost", "born": "birth", "died": "death", "dead": "death", "grew": "growth",
              "grow": "growth", "score": "score", "scored": "score", "goal": "goal", "ran": "run", "led": "lead"}
+# verbs and prepositions that tie a row to a filter value ("employees who work in IT", "based in NZ")
+RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "belonged", "live", "lives", "lived",
+                  "based", "located", "situated", "come", "comes", "came", "go", "goes", "went", "take", "took",
+                  "taken", "hold", "holds", "held", "serve", "serves", "served", "assigned", "employed", "attend",
+                  "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
+                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put"}
+ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
+NOT_ENTITIES = {"full", "first", "last", "given", "display", "short", "long", "unique", "record", "row", "serial",
+                "reference", "ref", "file", "line", "item", "sequence", "seq", "index", "internal", "external"}
 LIST_WORDS = {"which", "list", "name", "names", "what", "who", "identify", "all", "those", "them", "ones"}
 
 
@@ -147,6 +156,21 @@ def _operation_words(plan: Plan) -> set[str]:
     return out
 
 
+def row_entities(view) -> set[str]:
+    """Stems of what one row is, from columns whose values are unique per row and whose names end in
+    name/id/code/number ("SCHOOL NAME" -> school)."""
+    out = set()
+    for c in view.dtypes:
+        ws = words(c)
+        if len(ws) < 2 or ws[-1] not in ENTITY_HEADS:
+            continue
+        p = view.profiles.get(c, {})
+        filled = max(1, p.get("rows", 0) - p.get("nulls", 0))
+        if p.get("distinct", 0) >= 0.95 * filled:
+            out |= {stem(w) for w in ws[:-1] if w not in NOT_ENTITIES and w not in FILLER}
+    return out
+
+
 def explained(planned: Planned) -> set[str]:
     """Stems of every word the plan accounts for."""
     plan, view = planned.plan, planned.table
@@ -159,10 +183,14 @@ def explained(planned: Planned) -> set[str]:
     stems |= _stems(view.label) | _stems(view.file) | _stems(view.sheet)
     counts_rows = any(m.agg == "count" and not m.column for m in plan.measures) or plan.select or plan.test
     if counts_rows:
-        # what a row is, by the table's own names ("Order ID": orders; a file of employees: employees); rows
-        # are often events ("complaints received"). A generic noun the table does not name ("students" in a
-        # table of schools) is not a row of it.
-        stems |= {stem(w) for c in view.dtypes for w in words(c)} | {stem(w) for w in GENERIC_ROWS | EVENT_WORDS}
+        # what a row is: the entity of a unique name/id column ("Order ID": orders, "SCHOOL NAME": schools), or,
+        # when no column says, any common row noun ("complaints"); the table's own names count too (above).
+        # "students" in a table of schools, or "customers" in a table of orders, is not what a row is.
+        entity = row_entities(view)
+        stems |= entity or {stem(w) for w in ROW_NOUNS}
+        stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS}
+    if plan.filters:
+        stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:
         stems |= {"single", "individual", "one", "each"}  # the largest single deal: a row's own value
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
