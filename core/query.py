@@ -14,7 +14,7 @@ import pandas as pd
 
 from .config import Settings
 from .errors import QueryError, QueryTimeout
-from .plan import Compiled, Plan, Schema, compile_plan, qi
+from .plan import ROW_COLUMN, Compiled, Plan, Schema, compile_plan, qi, rows_view
 from .workspace import TableInfo, Workspace
 
 
@@ -78,11 +78,17 @@ class QueryEngine:
             # gone, or derived again under the same name (a user's keep/exclude decision): drop the view
             for name in [n for n, t in self.views.items() if tables.get(n) != t]:
                 self.con.execute(f"DROP VIEW IF EXISTS {qi(name)}")
+                self.con.execute(f"DROP VIEW IF EXISTS {qi(rows_view(name))}")
                 self.views.pop(name)
                 self._values_cache = {k: v for k, v in self._values_cache.items() if k[0] != name}
             for name, t in tables.items():
                 if name not in self.views:
-                    self.con.execute(f"CREATE OR REPLACE VIEW {qi(name)} AS SELECT * FROM read_parquet({_sql_str(str(t.parquet))})")
+                    src = f"read_parquet({_sql_str(str(t.parquet))})"
+                    self.con.execute(f"CREATE OR REPLACE VIEW {qi(name)} AS SELECT * FROM {src}")
+                    # the same rows with their sheet position (Parquet keeps sheet order), in a view of their own
+                    # so that `SELECT *` and column lists never show it; plans read it as the column '#row'
+                    self.con.execute(f"CREATE OR REPLACE VIEW {qi(rows_view(name))} AS "
+                                     f"SELECT *, file_row_number + 1 AS {qi(ROW_COLUMN)} FROM {src}")
                     self.views[name] = t
 
     def schema(self) -> Schema:

@@ -14,6 +14,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
 from core import PlanError, QueryError, Settings, Workspace
 from core.plan import Buckets, Compiled, Derived, Filter, GroupBy, Join, Measure, Order, Plan, compile_plan
@@ -830,6 +831,7 @@ def test_number_in_text_column_beyond_the_cap_is_a_plan_error(big_engine):
 
 
 @pytest.mark.parametrize("value", [["East"], {"East": 1}])
-def test_refuse_unhashable_value(data, executed, value):
-    refused(data, executed, table="orders", measures=[Measure(agg="count")],
-            filters=[Filter(column="Region", value=value)])
+def test_refuse_unhashable_value(value):
+    # a filter value is typed (text, number, yes/no or none), so a list or mapping is refused by the model itself
+    with pytest.raises(ValidationError):
+        Filter(column="Region", value=value)
