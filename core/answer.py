@@ -111,14 +111,23 @@ class Answerer:
 
     def _build_view(self, t) -> TableView:
         profiles = self.ws.column_profiles(t.id)
-        view = TableView(t.sql_name, t.name, t.file, dict(t.dtypes), profiles, kind=t.kind, sheet=t.sheet)
+        summary = self.ws.catalog.table_profile(t.id) or {}
+        # the table's own warnings and its sheet's (tbl is empty for those)
+        warns = [w["message"] for w in self.ws.warnings(t.file_id)
+                 if w["sheet"] == t.sheet and w["tbl"] in (t.name, None)]
+        view = TableView(t.sql_name, t.name, t.file, dict(t.dtypes), profiles, kind=t.kind, sheet=t.sheet,
+                         rows=t.rows, sample_rows=list(summary.get("sample_rows") or []), warnings=warns)
         index: dict[str, list] = {}
         for c, d in t.dtypes.items():
             if d != "text" or profiles.get(c, {}).get("distinct", 0) > MAX_VALUES_INDEXED:
                 continue
             if profiles[c].get("avg_length", 0) > 60:  # free text is searched, not matched whole
                 continue
-            for v in self.engine.distinct_values(t.sql_name, c, MAX_VALUES_INDEXED):
+            distinct = self.engine.distinct_values(t.sql_name, c, MAX_VALUES_INDEXED)
+            if len(distinct) <= 20:  # few values: the LLM planner's prompt lists them whole, most frequent first
+                top = [v for v, _ in profiles[c].get("top", [])]
+                view.value_lists[c] = top + sorted((v for v in distinct if v not in top), key=str)
+            for v in distinct:
                 if isinstance(v, str) and v.strip() and not v.strip().replace(".", "").isdigit():
                     index.setdefault(norm(v), []).append((c, v))
         view.values = index

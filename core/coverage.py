@@ -186,13 +186,14 @@ def explained(planned: Planned) -> set[str]:
         # what a row is: the entity of a unique name/id column ("Order ID": orders, "SCHOOL NAME": schools), or,
         # when no column says, any common row noun ("complaints"); the table's own names count too (above).
         # "students" in a table of schools, or "customers" in a table of orders, is not what a row is.
-        entity = row_entities(view)
-        stems |= entity or {stem(w) for w in ROW_NOUNS}
+        stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
         stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS}
     if plan.filters:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:
-        stems |= {"single", "individual", "one", "each"}  # the largest single deal: a row's own value
+        # "the biggest single deal": one row's own value, so what a row is and words for one row
+        stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
+        stems |= {"single", "individual", "one", "each"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
     return stems

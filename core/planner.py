@@ -94,7 +94,12 @@ class TableView:
     profiles: dict[str, dict]
     kind: str = "data"
     values: dict[str, dict[str, list[tuple[str, object]]]] = field(default_factory=dict)  # n-gram -> [(col, value)]
+    # what the LLM planner's prompt shows beside the profiles (optional: the offline planner does not need them)
     sheet: str = ""
+    rows: int | None = None
+    sample_rows: list[list] = field(default_factory=list)  # the table's first rows, in sheet order
+    value_lists: dict[str, list] = field(default_factory=dict)  # column -> every distinct value (few-valued text)
+    warnings: list[str] = field(default_factory=list)  # the ingest's warnings for this table and its sheet
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]
