@@ -38,7 +38,17 @@ Rules:
   use a similar one; that answer would be wrong.
 - Text filter values must be values that occur in the column. A list marked "all N values" is complete;
   "K most frequent of N" shows only some (the sample rows show more).
-- To total or average numbers use "measures" (agg sum, avg, median, min, max, count, count_distinct, share).
+- To total or average numbers use "measures" (agg sum, avg, median, min, max, count, count_distinct, share,
+  ratio = SUM(column) / SUM(denominator), e.g. a margin).
+- Rankings: "ties": true keeps every row tied at the limit; "offset" skips rows (the second highest:
+  offset 1, limit 1). The pseudo-column "#row" is a row's position in its sheet: order by it for the first or
+  last row listed; "relative" picks the row before/after an anchor row ("which city comes after Boston?").
+- "streak": the longest run of consecutive rows meeting a condition. "having": conditions on results
+  ("regions with more than 10 orders"); "count_result": how many result rows there are.
+- Filters: "other_column" compares two columns of a row; "as_number" reads numbers written as text
+  ("$2.3 billion", "112 seats"); op "in_table"/"not_in_table" keeps rows whose key is (not) in another
+  table's column; op "month" takes month names, "weekday" day names; "list_contains" looks inside list cells.
+  Buckets may carry "labels" for named ranges; group_by buckets include month_of_year and day_of_week.
 - Never do arithmetic yourself and never write SQL or code: the plan is computed by the application.
 The data block describes the tables: row counts, columns with their types, values, ranges and empty cells,
 the first rows as CSV and the notes of the file's import (rows left out as totals are not in the table).
