@@ -166,6 +166,8 @@ class Answerer:
         try:
             views = scoped(question, self.table_views(file_ids))
             return replace(plan_with_llm(llm, question, views, self.engine.schema(), notes), by="llm")
+        except CannotAnswer:
+            raise  # the model read the tables and says they cannot answer this: final, like a decline
         except ExcelChatError as e:
             if offline_error is not None:
                 notes.append(f"The LLM could not plan this question either: {e}")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from .errors import ExcelChatError, PlanError
+from .errors import CannotAnswer, ExcelChatError, PlanError
 from .plan import Plan, Schema, compile_plan
 from .planner import Planned, TableView
 
@@ -49,6 +49,7 @@ Rules:
   ("$2.3 billion", "112 seats"); op "in_table"/"not_in_table" keeps rows whose key is (not) in another
   table's column; op "month" takes month names, "weekday" day names; "list_contains" looks inside list cells.
   Buckets may carry "labels" for named ranges; group_by buckets include month_of_year and day_of_week.
+- If no plan over these tables can answer the question (what it asks about is not in them), reply {}.
 - Never do arithmetic yourself and never write SQL or code: the plan is computed by the application.
 The data block describes the tables: row counts, columns with their types, values, ranges and empty cells,
 the first rows as CSV and the notes of the file's import (rows left out as totals are not in the table).
@@ -146,6 +147,8 @@ def plan_with_llm(llm: ChatModel, question: str, views: list[TableView], schema:
     last_error = ""
     for attempt in range(2):
         data = llm.complete_json(messages, Plan.model_json_schema())
+        if data == {}:  # the model says these tables cannot answer it: no repair round
+            raise CannotAnswer("The language model found nothing in these tables that answers this question.")
         try:
             plan = Plan.model_validate(data)
             if plan.table not in by_name:
