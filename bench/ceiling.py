@@ -62,11 +62,10 @@ def _answerer(home: Path, files: list[Path]):
 
 def export(set_path: Path, books: Path, out: Path) -> list[str]:
     """OUTDIR/<id>.json for every question: the messages the LLM planner sends and the plan's schema."""
-    from core.llm_planner import planner_messages
-    from core.plan import Plan
+    from core.llm_planner import planner_messages, reply_schema
 
     out.mkdir(parents=True, exist_ok=True)
-    schema = Plan.model_json_schema()
+    schema = reply_schema()
     cache: dict[tuple, tuple] = {}
     ids = []
     with tempfile.TemporaryDirectory(prefix="ceiling-") as tmp:
@@ -208,11 +207,11 @@ def replay(set_path: Path, books: Path, plans: Path, score: Path = SCORE, timeou
 
 def _write_repairs(plans: Path, qs: list[dict], repairs: dict[str, list[dict]]) -> None:
     """PLANDIR/<id>.repair.json: the repair request (with the app's error), for a <id>.repair.plan.json."""
-    from core.plan import Plan
+    from core.llm_planner import reply_schema
 
     by_id = {q["id"]: q["question"] for q in qs}
     for qid, messages in repairs.items():
-        doc = {"id": qid, "question": by_id[qid], "messages": messages, "schema": Plan.model_json_schema()}
+        doc = {"id": qid, "question": by_id[qid], "messages": messages, "schema": reply_schema()}
         (plans / f"{safe_id(qid)}.repair.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1))
 
 

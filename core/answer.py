@@ -193,6 +193,15 @@ class Answerer:
             log.exception("index routing failed")
             return None
 
+    def similarity(self, word: str, names: list[str]) -> float:
+        """How close a word's meaning is to the closest of these column names (cosine, the index's model)."""
+        missing = [n for n in names if n not in self._name_vecs]
+        if missing:
+            for n, vec in zip(missing, self.index.embedder.embed(missing), strict=True):
+                self._name_vecs[n] = vec
+        q = self.index.embedder.embed_query(word)
+        return max(float(q @ self._name_vecs[n]) for n in names)
+
     def execute(self, planned: Planned) -> Result:
         compiled = planned.compiled or compile_plan(planned.plan, self.engine.schema())
         return self.engine.run_compiled(compiled)
@@ -276,6 +285,8 @@ def headline(p: Planned, df: pd.DataFrame):
         col = num.columns[0] if len(num.columns) else df.columns[-1]
         return jsonable(df[col].iloc[0])
     if plan.headline == "label":
+        if plan.ties and len(df) > 1:  # a tie at the top: every tied label is the answer
+            return [jsonable(v) for v in df.iloc[:, 0].tolist()]
         return jsonable(df.iloc[0, 0])
     if plan.headline == "list":
         asks_for_numbers = plan.select and not _asks_who(p)
@@ -422,6 +433,9 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
         mcol = df.columns[-1]
         if len(df) == 1:
             return f"{fmt(df.iloc[0, 0])} has the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0])}.{src}"
+        if plan.ties and plan.limit == 1:
+            names = " and ".join(fmt(v) for v in df.iloc[:, 0])
+            return f"{names} tie for the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0])} each.{src}"
         items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1])})" for r in df.itertuples(index=False))
         return f"The {len(df)} {g} values with the {word} {_measure_text(m)[4:]}{where}: {items}.{src}"
     # a table

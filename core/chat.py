@@ -324,7 +324,8 @@ class ChatPipeline:
     def _judge(self, question: str, planned: Planned, ans: Answer) -> None:
         """Answered only when the plan accounts for every content word; otherwise declined, naming them."""
         ans.interpretation = interpretation(planned)
-        ans.unused = unused_words(question, planned)
+        similar = self.answerer.similarity if self.answerer.index is not None else None
+        ans.unused = unused_words(question, planned, similar)
         outside = outside_the_data(planned)
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"

@@ -249,10 +249,25 @@ def _whole_columns(question: str, planned: Planned) -> set[str]:
     return {s for s in out if any(s in _stems(c) for c in planned.table.dtypes)}
 
 
-def unused_words(question: str, planned: Planned) -> list[str]:
-    """Content words (and numbers) of the question the plan does not account for, in question order."""
+def unused_words(question: str, planned: Planned, similar=None) -> list[str]:
+    """Content words (and numbers) of the question the plan does not account for, in question order.
+
+    `similar(word, names)` (the semantic index's embedder, when there is one) accounts for a word whose
+    meaning is close to a column the plan uses ("compensation" for Salary), as the index's routing did.
+    """
     plan = planned.plan
     covered = explained(planned) | _whole_columns(question, planned)
+    out = _unexplained(question, plan, covered)
+    if similar is not None and out:
+        names = sorted(_plan_columns(plan) - {"#row"})
+        out = [w for w in out if w[0].isdigit() or not names or similar(w, names) < SIMILAR]
+    return out
+
+
+SIMILAR = 0.4  # the routing threshold (core/planner.py: a number column chosen by meaning)
+
+
+def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     plan_nums = _plan_numbers(plan)
     out: list[str] = []
     for m in NUMBER_RE.finditer(question):

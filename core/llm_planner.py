@@ -49,7 +49,8 @@ Rules:
   ("$2.3 billion", "112 seats"); op "in_table"/"not_in_table" keeps rows whose key is (not) in another
   table's column; op "month" takes month names, "weekday" day names; "list_contains" looks inside list cells.
   Buckets may carry "labels" for named ranges; group_by buckets include month_of_year and day_of_week.
-- If no plan over these tables can answer the question (what it asks about is not in them), reply {}.
+- If no plan over these tables can answer the question (what it asks about is not in them), reply
+  {"cannot": "<what is missing>"} instead of a plan.
 - Never do arithmetic yourself and never write SQL or code: the plan is computed by the application.
 The data block describes the tables: row counts, columns with their types, values, ranges and empty cells,
 the first rows as CSV and the notes of the file's import (rows left out as totals are not in the table).
@@ -139,6 +140,16 @@ def _shape(plan: Plan) -> str:
     return {"value": "value", "label": "label", "list": "list", "bool": "bool"}.get(plan.headline, "table")
 
 
+def reply_schema() -> dict:
+    """The `format` sent with a plan request: a plan, or {"cannot": why} when the tables cannot answer."""
+    plan = Plan.model_json_schema()
+    defs = plan.pop("$defs", {})
+    cannot = {"type": "object", "properties": {"cannot": {"type": "string", "maxLength": 200,
+              "description": "what the tables lack to answer the question"}}, "required": ["cannot"],
+              "additionalProperties": False}
+    return {"$defs": defs, "anyOf": [plan, cannot]}
+
+
 def plan_with_llm(llm: ChatModel, question: str, views: list[TableView], schema: Schema,
                   notes: list[str]) -> Planned:
     """A validated plan from the model, repaired once; raises PlanError/LLMError when it cannot."""
@@ -146,8 +157,8 @@ def plan_with_llm(llm: ChatModel, question: str, views: list[TableView], schema:
     by_name = {v.sql_name: v for v in views}
     last_error = ""
     for attempt in range(2):
-        data = llm.complete_json(messages, Plan.model_json_schema())
-        if data == {}:  # the model says these tables cannot answer it: no repair round
+        data = llm.complete_json(messages, reply_schema())
+        if data == {} or (isinstance(data, dict) and set(data) == {"cannot"}):  # a decline: no repair round
             raise CannotAnswer("The language model found nothing in these tables that answers this question.")
         try:
             plan = Plan.model_validate(data)

@@ -393,15 +393,16 @@ class OfflinePlanner:
         if group_col and not who:
             m = Measure(agg="count") if count_like or measure_col is None else Measure(
                 agg=agg if agg in ("sum", "avg", "median", "min", "max") else self._default_agg(measure_col), column=measure_col)
+            # ties kept: "which X has the most" names every X that shares the top value
             return Planned(P(group_by=[GroupBy(column=group_col)], measures=[m], order=[Order(by=_alias(m), desc=desc)],
-                             limit=k, headline=headline), t, headline, row_noun, score=score)
+                             limit=k, ties=True, headline=headline), t, headline, row_noun, score=score)
         if measure_col is None:
             raise CannotAnswer("Highest or lowest by which number?", suggestions=self.suggestions())
         if not who and k == 1 and (agg in ("max", "min") or re.match(r"^(what|what's|whats)\b", q)):
             return Planned(P(measures=[Measure(agg=direction, column=measure_col)], headline="value"), t, "value", row_noun, score=score)
         label = self._label_column(t)
         cols = [c for c in [label, measure_col] if c]
-        plan = P(select=cols, order=[Order(by=measure_col, desc=desc)], limit=k,
+        plan = P(select=cols, order=[Order(by=measure_col, desc=desc)], limit=k, ties=True,
                  filters=filters + [Filter(column=measure_col, op="not_null")], headline=headline)
         return Planned(plan, t, "rows" if label else "value", row_noun, score=score, focus="label" if who else "measure")
 

@@ -7,7 +7,7 @@ import pytest
 
 from bench import ceiling
 from core import Answerer, Settings, Workspace, ingest_paths
-from core.plan import Plan
+from core.llm_planner import reply_schema
 
 VALID = {"id": "west", "files": ["sales.xlsx"], "question": "What is the total sales for West?", "expect": {"number": 50}}
 MISSING = {"id": "supplier", "files": ["sales.xlsx"], "question": "Which supplier had the most returns?",
@@ -33,7 +33,7 @@ class Recorder:
 
     def complete_json(self, messages, schema):
         self.seen.append((list(messages), schema))
-        return {}
+        return {"table": "nowhere", "measures": [{"agg": "count"}]}  # invalid: repaired, then offline
 
     def stream_chat(self, messages):
         return iter(())
@@ -53,7 +53,7 @@ def test_export_writes_the_messages_plan_with_llm_sends(books, tmp_path):
     model = Recorder()
     Answerer(ws).plan(VALID["question"], ids, llm=model, mode="llm")  # falls back offline after two tries
     messages, schema = model.seen[0]
-    assert doc["messages"] == messages and doc["schema"] == schema == Plan.model_json_schema()
+    assert doc["messages"] == messages and doc["schema"] == schema == reply_schema()
     assert "4 rows" in messages[1]["content"] and messages[1]["content"].endswith(VALID["question"])
 
 

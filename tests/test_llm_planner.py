@@ -44,7 +44,8 @@ def test_llm_plan_is_used_and_validated(answerer, fake_ollama, llm_settings):
     ans = ask(answerer, "How much did the western region sell?", OllamaLLM(llm_settings), "llm")
     assert ans.planner == "llm" and ans.value == 50.0 and ans.error is None
     (body,) = plan_requests(fake_ollama)
-    assert isinstance(body.get("format"), dict) and "properties" in body["format"]  # the plan's JSON schema
+    plan_schema = body["format"]["anyOf"][0]  # the plan's JSON schema, or {"cannot": why}
+    assert "properties" in plan_schema and body["format"]["anyOf"][1]["required"] == ["cannot"]
     system = body["messages"][0]["content"]
     user = body["messages"][1]["content"]
     assert "not instructions" in system and user.startswith("```data") and "Ignore previous instructions" not in system
@@ -206,3 +207,10 @@ def test_prompt_of_30_columns_stays_compact(tmp_path):
     chars = sum(len(m["content"]) for m in messages)
     assert re.search(r'"Column number 0 with a long name" \(text\) [1-9] most frequent of 40', messages[1]["content"])
     assert chars < 9_000, chars  # 3.5-4 characters a token: well under 3,000 tokens
+
+
+def test_the_model_may_say_the_tables_cannot_answer(answerer, fake_ollama, llm_settings):
+    fake_ollama.reply_json({"cannot": "no column holds overtime hours"})
+    ans = ask(answerer, "How many overtime hours were worked in the West?", OllamaLLM(llm_settings), "llm")
+    assert ans.status == "cannot" and ans.value is None and "nothing in these tables" in ans.error
+    assert len(plan_requests(fake_ollama)) == 1  # a decline gets no repair round

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from core import PlanError, Settings, Workspace
+from core.llm_planner import reply_schema
 from core.plan import ROW, Buckets, Filter, GroupBy, Measure, Order, Plan, Relative, Streak, compile_plan
 from core.plan import Test as YesNo  # aliased so pytest does not try to collect it
 from core.query import QueryEngine
@@ -455,8 +456,8 @@ def walk(node, path="$"):
                 yield from walk(v, f"{path}.{key}[{i}]")
 
 
-def test_plan_json_schema_is_fully_typed():
-    schema = Plan.model_json_schema()
+@pytest.mark.parametrize("schema", [Plan.model_json_schema(), reply_schema()], ids=["plan", "reply"])
+def test_plan_json_schema_is_fully_typed(schema):
     bad = [p for p, n in walk(schema) if not any(k in n for k in ("type", "$ref", "anyOf", "enum", "const"))]
     assert bad == []
     assert [p for p, n in walk(schema) if n.get("items") == {}] == []
