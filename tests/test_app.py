@@ -431,3 +431,32 @@ def test_files_page_shows_left_out_rows_and_a_user_can_keep_one(tmp_path, monkey
     ok(at)
     (t,) = ws.tables()
     assert t.rows == 3 and pd.read_parquet(t.parquet)["Amount"].tolist() == [4, 5, 12]
+
+
+def test_chat_shows_what_was_computed_and_offers_readings_when_ambiguous(tmp_path, monkeypatch):
+    import openpyxl
+
+    ws = Workspace(Settings.from_env(home=tmp_path, llm_enabled=False, build_index=False, isolate_parsing=False))
+    for name, qty in (("north_2022.xlsx", [3, 4]), ("north_2023.xlsx", [5, 6])):
+        wb = openpyxl.Workbook()
+        wb.active.append(["Region", "Quantity"])
+        for q in qty:
+            wb.active.append(["North", q])
+        wb.save(tmp_path / name)
+        ws.add_file(tmp_path / name)
+    at = app(tmp_path, monkeypatch, user="kim")
+    at.run()
+    at.chat_input[0].set_value("What was the total Quantity?").run()
+    ok(at)
+    assert any("read more than one way" in i.value for i in at.info)
+    readings = [b for b in at.button if b.key and "-reading-" in b.key]
+    assert [b.label for b in readings] == ["What was the total Quantity (in north_2022.xlsx)?",
+                                          "What was the total Quantity (in north_2023.xlsx)?"]
+    readings[1].click().run()  # asks that reading
+    ok(at)
+    page = texts(at)
+    assert "Computed:" in page and "north_2023.xlsx" in page and "11" in page
+    # a word that matches nothing is declined and named
+    at.chat_input[0].set_value("What was the total Quantity of returned orders in north_2023.xlsx?").run()
+    ok(at)
+    assert any("'returned'" in e.value for e in at.error)

@@ -228,3 +228,36 @@ def test_upload_ask_chart_and_two_sessions(server, browser):
     for c in (a_ctx, b_ctx, ctx):
         c.close()
     assert time.time() - t0 < 120
+
+
+def test_an_ambiguous_question_offers_its_readings(tmp_path, browser):
+    """Two files fit equally: the answer is two buttons, one per reading; clicking one answers it."""
+    import openpyxl
+
+    sys.path.insert(0, str(ROOT))
+    from core import Settings, Workspace
+
+    ws = Workspace(Settings(home=tmp_path, build_index=False, isolate_parsing=False))
+    for name, qty in (("north_2022.xlsx", [3, 4]), ("north_2023.xlsx", [5, 6])):
+        wb = openpyxl.Workbook()
+        wb.active.append(["Region", "Quantity"])
+        for q in qty:
+            wb.active.append(["North", q])
+        wb.save(tmp_path / name)
+        ws.add_file(tmp_path / name)
+    with streamlit_server(tmp_path) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/?user=lee")
+        page.get_by_role("heading", name="Chat", exact=True).wait_for(timeout=60_000)
+        idle(page)
+        ask(page, "What was the total Quantity?")
+        page.get_by_text("read more than one way").wait_for(timeout=60_000)
+        idle(page)
+        page.get_by_role("button", name="What was the total Quantity (in north_2023.xlsx)?").click()
+        page.get_by_text("Computed:").first.wait_for(timeout=60_000)
+        idle(page)
+        body = page.inner_text("body")
+        assert "north_2023.xlsx" in body and "11" in body
+        page.screenshot(path=str(SHOTS / "ambiguous.png"))
+        ctx.close()
