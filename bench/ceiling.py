@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -192,6 +193,8 @@ def replay(set_path: Path, books: Path, plans: Path, score: Path = SCORE, timeou
             print(run.stdout, end="")
             got = [json.loads(x) for x in answers.read_text().splitlines() if x.startswith("{")] \
                 if answers.exists() else []
+            if answers.exists():  # kept beside the plans, to look at failures by kind
+                shutil.copyfile(answers, plans / "answers.jsonl")
     finally:
         server.stop()
     _write_repairs(plans, qs, server.repairs)

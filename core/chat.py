@@ -19,7 +19,7 @@ import pandas as pd
 from .answer import Answer, Answerer, fill, fmt, interpretation
 from .config import Settings
 from .conversations import Conversations
-from .coverage import outside_the_data, unused_words
+from .coverage import ignored_data, outside_the_data, unused_words
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .plan import Plan
@@ -331,13 +331,16 @@ class ChatPipeline:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
             ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
             return
-        if not ans.unused or not self.settings.decline_unused:
+        # an offline plan must account for every content word; a language model's plan reads words by
+        # meaning, so only the words that name the table's columns or values (or numbers) must be in it
+        blocking = ans.unused if planned.by == "offline" else ignored_data(ans.unused, planned)
+        if not blocking or not self.settings.decline_unused:
             ans.status = "answered"
             return
         ans.status = "cannot"
-        quoted = ", ".join(f"'{w}'" for w in ans.unused)
+        quoted = ", ".join(f"'{w}'" for w in blocking)
         ans.error = (f"I did not answer: nothing I can compute on '{planned.table.label}' uses {quoted}. "
-                     f"Without {'it' if len(ans.unused) == 1 else 'them'}, the question would read: {ans.interpretation}")
+                     f"Without {'it' if len(blocking) == 1 else 'them'}, the question would read: {ans.interpretation}")
         ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
 
     def _result_events(self, ans: Answer) -> Iterator[Event]:

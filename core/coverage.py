@@ -286,6 +286,21 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     return out
 
 
+def data_words(view) -> set[str]:
+    """Stems of the words that name something in a table: its column names and its text values."""
+    out = {stem(w) for c in view.dtypes for w in words(c)}
+    for key in view.values:
+        out |= {stem(w) for w in words(key)}
+    return out
+
+
+def ignored_data(unused: list[str], planned: Planned) -> list[str]:
+    """The unused words that name a column or a value of the plan's table, or are numbers: what a plan
+    written by a language model (which reads the question's other words by meaning) must not leave out."""
+    names = data_words(planned.table)
+    return [w for w in unused if w[:1].isdigit() or stem(w) in names]
+
+
 def _period(f) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The dates a time filter keeps, when it names a whole period (a year, or a range)."""
     try:
@@ -303,6 +318,24 @@ def _period(f) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     return None
 
 
+def _narrowed(span, filters) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """A one-year span cut to the quarter or month the other filters name (Q3 2024: July to September)."""
+    months = None
+    for g in filters:
+        vals = [v for v in (g.values or [g.value]) if v is not None]
+        try:
+            if g.op == "quarter":
+                months = [m for q in vals for m in range(3 * int(q) - 2, 3 * int(q) + 1)]
+            elif g.op == "month":
+                months = [int(v) if str(v).isdigit() else MONTHS[str(v).lower()[:3]] for v in vals]
+        except (KeyError, TypeError, ValueError):
+            return span
+    if not months or span[0].year != span[1].year:
+        return span
+    y = span[0].year
+    return pd.Timestamp(y, min(months), 1), pd.Timestamp(y, max(months), 1) + pd.offsets.MonthEnd(1)
+
+
 def outside_the_data(planned: Planned) -> str | None:
     """Why a plan's time filter asks about a period the data does not cover ("Q3 2024" in a file of Q4
     orders), or None. A count of 0 there would read as a fact about a period the file knows nothing of."""
@@ -312,6 +345,8 @@ def outside_the_data(planned: Planned) -> str | None:
         if view.dtypes.get(f.column) not in ("date", "datetime") or "min" not in prof:
             continue
         span = _period(f)
+        if f.op == "year" and span is not None:  # with a quarter or month of that year: only those months
+            span = _narrowed(span, [g for g in planned.plan.filters if g.column == f.column])
         lo, hi = pd.Timestamp(prof["min"]), pd.Timestamp(prof["max"])
         if span is not None and (span[1] < lo or span[0] > hi):
             return (f"'{view.label}' has no rows in that period: its {f.column} runs from {lo.date()} to "

@@ -103,3 +103,25 @@ def test_one_file_wins_when_it_fits_better(tmp_path):
     views = Answerer(ws).table_views()
     planned = OfflinePlanner(views).plan("What was the total Quantity?")
     assert planned.table.file == "orders.xlsx"
+
+
+def test_a_period_outside_the_data_is_declined(shop):
+    pipe, df = shop
+    ans = pipe.answer("How many orders were placed in Q3 2025?")
+    assert ans.status == "cannot" and ans.value is None and "runs from 2022" in ans.error
+    inside = pipe.answer("How many orders were placed in Q3 2023?")
+    assert inside.status == "answered"
+    d = df["Order Date"]
+    assert inside.value == ((d.dt.year == 2023) & d.dt.quarter.eq(3)).sum()
+
+
+def test_a_language_model_plan_must_use_the_words_that_name_data(shop):
+    from dataclasses import replace
+
+    from core.coverage import ignored_data
+
+    pipe, _ = shop
+    planned = replace(pipe.answerer.plan("What was the total Quantity?"), by="llm")
+    unused = unused_words("What was the overall haul of Quantity for Hat in 2023?", planned)
+    assert set(unused) == {"haul", "hat", "2023"}
+    assert set(ignored_data(unused, planned)) == {"hat", "2023"}  # a value of Product, and a number
