@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -22,7 +22,7 @@ from .conversations import Conversations
 from .coverage import ignored_data, outside_the_data, unused_words
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
-from .plan import Plan
+from .plan import Measure, Plan
 from .planner import OfflinePlanner, Planned, follow_up, is_follow_up
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
@@ -202,6 +202,19 @@ def grounding(narration: str, ans: Answer, question: str) -> list[str]:
 
 
 # --- the pipeline -----------------------------------------------------------------------
+ONE_NUMBER = re.compile(r"^\s*(?:by )?how (?:much|many)\b", re.IGNORECASE)
+GROUPING = re.compile(r"\b(?:by|per|each|every|across|for all|breakdown|respectively)\b", re.IGNORECASE)
+
+
+def _not_one_number(question: str, ans: Answer) -> str | None:
+    """'How much ...?' asks for one number: a table of several rows does not answer it."""
+    rows = 0 if ans.df is None else len(ans.df)
+    rest = ONE_NUMBER.sub("", question, count=1)
+    if ans.value is None and rows > 1 and ONE_NUMBER.match(question) and not GROUPING.search(rest):
+        return f"the question asks for one number, and what I could compute is a table of {rows} rows."
+    return None
+
+
 class ChatPipeline:
     """Shared by every session of the app (thread-safe); per-conversation state lives in SQLite."""
 
@@ -321,12 +334,30 @@ class ChatPipeline:
                 return None
             raise
 
+    def _empty_period(self, planned: Planned, ans: Answer) -> str | None:
+        """A zero or empty answer because the period asked about holds no rows at all: the data does not
+        cover it, so "0" would be a claim about a period the file knows nothing of."""
+        plan = planned.plan
+        empty = ans.df is None or ans.df.empty or ans.value in (0, None)
+        dates = set(planned.table.dates())
+        periods = [f for f in plan.filters if f.column in dates and f.op in ("year", "month", "quarter", "between",
+                                                                            "gt", "gte", "lt", "lte")]
+        if not empty or not periods or plan.join:
+            return None
+        probe = Plan(table=plan.table, filters=periods, measures=[Measure(agg="count")], headline="value")
+        if int(self.answerer.execute(replace(planned, plan=probe, compiled=None)).df.iloc[0, 0]):
+            return None
+        col = periods[0].column
+        prof = planned.table.profiles.get(col, {})
+        span = f": its {col} runs from {prof.get('min')} to {prof.get('max')}" if "min" in prof else ""
+        return f"no row of '{planned.table.label}' falls in that period{span}."
+
     def _judge(self, question: str, planned: Planned, ans: Answer) -> None:
         """Answered only when the plan accounts for every content word; otherwise declined, naming them."""
         ans.interpretation = interpretation(planned)
         similar = self.answerer.similarity if self.answerer.index is not None else None
         ans.unused = unused_words(question, planned, similar)
-        outside = outside_the_data(planned)
+        outside = outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
             ans.value, ans.df, ans.chart, ans.charts = None, None, None, []

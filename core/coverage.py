@@ -88,8 +88,17 @@ NOT_ENTITIES = {"full", "first", "last", "given", "display", "short", "long", "u
 LIST_WORDS = {"which", "list", "name", "names", "what", "who", "identify", "all", "those", "them", "ones"}
 
 
+# abbreviations in column names, so "average" is accounted for by "Math Avg. Score"
+ABBREVIATIONS = {"avg": "average", "num": "number", "no": "number", "qty": "quantity", "amt": "amount",
+                 "pct": "percent", "perc": "percent", "yr": "year", "yrs": "year", "mo": "month", "dept": "department",
+                 "emp": "employee", "cust": "customer", "prod": "product", "desc": "description", "dt": "date",
+                 "tot": "total", "rev": "revenue", "addr": "address", "tel": "telephone", "cnt": "count",
+                 "min": "minimum", "max": "maximum", "std": "standard", "disc": "discount", "pop": "population"}
+
+
 def _stems(text: str) -> set[str]:
-    return {stem(w) for w in words(str(text))}
+    ws = words(str(text))
+    return {stem(w) for w in ws} | {stem(ABBREVIATIONS[w]) for w in ws if w in ABBREVIATIONS}
 
 
 def _reverse_synonyms(stems: set[str]) -> set[str]:
@@ -220,7 +229,7 @@ def _typo(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d[\d,]*(?:\.\d+)?%?")
+NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?%?")
 
 
 def _plan_numbers(plan: Plan) -> list[float]:
@@ -258,6 +267,8 @@ def unused_words(question: str, planned: Planned, similar=None) -> list[str]:
     plan = planned.plan
     covered = explained(planned) | _whole_columns(question, planned)
     out = _unexplained(question, plan, covered)
+    named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
+    out = [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
     if similar is not None and out:
         names = sorted(_plan_columns(plan) - {"#row"})
         out = [w for w in out if w[0].isdigit() or not names or similar(w, names) < SIMILAR]
@@ -280,6 +291,8 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
             continue
         s = stem(w)
         if s in covered or any(_related(s, c) or _typo(s, c) for c in covered if len(c) >= 4):
+            continue
+        if len(w) >= 5 and any(_typo(w, f) for f in FILLER if len(f) >= 5):  # "whcih"
             continue
         if w not in out:
             out.append(w)

@@ -125,3 +125,25 @@ def test_a_language_model_plan_must_use_the_words_that_name_data(shop):
     unused = unused_words("What was the overall haul of Quantity for Hat in 2023?", planned)
     assert set(unused) == {"haul", "hat", "2023"}
     assert set(ignored_data(unused, planned)) == {"hat", "2023"}  # a value of Product, and a number
+
+
+def test_an_empty_period_is_declined_but_an_empty_combination_is_zero(tmp_path):
+    rows = [{"Region": r, "Units": u, "Order Date": pd.Timestamp(2024, m, 5)}
+            for r, u, m in [("North", 3, 1), ("South", 4, 1), ("South", 5, 3), ("South", 6, 3)]]
+    ws = Workspace(Settings(home=tmp_path / "ws", isolate_parsing=False))
+    ws.add_file(write(tmp_path / "gap.xlsx", rows))
+    pipe = ChatPipeline(Answerer(ws))
+    gap = pipe.answer("How many orders were placed in February 2024?")
+    assert gap.status == "cannot" and "no row of 'Orders' falls in that period" in gap.error
+    none_there = pipe.answer("How many orders were placed in March 2024 in the North?")
+    assert none_there.status == "answered" and none_there.value == 0
+
+
+def test_a_table_does_not_answer_a_how_much_question():
+    from core.answer import Answer
+    from core.chat import _not_one_number
+
+    two = Answer(question="q", df=pd.DataFrame({"Country": ["IND", "NZ"], "avg": [1.0, 2.0]}))
+    assert "one number" in _not_one_number("By how much does the average salary in IND exceed NZ?", two)
+    assert _not_one_number("How many orders are there per region?", two) is None  # a grouped question
+    assert _not_one_number("Which countries pay the most?", two) is None
