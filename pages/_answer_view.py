@@ -58,6 +58,31 @@ def readings(answer: dict, key: str, *, readonly: bool) -> None:
         st.button(q, key=f"{key}-reading-{i}", on_click=ask_again, args=(q,))
 
 
+def render_answer(text, df, chart_df, chart_spec, key: str, *, interpretation=None, unused=(), error=None,
+                  details=None) -> None:
+    """One answer, stored or live: the chart beside; the error, what was computed, the text (a string, or
+    pieces as they stream) and the table; then `details()` (flags, readings, how it was computed, feedback),
+    called after the text so a live answer's last events are in."""
+    if chart_spec and chart_df is not None:
+        left, right = st.columns([3, 2])
+        with right:
+            plot(chart_df, chart_spec, key=f"{key}-chart")
+    else:
+        left = st.container()
+    with left:
+        if error:
+            st.error(ui.safe_markdown(error))
+        if df is not None:
+            computed_line(interpretation, unused)
+        if isinstance(text, str):
+            st.markdown(ui.safe_markdown(text))
+        else:
+            st.write_stream(ui.SafeMarkdownStream().wrap(text))
+        answer_table(df, key)
+    if details is not None:
+        details()
+
+
 def answer_table(df, key: str) -> None:
     """The computed result under the answer's text (numbers with thousands separators, dates without 00:00)."""
     if df is None or not len(df.columns):

@@ -76,20 +76,12 @@ def _render_history(messages, readonly) -> None:
             continue
         answer = m.get("answer") or {}
         with st.chat_message("assistant"):
-            df = ui.answer_frame(answer)
-            key = f"m{m['id']}"
-            if answer.get("chart") and df is not None:
-                left, right = st.columns([3, 2])
-                with right:
-                    view.plot(df, answer["chart"], key=f"{key}-chart")
-            else:
-                left = st.container()
-            with left:
-                if df is not None:
-                    view.computed_line(answer.get("interpretation"), answer.get("unused") or ())
-                st.markdown(ui.safe_markdown(m["content"]))
-                view.answer_table(df, key)
-            view.answer_details(answer, df, key, readonly=readonly, message_id=m["id"], feedback=m.get("feedback"))
+            df, key = ui.answer_frame(answer), f"m{m['id']}"
+            view.render_answer(
+                m["content"], df, df, answer.get("chart"), key, interpretation=answer.get("interpretation"),
+                unused=answer.get("unused") or (),
+                details=lambda a=answer, d=df, k=key, m=m: view.answer_details(
+                    a, d, k, readonly=readonly, message_id=m["id"], feedback=m.get("feedback")))
 
 
 def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
@@ -114,13 +106,6 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
                 break
             handle(ev)
         note.empty()
-        chart = got.get("chart")
-        if chart and chart.get("df") is not None:
-            left, right = st.columns([3, 2])
-            with right:
-                view.plot(chart["df"], chart["spec"], key=f"{key}-chart")
-        else:
-            left = st.container()
 
         def tokens():
             if first is not None:
@@ -131,17 +116,15 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
                 else:
                     handle(ev)
 
-        with left:
-            if got.get("error"):
-                st.error(ui.safe_markdown(got["error"].get("message")))
-            if got.get("table"):
-                view.computed_line(got["table"].get("interpretation"), got["table"].get("unused") or ())
-            st.write_stream(ui.SafeMarkdownStream().wrap(tokens()))
-            df = (got.get("table") or {}).get("df")
-            view.answer_table(df, key)
-        answer = (got.get("done") or {}).get("answer") or {}
-        view.answer_details(answer, df, key, readonly=False, message_id=answer.get("message_id"),
-                            statuses=got["status"])
+        def details():
+            answer = (got.get("done") or {}).get("answer") or {}
+            view.answer_details(answer, table.get("df"), key, readonly=False, message_id=answer.get("message_id"),
+                                statuses=got["status"])
+
+        table, chart = got.get("table") or {}, got.get("chart") or {}
+        view.render_answer(tokens(), table.get("df"), chart.get("df"), chart.get("spec"), key,
+                           interpretation=table.get("interpretation"), unused=table.get("unused") or (),
+                           error=(got.get("error") or {}).get("message"), details=details)
 
 
 def _starters(pipe) -> None:
