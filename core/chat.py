@@ -202,16 +202,25 @@ def grounding(narration: str, ans: Answer, question: str) -> list[str]:
 
 
 # --- the pipeline -----------------------------------------------------------------------
-ONE_NUMBER = re.compile(r"^\s*(?:by )?how (?:much|many)\b", re.IGNORECASE)
+ONE_NUMBER = re.compile(r"^\s*how (?:much|many)\b|\bby how much\b", re.IGNORECASE)
 GROUPING = re.compile(r"\b(?:by|per|each|every|across|for all|breakdown|respectively)\b", re.IGNORECASE)
+A_LIST = re.compile(r"^\s*(?:list|name (?:all|the|every)|show (?:me )?(?:all|the|every)|which (?:are|were) the)\b",
+                    re.IGNORECASE)
 
 
 def _not_one_number(question: str, ans: Answer) -> str | None:
-    """'How much ...?' asks for one number: a table of several rows does not answer it."""
-    rows = 0 if ans.df is None else len(ans.df)
+    """The answer's shape does not fit the question's: "how much ...?" asks for one number (a table of
+    several rows or numbers does not answer it); "list the ..." asks for rows (a count does not)."""
+    df = ans.df
+    rows = 0 if df is None else len(df)
+    numbers = 0 if df is None else len(df.select_dtypes("number").columns)
     rest = ONE_NUMBER.sub("", question, count=1)
-    if ans.value is None and rows > 1 and ONE_NUMBER.match(question) and not GROUPING.search(rest):
-        return f"the question asks for one number, and what I could compute is a table of {rows} rows."
+    if ONE_NUMBER.search(question) and ans.value is None and (rows > 1 or numbers > 1) and not GROUPING.search(rest):
+        return "the question asks for one number, and what I could compute is a table of several numbers."
+    plan = ans.plan or {}
+    counts = [m for m in plan.get("measures", []) if m.get("agg") in ("count", "count_distinct")]
+    if A_LIST.match(question) and counts and not plan.get("group_by") and rows <= 1:
+        return "the question asks for a list, and what I could compute is a count."
     return None
 
 

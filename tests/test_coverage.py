@@ -147,3 +147,14 @@ def test_a_table_does_not_answer_a_how_much_question():
     assert "one number" in _not_one_number("By how much does the average salary in IND exceed NZ?", two)
     assert _not_one_number("How many orders are there per region?", two) is None  # a grouped question
     assert _not_one_number("Which countries pay the most?", two) is None
+
+
+def test_the_answer_shape_must_fit_the_question():
+    from core.answer import Answer
+    from core.chat import _not_one_number
+
+    pair = Answer(question="q", df=pd.DataFrame({"HR": [6032.9], "Ops": [5036.1]}))
+    assert "one number" in _not_one_number("How much higher is the HR average than the Ops one?", pair)
+    count = Answer(question="q", value=7, df=pd.DataFrame({"rows": [7]}), plan={"measures": [{"agg": "count"}]})
+    assert "a list" in _not_one_number("List the orders whose refund is pending.", count)
+    assert _not_one_number("How many orders have a pending refund?", count) is None
