@@ -147,3 +147,15 @@ def big(path: Path, rows: int = 200_000) -> Path:
         ws.append([i, regions[i % 4], (i % 100) * 1.5, base + dt.timedelta(days=i % 365)])
     wb.save(path)
     return path
+
+
+def same_shape_files(folder: Path) -> list[Path]:
+    """Two workbooks with the same columns (a question about either fits both equally): Quantity 3+4 and 5+6."""
+    out = []
+    for name, qty in (("north_2022.xlsx", [3, 4]), ("north_2023.xlsx", [5, 6])):
+        wb = openpyxl.Workbook()
+        wb.active.append(["Region", "Quantity"])
+        for q in qty:
+            wb.active.append(["North", q])
+        out.append(save(wb, folder / name))
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import messy
 import pandas as pd
 import pytest
 import streamlit as st
@@ -434,16 +435,9 @@ def test_files_page_shows_left_out_rows_and_a_user_can_keep_one(tmp_path, monkey
 
 
 def test_chat_shows_what_was_computed_and_offers_readings_when_ambiguous(tmp_path, monkeypatch):
-    import openpyxl
-
     ws = Workspace(Settings.from_env(home=tmp_path, llm_enabled=False, build_index=False, isolate_parsing=False))
-    for name, qty in (("north_2022.xlsx", [3, 4]), ("north_2023.xlsx", [5, 6])):
-        wb = openpyxl.Workbook()
-        wb.active.append(["Region", "Quantity"])
-        for q in qty:
-            wb.active.append(["North", q])
-        wb.save(tmp_path / name)
-        ws.add_file(tmp_path / name)
+    for path in messy.same_shape_files(tmp_path):
+        ws.add_file(path)
     at = app(tmp_path, monkeypatch, user="kim")
     at.run()
     at.chat_input[0].set_value("What was the total Quantity?").run()

@@ -232,19 +232,14 @@ def test_upload_ask_chart_and_two_sessions(server, browser):
 
 def test_an_ambiguous_question_offers_its_readings(tmp_path, browser):
     """Two files fit equally: the answer is two buttons, one per reading; clicking one answers it."""
-    import openpyxl
-
     sys.path.insert(0, str(ROOT))
+    import messy
+
     from core import Settings, Workspace
 
     ws = Workspace(Settings(home=tmp_path, build_index=False, isolate_parsing=False))
-    for name, qty in (("north_2022.xlsx", [3, 4]), ("north_2023.xlsx", [5, 6])):
-        wb = openpyxl.Workbook()
-        wb.active.append(["Region", "Quantity"])
-        for q in qty:
-            wb.active.append(["North", q])
-        wb.save(tmp_path / name)
-        ws.add_file(tmp_path / name)
+    for path in messy.same_shape_files(tmp_path):
+        ws.add_file(path)
     with streamlit_server(tmp_path) as url:
         ctx = browser.new_context(viewport={"width": 1280, "height": 900})
         page = ctx.new_page()
