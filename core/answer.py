@@ -375,8 +375,10 @@ def _measure_text(m) -> str:
         return "the number of rows"
     if m.agg == "count_distinct":
         return f"the number of distinct {m.column} values"
+    if m.agg == "ratio":
+        return f"the total of {m.column} divided by the total of {m.denominator}"
     word = {"sum": "the total", "avg": "the average", "median": "the median", "min": "the minimum", "max": "the maximum",
-            "share": "the share"}[m.agg]
+            "share": "the share"}.get(m.agg, f"the {m.agg}")
     if m.derived:
         return f"{word} of {m.derived.left} × {m.derived.right}"
     return f"{word} of {m.column}" if m.column else f"{word} of rows"

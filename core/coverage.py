@@ -47,6 +47,8 @@ AGG_WORDS = {
     "count_distinct": {"different", "distinct", "unique", "various", "separate"},
     "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "part", "portion", "come", "came",
               "comes", "contribute", "contributed", "account", "accounted", "accounts"},
+    "ratio": {"ratio", "rate", "per", "margin", "percent", "percentage", "proportion", "share", "average", "return",
+              "efficiency", "yield", "divided"},
 }
 ORDER_WORDS = AGG_WORDS["min"] | AGG_WORDS["max"] | {"rank", "ranked", "ranking", "order", "ordered", "sort", "sorted",
                                                      "leading", "leader", "leaders", "winner", "best", "worst"}
@@ -106,11 +108,24 @@ def _reverse_synonyms(stems: set[str]) -> set[str]:
     return {w for w, target in SYNONYMS.items() if target in stems or stem(target) in stems}
 
 
+def _all_filters(plan: Plan) -> list:
+    """Every filter of a plan, wherever it sits (rows, measures, results, tests, anchors, streaks)."""
+    out = list(plan.filters) + [f for m in plan.measures for f in m.where] + list(getattr(plan, "having", []) or [])
+    if plan.test is not None:
+        out += list(getattr(plan.test, "where", []) or [])
+    for part in (getattr(plan, "relative", None), getattr(plan, "streak", None)):
+        if part is not None:
+            out += list(getattr(part, "anchor", []) or []) + list(getattr(part, "where", []) or [])
+    return out
+
+
 def _plan_columns(plan: Plan) -> set[str]:
-    cols = set(plan.select) | {g.column for g in plan.group_by} | {f.column for f in plan.filters}
+    cols = set(plan.select) | {g.column for g in plan.group_by}
+    for f in _all_filters(plan):
+        cols |= {f.column} | {c for c in (getattr(f, "other_column", None), getattr(f, "ref_column", None)) if c}
     for m in plan.measures:
         cols |= {m.column} if m.column else set()
-        cols |= {f.column for f in m.where}
+        cols |= {m.denominator} if getattr(m, "denominator", None) else set()
         if m.derived:
             cols |= {m.derived.left} | ({m.derived.right} if isinstance(m.derived.right, str) else set())
     cols |= {plan.buckets.column} if plan.buckets else set()
@@ -123,7 +138,7 @@ def _plan_columns(plan: Plan) -> set[str]:
 
 def _filter_values(plan: Plan) -> list:
     out = []
-    for f in list(plan.filters) + [w for m in plan.measures for w in m.where]:
+    for f in _all_filters(plan):
         out += [f.value] if f.value is not None else []
         out += list(f.values or [])
     return out

@@ -158,3 +158,21 @@ def test_the_answer_shape_must_fit_the_question():
     count = Answer(question="q", value=7, df=pd.DataFrame({"rows": [7]}), plan={"measures": [{"agg": "count"}]})
     assert "a list" in _not_one_number("List the orders whose refund is pending.", count)
     assert _not_one_number("How many orders have a pending refund?", count) is None
+
+
+def test_new_plan_constructs_are_described_and_accounted_for(shop):
+    from dataclasses import replace
+
+    from core.answer import Answer, fill
+    from core.plan import Measure, Plan
+
+    pipe, df = shop
+    base = pipe.answerer.plan("What was the total Quantity?")
+    plan = Plan(table=base.plan.table, measures=[Measure(agg="ratio", column="Quantity", denominator="Unit Price")],
+                headline="value")
+    planned = replace(base, plan=plan, by="llm")
+    ans = Answer(question="What is the ratio of Quantity to Unit Price?")
+    fill(ans, planned, pipe.answerer.execute(planned))
+    assert ans.value == pytest.approx(df["Quantity"].sum() / df["Unit Price"].sum())
+    assert "divided by the total of Unit Price" in ans.answer
+    assert unused_words("What is the ratio of Quantity to Unit Price?", planned) == []
