@@ -98,8 +98,13 @@ ABBREVIATIONS = {"avg": "average", "num": "number", "no": "number", "qty": "quan
                  "min": "minimum", "max": "maximum", "std": "standard", "disc": "discount", "pop": "population"}
 
 
+def _split_camel(text: str) -> str:
+    """'WebsitePurchases' -> 'Website Purchases', 'ReportDate' -> 'Report Date' (names written as one word)."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(text))
+
+
 def _stems(text: str) -> set[str]:
-    ws = words(str(text))
+    ws = words(_split_camel(text))
     return {stem(w) for w in ws} | {stem(ABBREVIATIONS[w]) for w in ws if w in ABBREVIATIONS}
 
 
@@ -316,7 +321,7 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
 
 def data_words(view) -> set[str]:
     """Stems of the words that name something in a table: its column names and its text values."""
-    out = {stem(w) for c in view.dtypes for w in words(c)}
+    out = {s for c in view.dtypes for s in _stems(c)}
     for key in view.values:
         out |= {stem(w) for w in words(key)}
     return out
