@@ -19,7 +19,7 @@ import pandas as pd
 from .answer import Answer, Answerer, fill, fmt, interpretation
 from .config import Settings
 from .conversations import Conversations
-from .coverage import ignored_data, outside_the_data, unused_words
+from .coverage import ignored_data, outside_the_data, reading_by_meaning, unused_words
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .plan import Measure, Plan
@@ -364,8 +364,7 @@ class ChatPipeline:
     def _judge(self, question: str, planned: Planned, ans: Answer) -> None:
         """Answered only when the plan accounts for every content word; otherwise declined, naming them."""
         ans.interpretation = interpretation(planned)
-        similar = self.answerer.similarity if self.answerer.index is not None else None
-        ans.unused = unused_words(question, planned, similar)
+        ans.unused = unused_words(question, planned)
         outside = outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
@@ -379,6 +378,14 @@ class ChatPipeline:
             return
         ans.status = "cannot"
         quoted = ", ".join(f"'{w}'" for w in blocking)
+        reading = None
+        if self.answerer.index is not None:
+            reading = reading_by_meaning(question, blocking, planned, self.answerer.similarity)
+        if reading:  # close in meaning to a column the plan uses: offered as a reading to confirm
+            ans.status, ans.interpretations = "ambiguous", [reading]
+            ans.error = f"Nothing in '{planned.table.label}' is called {quoted}. Did you mean: {reading}"
+            ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+            return
         ans.error = (f"I did not answer: nothing I can compute on '{planned.table.label}' uses {quoted}. "
                      f"Without {'it' if len(blocking) == 1 else 'them'}, the question would read: {ans.interpretation}")
         ans.value, ans.df, ans.chart, ans.charts = None, None, None, []

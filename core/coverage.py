@@ -278,24 +278,35 @@ def _whole_columns(question: str, planned: Planned) -> set[str]:
     return {s for s in out if any(s in _stems(c) for c in planned.table.dtypes)}
 
 
-def unused_words(question: str, planned: Planned, similar=None) -> list[str]:
-    """Content words (and numbers) of the question the plan does not account for, in question order.
-
-    `similar(word, names)` (the semantic index's embedder, when there is one) accounts for a word whose
-    meaning is close to a column the plan uses ("compensation" for Salary), as the index's routing did.
-    """
+def unused_words(question: str, planned: Planned) -> list[str]:
+    """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
     covered = explained(planned) | _whole_columns(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
-    out = [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
-    if similar is not None and out:
-        names = sorted(_plan_columns(plan) - {"#row"})
-        out = [w for w in out if w[0].isdigit() or not names or similar(w, names) < SIMILAR]
-    return out
+    return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
 
 
 SIMILAR = 0.4  # the routing threshold (core/planner.py: a number column chosen by meaning)
+
+
+def reading_by_meaning(question: str, unused: list[str], planned: Planned, similar) -> str | None:
+    """The question with each unused word replaced by the plan's column closest in meaning ("average
+    compensation" -> "average Salary"), when every unused word has one; else None.
+
+    Measured over the dev sets, a word close in meaning to a used column is as often a wrong plan as a right
+    one, so this is offered as a reading to confirm, never answered on its own.
+    """
+    names = sorted(_plan_columns(planned.plan) - {"#row"})
+    if not unused or not names or any(w[:1].isdigit() for w in unused):
+        return None
+    text = question
+    for w in unused:
+        best = max(names, key=lambda n: similar(w, [n]))
+        if similar(w, [best]) < SIMILAR:
+            return None
+        text = re.sub(rf"\b{re.escape(w)}\b", best, text, count=1, flags=re.IGNORECASE)
+    return text
 
 
 def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:

@@ -45,8 +45,11 @@ def plain(books, tmp_path_factory):
 def test_measure_found_by_meaning(routed, plain):
     q = "What is the average compensation?"
     assert plain.answer(q).error  # no column is called anything like that
-    ans = routed.answer(q)
-    assert ans.error is None and ans.value == pytest.approx(97.5) and "Salary" in ans.sql
+    ans = routed.answer(q)  # close in meaning to Salary: offered as a reading to confirm, not answered
+    assert ans.status == "ambiguous" and ans.value is None
+    assert ans.interpretations == ["What is the average Salary?"]
+    confirmed = routed.answer(ans.interpretations[0])
+    assert confirmed.status == "answered" and confirmed.value == pytest.approx(97.5) and "Salary" in confirmed.sql
 
 
 def test_table_chosen_by_meaning_among_ties(routed):
