@@ -60,18 +60,46 @@ def tally(questions: list[dict], outs: list[dict], score) -> dict:
     return {"off": dict(off), "on": dict(on), "words": words}
 
 
+def meaning_rescues(questions: list[dict], outs: list[dict], score) -> dict:
+    """Answers whose only unused words are each close in meaning to a column the plan uses: how many of
+    them are right and how many wrong, per similarity threshold (numbers are never rescued)."""
+    from core.config import Settings
+    from core.coverage import _plan_columns
+    from core.index import Embedder
+    from core.plan import Plan
+
+    emb, rows = Embedder(Settings.from_env()), []
+    for q, a in zip(questions, outs, strict=True):
+        unused = a.get("unused") or []
+        if score.status(a) != "answered" or not unused or any(w[:1].isdigit() for w in unused) or not a.get("plan"):
+            continue
+        cols = sorted(_plan_columns(Plan.model_validate(a["plan"])) - {"#row"})
+        if cols:
+            vecs = emb.embed(cols)
+            low = min(float((emb.embed_query(w) @ vecs.T).max()) for w in unused)
+            rows.append((low, score.check(q["expect"], a) == "" and "refuse" not in q["expect"]))
+    return {t: f"{sum(ok for s, ok in rows if s >= t)}/{sum(not ok for s, ok in rows if s >= t)}"
+            for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("sets", nargs="+")
     ap.add_argument("--books", required=True)
     ap.add_argument("--words", type=int, default=40, help="show this many unused words")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--meaning", action="store_true",
+                    help="also: how many answers a match by meaning (the bundled model) would rescue, right vs wrong")
     args = ap.parse_args(argv)
     score = _score_module()
     report = {}
     for path in args.sets:
         qs = [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-        r = report[Path(path).name] = tally(qs, answers(qs, args.books), score)
+        outs = answers(qs, args.books)
+        r = report[Path(path).name] = tally(qs, outs, score)
+        if args.meaning:
+            r["meaning"] = meaning_rescues(qs, outs, score)
+            print("  rescued by meaning (right/wrong) per threshold:", r["meaning"])
         print(f"{Path(path).name}: rule off {r['off']}  rule on {r['on']}")
         common = sorted(r["words"].items(), key=lambda kv: -sum(kv[1].values()))[: args.words]
         print("  unused word: left out of right / wrong answers")
