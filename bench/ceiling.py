@@ -239,7 +239,7 @@ def plan_figures(qs: list[dict], plans: Path, requests: Counter, answers: list[d
 def format_figures(f: dict) -> str:
     """The plans' figures as one paragraph, after score.py's summary."""
     return (f"plans: {f['plan_files']}/{f['questions']} questions had a plan file; {f['asked_for_a_plan']} asked for "
-            f"a plan (the others never reached the planner: the intent gate declined them, or the LLM was off); "
+            f"a plan (the others never reached the planner: a follow-up, small talk, or the LLM was off); "
             f"valid first try {f['valid_first_try']}, after repair {f['valid_after_repair']}, invalid twice "
             f"{f['invalid_twice']} (the offline planner answered those); correct with the model's own plan "
             f"{f.get('correct_by_llm_plan', '?')}; requests matching no question {f['unmatched_requests']}")
