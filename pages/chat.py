@@ -63,6 +63,8 @@ def _sidebar(convs, me, conv, readonly, ws) -> list[int] | None:
         picked = []
         if len(files) > 1:
             names = {f["id"]: f["name"] for f in files}
+            if "dropped-files" in st.session_state:  # files dropped on the chat box: the conversation's files
+                st.session_state["ask-files"] = [i for i in st.session_state.pop("dropped-files") if i in names]
             picked = st.multiselect("Ask about", list(names), format_func=lambda i: names.get(i, str(i)),
                                     placeholder="All files", key="ask-files")
         return [int(i) for i in picked] or None
@@ -173,8 +175,11 @@ def page() -> None:
         if getattr(prompt, "files", None):
             with st.chat_message("user"):
                 st.caption(f"Added {len(prompt.files)} file(s) to the workspace:")
-                for f in prompt.files:
-                    ingest_upload(ws, f.name, f.getvalue(), me)
+                reports = [ingest_upload(ws, f.name, f.getvalue(), me) for f in prompt.files]
+            dropped = [r["file_id"] for r in reports if r.get("status") == "ok" and r.get("file_id")]
+            if dropped:  # the question is about the files just dropped, and so are the next ones ("Ask about")
+                file_ids = dropped
+                st.session_state["dropped-files"] = dropped
         question = (getattr(prompt, "text", None) or "").strip() or question
 
     if question:

@@ -454,3 +454,22 @@ def test_chat_shows_what_was_computed_and_offers_readings_when_ambiguous(tmp_pat
     at.chat_input[0].set_value("What was the total Quantity of returned orders in north_2023.xlsx?").run()
     ok(at)
     assert any("'returned'" in e.value for e in at.error)
+
+
+def test_files_dropped_on_the_chat_box_are_what_the_conversation_asks_about(tmp_path, monkeypatch):
+    ws = Workspace(Settings.from_env(home=tmp_path, llm_enabled=False, build_index=False, isolate_parsing=False))
+    first, second = messy.same_shape_files(tmp_path)
+    ws.add_file(first)
+    at = app(tmp_path, monkeypatch, user="ivy")
+    at.run()
+    ci = at.chat_input[0]
+    ci.upload(second.name, second.read_bytes(), XLSX)
+    ci.set_value("What was the total Quantity?").run()  # two files fit; the dropped one is meant
+    ok(at)
+    assert "The total of Quantity is 11" in texts(at)
+    (dropped,) = [f["id"] for f in ws.files() if f["name"] == second.name]
+    at.run()
+    assert at.multiselect(key="ask-files").value == [dropped]  # and the next questions too
+    at.chat_input[0].set_value("What was the total Quantity?").run()
+    ok(at)
+    assert texts(at).count("The total of Quantity is 11") == 2
