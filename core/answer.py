@@ -8,9 +8,9 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from .errors import Ambiguous, CannotAnswer, ExcelChatError
+from .errors import Ambiguous, CannotAnswer, ExcelChatError, PlanError
 from .plan import Plan, compile_plan
-from .planner import OfflinePlanner, Planned, TableView, norm
+from .planner import OfflinePlanner, Planned, TableView, norm, shape_of
 from .profiles import jsonable
 from .query import QueryEngine, Result
 from .workspace import Workspace
@@ -43,6 +43,7 @@ class Answer:
     interpretation: str | None = None  # one plain sentence of exactly what was computed
     unused: list[str] = field(default_factory=list)  # words of the question the plan did not use
     interpretations: list[str] = field(default_factory=list)  # readings offered when ambiguous
+    reading_plans: list[dict | None] = field(default_factory=list)  # each reading's plan (None: ask its text)
 
     def table_json(self) -> dict | None:
         if self.df is None:
@@ -56,7 +57,7 @@ class Answer:
                 "llm": self.llm, "unverified": self.unverified, "planner": self.planner, "plan": self.plan,
                 "notes": self.notes, "suggestions": self.suggestions, "status": self.status,
                 "interpretation": self.interpretation, "unused": self.unused,
-                "interpretations": self.interpretations}
+                "interpretations": self.interpretations, "reading_plans": self.reading_plans}
 
 
 def jsonable_value(v):
@@ -152,6 +153,17 @@ class Answerer:
             except CannotAnswer as e:
                 offline_error = e
         return self._plan_llm(question, file_ids, llm, notes, offline_error)
+
+    def planned_from(self, plan: dict, file_ids: list[int] | None = None) -> Planned:
+        """A plan the user chose (one reading of an ambiguous question), validated against the tables."""
+        try:
+            p = Plan.model_validate(plan)
+        except ValueError as e:
+            raise PlanError(f"That reading's plan is no longer valid: {e}") from None
+        views = {v.sql_name: v for v in self.table_views(file_ids)}
+        if p.table not in views:
+            raise PlanError("That reading's table is no longer in the workspace.")
+        return Planned(p, views[p.table], shape_of(p), by="chosen", compiled=compile_plan(p, self.engine.schema()))
 
     def _plan_offline(self, question: str, file_ids: list[int] | None) -> Planned:
         views = scoped(question, self.table_views(file_ids))
@@ -281,6 +293,8 @@ def headline(p: Planned, df: pd.DataFrame):
             target = df.columns[-1]
             vals = df[target].dropna().unique().tolist()
             return vals[0] if len(vals) == 1 else None
+        if plan.compute:  # arithmetic on the measures: the last computed number is the answer
+            return jsonable(df[plan.compute[-1].alias].iloc[0])
         num = df.select_dtypes("number")
         col = num.columns[0] if len(num.columns) else df.columns[-1]
         return jsonable(df[col].iloc[0])
@@ -347,7 +361,19 @@ def _what_text(plan: Plan) -> str:
         if m.where:
             text += " where " + " and ".join(f"{f.column} is {fmt(f.value)}" for f in m.where)
         parts.append(text)
-    return "; ".join(parts)
+    text = "; ".join(parts)
+    if plan.compute:
+        text = f"{_compute_text(plan)}, from {text}"
+    return text
+
+
+_COMPUTE_WORDS = {"sub": "{a} minus {b}", "add": "{a} plus {b}", "mul": "{a} times {b}", "div": "{a} divided by {b}",
+                  "pct_change": "the change from {b} to {a} as a share of {b}"}
+
+
+def _compute_text(plan: Plan) -> str:
+    """The computed numbers in words: "avg_hr minus avg_ops"."""
+    return "; ".join(f"{c.alias} = " + _COMPUTE_WORDS[c.op].format(a=c.left, b=fmt(c.right)) for c in plan.compute)
 
 
 def interpretation(p: Planned) -> str:
@@ -414,6 +440,8 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
             return f"{target}{where}: {fmt(value)}.{src}"
         rows = "; ".join(", ".join(f"{c} {fmt(v)}" for c, v in zip(df.columns, r, strict=False)) for r in df.head(10).itertuples(index=False))
         return f"{len(df)} rows match{where}: {rows}.{src}"
+    if plan.headline == "value" and plan.compute:
+        return f"{_cap(_compute_text(plan))}{where}: {fmt(value)}.{src}"
     if plan.headline == "value":
         m = plan.measures[0]
         noun = p.row_noun if (m.agg == "count" and p.row_noun) else None

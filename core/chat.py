@@ -224,6 +224,25 @@ def _not_one_number(question: str, ans: Answer) -> str | None:
     return None
 
 
+def same_answer(a, b) -> bool:
+    """Two headline values that say the same thing (numbers to 6 significant digits, text and lists
+    without case or order); no value on either side is no disagreement."""
+    if a is None or b is None:
+        return True
+    if isinstance(a, list) or isinstance(b, list):
+        la, lb = (a if isinstance(a, list) else [a]), (b if isinstance(b, list) else [b])
+        return sorted(map(_answer_key, la)) == sorted(map(_answer_key, lb))
+    return _answer_key(a) == _answer_key(b)
+
+
+def _answer_key(v) -> str:
+    if isinstance(v, bool):
+        return str(v)
+    if isinstance(v, int | float):
+        return f"{float(v):.6g}"
+    return str(v).strip().casefold()
+
+
 class ChatPipeline:
     """Shared by every session of the app (thread-safe); per-conversation state lives in SQLite."""
 
@@ -251,8 +270,11 @@ class ChatPipeline:
         return h
 
     def ask(self, question: str, conversation_id: str | None = None, file_ids: list[int] | None = None,
-            user: str | None = None, use_llm: bool = True) -> Iterator[Event]:
-        """The one path from a question to an answer: intent, plan, query, result events, narration, done."""
+            user: str | None = None, use_llm: bool = True, plan: dict | None = None) -> Iterator[Event]:
+        """The one path from a question to an answer: intent, plan, query, result events, narration, done.
+
+        `plan` is a reading the user chose for an ambiguous question (its `reading_plans` entry): it is run
+        as it stands instead of planning the question again."""
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         intent = classify(question)
@@ -264,7 +286,7 @@ class ChatPipeline:
         ans = Answer(question=question, intent=intent)
         history = self.conversations.window(conversation_id, self.settings.memory_turns) if conversation_id else []
         prev = self.conversations.last_plan(conversation_id) if conversation_id else None
-        planned = yield from self._compute(question, intent, prev, file_ids, llm, ans, timings)
+        planned = yield from self._compute(question, intent, prev, file_ids, llm, ans, timings, plan)
         if planned is None and ans.error is None:
             self._describe_workspace(ans, file_ids, intent)
         yield from self._result_events(ans)
@@ -303,12 +325,15 @@ class ChatPipeline:
             return self.llm, None
         return None, (f"LLM off: {status.get('detail')}" if self.llm is not None else None)
 
-    def _compute(self, question, intent, prev, file_ids, llm, ans: Answer, timings: dict):
+    def _compute(self, question, intent, prev, file_ids, llm, ans: Answer, timings: dict, chosen: dict | None = None):
         """Plan once and run once; a question that cannot be answered becomes ans.error. Returns the plan."""
         t0 = time.perf_counter()
         planned = None
         try:
-            planned = self._plan(question, intent, prev, file_ids, llm, ans)
+            if chosen is not None:
+                planned = self.answerer.planned_from(chosen, file_ids)
+            else:
+                planned = self._plan(question, intent, prev, file_ids, llm, ans)
             timings["plan_ms"] = (time.perf_counter() - t0) * 1000
             if planned is not None:
                 ans.notes += planned.notes
@@ -319,6 +344,8 @@ class ChatPipeline:
                 fill(ans, planned, res)
                 ans.intent = intent if intent != "general_question" else ans.intent
                 self._judge(question, planned, ans)
+                if planned.by == "llm" and ans.status == "answered":
+                    self._second_opinion(question, planned, ans, file_ids)
         except Ambiguous as e:
             ans.status, ans.error, ans.interpretations = "ambiguous", str(e), e.readings
         except CannotAnswer as e:
@@ -364,7 +391,8 @@ class ChatPipeline:
     def _judge(self, question: str, planned: Planned, ans: Answer) -> None:
         """Answered only when the plan accounts for every content word; otherwise declined, naming them."""
         ans.interpretation = interpretation(planned)
-        ans.unused = unused_words(question, planned)
+        # a chosen reading's question is the plan's own sentence: nothing in it is left unused
+        ans.unused = unused_words(question, planned) if planned.by != "chosen" else []
         outside = outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
@@ -388,6 +416,24 @@ class ChatPipeline:
             return
         ans.error = (f"I did not answer: nothing I can compute on '{planned.table.label}' uses {quoted}. "
                      f"Without {'it' if len(blocking) == 1 else 'them'}, the question would read: {ans.interpretation}")
+        ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _second_opinion(self, question: str, planned: Planned, ans: Answer, file_ids) -> None:
+        """A language model's answer checked against the offline planner's confident reading: when both
+        read every word of the question and still get different answers, the user chooses between them."""
+        try:
+            offline = self.answerer.plan(question, file_ids)
+            other = Answer(question=question, intent=ans.intent)
+            fill(other, offline, self.answerer.execute(offline))
+            self._judge(question, offline, other)
+        except ExcelChatError:
+            return
+        if other.status != "answered" or same_answer(ans.value, other.value):
+            return
+        ans.status, ans.interpretations = "ambiguous", [ans.interpretation, other.interpretation]
+        ans.reading_plans = [planned.plan.model_dump(exclude_defaults=True), offline.plan.model_dump(exclude_defaults=True)]
+        ans.error = ("This question reads two ways here, and they give different answers. Which did you mean? "
+                     + " / ".join(ans.interpretations))
         ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
 
     def _result_events(self, ans: Answer) -> Iterator[Event]:

@@ -149,6 +149,18 @@ def _filter_values(plan: Plan) -> list:
     return out
 
 
+_DIFF = {"difference", "differ", "higher", "lower", "more", "less", "gap", "than", "much", "bigger", "smaller",
+         "greater", "exceed", "exceeds", "minus", "above", "below"}
+COMPUTE_WORDS = {
+    "sub": _DIFF, "add": {"plus", "combined", "together", "sum", "total", "and"},
+    "mul": {"times", "multiplied", "product"},
+    "div": {"ratio", "per", "times", "divided", "relative", "proportion", "share", "rate"},
+    "pct_change": {"growth", "grow", "grew", "grown", "change", "changed", "increase", "increased", "decrease",
+                   "decreased", "drop", "dropped", "fell", "fall", "rise", "rose", "percent", "percentage", "from",
+                   "compared", "over", "by"} | _DIFF,
+}
+
+
 def _operation_words(plan: Plan) -> set[str]:
     """Words of the operations the plan performs."""
     out: set[str] = set()
@@ -178,6 +190,8 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= TIME_WORDS | set(MONTHS) | EVENT_WORDS
     if plan.test:
         out |= TEST_WORDS | COMPARE_WORDS
+    for c in plan.compute:
+        out |= COMPUTE_WORDS[c.op]
     if plan.select or plan.headline in ("label", "list"):
         out |= LIST_WORDS
     if plan.distinct_rows:
@@ -217,6 +231,8 @@ def explained(planned: Planned) -> set[str]:
         # "students" in a table of schools, or "customers" in a table of orders, is not what a row is.
         stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
         stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS}
+    if plan.measures:  # an aggregate runs over rows: "per school" in a table whose rows are schools
+        stems |= row_entities(view)
     if plan.filters:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:
@@ -330,11 +346,17 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     return out
 
 
+NAME_WORDS = 6  # a text value longer than this is a sentence (a note, a footnote), not a name
+
+
 def data_words(view) -> set[str]:
-    """Stems of the words that name something in a table: its column names and its text values."""
+    """Stems of the words that name something in a table: its column names and its short text values
+    (a word inside a long note names nothing)."""
     out = {s for c in view.dtypes for s in _stems(c)}
     for key in view.values:
-        out |= {stem(w) for w in words(key)}
+        ws = words(key)
+        if len(ws) <= NAME_WORDS:
+            out |= {stem(w) for w in ws}
     return out
 
 

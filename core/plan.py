@@ -68,6 +68,15 @@ class Measure(BaseModel):
     as_number: bool = Field(False, description="read text columns as the numbers written in them")
 
 
+class Compute(BaseModel):
+    """Arithmetic on two measures of the same result row (the gap between two averages, a growth rate)."""
+    alias: str = Field(max_length=200, description="the output name of the computed number")
+    op: Literal["sub", "add", "mul", "div", "pct_change"] = Field(
+        description="sub: left - right; div: left / right; pct_change: (left - right) / right, as a fraction")
+    left: str = Field(max_length=200, description="a measure alias (or an earlier computed alias)")
+    right: str | float = Field(description="a measure alias (or an earlier computed alias), or a constant")
+
+
 class GroupBy(BaseModel):
     """A grouping key."""
     column: str = _name()
@@ -130,6 +139,8 @@ class Plan(BaseModel):
     filters: list[Filter] = Field(default_factory=list, max_length=30, description="conditions on rows (all must hold)")
     group_by: list[GroupBy] = Field(default_factory=list, max_length=5, description="grouping keys of the measures")
     buckets: Buckets | None = Field(None, description="group a numeric column into ranges")
+    compute: list[Compute] = Field(default_factory=list, max_length=5, description=
+                                   "numbers computed from the measures of each result row; the last is the answer")
     select: list[str] = Field(default_factory=list, max_length=30, description="columns to list (no measures); '#row' is the sheet position")
     order: list[Order] = Field(default_factory=list, max_length=5, description="sort keys of the result")
     limit: int | None = Field(default=None, ge=1, le=100000, description="at most this many result rows")
@@ -155,6 +166,8 @@ class Plan(BaseModel):
             raise ValueError("ranges (buckets) group rows, so they go with measures, not selected columns")
         if self.streak and (self.measures or self.select or self.group_by or self.buckets):
             raise ValueError("a streak is an answer of its own: no measures, selected columns or groups with it")
+        if self.compute and not self.measures:
+            raise ValueError("compute works on measures: add the measures it combines")
         if not self.measures and not self.select and not self.test and not self.streak:
             raise ValueError("a plan needs measures, selected columns, a streak or a yes/no test")
         return self
@@ -257,6 +270,7 @@ class Compiler:
         self.split: str | None = None  # a list-valued column grouped by element
         self.refs: list[str] = []  # tables read by in_table filters
         self.out_types: dict[str, tuple[str, str | None]] = {}  # output name -> (dtype, source column)
+        self.computed: list[str] = []  # "expr AS alias" of each compute, over the result's columns
 
     # --- columns ------------------------------------------------------------
     def col(self, name: str) -> tuple[str, str]:
@@ -473,6 +487,18 @@ class Compiler:
             raise PlanError(f"{m.agg} needs a column.")
         return f"{_AGG_SQL[m.agg]}({v}){filt}"
 
+    def arithmetic(self, c: Compute, names: list[str]) -> str:
+        """One computed number from measures named by alias (a zero divisor gives NULL)."""
+        def side(x: str | float) -> str:
+            if isinstance(x, str) and x in names and x != c.alias:
+                return f"CAST(c.{qi(x)} AS DOUBLE)"
+            if isinstance(x, int | float) and not isinstance(x, bool):
+                return f"CAST({_num(x)} AS DOUBLE)"
+            raise PlanError(f"compute {c.alias!r} names {x!r}, which is not a measure alias ({', '.join(names)}).")
+        a, b = side(c.left), side(c.right)
+        return {"sub": f"{a} - {b}", "add": f"{a} + {b}", "mul": f"{a} * {b}",
+                "div": f"{a} / NULLIF({b}, 0)", "pct_change": f"({a} - {b}) / NULLIF({b}, 0)"}[c.op]
+
     def ratio(self, m: Measure) -> str:
         """SUM(column) / SUM(denominator), e.g. margin = profit / sales (per group when grouped)."""
         if m.column is None or m.derived or not m.denominator:
@@ -554,6 +580,14 @@ class Compiler:
             if name in out:
                 name = f"{name} ({i + 1})"
             add(self.measure(m, grouped), name, "number", None)
+        measures = out[len(out) - len(p.measures):]
+        for c in p.compute:  # computed over the grouped result's own columns, in a query around it
+            if c.alias in out:
+                raise PlanError(f"The computed name {c.alias!r} is already an output name.")
+            self.computed.append(f"{self.arithmetic(c, measures)} AS {qi(c.alias)}")
+            measures = measures + [c.alias]  # a later compute may use this one
+            out.append(c.alias)
+            self.out_types[c.alias] = ("number", None)
         if p.test and p.test.kind not in ("every", "some"):
             add(self.test_expr(p.test, out), "answer", "boolean", None)
         return sel, out, default
@@ -581,7 +615,7 @@ class Compiler:
         if p.relative:
             where.append(self.relative_cond(p.relative))
         keys = self.order_keys(out, default)
-        wrapped = bool(p.having or p.ties or p.count_result or (p.test and p.test.kind in ("every", "some")))
+        wrapped = bool(p.having or p.ties or p.count_result or p.compute or (p.test and p.test.kind in ("every", "some")))
         if wrapped:  # sort keys that are not shown travel to the outer query as hidden columns
             hidden = [k for k in keys if k[2] is None]
             sel += [f"{k[0]} AS {qi(f'__order{i}')}" for i, k in enumerate(hidden)]
@@ -591,6 +625,8 @@ class Compiler:
             sql += " WHERE " + " AND ".join(where)
         if default:
             sql += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(default)))
+        for expr in self.computed:  # one layer each: a later compute may read an earlier one
+            sql = f"SELECT *, {expr} FROM ({sql}) c"
         if wrapped:
             sql, out = self.outer(sql, out, keys)
         else:

@@ -129,6 +129,11 @@ class Planned:
     compiled: object = None  # the plan's SQL when validating it compiled it already (core.plan.Compiled)
 
 
+def shape_of(plan: Plan) -> str:
+    """A plan's answer shape, from its headline (for plans not made by the offline planner)."""
+    return {"value": "value", "label": "label", "list": "list", "bool": "bool"}.get(plan.headline, "table")
+
+
 class OfflinePlanner:
     def __init__(self, tables: list[TableView], route: dict | None = None):
         self.tables = tables

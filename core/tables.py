@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .readers import RawSheet
+from .sections import SECTION_COLUMN, find_sections
 from .totals import find_totals
 
 PIVOT_RE = re.compile(r"^\s*(row labels|column labels|grand total|(sum|count|average|max|min) of .+)\s*$", re.I)
@@ -211,6 +212,14 @@ def _year_header(row, rk, block_below) -> bool:
     return bool(vals) and all(1900 <= v <= 2100 and float(v).is_integer() for v in vals) and len(set(vals)) == len(vals) and block_below > 1
 
 
+def _completes(upper, upper_filled, lower_filled) -> bool:
+    """A row of two or more short names over exactly the columns the header row below leaves blank
+    ("NAICS Code | Kind of Business" over the months): the header's other half, not a title."""
+    cols = np.flatnonzero(upper_filled)
+    return (len(cols) >= 2 and not (upper_filled & lower_filled).any()
+            and all(isinstance(upper[c], str) and len(upper[c].strip()) <= 40 for c in cols))
+
+
 def _find_header(block: np.ndarray, filled: np.ndarray) -> tuple[int, int, list[int]]:
     """(header_start, header_rows, title_rows) within a block; header_rows 0 means no header."""
     n, w = block.shape
@@ -236,6 +245,8 @@ def _find_header(block: np.ndarray, filled: np.ndarray) -> tuple[int, int, list[
     rk = _row_kinds(block[i])
     if _looks_like_data(rk, dk) and not _year_header(block[i], rk, n - i):
         return i, 0, titles
+    if titles and titles[-1] == i - 1 and _completes(block[i - 1], filled[i - 1], filled[i]):
+        return i - 1, 2, titles[:-1]  # names over the label columns sit a row above the others' names
     # second header row?
     if i + 2 < n:
         rk2 = _row_kinds(block[i + 1])
@@ -549,6 +560,9 @@ def _header_names(block, bf, h: int, hn: int, letters: list[str]) -> list[str]:
     if hn == 1:
         return unique_names([_clean_name(v) for v in block[h]], letters)
     parents = [_clean_name(v) for v in block[h]]
+    childs = [_clean_name(v) for v in block[h + 1]]
+    if not any(p and ch for p, ch in zip(parents, childs, strict=False)):  # two halves of one header row
+        return unique_names([p or ch for p, ch in zip(parents, childs, strict=False)], letters)
     last = None
     for c in range(w):  # a parent spans the gaps to its right
         if parents[c]:
@@ -604,12 +618,24 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     dk = _data_kinds(block, data_start)
     excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
     totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
+    sections = find_sections(data, df_fill, dk, excel_rows, overrides)
     keep = ~totals.flags & df_fill.any(axis=1)
+    if sections is not None:
+        keep &= ~sections.flags
     data, rows_kept = data[keep], excel_rows[keep]
     cols, dtypes, tw = _typed_columns(data, names, rows_kept, bool(hn))
     if not cols:
         return None
     src = {nm: letters[names.index(nm)] for nm in cols}
+    excluded = list(totals.excluded)
+    if sections is not None:  # the headings' text becomes the first column of the rows they head
+        name = unique_names(list(cols) + [SECTION_COLUMN], [""] * (len(cols) + 1))[-1]
+        labels = pd.Series([lab for lab, k in zip(sections.labels, keep, strict=True) if k], dtype="string")
+        cols, dtypes = {name: labels, **cols}, {name: "text", **dtypes}
+        excluded = sorted(excluded + sections.excluded, key=lambda r: r["row"])
+        heads = [r for r in sections.excluded if r["status"] == "excluded"]
+        tw.append(f"Rows {', '.join(str(r['row']) for r in heads)} are section headings "
+                  f"({', '.join(repr(r['cells'][0]) for r in heads)}); their text is in the column '{name}'.")
     rename = _key_value_names(cols, dtypes) if hn == 0 else {}
     if rename:  # a block of label/value pairs (a dashboard's KPIs): named so questions can use it
         kind = "key_value"
@@ -620,7 +646,7 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     return ParsedTable(
         name="", sheet=sheet.name, df=pd.DataFrame(cols), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
         first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
-        excluded=tuple(totals.excluded), dtypes=dtypes, letters=src, warnings=tuple(totals.warnings + tw),
+        excluded=tuple(excluded), dtypes=dtypes, letters=src, warnings=tuple(totals.warnings + tw),
     )
 
 

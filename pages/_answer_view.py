@@ -36,8 +36,9 @@ def plot(df, spec, key: str) -> bool:
     return True
 
 
-def ask_again(question: str) -> None:
+def ask_again(question: str, plan: dict | None = None) -> None:
     st.session_state["pending_question"] = question
+    st.session_state["pending_plan"] = plan
 
 
 def computed_line(interpretation: str | None, unused=()) -> None:
@@ -54,8 +55,9 @@ def readings(answer: dict, key: str, *, readonly: bool) -> None:
     if answer.get("status") != "ambiguous" or not options or readonly:
         return
     st.info("This question can be read more than one way. Which did you mean?")
+    plans = answer.get("reading_plans") or []
     for i, q in enumerate(options[:3]):
-        st.button(q, key=f"{key}-reading-{i}", on_click=ask_again, args=(q,))
+        st.button(q, key=f"{key}-reading-{i}", on_click=ask_again, args=(q, plans[i] if i < len(plans) else None))
 
 
 def render_answer(text, df, chart_df, chart_spec, key: str, *, interpretation=None, unused=(), error=None,

@@ -86,13 +86,13 @@ def _render_history(messages, readonly) -> None:
                     a, d, k, readonly=readonly, message_id=m["id"], feedback=m.get("feedback")))
 
 
-def _stream_answer(pipe, question: str, cid: str, me, file_ids) -> None:
+def _stream_answer(pipe, question: str, cid: str, me, file_ids, chosen: dict | None = None) -> None:
     """Run the pipeline: status captions while it plans and queries, then the chart beside the streamed text."""
     key = "new-" + uuid.uuid4().hex[:8]
     with st.chat_message("assistant"):
         note = st.empty()
         got: dict = {"status": []}
-        events = pipe.ask(question, conversation_id=cid, file_ids=file_ids, user=me)
+        events = pipe.ask(question, conversation_id=cid, file_ids=file_ids, user=me, plan=chosen)
 
         def handle(ev) -> None:
             if ev.type == "status":
@@ -167,6 +167,7 @@ def page() -> None:
         "Ask about your spreadsheets, or drop files here", accept_file="multiple", file_type=FILE_TYPES,
         key="chat-prompt")
     question = st.session_state.pop("pending_question", None) if not readonly else None
+    chosen = st.session_state.pop("pending_plan", None) if question else None  # a reading picked from a button
 
     messages = convs.messages(conv["id"]) if conv is not None else []
     _render_history(messages, readonly)
@@ -180,7 +181,8 @@ def page() -> None:
             if dropped:  # the question is about the files just dropped, and so are the next ones ("Ask about")
                 file_ids = dropped
                 st.session_state["dropped-files"] = dropped
-        question = (getattr(prompt, "text", None) or "").strip() or question
+        typed = (getattr(prompt, "text", None) or "").strip()
+        question, chosen = (typed, None) if typed else (question, chosen)
 
     if question:
         if conv is None:
@@ -190,7 +192,7 @@ def page() -> None:
             cid = conv["id"]
         with st.chat_message("user"):
             st.markdown(ui.safe_markdown(question))
-        _stream_answer(pipe, question, cid, me, file_ids)
+        _stream_answer(pipe, question, cid, me, file_ids, chosen)
     elif not messages and not readonly:
         _starters(pipe)
 

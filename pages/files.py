@@ -66,8 +66,11 @@ def library(ws, me) -> None:
             row_decisions(ws, f, tables, me)
 
 
+KEEPABLE = ("total", "section heading")  # rows the app left out (a user's own exclusions are undone instead)
+
+
 def row_decisions(ws, f, tables, me) -> None:
-    """Rows left out as totals, with their proof; a user can keep one as data or leave another out."""
+    """Rows left out as totals (with their proof) or section headings; a user can keep one as data or leave another out."""
     n_out = sum(e.get("status") != "kept" for t in tables for e in t.excluded)
     with st.expander(f"Rows left out ({n_out})"):
         if not tables:
@@ -84,7 +87,7 @@ def row_decisions(ws, f, tables, me) -> None:
                 label = f"Leave row {e['row']} out again" if kept else f"Keep row {e['row']} as data"
                 if st.button(label, key=f"decide-{t.id}-{e['row']}"):
                     with st.spinner(f"Updating {t.name}"):
-                        ws.decide_row(t.id, e["row"], None if kept or e.get("reason") != "total" else "keep", by=me)
+                        ws.decide_row(t.id, e["row"], "keep" if not kept and e.get("reason") in KEEPABLE else None, by=me)
                     st.rerun()
         else:
             st.caption("No row of this table was left out: every row is data.")

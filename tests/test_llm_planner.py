@@ -214,3 +214,32 @@ def test_the_model_may_say_the_tables_cannot_answer(answerer, fake_ollama, llm_s
     ans = ask(answerer, "How many overtime hours were worked in the West?", OllamaLLM(llm_settings), "llm")
     assert ans.status == "cannot" and ans.value is None and "nothing in these tables" in ans.error
     assert len(plan_requests(fake_ollama)) == 1  # a decline gets no repair round
+
+
+def test_model_and_offline_readings_that_disagree_are_offered_both(answerer, fake_ollama, llm_settings):
+    """The offline planner reads every word too, but gets another number: the user picks, nothing is guessed."""
+    avg = good_plan()
+    avg["measures"][0]["agg"] = "avg"  # the model reads "total" as an average
+    fake_ollama.reply_json(avg)
+    pipe = ChatPipeline(answerer, answerer.ws.settings.with_(planner="llm"), llm=OllamaLLM(llm_settings))
+    ans = pipe.answer("What is the total sales for West?")
+    assert ans.status == "ambiguous" and ans.value is None and ans.df is None
+    assert len(ans.interpretations) == 2 and len(ans.reading_plans) == 2
+    assert "average" in ans.interpretations[0] and "total" in ans.interpretations[1]
+    # choosing a reading runs its plan as it stands: no planning, no LLM plan request
+    before = len(plan_requests(fake_ollama))
+    chosen = pipe.answer(ans.interpretations[1], plan=ans.reading_plans[1])
+    assert chosen.status == "answered" and chosen.value == 50.0 and chosen.planner == "chosen"
+    assert chosen.unused == [] and len(plan_requests(fake_ollama)) == before
+
+
+def test_model_and_offline_readings_that_agree_answer(answerer, fake_ollama, llm_settings):
+    fake_ollama.reply_json(good_plan())
+    ans = ask(answerer, "What is the total sales for West?", OllamaLLM(llm_settings), "llm")
+    assert ans.status == "answered" and ans.value == 50.0 and ans.planner == "llm"
+
+
+def test_a_chosen_plan_that_no_longer_fits_the_tables_is_refused(answerer):
+    pipe = ChatPipeline(answerer, answerer.ws.settings)
+    ans = pipe.answer("total", plan={"table": "gone", "measures": [{"agg": "count"}]})
+    assert ans.status == "cannot" and "no longer" in ans.error

@@ -15,7 +15,7 @@ import pytest
 
 from core import PlanError, Settings, Workspace
 from core.llm_planner import reply_schema
-from core.plan import ROW, Buckets, Filter, GroupBy, Measure, Order, Plan, Relative, Streak, compile_plan
+from core.plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Streak, compile_plan
 from core.plan import Test as YesNo  # aliased so pytest does not try to collect it
 from core.query import QueryEngine
 
@@ -314,6 +314,55 @@ def test_ratio_of_sums(data):
     big = o[o["Sales"] > 20_000]
     want = (big.groupby("Region")["Profit"].sum() / big.groupby("Region")["Sales"].sum()).to_dict()
     assert dict(zip(df["Region"], df["m"], strict=True)) == pytest.approx(want)
+
+
+# --- 7b. arithmetic between aggregates ------------------------------------------------------------------
+
+def _avg_where(col: str, value: str, alias: str) -> Measure:
+    return Measure(agg="avg", column="Salary", alias=alias, where=[Filter(column=col, value=value)])
+
+
+def test_difference_of_two_averages(data):
+    s = data.staff
+    df = run(data, table="staff", measures=[_avg_where("Department", "HR", "hr"), _avg_where("Department", "IT", "it")],
+             compute=[Compute(alias="gap", op="sub", left="hr", right="it")], headline="value")
+    by = s.groupby("Department")["Salary"].mean()
+    assert scalar(df, "gap") == pytest.approx(by["HR"] - by["IT"])
+
+
+@pytest.mark.parametrize("op, fn", [("div", lambda a, b: a / b), ("pct_change", lambda a, b: (a - b) / b),
+                                    ("add", lambda a, b: a + b), ("mul", lambda a, b: a * b)])
+def test_computed_per_group_with_having_and_order(data, op, fn):
+    o = data.orders
+    df = run(data, table="orders", group_by=[GroupBy(column="Region")],
+             measures=[Measure(agg="sum", column="Profit", alias="p"), Measure(agg="sum", column="Sales", alias="s")],
+             compute=[Compute(alias="x", op=op, left="p", right="s")], order=[Order(by="x")],
+             having=[Filter(column="x", op="gt", value=-1e30)])
+    g = o.groupby("Region")[["Profit", "Sales"]].sum()
+    want = fn(g["Profit"], g["Sales"]).sort_values(ascending=False)
+    assert list(df["Region"]) == list(want.index)
+    assert list(df["x"]) == pytest.approx(list(want))
+
+
+def test_compute_chain_constant_and_zero_divisor(data):
+    s = data.staff
+    df = run(data, table="staff",
+             measures=[Measure(agg="sum", column="Salary", alias="tot"),
+                       Measure(agg="count", alias="none", where=[Filter(column="Salary", op="lt", value=0)])],
+             compute=[Compute(alias="k", op="div", left="tot", right=1000.0),
+                      Compute(alias="k2", op="sub", left="k", right=1.0),
+                      Compute(alias="z", op="div", left="tot", right="none")])
+    assert scalar(df, "k2") == pytest.approx(s["Salary"].sum() / 1000 - 1)
+    assert pd.isna(scalar(df, "z"))  # a zero divisor is no number, not an error or infinity
+
+
+def test_compute_rejects_unknown_names(data):
+    with pytest.raises(PlanError, match="not a measure alias"):
+        run(data, table="staff", measures=[Measure(agg="sum", column="Salary", alias="tot")],
+            compute=[Compute(alias="k", op="sub", left="tot", right="Salary")])
+    with pytest.raises(PlanError, match="already an output name"):
+        run(data, table="staff", measures=[Measure(agg="sum", column="Salary", alias="tot")],
+            compute=[Compute(alias="tot", op="sub", left="tot", right=1.0)])
 
 
 # --- 8. semi-join and anti-join ---------------------------------------------------------------------------
