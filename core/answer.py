@@ -388,6 +388,10 @@ def interpretation(p: Planned) -> str:
     text += f" over the {fmt(rows) + ' ' if rows is not None else ''}rows of '{view.label}' ({view.file})"
     if plan.join:
         text += f" joined with '{plan.join.table}' on {plan.join.left_on} = {plan.join.right_on}"
+    if plan.unpivot:
+        u = plan.unpivot
+        text += (f", with its columns {u.columns[0]} … {u.columns[-1]} ({len(u.columns)}) read as rows of "
+                 f"{u.name} and {u.value}")
     text += _filters_text(plan)
     if plan.order:
         text += f", {plan.order[0].by} {'highest' if plan.order[0].desc else 'lowest'} first"

@@ -344,6 +344,8 @@ class ChatPipeline:
                 fill(ans, planned, res)
                 ans.intent = intent if intent != "general_question" else ans.intent
                 self._judge(question, planned, ans)
+                if ans.status == "answered" and planned.by != "chosen":
+                    self._exact_or_broader(planned, ans)
                 if planned.by == "llm" and ans.status == "answered":
                     self._second_opinion(question, planned, ans, file_ids)
         except Ambiguous as e:
@@ -417,6 +419,30 @@ class ChatPipeline:
         ans.error = (f"I did not answer: nothing I can compute on '{planned.table.label}' uses {quoted}. "
                      f"Without {'it' if len(blocking) == 1 else 'them'}, the question would read: {ans.interpretation}")
         ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _exact_or_broader(self, planned: Planned, ans: Answer) -> None:
+        """A 'contains' filter whose text is one value exactly but also part of others ("Department stores"
+        and "Department stores (excl. leased)"): the one value or all of them are two readings."""
+        plan = planned.plan
+        shown = {g.column for g in plan.group_by} | set(plan.select)
+        for i, f in enumerate(plan.filters):
+            if f.op != "contains" or f.column in shown or not isinstance(f.value, str):
+                continue
+            probe = Plan(table=plan.table, filters=plan.filters, select=[f.column], distinct_rows=True, limit=50)
+            values = self.answerer.execute(replace(planned, plan=probe, compiled=None)).df.iloc[:, 0].dropna().tolist()
+            key = " ".join(f.value.split()).casefold()
+            exact = [v for v in values if " ".join(str(v).split()).casefold() == key]
+            if not exact or len(values) < 2:
+                continue
+            narrow = plan.model_copy(update={"filters": [*plan.filters[:i], f.model_copy(update={"op": "eq", "value": exact[0]}),
+                                                         *plan.filters[i + 1:]]})
+            readings = [replace(planned, plan=narrow), planned]
+            ans.status, ans.interpretations = "ambiguous", [interpretation(r) for r in readings]
+            ans.reading_plans = [r.plan.model_dump(exclude_defaults=True) for r in readings]
+            ans.error = (f"'{f.value}' is one {f.column} exactly, and part of {len(values) - 1} other(s) "
+                         f"({', '.join(repr(str(v)) for v in values if v not in exact)[:200]}). Which did you mean?")
+            ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+            return
 
     def _second_opinion(self, question: str, planned: Planned, ans: Answer, file_ids) -> None:
         """A language model's answer checked against the offline planner's confident reading: when both

@@ -138,6 +138,8 @@ def _plan_columns(plan: Plan) -> set[str]:
     cols |= {o.by for o in plan.order}
     if plan.join:
         cols |= {plan.join.left_on, plan.join.right_on}
+    if plan.unpivot:
+        cols |= set(plan.unpivot.columns) | {plan.unpivot.name, plan.unpivot.value}
     return {c for c in cols if c}
 
 

@@ -7,9 +7,9 @@ number-extracting regular expressions, are the compiler's own text).
 from __future__ import annotations
 
 import difflib
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, StringConstraints, WithJsonSchema, model_validator
 
 from .errors import PlanError
 
@@ -18,7 +18,11 @@ Bucket = Literal["year", "quarter", "month", "week", "day", "month_of_year", "da
 Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "between", "contains",
              "year", "month", "quarter", "weekday", "is_null", "not_null", "in_table", "not_in_table",
              "list_contains"]
-Scalar = str | int | float | bool | None
+# every string the model fills is bounded: a grammar for an unbounded string lets a weak model run on forever
+Name = Annotated[str, StringConstraints(max_length=300)]
+# a cell value may be long; only what the model is allowed to write is bounded (in the schema, not on validation)
+Text = Annotated[str, WithJsonSchema({"type": "string", "maxLength": 500})]
+Scalar = Text | int | float | bool | None
 
 ROW = "#row"  # the pseudo-column every table has: the 1-based position of a row in its sheet
 ROW_COLUMN = "__excelchat_row"  # its name in a table's row view (core/query.py)
@@ -54,7 +58,7 @@ class Derived(BaseModel):
     """left (op) right, e.g. Quantity x Unit Price."""
     op: Literal["mul", "div", "add", "sub"] = Field(description="the arithmetic operation")
     left: str = Field(max_length=300, description="a numeric column")
-    right: str | float = Field(description="a numeric column or a constant")
+    right: Name | float = Field(description="a numeric column or a constant")
 
 
 class Measure(BaseModel):
@@ -74,7 +78,7 @@ class Compute(BaseModel):
     op: Literal["sub", "add", "mul", "div", "pct_change"] = Field(
         description="sub: left - right; div: left / right; pct_change: (left - right) / right, as a fraction")
     left: str = Field(max_length=200, description="a measure alias (or an earlier computed alias)")
-    right: str | float = Field(description="a measure alias (or an earlier computed alias), or a constant")
+    right: Name | float = Field(description="a measure alias (or an earlier computed alias), or a constant")
 
 
 class GroupBy(BaseModel):
@@ -89,7 +93,7 @@ class Buckets(BaseModel):
     """Ranges of a numeric column: edges [0, 18, 30] make 0-18, 18-30, 30+."""
     column: str = Field(max_length=300, description="a numeric column")
     edges: list[float] = Field(max_length=50, description="ascending range edges; each range includes its lower edge")
-    labels: list[str] | None = Field(None, max_length=51, description="names of the ranges: one per edge (the last "
+    labels: list[Name] | None = Field(None, max_length=51, description="names of the ranges: one per edge (the last "
                                      "one is the open range above the last edge), or one more to name the values "
                                      "below the first edge first")
 
@@ -100,6 +104,13 @@ class Order(BaseModel):
                     "a column of the table, or '#row' for sheet order")
     desc: bool = Field(True, description="largest first")
     as_number: bool = Field(False, description="sort a text column by the number written in it")
+
+
+class Unpivot(BaseModel):
+    """Columns that are values of one thing (one column per month) read as rows: a name and a value per row."""
+    columns: list[Name] = Field(min_length=2, max_length=100, description="the columns to turn into rows")
+    name: str = Field("Column", max_length=100, description="the new column holding each turned column's name (e.g. 'Month')")
+    value: str = Field("Value", max_length=100, description="the new column holding its value (e.g. 'Sales')")
 
 
 class Join(BaseModel):
@@ -141,13 +152,16 @@ class Plan(BaseModel):
     buckets: Buckets | None = Field(None, description="group a numeric column into ranges")
     compute: list[Compute] = Field(default_factory=list, max_length=5, description=
                                    "numbers computed from the measures of each result row; the last is the answer")
-    select: list[str] = Field(default_factory=list, max_length=30, description="columns to list (no measures); '#row' is the sheet position")
+    select: list[Name] = Field(default_factory=list, max_length=30, description="columns to list (no measures); '#row' is the sheet position")
     order: list[Order] = Field(default_factory=list, max_length=5, description="sort keys of the result")
     limit: int | None = Field(default=None, ge=1, le=100000, description="at most this many result rows")
     offset: int | None = Field(default=None, ge=0, le=100000, description="skip this many rows first: offset 1, limit 1 is the second")
     ties: bool = Field(False, description="limit and offset count distinct values of the order keys and keep all tied "
                        "rows: limit 1 gives every row sharing the top value; offset 1, limit 1 every row with the second")
-    join: Join | None = Field(None, description="match rows with another table")
+    join: Join | None = Field(None, description="match rows with another table; name its columns 'table::column' "
+                              "when both tables have a column of that name")
+    unpivot: Unpivot | None = Field(None, description="turn columns into rows first (months laid out as columns); "
+                                    "the rest of the plan uses the new name and value columns")
     relative: Relative | None = Field(None, description="keep only the row(s) at a step from an anchor row in sheet order")
     streak: Streak | None = Field(None, description="answer with the longest run of consecutive rows meeting a condition")
     having: list[Filter] = Field(default_factory=list, max_length=10, description=
@@ -261,6 +275,8 @@ class Compiler:
         if plan.table not in schema.tables:
             raise PlanError(f"The plan names a table that is not in the workspace: {plan.table!r}.")
         self.base = schema.tables[plan.table]
+        if plan.unpivot:
+            self.base = self._unpivoted(plan, self.base)
         self.joined: dict[str, str] = {}
         if plan.join:
             if plan.join.table not in schema.tables:
@@ -271,6 +287,22 @@ class Compiler:
         self.refs: list[str] = []  # tables read by in_table filters
         self.out_types: dict[str, tuple[str, str | None]] = {}  # output name -> (dtype, source column)
         self.computed: list[str] = []  # "expr AS alias" of each compute, over the result's columns
+
+    @staticmethod
+    def _unpivoted(plan: Plan, cols: dict[str, str]) -> dict[str, str]:
+        """The columns a plan sees after its unpivot: the others, then the name and the value."""
+        u = plan.unpivot
+        missing = [c for c in u.columns if c not in cols]
+        if missing:
+            raise PlanError(f"unpivot names unknown columns: {', '.join(map(repr, missing[:5]))}.")
+        if plan.join:
+            raise PlanError("A plan cannot unpivot and join at once.")
+        rest = {c: d for c, d in cols.items() if c not in u.columns}
+        if u.name in rest or u.value in rest or u.name == u.value:
+            raise PlanError(f"unpivot's new names ({u.name!r}, {u.value!r}) must differ from each other and the table's columns.")
+        kinds = {_kind(cols[c]) for c in u.columns}
+        value = "text" if len(kinds) > 1 else "number" if kinds == {"number"} else cols[u.columns[0]]
+        return {**rest, u.name: "text", u.value: value}
 
     # --- columns ------------------------------------------------------------
     def col(self, name: str) -> tuple[str, str]:
@@ -643,6 +675,14 @@ class Compiler:
         """FROM: the table (its row view when row positions are read), list cells split, the join."""
         p = self.p
         src = qi(rows_view(p.table) if self.uses_rows else p.table)
+        if p.unpivot:
+            u = p.unpivot
+            on = ", ".join(qi(c) for c in u.columns)
+            to = {"text": "VARCHAR", "number": "DOUBLE"}.get(self.base[u.value])
+            if to:  # columns of different types are turned as one: numbers as DOUBLE, else text
+                casts = ", ".join(f"CAST({qi(c)} AS {to}) AS {qi(c)}" for c in u.columns)
+                src = f"(SELECT * REPLACE ({casts}) FROM {src})"
+            src = f"(UNPIVOT {src} ON {on} INTO NAME {qi(u.name)} VALUE {qi(u.value)}) AS {qi(p.table)}"
         if self.split:
             c = qi(self.split)
             src = f"(SELECT * REPLACE (unnest({list_sql(c)}) AS {c}) FROM {src})" + ("" if p.join else f" AS {qi(p.table)}")

@@ -27,6 +27,8 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from grammar_rules import grammar_problems
+
 
 def free_port() -> int:
     """A TCP port on 127.0.0.1 with nothing listening (at the time of the call)."""
@@ -298,6 +300,10 @@ class _Handler(BaseHTTPRequestHandler):
         model = str(body.get("model") or "")
         if not fake._knows(model):
             self._send(404, {"error": f'model "{model}" not found, try pulling it first'})
+            return
+        fmt = body.get("format")
+        if isinstance(fmt, dict) and grammar_problems(fmt):  # as Ollama: llama.cpp cannot make a grammar of it
+            self._send(500, {"error": "invalid JSON schema in format"})
             return
         r = fake._next_reply()
         fake._sleep(r.delay)

@@ -16,7 +16,7 @@ MSGS = [
     {"role": "system", "content": "Answer from the data below.\n<data>\nSales total: 42\n</data>"},
     {"role": "user", "content": "What are total sales?"},
 ]
-SCHEMA = {"type": "object", "properties": {"intent": {"type": "string"}},
+SCHEMA = {"type": "object", "properties": {"intent": {"type": "string", "maxLength": 40}},
           "required": ["intent"]}
 
 

@@ -243,3 +243,44 @@ def test_a_chosen_plan_that_no_longer_fits_the_tables_is_refused(answerer):
     pipe = ChatPipeline(answerer, answerer.ws.settings)
     ans = pipe.answer("total", plan={"table": "gone", "measures": [{"agg": "count"}]})
     assert ans.status == "cannot" and "no longer" in ans.error
+
+
+def test_every_format_the_app_sends_converts_to_a_grammar():
+    """The plan schema follows the rules of llama.cpp's converter (Ollama's `format`): every sub-schema typed,
+    strings and arrays the model fills bounded; the rules themselves refuse what Ollama refuses."""
+    from grammar_rules import grammar_problems
+
+    from core.llm_planner import reply_schema
+
+    assert grammar_problems(reply_schema()) == []
+    untyped = {"type": "object", "properties": {"value": {"default": None, "title": "Value"},
+                                                "values": {"type": "array", "items": {}}}}
+    problems = grammar_problems(untyped)
+    assert any("Unrecognized schema" in p for p in problems) and any("typed items" in p for p in problems)
+    assert grammar_problems({"type": "object", "properties": {"name": {"type": "string"}}})  # unbounded
+
+
+def test_a_schema_ollama_cannot_convert_is_an_error_not_a_plan(fake_ollama, llm_settings):
+    """The fake server answers an untyped schema as Ollama does (HTTP 500), so a regression fails here."""
+    from core.errors import LLMError
+
+    fake_ollama.reply_json({"value": 1})
+    with pytest.raises(LLMError):
+        OllamaLLM(llm_settings).complete_json([{"role": "user", "content": "hi"}],
+                                              {"type": "object", "properties": {"value": {"title": "Value"}}})
+    assert fake_ollama.pending == 1  # the reply was never used: the schema was refused first
+
+
+def test_contains_that_is_one_value_exactly_and_part_of_others_offers_both(tmp_path, fake_ollama, llm_settings):
+    df = pd.DataFrame({"Kind": ["Department stores", "Department stores (excl. leased)", "Grocery"],
+                       "Sales": [10.0, 7.0, 5.0]})
+    df.to_csv(tmp_path / "k.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "k.csv")
+    fake_ollama.reply_json({"table": "k", "measures": [{"agg": "sum", "column": "Sales"}], "headline": "value",
+                            "filters": [{"column": "Kind", "op": "contains", "value": "department stores"}]})
+    pipe = ChatPipeline(Answerer(ws), ws.settings.with_(planner="llm"), llm=OllamaLLM(llm_settings))
+    ans = pipe.answer("Total Sales of department stores?")
+    assert ans.status == "ambiguous" and ans.value is None
+    exact, broad = (pipe.answer(q, plan=p).value for q, p in zip(ans.interpretations, ans.reading_plans, strict=True))
+    assert (exact, broad) == (10.0, 17.0)

@@ -55,6 +55,18 @@ def make_games(rng: random.Random) -> list[dict]:
     return rows
 
 
+MONTH_COLS = ["Jan. 2020", "Feb. 2020", "Mar. 2020", "Apr. 2020"]
+
+
+def make_wide(rng: random.Random) -> list[dict]:
+    """Months laid out as columns, one with a suppressed "(S)" cell (so read as text)."""
+    rows = []
+    for kind in ("Cars", "Food", "Books", "Toys"):
+        rows.append({"Kind": kind, **{m: rng.randrange(100, 999) for m in MONTH_COLS[:3]},
+                     "Apr. 2020": "(S)" if kind == "Toys" else str(rng.randrange(100, 999))})
+    return rows
+
+
 def make_orders(rng: random.Random) -> list[dict]:
     return [{"Order ID": f"O{i:03d}", "Region": REGIONS[rng.randrange(4)] if i % 7 else "East",
              "Sales": round(rng.uniform(10, 90_000), 2), "Profit": round(rng.uniform(-500, 9000), 2)}
@@ -80,17 +92,17 @@ class Data:
 def data(tmp_path_factory) -> Data:
     src = tmp_path_factory.mktemp("constructs_src")
     rng = random.Random(1414)
-    staff, games, orders = make_staff(rng), make_games(rng), make_orders(rng)
+    staff, games, orders, wide = make_staff(rng), make_games(rng), make_orders(rng), make_wide(rng)
     returns = [{"Order ID": o["Order ID"], "Reason": "Late"} for o in rng.sample(orders, 17)]
     returns.append({"Order ID": "O999", "Reason": "Lost"})  # no such order
     cities = [{"City": c, "Rank": i + 1} for i, c in enumerate(rng.sample(CITIES, len(CITIES)))]
     ws = Workspace(Settings(home=tmp_path_factory.mktemp("constructs_ws"), build_index=False))
     for name, rows in (("staff", staff), ("games", games), ("orders", orders), ("returns", returns),
-                       ("cities", cities)):
+                       ("cities", cities), ("wide", wide)):
         ws.add_file(write_csv(src / f"{name}.csv", rows))
     engine = QueryEngine(ws)
     frames = {n: pd.DataFrame(r) for n, r in (("staff", staff), ("games", games), ("orders", orders),
-                                              ("returns", returns), ("cities", cities))}
+                                              ("returns", returns), ("cities", cities), ("wide", wide))}
     frames["staff"]["Hired"] = pd.to_datetime(frames["staff"]["Hired"])
     yield Data(engine, **frames)
     engine.con.close()
@@ -363,6 +375,39 @@ def test_compute_rejects_unknown_names(data):
     with pytest.raises(PlanError, match="already an output name"):
         run(data, table="staff", measures=[Measure(agg="sum", column="Salary", alias="tot")],
             compute=[Compute(alias="tot", op="sub", left="tot", right=1.0)])
+
+
+# --- 7c. columns that are values (months as columns) read as rows -----------------------------------------
+
+def test_unpivot_month_columns_then_rank_and_average(data):
+    w = data.wide
+    long = w.melt(id_vars="Kind", value_vars=MONTH_COLS[:3], var_name="Month", value_name="Sales")
+    df = run(data, table="wide", unpivot={"columns": MONTH_COLS[:3], "name": "Month", "value": "Sales"},
+             group_by=[GroupBy(column="Month")], measures=[Measure(agg="sum", column="Sales", alias="s")],
+             order=[Order(by="s")], limit=1, headline="label")
+    by = long.groupby("Month")["Sales"].sum()
+    assert df.iloc[0]["Month"] == by.idxmax() and df.iloc[0]["s"] == by.max()
+    df = run(data, table="wide", unpivot={"columns": MONTH_COLS[:3], "name": "Month", "value": "Sales"},
+             filters=[Filter(column="Kind", value="Food")], measures=[Measure(agg="avg", column="Sales", alias="a")])
+    assert scalar(df, "a") == pytest.approx(long.loc[long["Kind"] == "Food", "Sales"].mean())
+
+
+def test_unpivot_mixed_types_reads_text_and_as_number(data):
+    w = data.wide
+    df = run(data, table="wide", unpivot={"columns": MONTH_COLS, "name": "Month", "value": "Sales"},
+             filters=[Filter(column="Kind", value="Toys"), Filter(column="Sales", value="(S)")], select=["Month"])
+    assert list(df["Month"]) == ["Apr. 2020"]
+    df = run(data, table="wide", unpivot={"columns": MONTH_COLS, "name": "Month", "value": "Sales"},
+             measures=[Measure(agg="sum", column="Sales", as_number=True, alias="t")])
+    long = w.melt(id_vars="Kind", value_vars=MONTH_COLS, value_name="Sales")
+    assert scalar(df, "t") == pytest.approx(pd.to_numeric(long["Sales"], errors="coerce").sum())
+
+
+def test_unpivot_rejects_unknown_or_clashing_columns(data):
+    with pytest.raises(PlanError, match="unknown columns"):
+        run(data, table="wide", unpivot={"columns": ["Jan. 2020", "Nope"]}, select=["Kind"])
+    with pytest.raises(PlanError, match="must differ"):
+        run(data, table="wide", unpivot={"columns": MONTH_COLS, "name": "Kind"}, select=["Kind"])
 
 
 # --- 8. semi-join and anti-join ---------------------------------------------------------------------------
