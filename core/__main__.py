@@ -217,6 +217,8 @@ def cmd_chat(args) -> int:
         for ev in pipeline.ask(q, conversation_id=cid):
             if ev.type == "token":
                 print(ev.data, end="", flush=True)
+            elif ev.type == "replace":  # the streamed text was withdrawn: the computed answer stands instead
+                print(f"\n[{ev.data['reason']}]\n{ev.data['text']}", end="", flush=True)
             elif ev.type == "status" and ev.data["stage"] in ("llm_off", "llm_failed"):
                 print(f"[{ev.data['message']}]", file=sys.stderr)
             elif ev.type == "done":

@@ -30,7 +30,7 @@ class Answer:
     sources: list[dict] = field(default_factory=list)
     chart: dict | None = None
     charts: list = field(default_factory=list)
-    llm: str | None = None
+    llm: dict | None = None  # the narrating model, its done_reason and token counts (None: not narrated)
     plan: dict | None = None
     shape: str | None = None
     notes: list[str] = field(default_factory=list)

@@ -62,8 +62,14 @@ class Settings:
     ollama_host: str = setting("http://localhost:11434", "OLLAMA_HOST", "the Ollama server")
     ollama_model: str = setting("llama3", "EXCELCHAT_MODEL", "the default model", fallback_env="OLLAMA_MODEL")
     llm_temperature: float = setting(0.1, "EXCELCHAT_TEMPERATURE", "LLM temperature")
-    llm_max_tokens: int = setting(2048, "EXCELCHAT_MAX_TOKENS", "tokens an LLM reply may have")
-    llm_timeout_s: float = setting(30.0, "EXCELCHAT_LLM_TIMEOUT", "seconds an LLM call may take")
+    # a narration is 2-5 sentences and a plan one small JSON object: a model that writes far more is echoing
+    # its prompt or rambling, and the cap ends it (the computed answer is shown instead)
+    llm_narration_tokens: int = setting(300, "EXCELCHAT_NARRATION_TOKENS", "tokens a written explanation may have")
+    llm_plan_tokens: int = setting(400, "EXCELCHAT_PLAN_TOKENS", "tokens a query plan from the LLM may have")
+    # waiting for the first token (connect, model load, reading the prompt) is one limit; writing is another
+    llm_timeout_s: float = setting(60.0, "EXCELCHAT_LLM_TIMEOUT",
+                                   "seconds to wait for the LLM's first token (or any next one)")
+    llm_budget_s: float = setting(120.0, "EXCELCHAT_LLM_BUDGET", "seconds an LLM reply may take in all")
     llm_attempts: int = setting(3, "EXCELCHAT_LLM_ATTEMPTS", "tries of a failing LLM call")
     llm_backoff_s: float = setting(1.0, "EXCELCHAT_LLM_BACKOFF", "seconds before the first retry (then doubled)")
     llm_keep_alive: str = setting("5m", "EXCELCHAT_KEEP_ALIVE", "how long Ollama keeps the model loaded")

@@ -117,10 +117,14 @@ class _StreamEnded(Exception):
 
 @dataclass(frozen=True)
 class _Where:
-    """What error messages name: the server, the model and the time limit."""
+    """What error messages name: the server, the model, the limits and how far the reply had got.
+
+    ``phase`` is "waiting" before the first token (connecting, loading the model, reading the prompt) and
+    "streaming" once tokens flow: a model that is writing is slow, not loading, and the message says so."""
     host: str
     model: str
     timeout_s: float
+    phase: str = "waiting"
 
     def unavailable(self) -> LLMUnavailable:
         return LLMUnavailable(
@@ -128,9 +132,19 @@ class _Where:
             "OLLAMA_HOST. Everything except the written explanation works without it.")
 
     def timeout(self) -> LLMTimeout:
+        if self.phase == "streaming":
+            return LLMTimeout(
+                f"The model '{self.model}' stopped sending in the middle of its reply (nothing for "
+                f"{self.timeout_s:g} seconds). Try again; a smaller model is steadier on a busy machine.")
         return LLMTimeout(
-            f"Ollama did not answer within {self.timeout_s:g} seconds. The model may still be "
-            "loading; try again, or raise EXCELCHAT_LLM_TIMEOUT.")
+            f"Ollama at {self.host} sent no word of a reply within {self.timeout_s:g} seconds. The model "
+            f"'{self.model}' may still be loading (the first answer after a start can take a minute); "
+            "try again, or raise EXCELCHAT_LLM_TIMEOUT.")
+
+    def over_budget(self, budget_s: float, tokens: int) -> LLMTimeout:
+        return LLMTimeout(
+            f"The model '{self.model}' was still writing after {budget_s:g} seconds ({tokens} tokens so far), "
+            "longer than a reply may take. A smaller model answers faster; or raise EXCELCHAT_LLM_BUDGET.")
 
     def not_found(self) -> ModelNotFound:
         return ModelNotFound(
@@ -176,11 +190,11 @@ def _from_transport(exc: BaseException, where: _Where) -> LLMError:
     return LLMError(f"Something went wrong while talking to Ollama: {exc}")
 
 
-def map_error(exc: BaseException, *, host: str, model: str, timeout_s: float) -> LLMError:
-    """Translate any exception from talking to Ollama into an end-user ``LLMError``."""
+def map_error(exc: BaseException, *, host: str, model: str, timeout_s: float, phase: str = "waiting") -> LLMError:
+    """Translate any exception from talking to Ollama into an end-user ``LLMError`` (``phase``: see ``_Where``)."""
     if isinstance(exc, LLMError):
         return exc
-    where = _Where(host, model, timeout_s)
+    where = _Where(host, model, timeout_s, phase)
     if isinstance(exc, ollama.ResponseError):
         return _from_response(exc, where)
     return _from_transport(exc, where)
@@ -254,10 +268,12 @@ class OllamaLLM:
         self._host = settings.ollama_base_url
         self._model = settings.ollama_model
         self._timeout = float(settings.llm_timeout_s)
-        # Our own client (httpx.Client is thread-safe), so llama-index never creates one lazily.
+        self._budget = float(settings.llm_budget_s)
+        # Our own client (httpx.Client is thread-safe), so llama-index never creates one lazily. The read
+        # timeout is the wait for the first token and between tokens; the whole reply has its own budget.
         timeout = httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0))
         self._client = ollama.Client(host=self._host, timeout=timeout)
-        self._llama: Ollama | None = None
+        self._llamas: dict[str, Ollama] = {}
         self._lock = threading.Lock()
 
     # --- small accessors ------------------------------------------------------
@@ -279,23 +295,25 @@ class OllamaLLM:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _chat_llm(self) -> Ollama:
-        """llama-index's Ollama, built on first use: importing it costs seconds a health probe need not pay."""
+    def _chat_llm(self, purpose: str) -> Ollama:
+        """llama-index's Ollama for "narration" or "plan" (each with its own token cap), built on first use:
+        importing it costs seconds a health probe need not pay."""
         with self._lock:
-            if self._llama is None:
+            if purpose not in self._llamas:
                 from llama_index.llms.ollama import Ollama
 
                 s = self._settings
-                self._llama = Ollama(
+                cap = s.llm_narration_tokens if purpose == "narration" else s.llm_plan_tokens
+                self._llamas[purpose] = Ollama(
                     model=self._model, base_url=self._host, temperature=s.llm_temperature,
                     context_window=DEFAULT_NUM_CTX, request_timeout=self._timeout,
-                    keep_alive=s.llm_keep_alive, additional_kwargs={"num_predict": int(s.llm_max_tokens)},
+                    keep_alive=s.llm_keep_alive, additional_kwargs={"num_predict": int(cap)},
                     client=self._client,
                 )
-            return self._llama
+            return self._llamas[purpose]
 
-    def _error(self, exc: BaseException) -> LLMError:
-        return map_error(exc, host=self._host, model=self._model, timeout_s=self._timeout)
+    def _error(self, exc: BaseException, phase: str = "waiting") -> LLMError:
+        return map_error(exc, host=self._host, model=self._model, timeout_s=self._timeout, phase=phase)
 
     def _retry(self, call: Callable[[], T], attempts: int | None = None) -> T:
         s = self._settings
@@ -313,14 +331,16 @@ class OllamaLLM:
         """Text chunks as Ollama streams them, then one ``done`` chunk with model and usage.
 
         Connection errors, a busy server and a stream that drops before the first token are
-        retried. Once a token was yielded, a dropped stream raises (nothing is replayed).
+        retried. Once a token was yielded, a dropped stream raises (nothing is replayed). At most
+        ``llm_narration_tokens`` tokens (the done chunk's ``done_reason`` is "length" when cut there).
         """
         self._check_enabled()
-        return self._stream(_to_llama(messages))
+        return self._stream(_to_llama(messages), "narration")
 
-    def _open_stream(self, msgs: list[ChatMessage]) -> tuple[list[ChatResponse], Iterator[ChatResponse]]:
+    def _open_stream(self, msgs: list[ChatMessage], purpose: str,
+                     fmt: Any) -> tuple[list[ChatResponse], Iterator[ChatResponse]]:
         """Start a stream and read it up to the first token (or the end): failures so far are retryable."""
-        gen = self._chat_llm().stream_chat(msgs)
+        gen = self._chat_llm(purpose).stream_chat(msgs, **({"format": fmt} if fmt is not None else {}))
         head: list[ChatResponse] = []
         try:
             for resp in gen:
@@ -332,8 +352,10 @@ class OllamaLLM:
             gen.close()
             raise
 
-    def _stream(self, msgs: list[ChatMessage]) -> Iterator[ChatChunk]:
-        head, gen = self._retry(lambda: self._open_stream(msgs))
+    def _stream(self, msgs: list[ChatMessage], purpose: str, fmt: Any = None) -> Iterator[ChatChunk]:
+        started = time.monotonic()
+        head, gen = self._retry(lambda: self._open_stream(msgs, purpose, fmt))
+        tokens = 0
         try:
             done = False
             for resp in itertools.chain(head, gen):
@@ -342,25 +364,37 @@ class OllamaLLM:
                     done = True
                     yield ChatChunk(text=resp.delta or "", done=True, model=self._model, usage=_usage(raw))
                 elif resp.delta:
+                    tokens += 1
                     yield ChatChunk(text=resp.delta)
+                if not done and time.monotonic() - started > self._budget:
+                    raise _Where(self._host, self._model, self._timeout).over_budget(self._budget, tokens)
             if not done:
                 raise _StreamEnded()
         except LLMError:
             raise
         except Exception as exc:
-            raise self._error(exc) from exc
+            raise self._error(exc, "streaming") from exc
         finally:
-            gen.close()  # releases the HTTP connection if the caller stops early
+            gen.close()  # releases the HTTP connection (and so stops the generation) if we stop early
 
     # --- JSON -----------------------------------------------------------------------
     def complete_json(self, messages: Sequence[Message], schema: dict[str, Any] | None) -> dict[str, Any]:
-        """One non-streaming chat with Ollama's ``format`` set to ``schema``; the parsed object."""
+        """One chat with Ollama's ``format`` set to ``schema``; the parsed object.
+
+        Streamed like a narration, so the wait for the first token and the reply's budget are told apart;
+        at most ``llm_plan_tokens`` tokens (a plan cut there is reported, not parsed)."""
         self._check_enabled()
-        msgs = _to_llama(messages)
-        fmt: Any = schema if schema else "json"
-        resp = self._retry(lambda: self._chat_llm().chat(msgs, format=fmt))
+        text, usage = "", Usage()
+        for chunk in self._stream(_to_llama(messages), "plan", schema if schema else "json"):
+            text += chunk.text
+            if chunk.done:
+                usage = chunk.usage
+        if usage.get("done_reason") == "length":
+            raise LLMBadOutput(
+                f"The model's plan was cut off at {self._settings.llm_plan_tokens} tokens, so the question "
+                "could not be planned. Try rephrasing it (or raise EXCELCHAT_PLAN_TOKENS).")
         try:
-            obj = json.loads((resp.message.content or "").strip())
+            obj = json.loads(text.strip())
         except json.JSONDecodeError as exc:
             raise LLMBadOutput(
                 "The model's reply was not valid JSON, so the question could not be planned. "

@@ -1,6 +1,6 @@
 """Pure helpers for the Streamlit pages (no streamlit import): safe markdown, labels, frames for display.
 
-* `safe_markdown` / `SafeMarkdownStream`: text from the LLM (or a spreadsheet) is shown as markdown, never
+* `safe_markdown`: text from the LLM (or a spreadsheet) is shown as markdown, never
   as HTML: `<` and `>` are escaped, markdown images `![..](..)` are neutralised (no remote image is ever
   fetched by the viewer's browser), and `$` is escaped so amounts are not typeset as LaTeX.
 * small formatting helpers (sizes, times, labels) and frames built from catalog dicts.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from collections.abc import Iterable
 
 import pandas as pd
 
@@ -27,36 +26,6 @@ def safe_markdown(text) -> str:
     s = "" if text is None else str(text)
     s = s.replace("![", "!\\[")  # an escaped bracket can open neither an image nor a link
     return _escape_chars(s)
-
-
-class SafeMarkdownStream:
-    """`safe_markdown` applied to a stream of text pieces: the concatenation of what `feed` and `flush`
-    return equals `safe_markdown` of the concatenated input, whatever the split (a trailing `!` is held
-    back until the next piece shows whether a `[` follows)."""
-
-    def __init__(self) -> None:
-        self._held = ""
-
-    def feed(self, piece) -> str:
-        s = self._held + ("" if piece is None else str(piece))
-        self._held = ""
-        if s.endswith("!"):
-            s, self._held = s[:-1], "!"
-        return safe_markdown(s)
-
-    def flush(self) -> str:
-        s, self._held = self._held, ""
-        return safe_markdown(s)
-
-    def wrap(self, pieces: Iterable) -> Iterable[str]:
-        """Generator form: every piece made safe, with the held-back tail flushed at the end."""
-        for p in pieces:
-            out = self.feed(p)
-            if out:
-                yield out
-        tail = self.flush()
-        if tail:
-            yield tail
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -226,3 +195,20 @@ def can_write(conversation: dict | None, user: str | None) -> bool:
     if conversation is None:
         return True
     return (conversation.get("user") or None) == (user or None)
+
+
+def narrated_by(answer: dict) -> str:
+    """Who planned and who wrote an answer's text, with the model's tokens when it wrote it."""
+    planner, llm = answer.get("planner") or "offline", answer.get("llm")
+    if isinstance(llm, str):  # answers stored before the model's report became an object
+        llm = {"model": llm}
+    if not llm:
+        return f"Planned by: {planner}; narrated by: no LLM (computed text)"
+    if llm.get("replaced"):
+        who = f"{llm.get('model')}, whose text was replaced by the computed answer"
+    else:
+        who = str(llm.get("model"))
+    if llm.get("completion_tokens") is not None:
+        who += f" ({llm.get('prompt_tokens', 0):,} tokens read, {llm['completion_tokens']:,} written"
+        who += f", stopped: {llm['done_reason']})" if llm.get("done_reason") else ")"
+    return f"Planned by: {planner}; narrated by: {who}"

@@ -79,10 +79,23 @@ def render_answer(text, df, chart_df, chart_spec, key: str, *, interpretation=No
         if isinstance(text, str):
             st.markdown(ui.safe_markdown(text))
         else:
-            st.write_stream(ui.SafeMarkdownStream().wrap(text))
+            stream_text(text)
         answer_table(df, key)
     if details is not None:
         details()
+
+
+class Restart(str):
+    """A streamed piece that replaces everything shown before it (the pipeline withdrew the narration)."""
+
+
+def stream_text(pieces) -> str:
+    """Text as it streams, in one placeholder, so a withdrawn narration can be replaced in place."""
+    box, shown = st.empty(), ""
+    for piece in pieces:
+        shown = str(piece) if isinstance(piece, Restart) else shown + piece
+        box.markdown(ui.safe_markdown(shown))
+    return shown
 
 
 def answer_table(df, key: str) -> None:
@@ -122,8 +135,7 @@ def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=Non
             if answer.get("sources"):
                 st.caption("Sources")
                 st.dataframe(ui.sources_frame(answer["sources"]), hide_index=True, key=f"{key}-sources")
-            planner, llm = answer.get("planner"), answer.get("llm")
-            st.caption(f"Planned by: {planner or 'offline'}; narrated by: {llm or 'no LLM (computed text)'}")
+            st.caption(ui.narrated_by(answer))
     if message_id is not None:
         fk = f"fb-{message_id}"
 

@@ -115,6 +115,8 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids, chosen: dict | N
             for ev in events:
                 if ev.type == "token":
                     yield ev.data
+                elif ev.type == "replace":
+                    yield view.Restart(ev.data["text"])
                 else:
                     handle(ev)
 

@@ -314,9 +314,14 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(r.status, {"error": r.error or _STATUS_ERRORS.get(r.status, "error")})
             return
         prompt_count = r.prompt_eval_count
+        # as Ollama: a reply stops after options.num_predict tokens, and the last line says done_reason "length"
+        cap = (body.get("options") or {}).get("num_predict")
+        pieces = r.pieces()
+        reason = "stop"
+        if isinstance(cap, int) and 0 < cap < len(pieces):
+            pieces, reason = pieces[:cap], "length"
         if body.get("stream", True) is False:
-            final = _line(model, r.content(), done=True, prompt=prompt_count,
-                          evals=len(r.pieces()))
+            final = _line(model, "".join(pieces), done=True, prompt=prompt_count, evals=len(pieces), reason=reason)
             data = b"this is not json" if r.malformed_after is not None else json.dumps(final).encode()
             if r.disconnect_after is not None:  # promise the whole body, send half of it
                 self.send_response(200)
@@ -334,7 +339,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self.wfile.flush()
-        pieces = r.pieces()
         for i, piece in enumerate(pieces):
             if r.disconnect_after is not None and i >= r.disconnect_after:
                 self._drop()
@@ -357,7 +361,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if r.malformed_after is not None and r.malformed_after >= len(pieces):
             self._chunk(b"not json at all\n")
-        final = _line(model, "", done=True, prompt=prompt_count, evals=len(pieces))
+        final = _line(model, "", done=True, prompt=prompt_count, evals=len(pieces), reason=reason)
         self._chunk(json.dumps(final).encode() + b"\n")
         self._chunk(b"")  # end of the chunked body
 
@@ -366,11 +370,12 @@ def _now() -> str:
     return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
-def _line(model: str, content: str, *, done: bool = False, prompt: int = 0, evals: int = 0) -> dict:
+def _line(model: str, content: str, *, done: bool = False, prompt: int = 0, evals: int = 0,
+          reason: str = "stop") -> dict:
     d: dict[str, Any] = {"model": model, "created_at": _now(),
                          "message": {"role": "assistant", "content": content}, "done": done}
     if done:
-        d.update(done_reason="stop", total_duration=123_456_789, load_duration=1_234_567,
+        d.update(done_reason=reason, total_duration=123_456_789, load_duration=1_234_567,
                  prompt_eval_count=prompt, prompt_eval_duration=2_345_678,
                  eval_count=evals, eval_duration=98_765_432)
     return d

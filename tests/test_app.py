@@ -321,18 +321,6 @@ def test_safe_markdown(text, expected):
     assert ui.safe_markdown(text) == expected
 
 
-@pytest.mark.parametrize("pieces", [
-    ["a ", "!", "[x](http://e/i.png) <b>", "</b> $1 !"],
-    ["!", "!", "[", "y](u)"],
-    ["![z](u)"], ["end!"], [""],
-])
-def test_safe_markdown_stream_matches_whole_text(pieces):
-    s = ui.SafeMarkdownStream()
-    out = "".join(s.wrap(pieces))
-    assert out == ui.safe_markdown("".join(pieces))
-    assert "![" not in out and "<" not in out
-
-
 def test_helpers():
     assert ui.human_size(512) == "512 B" and ui.human_size(10202) == "10.0 KB"
     assert ui.when(0) == "1970-01-01 00:00 UTC"
@@ -378,6 +366,19 @@ def test_llm_failure_is_a_status_note_and_the_computed_answer_stands(books, monk
     page = texts(at)
     assert "899,902,125" in page
     assert "The LLM stopped" in page
+
+
+def test_a_narration_that_echoes_its_prompt_is_replaced_in_place(books, monkeypatch, fake_ollama):
+    from core.narration import SYSTEM
+
+    fake_ollama.reply_text("Total sales were 899,902,125. " + SYSTEM * 2)
+    at = app(books, monkeypatch, llm_url=fake_ollama.url, user="lee")
+    at.run()
+    at.chat_input[0].set_value("What were the total sales across all retailers?").run()
+    ok(at)
+    page = texts(at)
+    assert "899,902,125" in page and "repeated its instructions" in page
+    assert "narrator" not in page and "Never calculate" not in page
 
 
 def test_settings_lists_models_and_tests_the_connection(books, monkeypatch, fake_ollama):

@@ -10,7 +10,7 @@ import pytest
 
 from core import Settings, Workspace
 from core.answer import Answerer
-from core.chat import ChatPipeline, numbers_in_text
+from core.chat import ChatPipeline
 from core.llm import OllamaLLM
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,22 +53,23 @@ def test_event_order_and_offline_narration(tmp_path, book):
 
 def test_streaming_tokens_arrive_in_order_and_incrementally(tmp_path, book, fake_ollama, llm_settings):
     p = pipeline(tmp_path, book, llm_settings)
-    text = "West sold 30 in 2021, the most of any region."
-    fake_ollama.reply_text(text, gate_after=1)
+    text = "West sold 30 in 2021, the most of any region, well ahead of East and North this year."
+    fake_ollama.reply_text(text, gate_after=10)
     gen = p.ask("What were total sales in 2021 for the West?")
     tokens = []
     for ev in gen:
         if ev.type == "token":
             tokens.append(ev.data)
             break
-    # the first token is here while the server still holds the rest of the reply
-    assert fake_ollama.chunks_sent == 1
+    # the first words are shown while the server still holds the rest of the reply (the last few words read
+    # are held back until the next ones show they do not start a run copied from the prompt)
+    assert fake_ollama.chunks_sent <= 10 < len(text.split())
     fake_ollama.release()
     rest = list(gen)
     tokens += [e.data for e in rest if e.type == "token"]
     assert "".join(tokens) == text and len(tokens) > 3
     done = rest[-1].data
-    assert done["model"] == "llama3" and done["answer"]["llm"] == "llama3" and done["answer"]["answer"] == text
+    assert done["model"] == "llama3" and done["answer"]["llm"]["model"] == "llama3" and done["answer"]["answer"] == text
     assert done["unverified"] == []
     assert done["answer"]["value"] == TOTAL_WEST_2021  # the number still comes from SQL
 
@@ -78,7 +79,7 @@ def test_retries_then_narrates(tmp_path, book, fake_ollama, llm_settings):
     fake_ollama.reply_error(503)
     fake_ollama.reply_text("Sales were 30.")
     _, out = p.run("What were total sales in 2021 for the West?")
-    assert out["llm"] == "llama3" and out["answer"] == "Sales were 30."
+    assert out["llm"]["model"] == "llama3" and out["answer"] == "Sales were 30."
     assert len(fake_ollama.chat_requests) == 2
 
 
@@ -182,12 +183,6 @@ def test_grounding_flags_numbers_not_in_the_result(tmp_path, book, fake_ollama, 
     assert out["value"] == pytest.approx(30 / 45) and out["unverified"] == ["70%"]
 
 
-def test_numbers_in_text_reads_formats():
-    got = {raw: v for raw, v, _ in numbers_in_text("$899,902,125 or 899.9 million, 41% and 0.41; 2021")}
-    assert got["$899,902,125"] == 899902125 and got["899.9 million"] == pytest.approx(899.9e6)
-    assert got["41%"] == pytest.approx(0.41) and got["2021"] == 2021
-
-
 def test_ask_json_names_the_model_and_lists_unverified(tmp_path, book, fake_ollama):
     fake_ollama.reply_text("West sold 30 in 2021; the East sold 999.")
     env = dict(os.environ, OLLAMA_HOST=fake_ollama.url, EXCELCHAT_MODEL="llama3", EXCELCHAT_LLM_BACKOFF="0.01")
@@ -195,7 +190,10 @@ def test_ask_json_names_the_model_and_lists_unverified(tmp_path, book, fake_olla
                           "--json", "--workspace", str(tmp_path / "w")], capture_output=True, text=True, cwd=ROOT, env=env)
     assert run.returncode == 0, run.stderr
     out = json.loads(run.stdout.splitlines()[0])
-    assert out["llm"] == "llama3" and out["answer"].startswith("West sold 30") and out["unverified"] == ["999"]
+    assert out["llm"]["model"] == "llama3" and out["answer"].startswith("West sold 30") and out["unverified"] == ["999"]
+    # what the model reported: why it stopped and how many tokens it read and wrote
+    assert out["llm"]["done_reason"] == "stop" and out["llm"]["prompt_tokens"] == 26
+    assert out["llm"]["completion_tokens"] == len("West sold 30 in 2021; the East sold 999.".split())
     assert out["value"] == TOTAL_WEST_2021
     run = subprocess.run([sys.executable, "-m", "core", "ask", str(book), "-q", "What were total sales in 2021 for the West?",
                           "--json", "--no-llm", "--workspace", str(tmp_path / "w")], capture_output=True, text=True, cwd=ROOT, env=env)
@@ -208,3 +206,29 @@ def test_chat_cli_conversation(tmp_path, book):
                          input="What were total sales in 2021?\nand for 2020?\n/quit\n", capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 0, run.stderr
     assert "is 45." in run.stdout and "is 10." in run.stdout
+
+
+def test_a_narration_cut_off_at_its_cap_is_replaced_by_the_computed_answer(tmp_path, book, fake_ollama, llm_settings):
+    p = pipeline(tmp_path, book, llm_settings.with_(llm_narration_tokens=12))
+    fake_ollama.reply_text("West sold 30 in 2021, which is " + "a lot and " * 40)
+    events, out = p.run("What were total sales in 2021 for the West?")
+    kinds = types(events)
+    assert "replace" in kinds and kinds.index("replace") > kinds.index("token")  # some words were shown first
+    replaced = next(e for e in events if e.type == "replace").data
+    assert replaced["text"] == out["answer"] and "cut off" in replaced["reason"] and "12 tokens" in replaced["reason"]
+    assert out["value"] == TOTAL_WEST_2021 and "a lot" not in out["answer"]
+    assert out["llm"]["done_reason"] == "length" and out["llm"]["completion_tokens"] == 12 and out["llm"]["replaced"]
+    assert fake_ollama.chat_requests[-1]["options"]["num_predict"] == 12
+
+
+def test_a_narration_that_repeats_the_prompt_never_shows_it(tmp_path, book, fake_ollama, llm_settings):
+    from core.narration import SYSTEM
+
+    p = pipeline(tmp_path, book, llm_settings)
+    fake_ollama.reply_text("West sold 30. " + SYSTEM + " Question: What were total sales?")
+    events, out = p.run("What were total sales in 2021 for the West?")
+    shown = "".join(e.data for e in events if e.type == "token")
+    assert "narrator" not in shown and "Never calculate" not in shown
+    assert "30" in out["answer"] and out["llm"]["replaced"]
+    assert "repeated its instructions" in " ".join(out["notes"]) and out["value"] == TOTAL_WEST_2021
+    assert "narrator" not in out["answer"]

@@ -81,7 +81,7 @@ def test_stream_sends_messages_model_and_options(llm, fake_ollama, llm_settings)
     assert body["stream"] is True
     assert body["messages"] == MSGS
     assert "<data>" in body["messages"][0]["content"]
-    assert body["options"]["num_predict"] == llm_settings.llm_max_tokens
+    assert body["options"]["num_predict"] == llm_settings.llm_narration_tokens
     assert body["options"]["temperature"] == llm_settings.llm_temperature
     assert body["keep_alive"] == llm_settings.llm_keep_alive
     assert "format" not in body
@@ -125,7 +125,7 @@ def test_complete_json_returns_object_and_sends_format(llm, fake_ollama):
     assert llm.complete_json(MSGS, SCHEMA) == {"intent": "sum", "column": "Sales"}
     (body,) = fake_ollama.chat_requests
     assert body["format"] == SCHEMA
-    assert body["stream"] is False
+    assert body["stream"] is True
     assert body["messages"] == MSGS
 
 
@@ -224,6 +224,55 @@ def test_timeout_raises_llmtimeout(make_llm, fake_ollama, llm_settings):
         list(llm.stream_chat(MSGS))
     assert "0.3 seconds" in str(ei.value)
     assert len(fake_ollama.chat_requests) == 1  # a timeout is not retried
+
+
+def test_a_model_that_streams_past_the_budget_is_not_called_loading(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_timeout_s=2, llm_budget_s=0.4))
+    fake_ollama.reply_text("one two three four five six seven eight", between=0.15)
+    got = []
+    with pytest.raises(errors.LLMTimeout) as ei:
+        for chunk in llm.stream_chat(MSGS):
+            got.append(chunk.text)
+    msg = str(ei.value)
+    assert "still writing after 0.4 seconds" in msg and "EXCELCHAT_LLM_BUDGET" in msg and "loading" not in msg
+    assert 1 <= len(got) < 8  # it stopped reading before the end
+
+
+def test_a_stall_mid_reply_says_so(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_timeout_s=0.3, llm_budget_s=30))
+    fake_ollama.reply_text("one two three", between=1.2)
+    with pytest.raises(errors.LLMTimeout) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "stopped sending in the middle" in str(ei.value) and "loading" not in str(ei.value)
+
+
+def test_no_first_token_names_loading(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_timeout_s=0.3))
+    fake_ollama.reply_text("late", delay=1.2)
+    with pytest.raises(errors.LLMTimeout) as ei:
+        list(llm.stream_chat(MSGS))
+    assert "no word of a reply within 0.3 seconds" in str(ei.value) and "loading" in str(ei.value)
+
+
+def test_narration_and_plan_have_their_own_token_caps(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_narration_tokens=3, llm_plan_tokens=7))
+    fake_ollama.reply_text("one two three four five")
+    chunks = list(llm.stream_chat(MSGS))
+    assert "".join(c.text for c in chunks) == "one two three"
+    assert chunks[-1].usage["done_reason"] == "length" and chunks[-1].usage["completion_tokens"] == 3
+    fake_ollama.reply_json({"intent": "sum"})
+    assert llm.complete_json(MSGS, SCHEMA) == {"intent": "sum"}
+    narration, plan = fake_ollama.chat_requests
+    assert narration["options"]["num_predict"] == 3 and plan["options"]["num_predict"] == 7
+    assert plan["stream"] is True and plan["format"] == SCHEMA  # streamed, so waiting and writing are told apart
+
+
+def test_a_plan_cut_off_at_its_cap_is_reported_not_parsed(make_llm, fake_ollama, llm_settings):
+    llm = make_llm(llm_settings.with_(llm_plan_tokens=2))
+    fake_ollama.reply_json({"intent": "a rather long value that needs many chunks"})
+    with pytest.raises(errors.LLMBadOutput) as ei:
+        llm.complete_json(MSGS, SCHEMA)
+    assert "cut off at 2 tokens" in str(ei.value)
 
 
 def test_complete_json_timeout(make_llm, fake_ollama, llm_settings):
@@ -392,9 +441,9 @@ def test_pipeline_takes_model_name_and_usage_from_the_done_chunk(tmp_path):
     ws.add_file(p)
     events, out = ChatPipeline(Answerer(ws), llm=ScriptedModel(["West", " leads."])).run(
         "What is the total sales for West?")
-    assert [e.data for e in events if e.type == "token"] == ["West", " leads."]
+    assert "".join(e.data for e in events if e.type == "token") == "West leads."
     done = events[-1].data
-    assert done["model"] == "scripted" and out["llm"] == "scripted" and out["answer"] == "West leads."
+    assert done["model"] == "scripted" and out["llm"]["model"] == "scripted" and out["llm"]["completion_tokens"] == 2 and out["answer"] == "West leads."
     assert done["usage"] == {"prompt_tokens": 5, "completion_tokens": 2, "total_tokens": 7}
 
 
