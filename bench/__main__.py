@@ -1,4 +1,6 @@
-"""`python -m bench [--quick] [--only read,ingest,index,answer,load,memory]`
+"""`python -m bench [--quick] [--only read,ingest,index,answer,load,memory,llm]`
+
+`llm` (a real model behind OLLAMA_HOST; bench/llm.py) runs only when named in --only.
 
 Runs each case in a fresh subprocess, writes bench/results.json (or results-quick.json) and prints
 a markdown table with every figure beside its target (pass / MISS)."""
@@ -16,17 +18,18 @@ from . import data
 from .util import run_case
 
 HERE = Path(__file__).resolve().parent
-SECTIONS = ["read", "ingest", "index", "answer", "load", "memory"]
+SECTIONS = ["read", "ingest", "index", "answer", "load", "memory", "llm"]
+DEFAULT_SECTIONS = SECTIONS[:-1]  # llm needs a real model server: only when asked for
 
 PROFILES = {
     "quick": dict(big_rows=50_000, csv_mb=20, ws=(10, 5_000, 5_000), repeats=3, real_repeats=1, csv_repeats=1,
                   budget=60, ingest_repeats=2, index_ingest_repeats=1, index_ingest_warmup=0, index_window_cap=20,
                   search_queries=100, index_files=1, index_max_chunks=64, passes=1, unscoped_per_table=2,
-                  users=10, per_user=6, uploads=3, mem_questions=1000, bare=True),
+                  users=10, per_user=6, uploads=3, mem_questions=1000, bare=True, llm_per_set=5),
     "full": dict(big_rows=500_000, csv_mb=200, ws=(100, 50_000, 200_000), repeats=3, real_repeats=5, csv_repeats=2,
                  budget=180, ingest_repeats=3, index_ingest_repeats=2, index_ingest_warmup=1, index_window_cap=None,
                  search_queries=300, index_files=3, index_max_chunks=None, passes=2, unscoped_per_table=1,
-                 users=10, per_user=20, uploads=3, mem_questions=1000, bare=True),
+                 users=10, per_user=20, uploads=3, mem_questions=1000, bare=True, llm_per_set=20),
 }
 
 # every figure the results hold (a skipped one is still listed, with its reason)
@@ -43,6 +46,8 @@ FIGURES = [
     "load.one_user", "load.ten_users", "load.speedup", "load.p95", "load.errors",
     "load.uploads_p95", "load.uploads_errors", "load.upload_time",
     "memory.held_rss", "memory.growth_1000q",
+    "llm.plan_valid_first_try", "llm.plan_valid_after_repair", "llm.correct", "llm.wrong", "llm.declined",
+    "llm.narration_flagged", "llm.narration_withdrawn", "llm.first_token_p50", "llm.answer_p50", "llm.tokens_per_s",
 ]
 
 
@@ -337,6 +342,38 @@ def table(rep: Report) -> str:
     return "\n".join(lines)
 
 
+def run_llm(p, rep: Report):
+    from . import llm
+
+    try:
+        per, _ = llm.run(p["llm_per_set"], log=lambda m: print(m, file=sys.stderr, flush=True))
+    except RuntimeError as e:
+        for name in FIGURES:
+            if name.startswith("llm."):
+                rep.skip(name, str(e))
+        return
+    f, model = per["all"], per["model"]
+    rep.raw["llm"] = per
+    n, asked = f["questions"], f["asked_for_a_plan"] or 1
+    sets = "; ".join(f"{k}: {v['correct']}/{v['wrong']}/{v['declined']}" for k, v in per.items() if isinstance(v, dict)
+                     and k != "all")
+    rep.add("llm.plan_valid_first_try", f["plan_valid_first_try"] / asked, "share",
+            note=f"{model}: {f['plan_valid_first_try']} of {f['asked_for_a_plan']} plan requests")
+    rep.add("llm.plan_valid_after_repair", f["plan_valid_after_repair"] / asked, "share",
+            note=f"{f['plan_never_valid']} never valid (the offline planner answered)")
+    rep.add("llm.correct", f["correct"], f"of {n}", note=f"correct/wrong/declined per set: {sets}; correct with "
+            f"the model's own plan {f['correct_with_llm_plan']}")
+    rep.add("llm.wrong", f["wrong"], f"of {n}", note=f"wrong with the model's own plan {f['wrong_with_llm_plan']}")
+    rep.add("llm.declined", f["declined"], f"of {n}")
+    rep.add("llm.narration_flagged", f["narration_flagged"], f"of {f['narrated']}",
+            note="narrations with a number not in the result or beside the wrong label")
+    rep.add("llm.narration_withdrawn", f["narration_withdrawn"], f"of {f['narrated']}",
+            note="cut off at the token cap or repeating the prompt: the computed answer was shown")
+    rep.add("llm.first_token_p50", f["first_token_p50_s"], "s")
+    rep.add("llm.answer_p50", f["total_p50_s"], "s", note=f"p95 {f['total_p95_s']:.1f} s" if f["total_p95_s"] else "")
+    rep.add("llm.tokens_per_s", f["tokens_per_s"], "tokens/s", note="narration, the server's own eval time")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small data; finishes in a few minutes")
@@ -344,7 +381,7 @@ def main(argv=None) -> int:
                     " (their figures replace those sections' figures in an existing results file)")
     ap.add_argument("--out", default=None, help="results file (default bench/results.json or results-quick.json)")
     args = ap.parse_args(argv)
-    only = [s.strip() for s in args.only.split(",") if s.strip()] or SECTIONS
+    only = [s.strip() for s in args.only.split(",") if s.strip()] or DEFAULT_SECTIONS
     bad = [s for s in only if s not in SECTIONS]
     if bad:
         ap.error(f"unknown section(s): {', '.join(bad)}")
@@ -355,7 +392,7 @@ def main(argv=None) -> int:
     load_start = __import__("os").getloadavg()
     timings = {}
     runners = {"read": run_read, "ingest": run_ingest, "index": run_index, "answer": run_answer,
-               "load": run_load, "memory": run_memory}
+               "load": run_load, "memory": run_memory, "llm": run_llm}
     ready = None
     for sec in SECTIONS:
         if sec not in only:

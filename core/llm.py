@@ -69,6 +69,8 @@ class Usage(TypedDict, total=False):
     completion_tokens: int
     total_tokens: int
     done_reason: str
+    prompt_ms: float  # the server's time reading the prompt
+    eval_ms: float  # and writing the reply (completion_tokens / eval_ms is the model's speed)
 
 
 class Health(TypedDict):
@@ -230,6 +232,9 @@ def _usage(raw: Any) -> Usage:
     out = Usage(prompt_tokens=p or 0, completion_tokens=e or 0, total_tokens=(p or 0) + (e or 0))
     if raw.get("done_reason"):
         out["done_reason"] = str(raw["done_reason"])
+    for key, ns in (("prompt_ms", "prompt_eval_duration"), ("eval_ms", "eval_duration")):
+        if isinstance(raw.get(ns), int | float):
+            out[key] = raw[ns] / 1e6
     return out
 
 
@@ -394,11 +399,11 @@ class OllamaLLM:
                 f"The model's plan was cut off at {self._settings.llm_plan_tokens} tokens, so the question "
                 "could not be planned. Try rephrasing it (or raise EXCELCHAT_PLAN_TOKENS).")
         try:
-            obj = json.loads(text.strip())
+            obj = json.loads(text.strip(), strict=False)  # a raw tab or newline inside a string is still JSON enough
         except json.JSONDecodeError as exc:
             raise LLMBadOutput(
-                "The model's reply was not valid JSON, so the question could not be planned. "
-                "Try rephrasing it.") from exc
+                f"The model's reply was not valid JSON ({exc.msg} at character {exc.pos} of {len(text)}), so the "
+                "question could not be planned. Try rephrasing it.") from exc
         if not isinstance(obj, dict):
             raise LLMBadOutput(
                 "The model replied with JSON that is not an object, so the question could not "

@@ -64,8 +64,9 @@ def test_stream_yields_tokens_in_order_as_they_arrive(llm, fake_ollama):
     assert fake_ollama.chunks_sent == 4
     *tokens, last = rest
     assert not any(c.done for c in tokens) and last.done and last.model == "llama3"
+    # the server's own durations (ns) become milliseconds: the model's speed is tokens / eval_ms
     assert last.usage == {"prompt_tokens": 26, "completion_tokens": 4, "total_tokens": 30,
-                          "done_reason": "stop"}
+                          "done_reason": "stop", "prompt_ms": 2.345678, "eval_ms": 98.765432}
 
 
 def test_stream_with_pauses_between_chunks(llm, fake_ollama):
@@ -273,6 +274,11 @@ def test_a_plan_cut_off_at_its_cap_is_reported_not_parsed(make_llm, fake_ollama,
     with pytest.raises(errors.LLMBadOutput) as ei:
         llm.complete_json(MSGS, SCHEMA)
     assert "cut off at 2 tokens" in str(ei.value)
+
+
+def test_a_raw_tab_inside_a_json_string_is_read(llm, fake_ollama):
+    fake_ollama.enqueue(Reply(chunks=['{"intent": "a\tb"}']))
+    assert llm.complete_json(MSGS, SCHEMA) == {"intent": "a\tb"}
 
 
 def test_complete_json_timeout(make_llm, fake_ollama, llm_settings):
