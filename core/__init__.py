@@ -32,7 +32,7 @@ from .workspace import TableInfo, Workspace, error_report, ingest_paths
 # The rest loads on first use: the parsing child (core.isolate) must stay small under its memory limit,
 # and `python -m core ingest` must not pay for DuckDB, the LLM client stack, torch or plotly.
 _LAZY = {"Answer": ".answer", "Answerer": ".answer", "ChatPipeline": ".chat", "Event": ".chat",
-         "Conversations": ".conversations", "OfflinePlanner": ".planner", "escape_formula": ".safety",
+         "Conversations": ".conversations", "OfflinePlanner": ".planning", "escape_formula": ".safety",
          "export_csv": ".safety", "export_xlsx": ".safety", "warm_up": ".isolate", "OllamaLLM": ".llm",
          "SemanticIndex": ".index", "render": ".charts", "explore_charts": ".charts", "recommend": ".charts",
          "ChartSpec": ".charts", "ChatModel": ".llm", "ChatChunk": ".llm"}

@@ -10,7 +10,8 @@ import pandas as pd
 
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, PlanError
 from .plan import Plan, compile_plan
-from .planner import OfflinePlanner, Planned, TableView, norm, shape_of
+from .planning import OfflinePlanner, Planned, TableView, shape_of
+from .planning.words import norm
 from .profiles import jsonable
 from .query import QueryEngine, Result
 from .workspace import Workspace

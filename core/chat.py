@@ -24,7 +24,7 @@ from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Measure, Plan
-from .planner import OfflinePlanner, Planned, follow_up, is_follow_up
+from .planning import OfflinePlanner, Planned, follow_up, is_follow_up
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
     from .llm import ChatModel

@@ -15,7 +15,8 @@ import re
 import pandas as pd
 
 from .plan import Plan
-from .planner import MONTHS, ROW_NOUNS, SYNONYMS, WORD_NUM, Planned, norm, same, stem, words
+from .planning.model import Planned
+from .planning.words import MONTHS, ROW_NOUNS, SYNONYMS, WORD_NUM, norm, same, stem, words
 
 # English function words and question scaffolding: they carry no meaning a plan must account for
 FILLER = set("""

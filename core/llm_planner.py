@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from .errors import CannotAnswer, ExcelChatError, PlanError
 from .plan import Plan, Schema, compile_plan
-from .planner import Planned, TableView, shape_of
+from .planning import Planned, TableView, shape_of
 
 if TYPE_CHECKING:
     from .llm import ChatModel, Message

@@ -213,7 +213,7 @@ def test_sql_detector_finds_statements():
 
 def test_no_sql_outside_catalog():
     offenders = {}
-    for p in sorted((ROOT / "core").glob("*.py")):
+    for p in sorted((ROOT / "core").rglob("*.py")):
         text = p.read_text()
         if p.name == "catalog.py":
             continue

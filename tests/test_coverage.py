@@ -6,7 +6,7 @@ import pytest
 
 from core import Answerer, ChatPipeline, Settings, Workspace
 from core.coverage import unused_words
-from core.planner import OfflinePlanner
+from core.planning import OfflinePlanner
 
 ROWS = [
     {"Order ID": f"O{i:03d}", "Region": ["North", "South", "East", "West"][i % 4],

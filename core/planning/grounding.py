@@ -1,0 +1,365 @@
+"""Grounding: what the words of a question can mean in one table (columns, values, numbers, dates, periods,
+aggregation and comparison words), gathered once into a `Grounded` that every shape rule reads."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import CannotAnswer
+from ..plan import Filter, Measure, Plan
+from .model import Planned, TableView
+from .words import (
+    ADDITIVE,
+    BUCKET_WORDS,
+    GENERIC,
+    MONTHS,
+    ROW_NOUNS,
+    STOP,
+    WORD_NUM,
+    norm,
+    same,
+    stem,
+    words,
+)
+
+
+@dataclass
+class ColumnHit:
+    column: str
+    score: float  # share of the name's weight found in the question
+    words: int
+    position: int  # where in the question the first matched word sits
+
+
+@dataclass
+class ValueHit:
+    column: str
+    value: object
+    start: int
+    end: int
+
+
+def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
+    qs = [stem(w) for w in q_words]
+    hits = []
+    for c in t.dtypes:
+        cw = [stem(w) for w in words(c) if w not in STOP]
+        if not cw:
+            continue
+        weight = {w: (0.3 if w in GENERIC else 1.0) for w in cw}
+        found, pos = 0.0, None
+        n = 0
+        for w in cw:
+            for i, q in enumerate(qs):
+                if same(q, w):
+                    found += weight[w]
+                    n += 1
+                    pos = i if pos is None else min(pos, i)
+                    break
+        total = sum(weight.values())
+        if n and found >= 1.0 or (n and found / total >= 0.99):
+            hits.append(ColumnHit(c, found / total, n, pos or 0))
+    hits.sort(key=lambda h: (-h.score, -h.words))
+    return hits
+
+def value_hits(question: str, t: TableView) -> list[ValueHit]:
+    raw = question.replace("\u2019", "'")
+    toks = [(m.group(0), m.start()) for m in re.finditer(r"[\w&'\-\.]+", raw)]
+    hits: list[ValueHit] = []
+    taken = [False] * len(toks)
+    for size in range(min(8, len(toks)), 0, -1):
+        for i in range(len(toks) - size + 1):
+            if any(taken[i : i + size]):
+                continue
+            span = toks[i : i + size]
+            text = " ".join(w for w, _ in span)
+            cands = [text, text.rstrip(".?!,")]
+            if text.endswith("'s"):
+                cands.append(text[:-2])
+            for cand in cands:
+                found = t.values.get(norm(cand))
+                if not found:
+                    continue
+                col, val = _pick_column(found, question, t)
+                sval = str(val)
+                if len(sval) <= 3 and sval not in raw:  # short codes (IT, HR) only in their own case
+                    continue
+                common = norm(sval) in STOP or norm(sval) in ("none", "other", "yes", "no", "total")
+                if common and not (sval in raw and sval != sval.lower()):  # "IT" the department, not "it"
+                    continue
+                hits.append(ValueHit(col, val, i, i + size))
+                for k in range(i, i + size):
+                    taken[k] = True
+                break
+    return hits
+
+
+def agg_word(q: str) -> str | None:
+    for pat, a in ((r"\b(average|mean|avg)\b", "avg"), (r"\bmedian\b", "median"), (r"\b(maximum|max)\b", "max"),
+                   (r"\b(minimum|min)\b", "min"), (r"\b(total|sum|combined|altogether|overall)\b", "sum")):
+        if re.search(pat, q):
+            return a
+    return None
+
+def direction_of(q: str) -> str | None:
+    ws = set(words(q))
+    if re.search(r"\b(top|highest|most|largest|biggest|greatest|best|richest|oldest|maximum)\b", q) and not re.search(r"\b(at most|at least|most recent)\b", q):
+        if re.search(r"\b(most|least) (common|frequent)\b", q):
+            return "max" if "most" in ws else "min"
+        return "max"
+    if re.search(r"\b(bottom|lowest|least|smallest|fewest|worst|youngest|cheapest|minimum)\b", q):
+        return "min"
+    return None
+
+def top_k(q: str) -> int:
+    m = re.search(r"\b(top|bottom|first|last|highest|lowest|largest|smallest)\s+(\d+|" + "|".join(WORD_NUM) + r")\b", q) or \
+        re.search(r"\b(\d+|" + "|".join(WORD_NUM) + r")\s+(highest|lowest|largest|smallest|biggest|most|least|top|best|worst)\b", q)
+    if not m:
+        return 1
+    tok = m.group(2) if m.group(1) in ("top", "bottom", "first", "last", "highest", "lowest", "largest", "smallest") else m.group(1)
+    return int(tok) if tok.isdigit() else WORD_NUM.get(tok, 1)
+
+def bucket_of(q: str) -> str | None:
+    for w in words(q):
+        if w in BUCKET_WORDS and w not in ("year", "years", "day", "days") or w in ("monthly", "yearly", "quarterly", "weekly", "daily"):
+            return BUCKET_WORDS[w]
+    m = re.search(r"\b(by|per|each|over) (year|day|years|days)\b", q)
+    return BUCKET_WORDS[m.group(2)] if m else None
+
+def default_agg(col: str) -> str:
+    return "sum" if any(stem(w) in ADDITIVE or w in ADDITIVE for w in words(col)) else "avg"
+
+def counts_a_measure(q: str, col: str) -> bool:
+    """'how many units' sums Units Sold; 'how many orders' counts rows."""
+    m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
+    return bool(m) and any(same(stem(m.group(2)), stem(w)) for w in words(col)) and stem(m.group(2)) not in ROW_NOUNS
+
+def plural_mention(q: str, col: str) -> bool:
+    m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
+    return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
+
+def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
+    if not text_hits:
+        return None
+    qs = [stem(w) for w in qw]
+    for h in text_hits:
+        cw = [stem(w) for w in words(h.column) if w not in STOP]
+        for i, w in enumerate(qs):
+            if any(same(w, c) for c in cw):
+                prev = qw[i - 1] if i else ""
+                prev2 = qw[i - 2] if i > 1 else ""
+                if prev in ("by", "per", "each", "which", "what", "every", "across") or prev2 in ("by", "per", "each", "which", "what", "across") \
+                        or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
+                    if prev == "all" or prev2 == "all" and prev != "by":
+                        continue
+                    return h.column
+    # "most common reason": the one text column named
+    if re.search(r"\b(most|least) (common|frequent|popular)\b", q) or re.search(r"\b(highest|lowest|most|least)\b", q):
+        return text_hits[0].column
+    return None
+
+def label_column(t: TableView) -> str | None:
+    texts = [c for c in t.texts() if t.dtypes[c] == "text"]
+    named = [c for c in texts if "name" in c.lower()]
+    if named:
+        return sorted(named, key=lambda c: -t.distinct_ratio(c))[0]
+    ids = sorted(texts, key=lambda c: -t.distinct_ratio(c))
+    return ids[0] if ids and t.distinct_ratio(ids[0]) >= 0.5 else (texts[0] if texts else None)
+
+def date_column(qw: list[str], t: TableView, chits: list[ColumnHit]) -> str | None:
+    for h in chits:
+        if t.dtypes[h.column] in ("date", "datetime"):
+            return h.column
+    ds = t.dates()
+    if not ds:
+        return None
+    return sorted(ds, key=lambda c: t.profiles.get(c, {}).get("nulls", 0))[0]
+
+def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
+    years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", q)]
+    rng = re.search(r"\bbetween (19\d\d|20\d\d) and (19\d\d|20\d\d)\b|\bfrom (19\d\d|20\d\d) to (19\d\d|20\d\d)\b", q)
+    out: list[Filter] = []
+    if date_col is None:
+        ycol = next((c for c in t.numeric() if "year" in c.lower()), None)
+        if ycol and years:
+            out.append(Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0]))
+        return out
+    if rng:
+        a, b = [int(x) for x in rng.groups() if x]
+        out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
+    elif re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
+        y = int(re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q).group(2))
+        out.append(Filter(column=date_col, op="gte" if "since" in q else "gt", value=f"{y + (0 if 'since' in q else 1)}-01-01" if "since" in q else f"{y}-12-31 23:59:59"))
+    elif re.search(r"\bbefore\s+(19\d\d|20\d\d)\b", q):
+        y = int(re.search(r"\bbefore\s+(19\d\d|20\d\d)\b", q).group(1))
+        out.append(Filter(column=date_col, op="lt", value=f"{y}-01-01"))
+    elif years:
+        out.append(Filter(column=date_col, op="year", values=sorted(set(years))))
+    months = [MONTHS[w] for w in words(q) if w in MONTHS and w != "may" or (w == "may" and re.search(r"\bmay (19|20)\d\d\b|\bin may\b", q))]
+    if months:
+        out.append(Filter(column=date_col, op="month", values=sorted(set(months))))
+    qm = re.findall(r"\bq([1-4])\b", q)
+    if qm:
+        out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
+    return out
+
+def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    out = []
+    pats = [(r"(?:over|above|more than|greater than|larger than|older than|exceeding)\s+\$?([\d,]+(?:\.\d+)?)", "gt"),
+            (r"(?:at least|no less than|minimum of)\s+\$?([\d,]+(?:\.\d+)?)", "gte"),
+            (r"(?:under|below|less than|fewer than|younger than|smaller than)\s+\$?([\d,]+(?:\.\d+)?)", "lt"),
+            (r"(?:at most|no more than|maximum of)\s+\$?([\d,]+(?:\.\d+)?)", "lte")]
+    nums = [h.column for h in chits if t.dtypes[h.column] in ("integer", "number")]
+    for pat, op in pats:
+        for m in re.finditer(pat, q):
+            v = float(m.group(1).replace(",", ""))
+            if 1900 <= v <= 2100 and float(v).is_integer() and t.dates():
+                continue
+            col = None
+            if re.search(r"older|younger", m.group(0)):
+                col = next((c for c in t.numeric() if "age" in words(c)), None)
+            # the number column named closest before the comparison
+            before = q[: m.start()]
+            cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
+            col = col or (max(cand)[1] if cand else (nums[0] if nums else None))
+            if col:
+                out.append(Filter(column=col, op=op, value=v))
+    return out
+
+def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    out = []
+    for h in chits:
+        c = h.column
+        if t.profiles.get(c, {}).get("nulls", 0) == 0:
+            continue
+        cw = "|".join(re.escape(w) for w in words(c))
+        if re.search(rf"\b(have|has|with|having)\s+(an?|the|some)?\s*({cw})", q):
+            out.append(Filter(column=c, op="not_null"))
+        elif re.search(rf"\b(without|no|missing)\s+(an?|the)?\s*({cw})", q):
+            out.append(Filter(column=c, op="is_null"))
+    return out
+
+
+
+def _pick_column(found: list[tuple[str, object]], question: str, t: TableView) -> tuple[str, object]:
+    """A value in several columns: the column named in the question, else the one with fewer values."""
+    if len(found) == 1:
+        return found[0]
+    qs = [stem(w) for w in words(question)]
+    for col, val in found:
+        if any(same(stem(w), q) for w in words(col) for q in qs):
+            return col, val
+    return sorted(found, key=lambda cv: t.profiles.get(cv[0], {}).get("distinct", 0))[0]
+
+
+def alias_of(m: Measure) -> str:
+    """The name a measure's column has in the result."""
+    from ..plan import _measure_name
+
+    return m.alias or _measure_name(m)
+
+
+
+
+@dataclass(frozen=True)
+class Grounded:
+    """One question read against one table: every piece a shape rule may build a plan from."""
+    question: str
+    q: str  # normalised
+    qw: list[str]
+    t: TableView
+    chits: list[ColumnHit]
+    vhits: list[ValueHit]
+    by_col: dict[str, list]  # column -> values the question names
+    filters: list[Filter]
+    date_col: str | None
+    numeric_hits: list[ColumnHit]
+    text_hits: list[ColumnHit]
+    date_hits: list[ColumnHit]
+    agg: str | None
+    direction: str | None
+    k: int
+    measure_col: str | None
+    group_col: str | None
+    row_noun: str | None
+    score: float
+    bucket: str | None
+    how_many: bool
+    distinct: bool
+    value_cols: set[str] = field(default_factory=set)
+
+    def plan(self, **kw) -> Plan:
+        """A plan on this table with the question's filters (unless `filters` is given)."""
+        return Plan(**{"table": self.t.sql_name, "filters": self.filters, **kw})
+
+    def planned(self, plan: Plan, shape: str, **kw) -> Planned:
+        return Planned(plan, self.t, shape, self.row_noun, score=kw.pop("score", self.score), **kw)
+
+    def measure(self, default_count: bool = False) -> Measure:
+        """The measure the question names (its aggregate word, else the column's default), or a row count."""
+        if self.measure_col is None or default_count:
+            return Measure(agg="count")
+        a = self.agg if self.agg in ("sum", "avg", "median", "min", "max") else default_agg(self.measure_col)
+        return Measure(agg=a, column=self.measure_col)
+
+
+def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list[ColumnHit], list[ValueHit]]:
+    """Columns and values the question names; words that belong to a matched value do not also name columns."""
+    chits = column_hits(qw, t)
+    vhits = value_hits(question, t)
+    value_words = set()
+    raw_toks = re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))
+    for v in vhits:
+        value_words |= {stem(w) for w in words(" ".join(raw_toks[v.start : v.end]))}
+    chits = [h for h in chits if not (set(stem(w) for w in words(h.column)) <= value_words)]
+    q = norm(question)
+    if not any(t.dtypes[h.column] in ("integer", "number") for h in chits) and (agg_word(q) or direction_of(q)):
+        # no number column named by its words: the one the index finds by meaning ("compensation" -> Salary)
+        by_meaning = next((c for (tn, c), sc in route["columns"]
+                           if tn == t.sql_name and t.dtypes.get(c) in ("integer", "number") and sc >= 0.4), None)
+        if by_meaning:
+            chits.append(ColumnHit(by_meaning, 0.5, 1, len(qw)))
+    return chits, vhits
+
+
+def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_tables: int) -> tuple[float, str | None]:
+    """How well the table fits the question, and the word naming what a row is ("employees")."""
+    score = 3 * len(vhits) + sum(2 * h.score for h in chits)
+    name_words = {stem(w) for w in words(t.label + " " + t.file)}
+    row_noun = next((w for w in qw if stem(w) in ROW_NOUNS or stem(w) in name_words), None)
+    if any(stem(w) in name_words for w in qw if w not in STOP):
+        score += 1
+    if t.kind == "pivot":
+        score -= 2
+    rank = {tn: i for i, (tn, _) in enumerate(route["tables"])}
+    if n_tables > 1 and t.sql_name in rank:
+        score += max(0.0, 1.5 - 0.5 * rank[t.sql_name])  # the index's best guess breaks ties
+    return score, row_noun
+
+
+def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
+    """Read the question against one table; CannotAnswer when nothing in it is named."""
+    q, qw = norm(question), words(question)
+    chits, vhits = _hits(question, qw, t, route)
+    score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
+    how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", q))
+    if not chits and not vhits and not (row_noun and how_many):
+        raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
+    by_col: dict[str, list] = {}
+    for v in vhits:
+        by_col.setdefault(v.column, []).append(v.value)
+    filters = [Filter(column=c, op="eq", value=vals[0]) if len(vals) == 1 else Filter(column=c, op="in", values=vals)
+               for c, vals in by_col.items()]
+    date_col = date_column(qw, t, chits)
+    filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
+    value_cols = {v.column for v in vhits}
+    numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
+    text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
+    return Grounded(
+        question=question, q=q, qw=qw, t=t, chits=chits, vhits=vhits, by_col=by_col, filters=filters,
+        date_col=date_col, numeric_hits=numeric_hits, text_hits=text_hits,
+        date_hits=[h for h in chits if t.dtypes[h.column] in ("date", "datetime")],
+        agg=agg_word(q), direction=direction_of(q), k=top_k(q),
+        measure_col=numeric_hits[0].column if numeric_hits else None,
+        group_col=group_column(q, qw, t, text_hits), row_noun=row_noun, score=score, bucket=bucket_of(q),
+        how_many=how_many, distinct=bool(re.search(r"\b(distinct|different|unique)\b", q)), value_cols=value_cols)

@@ -1,0 +1,90 @@
+"""The offline planner: a question -> a query plan, with no LLM.
+
+For each table it grounds the question (core/planning/grounding.py), lets every shape rule propose a plan
+(core/planning/shapes.py), and keeps the reading that accounts for every content word of the question (the
+earliest rule among those); when none does, the earliest rule's plan, which the pipeline then declines,
+naming the words it left unused. Across tables the best-scoring reading wins; two files' tables that fit
+about equally are offered as two readings. It never returns a guess as a fact.
+"""
+from __future__ import annotations
+
+from ..errors import Ambiguous, CannotAnswer
+from .grounding import Grounded, ground
+from .model import Planned, TableView
+from .shapes import SHAPES
+
+TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
+
+
+class OfflinePlanner:
+    def __init__(self, tables: list[TableView], route: dict | None = None):
+        self.tables = tables
+        # the semantic index's view of the question (core.index.SemanticIndex.route): tables and columns by meaning
+        self.route = route or {"tables": [], "columns": [], "values": []}
+
+    def plan(self, question: str) -> Planned:
+        found: list[Planned] = []
+        errors: list[str] = []
+        for t in self.tables:
+            try:
+                found.append(self.plan_table(question, t))
+            except CannotAnswer as e:
+                errors.append(str(e))
+        if not found:
+            raise CannotAnswer(
+                errors[0] if errors else "I could not match this question to any table's columns or values.",
+                suggestions=self.suggestions(),
+            )
+        found.sort(key=lambda p: -p.score)  # stable: among equal scores the first table listed wins
+        best = found[0]
+        rival = next((p for p in found[1:] if p.table.file != best.table.file), None)
+        if rival is not None and best.score - rival.score <= TIE_MARGIN:
+            raise Ambiguous(
+                f"Tables of two files fit this question about equally: '{best.table.label}' in {best.table.file} "
+                f"and '{rival.table.label}' in {rival.table.file}. Which did you mean?",
+                readings=[f"{question.rstrip(' ?')} (in {p.table.file})?" for p in (best, rival)])
+        return best
+
+    def candidates(self, g: Grounded) -> tuple[list[Planned], list[str]]:
+        """Every shape rule's plan for a grounded question, in rule order, up to a rule that recognises the
+        question's shape but finds a part missing ("highest by which number?"): later, looser rules would
+        answer another question. Returns the plans and what that rule said was missing."""
+        out, missing = [], []
+        for _, rule in SHAPES:
+            try:
+                p = rule(g)
+            except CannotAnswer as e:
+                missing.append(str(e))
+                break
+            except ValueError:  # a rule's plan that the plan model refuses is no reading
+                continue
+            if p is not None:
+                out.append(p)
+        return out, missing
+
+    def plan_table(self, question: str, t: TableView) -> Planned:
+        """The reading of the question on one table (see the module docstring for how it is chosen)."""
+        from ..coverage import unused_words
+
+        g = ground(question, t, self.route, len(self.tables))
+        found, missing = self.candidates(g)
+        if not found:
+            named = ", ".join(h.column for h in g.chits) or "no columns"
+            raise CannotAnswer(missing[0] if missing else f"I found {named} in '{t.label}' but not what to compute.",
+                               suggestions=self.suggestions())
+        return next((p for p in found if not unused_words(question, p)), found[0])
+
+    def suggestions(self, k: int = 5) -> list[str]:
+        out = []
+        for t in self.tables[:3]:
+            nums, dates = t.numeric(), t.dates()
+            texts = [c for c in t.texts() if 2 <= t.profiles.get(c, {}).get("distinct", 0) <= 50]
+            if nums:
+                out.append(f"What is the total {nums[-1]}?")
+            if nums and texts:
+                out.append(f"Which {texts[0]} has the highest {nums[-1]}?")
+            if texts:
+                out.append(f"How many rows are there per {texts[0]}?")
+            if nums and dates:
+                out.append(f"Show the monthly trend of {nums[-1]}")
+        return out[:k]

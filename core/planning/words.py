@@ -1,0 +1,57 @@
+"""The planner's vocabulary: normalised words, light stemming, synonyms, and the word lists the rules read."""
+from __future__ import annotations
+
+import re
+
+STOP = {"the", "a", "an", "of", "in", "on", "for", "by", "to", "and", "or", "is", "are", "was", "were", "what",
+        "which", "who", "how", "many", "much", "per", "at", "with", "from", "that", "this", "there", "be", "do",
+        "does", "did", "have", "has", "had", "all", "any", "each", "me", "show", "give", "tell", "list", "data",
+        "i", "we", "you", "it", "its", "their", "as", "than", "into", "across", "over", "between", "about", "get"}
+GENERIC = {"total", "date", "name", "id", "number", "no", "value", "count", "code", "type", "column", "amount"}
+SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "salary", "earner": "salary",
+            "earning": "salary", "earnings": "salary", "pay": "salary", "paid": "salary", "wage": "salary",
+            "wages": "salary", "qty": "quantity", "hired": "hire", "hiring": "hire", "old": "age", "older": "age",
+            "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit"}
+ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
+             "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
+             "student", "patient", "invoice", "deal", "event", "visit"}
+ADDITIVE = {"sale", "sales", "revenue", "profit", "amount", "unit", "units", "quantity", "qty", "cost", "costs",
+            "spend", "value", "total", "volume", "count", "hours", "income", "expense", "expenses", "budget", "salary"}
+MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august",
+                                      "september", "october", "november", "december"], 1)}
+MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
+BUCKET_WORDS = {"monthly": "month", "month": "month", "months": "month", "yearly": "year", "annually": "year",
+                "year": "year", "years": "year", "quarterly": "quarter", "quarter": "quarter", "quarters": "quarter",
+                "weekly": "week", "week": "week", "weeks": "week", "daily": "day", "day": "day", "days": "day"}
+TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
+WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "twenty": 20}
+
+
+def norm(s: str) -> str:
+    return " ".join(str(s).replace("\u2019", "'").replace("\u2018", "'").lower().split())
+
+
+def words(s: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?|%", norm(s))
+
+
+def stem(w: str) -> str:
+    w = SYNONYMS.get(w, w)
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        return w[:-1]
+    return w
+
+
+def same(a: str, b: str) -> bool:
+    """Two stemmed words name the same thing (hire/hired, title/titles)."""
+    if a == b:
+        return True
+    if min(len(a), len(b)) >= 4:
+        k = max(4, min(len(a), len(b)) - 1)
+        return a[:k] == b[:k] and abs(len(a) - len(b)) <= 2
+    return False
