@@ -168,6 +168,23 @@ def _not_one_number(question: str, ans: Answer) -> str | None:
     return None
 
 
+def _no_single_row(planned: Planned, ans: Answer) -> str | None:
+    """A lookup whose matching rows disagree ("the courthouse after Federal Building" where two rows are called
+    that), or a "which has the most" where every group ties at one row: no one answer to give."""
+    plan, df = planned.plan, ans.df
+    if df is None or df.empty:
+        return None
+    if plan.headline == "value" and plan.select and ans.value is None and df.iloc[:, -1].nunique() > 1:
+        shown = ", ".join(repr(str(v)) for v in df.iloc[:, -1].dropna().unique()[:5])
+        return f"{len(df)} rows match, with different {df.columns[-1]}: {shown}."
+    counts = [m for m in plan.measures if m.agg == "count"]
+    if plan.ties and plan.group_by and counts and len(df) > (plan.limit or 1) and len(df) > 2:
+        top = df.iloc[0][[c for c in df.columns if c not in {g.column for g in plan.group_by}][0]]
+        if top == 1:
+            return f"every {plan.group_by[0].column} there appears once, so none has the most."
+    return None
+
+
 def same_answer(a, b) -> bool:
     """Two headline values that say the same thing (numbers to 6 significant digits, text and lists
     without case or order); no value on either side is no disagreement."""
@@ -343,7 +360,8 @@ class ChatPipeline:
         ans.interpretation = interpretation(planned)
         # a chosen reading's question is the plan's own sentence: nothing in it is left unused
         ans.unused = unused_words(question, planned) if planned.by != "chosen" else []
-        outside = outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
+        outside = (outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
+                   or _no_single_row(planned, ans))
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
             ans.value, ans.df, ans.chart, ans.charts = None, None, None, []

@@ -53,6 +53,11 @@ AGG_WORDS = {
 }
 ORDER_WORDS = AGG_WORDS["min"] | AGG_WORDS["max"] | {"rank", "ranked", "ranking", "order", "ordered", "sort", "sorted",
                                                      "leading", "leader", "leaders", "winner", "best", "worst"}
+# "more losses, A or B": a comparative answered by ordering the named rows
+COMPARATIVES = {"more", "less", "fewer", "larger", "longer", "shorter", "bigger", "greater", "smaller", "higher", "lower",
+                "final"}
+NEIGHBOUR_WORDS = {"next", "after", "before", "previous", "following", "preceding", "prior", "then", "subsequent",
+                   "succeeding", "directly", "immediately", "right", "come", "comes", "came", "above", "below", "listed"}
 GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "grouped", "group", "across", "among",
                "respectively", "separately", "distribution", "spread"}
 COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigger", "higher", "lower", "over", "above",
@@ -175,6 +180,10 @@ def _operation_words(plan: Plan) -> set[str]:
             out |= COMPARE_WORDS | AGG_WORDS["share"]
     if plan.order or plan.limit:
         out |= ORDER_WORDS
+    if plan.order:
+        out |= COMPARATIVES
+    if plan.relative:
+        out |= NEIGHBOUR_WORDS
     if plan.group_by or plan.buckets:  # a grouped result is a comparison of its groups
         out |= GROUP_WORDS | AGG_WORDS["count"] | {"compare", "comparison", "compared", "versus", "vs", "against",
                                                    "difference", "differ", "breakdown"}

@@ -226,6 +226,26 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
                 out.append(Filter(column=col, op=op, value=v))
     return out
 
+NOT_EQUAL_BEFORE = {"top", "bottom", "first", "last", "best", "worst", "than", "over", "under", "above", "below",
+                    "least", "most", "next", "previous", "past", "every", "per", "within", "around", "about"}
+
+
+def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"who completed 7 laps?": a number written just before a number column's name is that column's value."""
+    toks, out = words(q), []
+    for i, w in enumerate(toks[:-1]):
+        if not re.fullmatch(r"\d+(?:\.\d+)?", w) or (i and toks[i - 1] in NOT_EQUAL_BEFORE):
+            continue
+        v = float(w)
+        if v.is_integer() and 1900 <= v <= 2100:  # a year: the time filters' business
+            continue
+        col = next((c for c in t.numeric() if any(same(stem(toks[i + 1]), stem(cw)) for cw in words(c)
+                                                  if cw not in STOP)), None)
+        if col and not any(f.column == col for f in taken + out):
+            out.append(Filter(column=col, value=int(v) if v.is_integer() else v))
+    return out
+
+
 def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
     out = []
     for h in chits:
@@ -352,6 +372,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
                for c, vals in by_col.items()]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
+    filters += number_equalities(q, t, filters)
     value_cols = {v.column for v in vhits}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 
 from ..errors import CannotAnswer
-from ..plan import Buckets, Filter, GroupBy, Measure, Order, Plan, Test
+from ..plan import ROW, Buckets, Filter, GroupBy, Measure, Order, Plan, Relative, Test
 from .grounding import Grounded, alias_of, default_agg, label_column
 from .model import Planned
-from .words import same, stem, words
+from .words import STOP, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
@@ -233,3 +233,96 @@ def filtered_count(g: Grounded) -> Planned | None:
     if not (g.filters and (g.row_noun or g.vhits)):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count", score=g.score - 1)
+
+
+# --- rows by their place, their neighbours, or one number -------------------------------------------------------
+RANK_WORDS = {"rank", "ranking", "place", "placement", "position", "pos", "seed", "standing", "no", "number"}
+PLACE_OF = re.compile(r"\b(first|last) (place|position)\b|\b(ranked|ranks|ranking|finished|came in|placed|came|"
+                      r"place|placed) (first|last)\b")
+NEXT_WORDS = {"next": 1, "after": 1, "following": 1, "then": 1, "subsequent": 1, "succeeding": 1,
+              "before": -1, "previous": -1, "preceding": -1, "prior": -1}
+MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": True, "greater": True,
+        "less": False, "fewer": False, "lower": False, "smaller": False, "shorter": False}
+
+
+def _column_named(g: Grounded, noun: str) -> str | None:
+    noun = stem(noun)
+    return next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
+
+
+def _asked_column(g: Grounded) -> str | None:
+    """The column named by the noun the question asks for ("which album ...", "what is the name of the
+    courthouse ..."), if one is."""
+    m = re.match(r"^(?:what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
+                 r"([a-z][\w']*)", g.q)
+    return _column_named(g, m.group(1)) if m and m.group(1) not in STOP else None
+
+
+def _ranklike(column: str) -> bool:
+    """Rank-like columns read "higher" as a smaller number: a comparison on them is not a plain order."""
+    return any(stem(w) in RANK_WORDS for w in words(column))
+
+
+@shape("sheet order")
+def sheet_order(g: Grounded) -> Planned | None:
+    """"the first song on this album", "the last single listed": a row by its place in the sheet, when the
+    word after first/last names a text column (otherwise "first" may mean earliest or best by a number)."""
+    m = re.search(r"\b(first|last|final)\s+([a-z][\w']*)", g.q)
+    if not m or g.how_many or g.agg or g.direction or PLACE_OF.search(g.q):
+        return None
+    target = _column_named(g, m.group(2))
+    if target is None or g.t.dtypes.get(target) != "text" or target in g.value_cols:
+        return None
+    plan = g.plan(select=[target], order=[Order(by=ROW, desc=m.group(1) != "first")], limit=1,
+                  filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
+    return g.planned(plan, "value")
+
+
+@shape("next or previous row")
+def neighbour(g: Grounded) -> Planned | None:
+    """"the next album after Kitty Wells", "which ship was in service before the Yamal": the row next to a named
+    row in sheet order."""
+    steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS]
+    anchors = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
+    if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg:
+        return None
+    col, (value,) = anchors[0]
+    target = _asked_column(g) or col  # "which ship ... before the Yamal": a ship, like the anchor
+    rest = [f for f in g.filters if f.column != col]
+    plan = g.plan(relative=Relative(anchor=[Filter(column=col, value=value)], step=steps[0]), filters=rest,
+                  select=[target], headline="value")
+    return g.planned(plan, "value")
+
+
+@shape("which of the named")
+def which_of_named(g: Grounded) -> Planned | None:
+    """"who had more losses, SU Agen or RC Toulonnais?": the named rows compared on a number."""
+    more = [MORE[w] for w in g.qw if w in MORE]
+    named = [(c, vals) for c, vals in g.by_col.items() if len(vals) >= 2]
+    if len(set(more)) != 1 or len(named) != 1 or not g.measure_col or _ranklike(g.measure_col) or g.how_many:
+        return None
+    col = named[0][0]
+    plan = g.plan(select=[col, g.measure_col], order=[Order(by=g.measure_col, desc=more[0])], limit=1, ties=True,
+                  filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline="label")
+    return g.planned(plan, "label")
+
+
+@shape("rows matching")
+def rows_matching(g: Grounded) -> Planned | None:
+    """"who was the only athlete to throw more than 18 meters?": the rows the filters keep, by their label."""
+    if not g.filters or g.how_many or g.agg or g.direction or g.measure_col and not _compared(g):
+        return None
+    if not re.match(r"^(who|whom|which|what|name|list|tell me)\b", g.q):
+        return None
+    target = _asked_column(g) or (label_column(g.t) if g.q.startswith("who") else None)
+    if target is None or target in {f.column for f in g.filters}:
+        return None  # "which album had more, A or B": the answer is one of the named values, not a list
+    one = re.search(r"\b(only|single|sole)\b", g.q) or re.match(r"^(who|which \w+|what \w+) (is|was)\b", g.q)
+    plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")], limit=None if one else 1000,
+                  headline="value" if one else "list")
+    return g.planned(plan, "value" if one else "list")
+
+
+def _compared(g: Grounded) -> bool:
+    """The named number column is only a condition ("more than 18 meters"), not what is asked for."""
+    return any(f.column == g.measure_col and f.op in ("gt", "gte", "lt", "lte", "eq") for f in g.filters)
