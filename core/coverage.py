@@ -89,7 +89,8 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "based", "located", "situated", "come", "comes", "came", "go", "goes", "went", "take", "took",
                   "taken", "hold", "holds", "held", "serve", "serves", "served", "assigned", "employed", "attend",
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
-                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put"}
+                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed",
+                  "finished", "achieved", "reached", "got", "gets"}
 ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
 NOT_ENTITIES = {"full", "first", "last", "given", "display", "short", "long", "unique", "record", "row", "serial",
                 "reference", "ref", "file", "line", "item", "sequence", "seq", "index", "internal", "external"}

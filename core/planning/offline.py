@@ -8,10 +8,23 @@ about equally are offered as two readings. It never returns a guess as a fact.
 """
 from __future__ import annotations
 
+import re
+
 from ..errors import Ambiguous, CannotAnswer
 from .grounding import Grounded, ground
 from .model import Planned, TableView
 from .shapes import SHAPES
+from .words import norm
+
+WHO = re.compile(r"^(who|whom|whose)\b")
+
+
+def fits_answer_type(question: str, p: Planned) -> bool:
+    """"who ...?" asks for a name: a plan whose answer is a number computed over rows does not answer it."""
+    if WHO.match(norm(question)):
+        return p.plan.headline in ("label", "list") or bool(p.plan.select)
+    return True
+
 
 TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
 
@@ -72,7 +85,8 @@ class OfflinePlanner:
             named = ", ".join(h.column for h in g.chits) or "no columns"
             raise CannotAnswer(missing[0] if missing else f"I found {named} in '{t.label}' but not what to compute.",
                                suggestions=self.suggestions())
-        return next((p for p in found if not unused_words(question, p)), found[0])
+        fitting = [p for p in found if fits_answer_type(question, p)] or found
+        return next((p for p in fitting if not unused_words(question, p)), found[0])
 
     def suggestions(self, k: int = 5) -> list[str]:
         out = []

@@ -314,13 +314,20 @@ def rows_matching(g: Grounded) -> Planned | None:
         return None
     if not re.match(r"^(who|whom|which|what|name|list|tell me)\b", g.q):
         return None
-    target = _asked_column(g) or (label_column(g.t) if g.q.startswith("who") else None)
+    target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") else None)
     if target is None or target in {f.column for f in g.filters}:
         return None  # "which album had more, A or B": the answer is one of the named values, not a list
     one = re.search(r"\b(only|single|sole)\b", g.q) or re.match(r"^(who|which \w+|what \w+) (is|was)\b", g.q)
     plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")], limit=None if one else 1000,
                   headline="value" if one else "list")
     return g.planned(plan, "value" if one else "list")
+
+
+def _the_names(g: Grounded) -> str | None:
+    """The one text column that names its rows ("who ...?"); None when several could (a driver and a team)."""
+    names = [c for c in g.t.texts() if g.t.dtypes[c] == "text" and g.t.distinct_ratio(c) >= 0.8
+             and c not in g.value_cols]
+    return names[0] if len(names) == 1 else None
 
 
 def _compared(g: Grounded) -> bool:

@@ -1,0 +1,106 @@
+"""core.planning: shape rules on a generated table, each answer cross-checked with pandas; and how the planner
+chooses among the rules' readings."""
+import pandas as pd
+import pytest
+
+from core import Settings, Workspace
+from core.answer import Answerer
+from core.chat import ChatPipeline
+from core.planning.grounding import ground, number_equalities
+from core.planning.shapes import SHAPES
+
+RACES = pd.DataFrame({
+    "Driver": ["Ana Lopez", "Ben Hall", "Cy Moss", "Dee Park", "Eli Ruiz", "Fay Chen"],
+    "Team": ["Red", "Blue", "Red", "Green", "Blue", "Green"],
+    "Laps": [58, 58, 57, 7, 58, 31],
+    "Points": [25, 18, 15, 0, 12, 2],
+    "Losses": [3, 5, 4, 9, 1, 6],
+})
+
+
+@pytest.fixture(scope="module")
+def races(tmp_path_factory):
+    d = tmp_path_factory.mktemp("races")
+    RACES.to_excel(d / "races.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "races.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def answered(pipe, q):
+    ans = pipe.answer(q)
+    assert ans.status == "answered", ans.answer
+    return ans
+
+
+def test_rules_are_registered_once_each_with_a_name():
+    names = [n for n, _ in SHAPES]
+    assert len(names) == len(set(names)) and {"sheet order", "next or previous row", "which of the named",
+                                               "rows matching"} <= set(names)
+
+
+def test_first_and_last_in_sheet_order(races):
+    assert answered(races, "Who is the first driver listed?").value == RACES["Driver"].iloc[0]
+    assert answered(races, "What is the last driver in the table?").value == RACES["Driver"].iloc[-1]
+
+
+def test_first_by_a_number_is_not_sheet_order(races):
+    # "first" beside a number column means the smallest or best of it: that is not the sheet's order
+    ans = races.answer("Which laps came first?")
+    assert ans.status != "answered" or ans.plan.get("order", [{}])[0].get("by") != "#row"
+
+
+def test_the_row_after_and_before_a_named_row(races):
+    i = RACES.index[RACES["Driver"] == "Cy Moss"][0]
+    assert answered(races, "Which driver came after Cy Moss?").value == RACES["Driver"].iloc[i + 1]
+    assert answered(races, "Which driver is listed before Cy Moss?").value == RACES["Driver"].iloc[i - 1]
+
+
+def test_which_of_two_named_rows_has_more(races):
+    pair = RACES[RACES["Driver"].isin(["Ben Hall", "Dee Park"])]
+    more = pair.sort_values("Losses", ascending=False)["Driver"].iloc[0]
+    less = pair.sort_values("Losses")["Driver"].iloc[0]
+    assert answered(races, "Who had more losses, Ben Hall or Dee Park?").value == more
+    assert answered(races, "Who had fewer losses, Ben Hall or Dee Park?").value == less
+
+
+def test_a_number_before_a_number_column_is_its_value(races):
+    assert answered(races, "Who only completed 7 laps?").value == RACES.loc[RACES["Laps"] == 7, "Driver"].item()
+    g = ground("Who completed 58 laps?", races.answerer.table_views()[0], {"tables": [], "columns": []})
+    assert [(f.column, f.op, f.value) for f in g.filters] == [("Laps", "eq", 58)]
+    ans = answered(races, "Which drivers completed 58 laps?")
+    assert sorted(ans.df.iloc[:, 0]) == sorted(RACES.loc[RACES["Laps"] == 58, "Driver"])
+    # "top 3 ...", "more than 20 ...": not an equality
+    view = races.answerer.table_views()[0]
+    assert number_equalities("top 3 points", view, []) == [] and number_equalities("more than 20 points", view, []) == []
+
+
+def test_rows_a_filter_keeps(races):
+    ans = answered(races, "Who was the only driver with more than 20 points?")
+    assert ans.value == RACES.loc[RACES["Points"] > 20, "Driver"].item()
+
+
+def test_a_lookup_whose_rows_disagree_is_declined(races):
+    ans = races.answer("Which driver came after the Blue team?")  # two Blue rows: two different neighbours
+    assert ans.status != "answered"
+
+
+def test_every_group_tied_at_one_row_is_no_most(races):
+    ans = races.answer("Which driver appears most often?")
+    assert ans.status == "cannot" and "appears once" in ans.answer
+
+
+def test_the_reading_that_uses_every_word_is_chosen(races):
+    """Several rules fit "which driver came after Cy Moss?"; the one that accounts for "after" (the next row) is
+    chosen over an earlier rule that would leave it unused (a count of Cy Moss's rows)."""
+    from core.coverage import unused_words
+    from core.planning import OfflinePlanner
+
+    view = races.answerer.table_views()[0]
+    planner = OfflinePlanner([view])
+    q = "Which driver came after Cy Moss?"
+    found, _ = planner.candidates(ground(q, view, planner.route))
+    assert len(found) >= 2 and unused_words(q, found[0]) != []
+    chosen = planner.plan_table(q, view)
+    assert unused_words(q, chosen) == []
+    assert chosen.plan == next(p for p in found if not unused_words(q, p)).plan
