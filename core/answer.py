@@ -394,8 +394,16 @@ def interpretation(p: Planned) -> str:
         text += (f", with its columns {u.columns[0]} … {u.columns[-1]} ({len(u.columns)}) read as rows of "
                  f"{u.name} and {u.value}")
     text += _filters_text(plan)
+    if plan.relative:
+        r = plan.relative
+        anchor = " and ".join(f"{f.column} is {f.value}" for f in r.anchor)
+        where = "after" if r.step > 0 else "before"
+        text += (f", the row {'just ' if abs(r.step) == 1 else f'{abs(r.step)} rows '}{where} the one where {anchor}"
+                 " (in sheet order)")
     if plan.order:
-        text += f", {plan.order[0].by} {'highest' if plan.order[0].desc else 'lowest'} first"
+        o = plan.order[0]
+        text += (", in sheet order" + (" from the end" if o.desc else "") if o.by == "#row"
+                 else f", {o.by} {'highest' if o.desc else 'lowest'} first")
     if plan.limit:
         text += f", the first {plan.limit}"
     return text + "."
