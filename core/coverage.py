@@ -170,6 +170,16 @@ COMPUTE_WORDS = {
 }
 
 
+def operation_vocabulary() -> set[str]:
+    """Every word coverage reads as function or operation ("first", "after", "total"): such a word never names
+    something inside a cell."""
+    out = FILLER | ORDER_WORDS | GROUP_WORDS | COMPARE_WORDS | COMPARATIVES | NEGATION_WORDS | TEST_WORDS
+    out |= TIME_WORDS | EVENT_WORDS | GENERIC_ROWS | RELATION_WORDS | NEIGHBOUR_WORDS | LIST_WORDS
+    for ws in (*AGG_WORDS.values(), *COMPUTE_WORDS.values()):
+        out |= ws
+    return out
+
+
 def _operation_words(plan: Plan) -> set[str]:
     """Words of the operations the plan performs."""
     out: set[str] = set()
@@ -316,7 +326,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
 
 
-SIMILAR = 0.4  # the routing threshold (core/planner.py: a number column chosen by meaning)
+SIMILAR = 0.4  # the routing threshold (core/planning/grounding.py: a number column chosen by meaning)
 
 
 def reading_by_meaning(question: str, unused: list[str], planned: Planned, similar) -> str | None:

@@ -11,6 +11,7 @@ from core.planning.shapes import SHAPES
 
 RACES = pd.DataFrame({
     "Driver": ["Ana Lopez", "Ben Hall", "Cy Moss", "Dee Park", "Eli Ruiz", "Fay Chen"],
+    "Sponsor": ["Acme Oil (USA)", "Blue Bank", "Acme Oil (USA)", "Green Tea Co", "Blue Bank", "Zeta motors ltd"],
     "Team": ["Red", "Blue", "Red", "Green", "Blue", "Green"],
     "Laps": [58, 58, 57, 7, 58, 31],
     "Points": [25, 18, 15, 0, 12, 2],
@@ -107,3 +108,20 @@ def test_the_reading_that_uses_every_word_is_chosen(races):
     chosen = planner.plan_table(q, view)
     assert unused_words(q, chosen) == []
     assert chosen.plan == next(p for p in found if not unused_words(q, p)).plan
+
+
+def test_words_inside_cells_become_a_contains_filter(races):
+    view = races.answerer.table_views()[0]
+    g = ground("How many points did drivers sponsored by acme oil score?", view, {"tables": [], "columns": []})
+    assert [(f.column, f.op, f.value) for f in g.filters] == [("Sponsor", "contains", "Acme Oil")]
+    ans = answered(races, "What is the total points for acme oil?")
+    assert ans.value == RACES.loc[RACES["Sponsor"].str.contains("Acme Oil"), "Points"].sum()
+    # one word alone describes more often than it names; lower-case words in a cell describe
+    assert ground("total points for oil drivers", view, {"tables": [], "columns": []}).filters == []
+    assert ground("total points of zeta motors", view, {"tables": [], "columns": []}).filters == []
+
+
+def test_a_or_b_asks_which_not_whether(races):
+    ans = answered(races, "Did Ben Hall or Dee Park have sponsor Blue Bank?")
+    assert ans.value == RACES.loc[RACES["Sponsor"].eq("Blue Bank") & RACES["Driver"].isin(["Ben Hall", "Dee Park"]),
+                                  "Driver"].item()

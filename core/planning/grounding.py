@@ -3,6 +3,8 @@ aggregation and comparison words), gathered once into a `Grounded` that every sh
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import CannotAnswer
@@ -37,6 +39,7 @@ class ValueHit:
     value: object
     start: int
     end: int
+    contains: bool = False  # found inside the cells (a `contains` filter), not a whole cell
 
 
 def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
@@ -92,6 +95,53 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                     taken[k] = True
                 break
     return hits
+
+
+NAME_LIKE = 8  # a value of more words is a note or a sentence: words found inside it are not its name
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, one character for one ("Daniël" -> "daniel"), so positions carry over."""
+    return "".join(unicodedata.normalize("NFKD", ch)[0] for ch in str(text)).lower()
+
+
+def _worth_searching(span: list[str], t: TableView) -> bool:
+    """Two or more words that may name something inside a cell ("krisztina papp"): none of them a function or
+    operation word or a column's name. One word alone ("diesel", "radio") describes more often than it names."""
+    from ..coverage import operation_vocabulary
+
+    if len(span) < 2:
+        return False
+    col_words = {stem(w) for c in t.dtypes for w in words(c)}
+    vocab = operation_vocabulary()
+    return all(w.isalnum() and w not in STOP and w not in vocab and stem(w) not in col_words for w in span)
+
+
+def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
+    """Words of the question found inside the text values of one column ("krisztina papp" in "Krisztina Papp
+    (HUN)"): each becomes a `contains` filter on the part of the cell that matched. A span found in several
+    columns is no reading to pick silently, and is left out."""
+    toks = re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))
+    taken = [any(v.start <= i < v.end for v in exact) for i in range(len(toks))]
+    values = [(fold(v), c, v) for vs in t.values.values() for c, v in vs if len(str(v).split()) <= NAME_LIKE]
+    hits: list[ValueHit] = []
+    for size in range(min(4, len(toks)), 0, -1):
+        for i in range(len(toks) - size + 1):
+            span = [w.strip(".?!,'\"") for w in toks[i:i + size]]
+            if any(taken[i:i + size]) or not _worth_searching([w.lower() for w in span], t):
+                continue
+            pat = re.compile(rf"(?<!\w){re.escape(fold(' '.join(span)))}(?!\w)")
+            found = [(c, v, m) for f, c, v in values if (m := pat.search(f))]
+            if len({c for c, _, _ in found}) != 1:
+                continue
+            c, v, m = found[0]
+            part = str(v)[m.start():m.end()]
+            if not all(w[0].isupper() or w[0].isdigit() for w in part.split()):
+                continue  # names are capitalised in the data ("Krisztina Papp"); "produced arsenic" describes
+            hits.append(ValueHit(c, part, i, i + size, contains=True))
+            taken[i:i + size] = [True] * size
+    per_column = Counter(h.column for h in hits)  # two spans in one column: both or either? not ours to guess
+    return [h for h in hits if per_column[h.column] == 1]
 
 
 def agg_word(q: str) -> str | None:
@@ -363,17 +413,19 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", q))
-    if not chits and not vhits and not (row_noun and how_many):
+    inside = contained_hits(question, t, vhits)
+    if not chits and not vhits and not inside and not (row_noun and how_many):
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
     for v in vhits:
         by_col.setdefault(v.column, []).append(v.value)
     filters = [Filter(column=c, op="eq", value=vals[0]) if len(vals) == 1 else Filter(column=c, op="in", values=vals)
                for c, vals in by_col.items()]
+    filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters)
-    value_cols = {v.column for v in vhits}
+    value_cols = {v.column for v in vhits + inside}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     return Grounded(

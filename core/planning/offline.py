@@ -21,8 +21,12 @@ WHO = re.compile(r"^(who|whom|whose)\b")
 
 def fits_answer_type(question: str, p: Planned) -> bool:
     """"who ...?" asks for a name: a plan whose answer is a number computed over rows does not answer it."""
+    names = p.plan.headline in ("label", "list") or bool(p.plan.select)
     if WHO.match(norm(question)):
-        return p.plan.headline in ("label", "list") or bool(p.plan.select)
+        return names
+    either = any(f.op == "in" and len(f.values or []) == 2 for f in p.plan.filters)
+    if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:
+        return names  # "did A or B produce it?", "A or B: which had more?": one of the two is the answer
     return True
 
 

@@ -39,6 +39,8 @@ def yes_no(g: Grounded) -> Planned | None:
         return None
     more = re.search(r"\bmore (.+?) than (.+)", g.q)
     pair = next(((c, vals) for c, vals in g.by_col.items() if len(vals) >= 2), None)
+    if pair and _either(g) and not more:
+        return None  # "did Lord Finesse or Buckwild produce it?" asks which, not whether
     if (more or re.search(r"\b(less|fewer)\b.+\bthan\b", g.q)) and pair:
         c, (a, b) = pair[0], pair[1][:2]
         if not more:
@@ -53,6 +55,11 @@ def yes_no(g: Grounded) -> Planned | None:
         if col:
             return g.planned(g.plan(test=Test(kind="unique", column=col), headline="bool"), "bool")
     return g.planned(g.plan(test=Test(kind="any"), headline="bool"), "bool")
+
+
+def _either(g: Grounded) -> bool:
+    """The question names two values joined by "or" ("A or B")."""
+    return bool(re.search(r"\w\s+or\s+\w", g.question)) and any(len(v) >= 2 for v in g.by_col.values())
 
 
 @shape("share")
@@ -333,3 +340,14 @@ def _the_names(g: Grounded) -> str | None:
 def _compared(g: Grounded) -> bool:
     """The named number column is only a condition ("more than 18 meters"), not what is asked for."""
     return any(f.column == g.measure_col and f.op in ("gt", "gte", "lt", "lte", "eq") for f in g.filters)
+
+
+@shape("which of the named matches")
+def which_of_named_matches(g: Grounded) -> Planned | None:
+    """"did Lord Finesse or Buckwild produce 'Ga Head'?": the named value whose rows meet the other conditions."""
+    named = [c for c, vals in g.by_col.items() if len(vals) >= 2]
+    if len(named) != 1 or not _either(g) or g.measure_col or g.how_many or len(g.filters) < 2:
+        return None
+    col = named[0]
+    plan = g.plan(select=[col], distinct_rows=True, headline="value")
+    return g.planned(plan, "value")
