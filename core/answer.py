@@ -37,6 +37,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     unverified: list = field(default_factory=list)
     planner: str = "offline"
+    rule: str = ""  # the offline planner's rule that read the question (empty for other planners)
     error: str | None = None
     suggestions: list[str] = field(default_factory=list)
     truncated: bool = False
@@ -55,7 +56,7 @@ class Answer:
     def to_json(self) -> dict:
         return {"question": self.question, "intent": self.intent, "answer": self.answer, "value": jsonable_value(self.value),
                 "table": self.table_json(), "sql": self.sql, "sources": self.sources, "chart": self.chart,
-                "llm": self.llm, "unverified": self.unverified, "planner": self.planner, "plan": self.plan,
+                "llm": self.llm, "unverified": self.unverified, "planner": self.planner, "rule": self.rule, "plan": self.plan,
                 "notes": self.notes, "suggestions": self.suggestions, "status": self.status,
                 "interpretation": self.interpretation, "unused": self.unused,
                 "interpretations": self.interpretations, "reading_plans": self.reading_plans}
@@ -243,6 +244,7 @@ def fill(ans: Answer, planned: Planned, res: Result) -> None:
     ans.plan = planned.plan.model_dump(exclude_defaults=True)
     ans.shape = planned.shape
     ans.planner = planned.by
+    ans.rule = planned.rule
     ans.value = headline(planned, df)
     ans.answer = sentence(planned, df, ans.value)
     ans.intent = intent_of(planned, ans.question)

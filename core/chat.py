@@ -23,7 +23,7 @@ from .coverage import ignored_data, outside_the_data, reading_by_meaning, unused
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
-from .plan import Measure, Plan
+from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, follow_up, is_follow_up
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
@@ -146,6 +146,7 @@ HELP = ("I answer questions about the spreadsheets in this workspace with exact 
 
 
 # --- the pipeline -----------------------------------------------------------------------
+DISTINCT_WORDS = re.compile(r"\b(distinct|different|unique|separate|various)\b", re.IGNORECASE)
 ONE_NUMBER = re.compile(r"^\s*how (?:much|many)\b|\bby how much\b", re.IGNORECASE)
 GROUPING = re.compile(r"\b(?:by|per|each|every|across|for all|breakdown|respectively)\b", re.IGNORECASE)
 A_LIST = re.compile(r"^\s*(?:list|name (?:all|the|every)|show (?:me )?(?:all|the|every)|which (?:are|were) the)\b",
@@ -311,6 +312,8 @@ class ChatPipeline:
                 self._judge(question, planned, ans)
                 if ans.status == "answered" and planned.by != "chosen":
                     self._exact_or_broader(planned, ans)
+                if ans.status == "answered" and planned.by == "offline":
+                    self._values_or_rows(question, planned, ans)
                 if planned.by == "llm" and ans.status == "answered":
                     self._second_opinion(question, planned, ans, file_ids)
         except Ambiguous as e:
@@ -409,6 +412,26 @@ class ChatPipeline:
                          f"({', '.join(repr(str(v)) for v in values if v not in exact)[:200]}). Which did you mean?")
             ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
             return
+
+    def _values_or_rows(self, question: str, planned: Planned, ans: Answer) -> None:
+        """"How many runners-up ...?" read as the distinct names in a column: when rows repeat a name, the
+        number of rows is another reading, and the question did not say "different" or "unique"."""
+        plan = planned.plan
+        if (len(plan.measures) != 1 or plan.measures[0].agg != "count_distinct" or plan.group_by
+                or DISTINCT_WORDS.search(question)):
+            return
+        col = plan.measures[0].column
+        rows = plan.model_copy(update={"measures": [Measure(agg="count")],
+                                       "filters": [*plan.filters, Filter(column=col, op="not_null")]})
+        n = self.answerer.execute(replace(planned, plan=rows, compiled=None)).df.iloc[0, 0]
+        if same_answer(float(n), ans.value):
+            return
+        readings = [planned, replace(planned, plan=rows)]
+        ans.status, ans.interpretations = "ambiguous", [interpretation(r) for r in readings]
+        ans.reading_plans = [r.plan.model_dump(exclude_defaults=True) for r in readings]
+        ans.error = (f"'{col}' repeats some values: {fmt(ans.value)} different ones in {fmt(n)} rows. "
+                     "Which did you mean?")
+        ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
 
     def _second_opinion(self, question: str, planned: Planned, ans: Answer, file_ids) -> None:
         """A language model's answer checked against the offline planner's confident reading: when both

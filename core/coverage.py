@@ -228,12 +228,23 @@ def row_entities(view) -> set[str]:
     out = set()
     for c in view.dtypes:
         ws = words(c)
-        if len(ws) < 2 or ws[-1] not in ENTITY_HEADS:
-            continue
         p = view.profiles.get(c, {})
         filled = max(1, p.get("rows", 0) - p.get("nulls", 0))
-        if p.get("distinct", 0) >= 0.95 * filled:
+        if p.get("distinct", 0) < 0.95 * filled:
+            continue
+        if len(ws) >= 2 and ws[-1] in ENTITY_HEADS:
             out |= {stem(w) for w in ws[:-1] if w not in NOT_ENTITIES and w not in FILLER}
+    return out
+
+
+def unique_words(view) -> set[str]:
+    """Stems of one-word columns whose values are unique per row ("Year"): "how many years" counts rows."""
+    out = set()
+    for c in view.dtypes:
+        ws, p = words(c), view.profiles.get(c, {})
+        filled = max(1, p.get("rows", 0) - p.get("nulls", 0))
+        if len(ws) == 1 and ws[0] not in ENTITY_HEADS | FILLER and p.get("distinct", 0) >= 0.95 * filled:
+            out.add(stem(ws[0]))
     return out
 
 
@@ -253,7 +264,7 @@ def explained(planned: Planned) -> set[str]:
         # when no column says, any common row noun ("complaints"); the table's own names count too (above).
         # "students" in a table of schools, or "customers" in a table of orders, is not what a row is.
         stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
-        stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS}
+        stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS} | unique_words(view)
     if plan.measures:  # an aggregate runs over rows: "per school" in a table whose rows are schools
         stems |= row_entities(view)
     if plan.filters:

@@ -125,3 +125,57 @@ def test_a_or_b_asks_which_not_whether(races):
     ans = answered(races, "Did Ben Hall or Dee Park have sponsor Blue Bank?")
     assert ans.value == RACES.loc[RACES["Sponsor"].eq("Blue Bank") & RACES["Driver"].isin(["Ben Hall", "Dee Park"]),
                                   "Driver"].item()
+
+
+SEASONS = pd.DataFrame({
+    "Year": [2001, 2002, 2003, 2004, 2005, 2006],
+    "Coach": ["Kim", "Kim", "Lee", "Lee", "Lee", "Ray"],
+    "Wins": [10, 12, 7, 9, 11, 4],
+    "Playoffs": ["Did not qualify", "Won", "Did not qualify", "Lost", "Did not qualify", "Lost"],
+    "Club nickname": ["Owls", "Owls", "Hawks", "Hawks", "Hawks", "Rays"],
+    "Team name": ["Austin", "Austin", "Boston", "Boston", "Boston", "Denver"],
+})
+
+
+@pytest.fixture(scope="module")
+def seasons(tmp_path_factory):
+    d = tmp_path_factory.mktemp("seasons")
+    SEASONS.to_excel(d / "seasons.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "seasons.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_how_many_years_counts_rows_never_sums_a_year(seasons):
+    from core.planning.grounding import not_a_quantity
+
+    view = seasons.answerer.table_views()[0]
+    assert not_a_quantity(view, "Year") and not not_a_quantity(view, "Wins")
+    ans = answered(seasons, "How many years did not qualify?")
+    assert ans.value == (SEASONS["Playoffs"] == "Did not qualify").sum()
+    assert answered(seasons, "How many wins did Kim have?").value == SEASONS.loc[SEASONS["Coach"] == "Kim", "Wins"].sum()
+
+
+def test_how_many_names_reads_two_ways_when_names_repeat(seasons):
+    ans = seasons.answer("How many coaches are listed?")
+    assert ans.status == "ambiguous" and len(ans.reading_plans) == 2
+    assert "3 different ones in 6 rows" in ans.answer
+    chosen = [seasons.answer(ans.interpretations[i], plan=ans.reading_plans[i]).value for i in (0, 1)]
+    assert chosen == [SEASONS["Coach"].nunique(), SEASONS["Coach"].notna().sum()]
+    assert answered(seasons, "How many different coaches are there?").value == SEASONS["Coach"].nunique()
+
+
+def test_which_asks_for_a_name_never_a_count(seasons):
+    ans = seasons.answer("Which is better, Owls or Hawks?")
+    assert ans.status != "answered" or ans.value in ("Owls", "Hawks")
+
+
+def test_the_label_column_is_a_name_column_not_a_nickname(seasons):
+    from core.planning.grounding import label_column
+
+    assert label_column(seasons.answerer.table_views()[0]) == "Team name"
+
+
+def test_a_difference_between_two_named_values_is_not_answered_with_a_table(seasons):
+    ans = seasons.answer("What is the difference in wins between Kim and Ray?")
+    assert ans.status != "answered" or isinstance(ans.value, int | float)

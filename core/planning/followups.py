@@ -126,7 +126,7 @@ def _finished(plan: Plan, t: TableView) -> Planned | None:
         shape = "share"
     if plan.group_by and plan.group_by[0].bucket:
         shape = "trend"
-    return Planned(plan, t, shape, notes=["Read as a follow-up to the previous question."])
+    return Planned(plan, t, shape, notes=["Read as a follow-up to the previous question."], rule="follow-up")
 
 
 def follow_up(planner, question: str, prev: Plan) -> Planned | None:

@@ -179,10 +179,34 @@ def bucket_of(q: str) -> str | None:
 def default_agg(col: str) -> str:
     return "sum" if any(stem(w) in ADDITIVE or w in ADDITIVE for w in words(col)) else "avg"
 
-def counts_a_measure(q: str, col: str) -> bool:
-    """'how many units' sums Units Sold; 'how many orders' counts rows."""
+SEQUENCE_WORDS = {"year", "yr", "season", "rank", "no", "number", "id", "code", "episode", "round", "week", "pos",
+                  "position", "place", "seed", "pick", "edition"}
+
+
+def not_a_quantity(t: TableView, col: str) -> bool:
+    """A number column that labels rows rather than measuring them (a year, a rank, an episode number, a running
+    index): summing it is meaningless, so "how many years" counts rows."""
+    if any(stem(w) in SEQUENCE_WORDS for w in words(col)):
+        return True
+    p = t.profiles.get(col, {})
+    lo, hi, rows = p.get("min"), p.get("max"), max(1, p.get("rows", 0) - p.get("nulls", 0))
+    if lo is None or hi is None or t.dtypes.get(col) != "integer":
+        return False
+    years = 1800 <= lo and hi <= 2100
+    index = t.distinct_ratio(col) >= 0.95 and 0 <= lo and hi - lo + 1 <= 1.2 * rows
+    return years or index
+
+
+def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
+    """'how many units' sums Units Sold; 'how many orders' counts rows; so do 'how many years' (a year column
+    labels rows) and 'how many second tops were under 200' (the column is the condition)."""
     m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
-    return bool(m) and any(same(stem(m.group(2)), stem(w)) for w in words(col)) and stem(m.group(2)) not in ROW_NOUNS
+    named = bool(m) and any(same(stem(m.group(2)), stem(w)) for w in words(col)) and stem(m.group(2)) not in ROW_NOUNS
+    if not named or t is None:
+        return named
+    compared = re.search(r"\b(over|under|above|below|more than|less than|fewer than|greater than|at least|at most)\b",
+                         q[m.end():])
+    return not not_a_quantity(t, col) and not compared
 
 def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
@@ -210,7 +234,7 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
 
 def label_column(t: TableView) -> str | None:
     texts = [c for c in t.texts() if t.dtypes[c] == "text"]
-    named = [c for c in texts if "name" in c.lower()]
+    named = [c for c in texts if "name" in words(c)]  # "Name", "Player name"; not "Athletic nickname"
     if named:
         return sorted(named, key=lambda c: -t.distinct_ratio(c))[0]
     ids = sorted(texts, key=lambda c: -t.distinct_ratio(c))

@@ -48,6 +48,7 @@ class Planned:
     score: float = 0.0
     focus: str = "label"  # for ranked rows: is the question after the row's label or its number?
     by: str = "offline"  # which planner made it: offline | llm
+    rule: str = ""  # the offline planner's shape rule that proposed it (core/planning/shapes.py), or "follow-up"
     compiled: object = None  # the plan's SQL when validating it compiled it already (core.plan.Compiled)
 
 

@@ -9,6 +9,7 @@ about equally are offered as two readings. It never returns a guess as a fact.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..errors import Ambiguous, CannotAnswer
 from .grounding import Grounded, ground
@@ -17,13 +18,21 @@ from .shapes import SHAPES
 from .words import norm
 
 WHO = re.compile(r"^(who|whom|whose)\b")
+WHAT = re.compile(r"^(what|what's|whats)\b")
+COUNT_WORDS = re.compile(r"\b(number|count|how many|total|amount|times|many)\b")
+WHICH = re.compile(r"^(which|in which|for which|at which|on which)\b")
 
 
 def fits_answer_type(question: str, p: Planned) -> bool:
     """"who ...?" asks for a name: a plan whose answer is a number computed over rows does not answer it."""
     names = p.plan.headline in ("label", "list") or bool(p.plan.select)
-    if WHO.match(norm(question)):
+    q = norm(question)
+    if WHO.match(q):
         return names
+    if WHICH.match(q):  # "which is taller, A or B?": a name, or the named groups side by side
+        return names or bool(p.plan.group_by)
+    if WHAT.match(q) and p.shape == "count" and not COUNT_WORDS.search(q):
+        return False  # "what was their award at ...?" asks for a value, not how many rows match
     either = any(f.op == "in" and len(f.values or []) == 2 for f in p.plan.filters)
     if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:
         return names  # "did A or B produce it?", "A or B: which had more?": one of the two is the answer
@@ -67,7 +76,7 @@ class OfflinePlanner:
         question's shape but finds a part missing ("highest by which number?"): later, looser rules would
         answer another question. Returns the plans and what that rule said was missing."""
         out, missing = [], []
-        for _, rule in SHAPES:
+        for name, rule in SHAPES:
             try:
                 p = rule(g)
             except CannotAnswer as e:
@@ -76,7 +85,7 @@ class OfflinePlanner:
             except ValueError:  # a rule's plan that the plan model refuses is no reading
                 continue
             if p is not None:
-                out.append(p)
+                out.append(replace(p, rule=name))
         return out, missing
 
     def plan_table(self, question: str, t: TableView) -> Planned:
@@ -89,8 +98,12 @@ class OfflinePlanner:
             named = ", ".join(h.column for h in g.chits) or "no columns"
             raise CannotAnswer(missing[0] if missing else f"I found {named} in '{t.label}' but not what to compute.",
                                suggestions=self.suggestions())
-        fitting = [p for p in found if fits_answer_type(question, p)] or found
-        return next((p for p in fitting if not unused_words(question, p)), found[0])
+        fitting = [p for p in found if fits_answer_type(question, p)]
+        if not fitting:
+            raise CannotAnswer(f"The question asks which one, and on '{t.label}' I could only "
+                               f"{'count rows' if found[0].shape == 'count' else 'compute a number'}.",
+                               suggestions=self.suggestions())
+        return next((p for p in fitting if not unused_words(question, p)), fitting[0])
 
     def suggestions(self, k: int = 5) -> list[str]:
         out = []

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Buckets, Filter, GroupBy, Measure, Order, Plan, Relative, Test
-from .grounding import Grounded, alias_of, default_agg, label_column
+from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity
 from .model import Planned
 from .words import STOP, same, stem, words
 
@@ -132,7 +132,9 @@ def superlative(g: Grounded) -> Planned | None:
     headline = "label" if g.k == 1 else "list"
     who = _who(g)
     if g.group_col and not who:
-        m = Measure(agg="count") if count_like or g.measure_col is None else Measure(
+        if g.measure_col is None and not count_like:
+            raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
+        m = Measure(agg="count") if count_like else Measure(
             agg=g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col),
             column=g.measure_col)
         # ties kept: "which X has the most" names every X that shares the top value
@@ -165,7 +167,8 @@ def grouped(g: Grounded) -> Planned | None:
 def compared_values(g: Grounded) -> Planned | None:
     """"compare East and West": the named values side by side."""
     compared = [c for c, vals in g.by_col.items() if len(vals) >= 2]
-    if not (compared and re.search(r"\b(compare|comparison|versus|vs|against|difference)\b", g.q)):
+    # "the difference between A and B" asks for one number, which a side-by-side table does not give
+    if not (compared and re.search(r"\b(compare|comparison|versus|vs|against)\b", g.q)):
         return None
     m = g.measure(default_count=g.measure_col is None)
     return g.planned(_ordered(g, m, GroupBy(column=compared[0])), "table")
@@ -175,7 +178,7 @@ def _counts_a_measure(g: Grounded) -> bool:
     """'how many units' sums Units Sold; 'how many orders' counts rows."""
     from .grounding import counts_a_measure
 
-    return bool(g.measure_col) and counts_a_measure(g.q, g.measure_col)
+    return bool(g.measure_col) and counts_a_measure(g.q, g.measure_col, g.t)
 
 
 @shape("how many")
@@ -220,6 +223,8 @@ def lookup(g: Grounded) -> Planned | None:
 
 @shape("aggregate")
 def aggregate(g: Grounded) -> Planned | None:
+    if g.measure_col and not g.agg and not_a_quantity(g.t, g.measure_col):
+        return None  # "how many years ...": the total or average of a year column answers nothing
     if g.measure_col:
         return g.planned(g.plan(measures=[g.measure()], headline="value"), "value")
     if g.agg in ("min", "max") and g.date_hits:
@@ -230,7 +235,7 @@ def aggregate(g: Grounded) -> Planned | None:
 
 @shape("count per group")
 def count_per_group(g: Grounded) -> Planned | None:
-    if not g.group_col:
+    if not g.group_col or g.direction:  # "the least ...": a superlative, which its own rule reads (or declines)
         return None
     return g.planned(_ordered(g, Measure(agg="count"), GroupBy(column=g.group_col)), "table")
 
