@@ -62,6 +62,17 @@ class Answer:
                 "interpretations": self.interpretations, "reading_plans": self.reading_plans}
 
 
+NUMBER_TEXT = re.compile(r"^\(?[-+]?[$€£]?\s?\d[\d,]*(\.\d+)?\)?\s?%?$")
+
+
+def _numbers_as_text(distinct) -> bool:
+    """A text column of numbers with a few markers among them ("s" for suppressed, "—", "n/a"): at least 10
+    different numbers, and at most 3 other values making up under a tenth of the distinct values."""
+    vals = [str(v).strip() for v in distinct if str(v).strip()]
+    other = [v for v in vals if not NUMBER_TEXT.match(v)]
+    return len(vals) - len(other) >= 10 and len(other) <= 3 and len(other) < 0.1 * len(vals)
+
+
 def jsonable_value(v):
     if isinstance(v, list):
         return [jsonable(x) for x in v]
@@ -127,6 +138,8 @@ class Answerer:
             if profiles[c].get("avg_length", 0) > 60:  # free text is searched, not matched whole
                 continue
             distinct = self.engine.distinct_values(t.sql_name, c, MAX_VALUES_INDEXED)
+            if _numbers_as_text(distinct):
+                view.text_numbers.add(c)
             if len(distinct) <= 20:  # few values: the LLM planner's prompt lists them whole, most frequent first
                 top = [v for v, _ in profiles[c].get("top", [])]
                 view.value_lists[c] = top + sorted((v for v in distinct if v not in top), key=str)

@@ -179,3 +179,19 @@ def test_the_label_column_is_a_name_column_not_a_nickname(seasons):
 def test_a_difference_between_two_named_values_is_not_answered_with_a_table(seasons):
     ans = seasons.answer("What is the difference in wins between Kim and Ray?")
     assert ans.status != "answered" or isinstance(ans.value, int | float)
+
+
+def test_a_text_column_of_numbers_is_read_as_numbers(tmp_path):
+    scores = [str(400 + 7 * i) for i in range(14)] + ["s", "s"]
+    df = pd.DataFrame({"School": [f"School {i}" for i in range(16)], "Borough": ["Bronx", "Queens"] * 8,
+                       "Math Score": scores})
+    df.to_csv(tmp_path / "sat.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "sat.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    assert pipe.answerer.table_views()[0].text_numbers == {"Math Score"}
+    numbers = pd.to_numeric(df["Math Score"], errors="coerce")  # "s" (suppressed) is no number
+    ans = answered(pipe, "What is the average math score in the Bronx?")
+    assert ans.value == pytest.approx(numbers[df["Borough"] == "Bronx"].mean())
+    ans = answered(pipe, "Which school has the highest math score?")
+    assert ans.value == df.loc[numbers.idxmax(), "School"]

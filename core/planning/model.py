@@ -22,6 +22,7 @@ class TableView:
     sample_rows: list[list] = field(default_factory=list)  # the table's first rows, in sheet order
     value_lists: dict[str, list] = field(default_factory=dict)  # column -> every distinct value (few-valued text)
     warnings: list[str] = field(default_factory=list)  # the ingest's warnings for this table and its sheet
+    text_numbers: set[str] = field(default_factory=set)  # text columns of numbers ("412", "s" for suppressed)
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]

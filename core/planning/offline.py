@@ -44,7 +44,7 @@ TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the ques
 
 class OfflinePlanner:
     def __init__(self, tables: list[TableView], route: dict | None = None):
-        self.tables = tables
+        self.tables = [_planning_view(t) for t in tables]
         # the semantic index's view of the question (core.index.SemanticIndex.route): tables and columns by meaning
         self.route = route or {"tables": [], "columns": [], "values": []}
 
@@ -85,7 +85,7 @@ class OfflinePlanner:
             except ValueError:  # a rule's plan that the plan model refuses is no reading
                 continue
             if p is not None:
-                out.append(replace(p, rule=name))
+                out.append(_read_numbers(replace(p, rule=name)))
         return out, missing
 
     def plan_table(self, question: str, t: TableView) -> Planned:
@@ -119,3 +119,30 @@ class OfflinePlanner:
             if nums and dates:
                 out.append(f"Show the monthly trend of {nums[-1]}")
         return out[:k]
+
+
+NUMBER_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between"}
+
+
+def _planning_view(t: TableView) -> TableView:
+    """The table as the rules see it: a text column of numbers ("412", "s") is a number column."""
+    if not t.text_numbers:
+        return t
+    return replace(t, dtypes={c: ("number" if c in t.text_numbers else d) for c, d in t.dtypes.items()})
+
+
+def _read_numbers(p: Planned) -> Planned:
+    """A plan over text columns of numbers reads the numbers written in them (markers such as "s" are empty)."""
+    cols = p.table.text_numbers
+    if not cols:
+        return p
+
+    def filt(f):
+        return f.model_copy(update={"as_number": True}) if f.column in cols and f.op in NUMBER_OPS else f
+
+    plan = p.plan
+    measures = [m.model_copy(update={"as_number": m.as_number or m.column in cols, "where": [filt(f) for f in m.where]})
+                for m in plan.measures]
+    order = [o.model_copy(update={"as_number": True}) if o.by in cols else o for o in plan.order]
+    filters = [filt(f) for f in plan.filters]
+    return replace(p, plan=plan.model_copy(update={"measures": measures, "order": order, "filters": filters}))
