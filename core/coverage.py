@@ -33,6 +33,7 @@ kind sort type types name names called named say says said does doing make made 
 instead ok okay again too same what about how about column columns field fields
 what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
 anyone anybody someone somebody everyone everybody anything something everything one's
+got company organisation organization firm
 """.split())
 
 AGG_WORDS = {
@@ -90,7 +91,9 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "taken", "hold", "holds", "held", "serve", "serves", "served", "assigned", "employed", "attend",
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
                   "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed",
-                  "finished", "achieved", "reached", "got", "gets"}
+                  "finished", "achieved", "reached", "got", "gets", "generated", "ran"}
+PEOPLE = {"employee", "staff", "worker", "member", "student", "customer", "player", "patient", "user", "candidate",
+          "athlete", "driver", "rider", "runner", "person", "client", "agent", "manager", "teacher", "author"}
 ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
 NOT_ENTITIES = {"full", "first", "last", "given", "display", "short", "long", "unique", "record", "row", "serial",
                 "reference", "ref", "file", "line", "item", "sequence", "seq", "index", "internal", "external"}
@@ -273,6 +276,8 @@ def explained(planned: Planned) -> set[str]:
         # "the biggest single deal": one row's own value, so what a row is and words for one row
         stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
         stems |= {"single", "individual", "one", "each"}
+    if row_entities(view) & PEOPLE:  # a row is a person: "the lowest paid person", "anyone in Sales"
+        stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
     return stems
@@ -294,7 +299,10 @@ def _typo(a: str, b: str) -> bool:
     if min(len(a), len(b)) < 4 or max(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a[0] != b[0]:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        # one letter changed, or two neighbours swapped ("whcih")
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])
     short, long_ = sorted((a, b), key=len)
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 

@@ -195,3 +195,27 @@ def test_a_text_column_of_numbers_is_read_as_numbers(tmp_path):
     assert ans.value == pytest.approx(numbers[df["Borough"] == "Bronx"].mean())
     ans = answered(pipe, "Which school has the highest math score?")
     assert ans.value == df.loc[numbers.idxmax(), "School"]
+
+
+ORDERS = pd.DataFrame({
+    "Invoice ID": [f"INV{i}" for i in range(8)],
+    "Customer": ["Rossi", "Rossi", "Rossi", "Bianchi", "Bianchi", "Marini", "Marini", "Marini"],
+    "Amount": [300.0, 250.0, 280.0, 900.0, 10.0, 100.0, 120.0, 110.0],
+})
+
+
+def test_the_single_largest_row_is_not_the_largest_total(tmp_path):
+    ORDERS.to_excel(tmp_path / "inv.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "inv.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    ans = answered(pipe, "Which customer got the single largest invoice amount?")
+    assert ans.value == ORDERS.loc[ORDERS["Amount"].idxmax(), "Customer"]  # Bianchi's 900
+    ans = answered(pipe, "Which customer has the highest total amount?")
+    assert ans.value == ORDERS.groupby("Customer")["Amount"].sum().idxmax()  # Rossi's 830
+
+
+def test_typos_swapping_two_letters_are_read():
+    from core.coverage import _typo
+
+    assert _typo("whcih", "which") and _typo("salry", "salary") and not _typo("whcih", "whose")

@@ -131,6 +131,11 @@ def superlative(g: Grounded) -> Planned | None:
         g.measure_col is None and re.search(r"\b(most|fewest|least)\b", g.q))
     headline = "label" if g.k == 1 else "list"
     who = _who(g)
+    if g.group_col and g.measure_col and re.search(r"\b(single|individual)\b", g.q):
+        # "which customer got the single largest invoice": one row's own value, not a total per customer
+        plan = g.plan(select=[g.group_col, g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=g.k,
+                      ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
+        return g.planned(plan, headline)
     if g.group_col and not who:
         if g.measure_col is None and not count_like:
             raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count

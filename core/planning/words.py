@@ -11,7 +11,8 @@ GENERIC = {"total", "date", "name", "id", "number", "no", "value", "count", "cod
 SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "salary", "earner": "salary",
             "earning": "salary", "earnings": "salary", "pay": "salary", "paid": "salary", "wage": "salary",
             "wages": "salary", "qty": "quantity", "hired": "hire", "hiring": "hire", "old": "age", "older": "age",
-            "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit"}
+            "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit",
+            "payroll": "salary", "salaries": "salary"}
 ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
              "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
              "student", "patient", "invoice", "deal", "event", "visit"}
