@@ -143,7 +143,7 @@ class Answerer:
             if len(distinct) <= 20:  # few values: the LLM planner's prompt lists them whole, most frequent first
                 top = [v for v, _ in profiles[c].get("top", [])]
                 view.value_lists[c] = top + sorted((v for v in distinct if v not in top), key=str)
-            for v in distinct:
+            for v in sorted(distinct, key=str):  # a set's order changes between runs; the index must not
                 if isinstance(v, str) and v.strip() and not v.strip().replace(".", "").isdigit():
                     index.setdefault(norm(v), []).append((c, v))
         view.values = index

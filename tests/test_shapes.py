@@ -219,3 +219,15 @@ def test_typos_swapping_two_letters_are_read():
     from core.coverage import _typo
 
     assert _typo("whcih", "which") and _typo("salry", "salary") and not _typo("whcih", "whose")
+
+
+def test_a_value_spelled_two_ways_in_its_column_matches_both(tmp_path):
+    df = pd.DataFrame({"Order ID": [f"O{i}" for i in range(6)], "Customer ID": ["C1", "C1", "C2", "C3", "C3", "C4"],
+                       "Type": ["New", "New", "new", "Returning", "Returning", "New"]})
+    df.to_csv(tmp_path / "orders.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "orders.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    ans = answered(pipe, "How many new orders were placed?")
+    assert ans.value == df["Type"].str.lower().eq("new").sum()
+    assert "Type is New or new" in ans.interpretation

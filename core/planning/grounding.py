@@ -83,6 +83,8 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 found = t.values.get(norm(cand))
                 if not found:
                     continue
+                # "new" and "New" in one column: the spelling the question uses
+                found = sorted(found, key=lambda cv: str(cv[1]) not in raw)
                 col, val = _pick_column(found, question, t)
                 sval = str(val)
                 if len(sval) <= 3 and sval not in raw:  # short codes (IT, HR) only in their own case
@@ -431,6 +433,14 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     return score, row_noun
 
 
+def _value_filter(t: TableView, col: str, vals: list) -> Filter:
+    """The rows holding the named values, in every spelling the column has ("New" and "new")."""
+    spelled = [v for val in vals for c, v in t.values.get(norm(str(val)), [(col, val)]) if c == col] or list(vals)
+    spelled = list(dict.fromkeys(spelled))
+    return Filter(column=col, op="eq", value=spelled[0]) if len(spelled) == 1 else Filter(column=col, op="in",
+                                                                                          values=spelled)
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
     q, qw = norm(question), words(question)
@@ -443,8 +453,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     by_col: dict[str, list] = {}
     for v in vhits:
         by_col.setdefault(v.column, []).append(v.value)
-    filters = [Filter(column=c, op="eq", value=vals[0]) if len(vals) == 1 else Filter(column=c, op="in", values=vals)
-               for c, vals in by_col.items()]
+    filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]
     filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)

@@ -15,9 +15,10 @@ from ..errors import Ambiguous, CannotAnswer
 from .grounding import Grounded, ground
 from .model import Planned, TableView
 from .shapes import SHAPES
-from .words import norm
+from .words import norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
+HOW_MANY = re.compile(r"^how (many|much)\b")
 WHAT = re.compile(r"^(what|what's|whats)\b")
 COUNT_WORDS = re.compile(r"\b(number|count|how many|total|amount|times|many)\b")
 WHICH = re.compile(r"^(which|in which|for which|at which|on which)\b")
@@ -31,12 +32,22 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return names
     if WHICH.match(q):  # "which is taller, A or B?": a name, or the named groups side by side
         return names or bool(p.plan.group_by)
+    if HOW_MANY.match(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):
+        return False  # "how many orders were placed by new customers?": one number, not a count per customer
     if WHAT.match(q) and p.shape == "count" and not COUNT_WORDS.search(q):
         return False  # "what was their award at ...?" asks for a value, not how many rows match
     either = any(f.op == "in" and len(f.values or []) == 2 for f in p.plan.filters)
     if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:
         return names  # "did A or B produce it?", "A or B: which had more?": one of the two is the answer
     return True
+
+
+def grouping_named(q: str, column: str) -> bool:
+    """The question asks for one figure per value of the column: "by region", "per month", "each customer"."""
+    cw = [stem(w) for w in words(column)]
+    return any(any(same(stem(w), c) for c in cw)
+               for m in re.finditer(r"\b(?:by|per|each|every|across|for each|for every|for all)\s+(?:the\s+)?([\w']+)", q)
+               for w in [m.group(1)])
 
 
 TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
