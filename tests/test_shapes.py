@@ -231,3 +231,14 @@ def test_a_value_spelled_two_ways_in_its_column_matches_both(tmp_path):
     ans = answered(pipe, "How many new orders were placed?")
     assert ans.value == df["Type"].str.lower().eq("new").sum()
     assert "Type is New or new" in ans.interpretation
+
+
+def test_list_questions_list_names_and_gaps_between_named_values(seasons):
+    ans = seasons.answer("List the team names with playoffs Lost")
+    assert ans.status == "answered" and sorted(ans.value) == sorted(SEASONS.loc[SEASONS["Playoffs"] == "Lost",
+                                                                               "Team name"])
+    wins = SEASONS.groupby("Coach")["Wins"].mean()
+    ans = answered(seasons, "How much higher is the average wins of Kim than of Lee?")
+    assert ans.value == pytest.approx(wins["Kim"] - wins["Lee"])
+    ans = answered(seasons, "How much lower is the average wins of Ray than of Lee?")
+    assert ans.value == pytest.approx(wins["Lee"] - wins["Ray"])

@@ -18,6 +18,7 @@ from .shapes import SHAPES
 from .words import norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
+LIST = re.compile(r"^(list|name|show|give me|tell me)\b")
 HOW_MANY = re.compile(r"^how (many|much)\b")
 WHAT = re.compile(r"^(what|what's|whats)\b")
 COUNT_WORDS = re.compile(r"\b(number|count|how many|total|amount|times|many)\b")
@@ -30,7 +31,7 @@ def fits_answer_type(question: str, p: Planned) -> bool:
     q = norm(question)
     if WHO.match(q):
         return names
-    if WHICH.match(q):  # "which is taller, A or B?": a name, or the named groups side by side
+    if WHICH.match(q) or LIST.match(q):  # "which is taller, A or B?", "list the orders ...": names, or groups
         return names or bool(p.plan.group_by)
     if HOW_MANY.match(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):
         return False  # "how many orders were placed by new customers?": one number, not a count per customer

@@ -10,10 +10,10 @@ import re
 from collections.abc import Callable
 
 from ..errors import CannotAnswer
-from ..plan import ROW, Buckets, Filter, GroupBy, Measure, Order, Plan, Relative, Test
+from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Test
 from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity
 from .model import Planned
-from .words import STOP, same, stem, words
+from .words import ROW_NOUNS, STOP, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
@@ -267,12 +267,26 @@ def _column_named(g: Grounded, noun: str) -> str | None:
     return next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
 
 
+LIST_ASK = re.compile(r"^(?:list|name|show|give me|tell me)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?(.+?)"
+                      r"(?:\s+(?:who|that|which|whose|with|in|for|from|where|of)\b|[?.,]|$)")
+
+
 def _asked_column(g: Grounded) -> str | None:
     """The column named by the noun the question asks for ("which album ...", "what is the name of the
-    courthouse ..."), if one is."""
+    courthouse ...", "list the invoice numbers for ..."), if one is."""
     m = re.match(r"^(?:what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
                  r"([a-z][\w']*)", g.q)
-    return _column_named(g, m.group(1)) if m and m.group(1) not in STOP else None
+    if m:
+        return _column_named(g, m.group(1)) if m.group(1) not in STOP else None
+    m = LIST_ASK.match(g.q)
+    if not m:
+        return None
+    phrase = [w for w in words(m.group(1)) if w not in STOP]
+    head = phrase[-1] if phrase else ""
+    named = next((c for w in reversed(phrase) if (c := _column_named(g, w)) and c not in g.value_cols), None)
+    if named or not head:
+        return named
+    return _the_names(g) if stem(head) in ROW_NOUNS else None  # "list the employees ...": their names
 
 
 def _ranklike(column: str) -> bool:
@@ -329,7 +343,7 @@ def rows_matching(g: Grounded) -> Planned | None:
     """"who was the only athlete to throw more than 18 meters?": the rows the filters keep, by their label."""
     if not g.filters or g.how_many or g.agg or g.direction or g.measure_col and not _compared(g):
         return None
-    if not re.match(r"^(who|whom|which|what|name|list|tell me)\b", g.q):
+    if not re.match(r"^(who|whom|which|what|name|list|show|give me|tell me)\b", g.q):
         return None
     target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") else None)
     if target is None or target in {f.column for f in g.filters}:
@@ -360,4 +374,26 @@ def which_of_named_matches(g: Grounded) -> Planned | None:
         return None
     col = named[0]
     plan = g.plan(select=[col], distinct_rows=True, headline="value")
+    return g.planned(plan, "value")
+
+
+HOW_MUCH_MORE = re.compile(r"\bhow (?:much|many) (higher|more|bigger|larger|greater|lower|less|smaller|fewer)\b")
+
+
+@shape("gap between named values")
+def gap_between_named(g: Grounded) -> Planned | None:
+    """"How much higher is the average HR salary than the average Operations salary?": the measure for the first
+    named value minus the measure for the second (the other way round for "lower", "less")."""
+    m = HOW_MUCH_MORE.search(g.q)
+    named = [c for c, vals in g.by_col.items() if len(vals) == 2]
+    if not m or len(named) != 1 or not g.measure_col or " than " not in f" {g.q} ":
+        return None
+    col = named[0]
+    a, b = [v.value for v in sorted((v for v in g.vhits if v.column == col), key=lambda v: v.start)][:2]
+    if m.group(1) in ("lower", "less", "smaller", "fewer"):
+        a, b = b, a
+    agg = g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col)
+    ms = [Measure(agg=agg, column=g.measure_col, where=[Filter(column=col, value=v)], alias=str(v)) for v in (a, b)]
+    plan = g.plan(filters=[f for f in g.filters if f.column != col], measures=ms, headline="value",
+                  compute=[Compute(alias="difference", op="sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
