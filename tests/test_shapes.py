@@ -242,3 +242,51 @@ def test_list_questions_list_names_and_gaps_between_named_values(seasons):
     assert ans.value == pytest.approx(wins["Kim"] - wins["Lee"])
     ans = answered(seasons, "How much lower is the average wins of Ray than of Lee?")
     assert ans.value == pytest.approx(wins["Lee"] - wins["Ray"])
+
+
+STAFF = pd.DataFrame({"Name": ["Ann", "Bob", "Cid", "Dee", "Eve"], "Dept": ["HR", "IT", "IT", "Ops", "HR"],
+                      "Salary": [50.0, 90.0, 70.0, 40.0, 60.0], "Clicks": [0, 3, 0, 0, 0]})
+
+
+@pytest.fixture(scope="module")
+def staff(tmp_path_factory):
+    d = tmp_path_factory.mktemp("staff")
+    STAFF.to_excel(d / "staff.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "staff.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_another_column_of_the_top_row(staff):
+    ans = answered(staff, "What department does the lowest-paid person work in?")
+    assert ans.value == STAFF.loc[STAFF["Salary"].idxmin(), "Dept"]  # Dee's Ops, not the lowest total (HR)
+    assert answered(staff, "what dept is the highest paid employee in").value == "IT"
+
+
+def test_any_of_a_measure_tests_more_than_none(staff):
+    from core.answer import Answer, fill
+
+    p = staff.answerer.plan("Did Ann get any clicks?")
+    ans = Answer(question="q")
+    fill(ans, p, staff.answerer.execute(p))
+    assert ans.value is bool(STAFF.loc[STAFF["Name"] == "Ann", "Clicks"].gt(0).any())  # False: a row, no clicks
+
+
+def test_an_id_or_a_year_is_no_quantity_a_duration_is():
+    from core.planning.grounding import not_a_quantity
+    from core.planning.model import TableView
+
+    view = TableView("t", "t", "f", {"Invoice Number": "integer", "Years since divergence": "integer"},
+                     {"Invoice Number": {"rows": 10, "nulls": 0, "distinct": 10, "min": 5000, "max": 5009},
+                      "Years since divergence": {"rows": 10, "nulls": 0, "distinct": 6, "min": 10, "max": 900}})
+    assert not_a_quantity(view, "Invoice Number") and not not_a_quantity(view, "Years since divergence")
+
+
+def test_fewest_invoices_counts_invoices_per_customer(tmp_path):
+    df = ORDERS.drop(columns="Invoice ID").assign(**{"Invoice Number": range(5000, 5008)})
+    df.to_excel(tmp_path / "inv.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "inv.xlsx")
+    ans = answered(ChatPipeline(Answerer(ws)), "Which customers have the fewest invoices?")
+    sizes = df.groupby("Customer").size()
+    assert ans.value in (sizes.idxmin(), [sizes.idxmin()])

@@ -185,10 +185,15 @@ SEQUENCE_WORDS = {"year", "yr", "season", "rank", "no", "number", "id", "code", 
                   "position", "place", "seed", "pick", "edition"}
 
 
+LABEL_ENDINGS = {"id", "no", "number", "code", "rank", "pos", "position", "place", "seed", "pick", "year", "season"}
+
+
 def not_a_quantity(t: TableView, col: str) -> bool:
     """A number column that labels rows rather than measuring them (a year, a rank, an episode number, a running
     index): summing it is meaningless, so "how many years" counts rows."""
-    if any(stem(w) in SEQUENCE_WORDS for w in words(col)):
+    ws = words(col)
+    # "Year", "Season", "Invoice Number", "Episode No": a label; "Years since divergence": a quantity
+    if ws and ((len(ws) == 1 and ws[0] in SEQUENCE_WORDS) or ws[-1] in LABEL_ENDINGS):
         return True
     p = t.profiles.get(col, {})
     lo, hi, rows = p.get("min"), p.get("max"), max(1, p.get("rows", 0) - p.get("nulls", 0))

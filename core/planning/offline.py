@@ -73,7 +73,8 @@ class OfflinePlanner:
                 errors[0] if errors else "I could not match this question to any table's columns or values.",
                 suggestions=self.suggestions(),
             )
-        found.sort(key=lambda p: -p.score)  # stable: among equal scores the first table listed wins
+        # among equal scores the larger table (a sheet's main table, not a summary beside it), then the first listed
+        found.sort(key=lambda p: (-p.score, -(p.table.rows or 0)))
         best = found[0]
         rival = next((p for p in found[1:] if p.table.file != best.table.file), None)
         if rival is not None and best.score - rival.score <= TIE_MARGIN:

@@ -54,6 +54,10 @@ def yes_no(g: Grounded) -> Planned | None:
         col = g.text_hits[0].column if g.text_hits else label_column(g.t)
         if col:
             return g.planned(g.plan(test=Test(kind="unique", column=col), headline="bool"), "bool")
+    if g.measure_col and re.search(r"\bany\b", g.q) and not _compared(g):
+        # "did Campaign 05 get any link clicks?": rows with more than none of them
+        more_than_none = g.filters + [Filter(column=g.measure_col, op="gt", value=0)]
+        return g.planned(g.plan(filters=more_than_none, test=Test(kind="any"), headline="bool"), "bool")
     return g.planned(g.plan(test=Test(kind="any"), headline="bool"), "bool")
 
 
@@ -121,14 +125,34 @@ def _who(g: Grounded) -> bool:
     return bool(who)
 
 
+TOP_ROW = re.compile(r"\b(highest|lowest|top|best|worst|most|least)[- ]?(?:paid|earning|rated|scoring|priced|ranked)?"
+                     r"\s+(person|employee|staff|worker|member|customer|student|player|individual|one)\b")
+
+
+@shape("value of the top row")
+def value_of_top_row(g: Grounded) -> Planned | None:
+    """"What department does the lowest-paid person work in?": another column of the row at the top or bottom."""
+    if not g.direction or not g.measure_col or g.how_many or not TOP_ROW.search(g.q):
+        return None
+    target = _asked_column(g)
+    if target is None or target == g.measure_col:
+        return None
+    plan = g.plan(select=[g.measure_col, target], order=[Order(by=g.measure_col, desc=g.direction == "max")],
+                  limit=1, ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")],
+                  headline="value")
+    return g.planned(plan, "value")
+
+
 @shape("superlative")
 def superlative(g: Grounded) -> Planned | None:
     """Which group / who / top k by a number."""
     if not g.direction or g.how_many:
         return None
     desc = g.direction == "max"
+    # "the fewest invoices" with an Invoice Number column: a count of rows, not the average of an id
+    counts = g.measure_col is None or not_a_quantity(g.t, g.measure_col)
     count_like = bool(re.search(r"\b(most|least|fewest) (common|frequent|popular|often|usual)\b", g.q)) or (
-        g.measure_col is None and re.search(r"\b(most|fewest|least)\b", g.q))
+        counts and re.search(r"\b(most|fewest|least)\b", g.q))
     headline = "label" if g.k == 1 else "list"
     who = _who(g)
     if g.group_col and g.measure_col and re.search(r"\b(single|individual)\b", g.q):

@@ -12,7 +12,7 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
             "earning": "salary", "earnings": "salary", "pay": "salary", "paid": "salary", "wage": "salary",
             "wages": "salary", "qty": "quantity", "hired": "hire", "hiring": "hire", "old": "age", "older": "age",
             "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit",
-            "payroll": "salary", "salaries": "salary"}
+            "payroll": "salary", "salaries": "salary", "dept": "department", "depts": "department"}
 ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
              "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
              "student", "patient", "invoice", "deal", "event", "visit"}
