@@ -135,8 +135,8 @@ def value_of_top_row(g: Grounded) -> Planned | None:
     if not g.direction or not g.measure_col or g.how_many or not TOP_ROW.search(g.q):
         return None
     target = _asked_column(g)
-    if target is None or target == g.measure_col:
-        return None
+    if target is None or target == g.measure_col or words(target)[-1] in ("id", "code", "no", "key"):
+        return None  # "what dept": a Department_ID is a code, the department's name is in another table
     plan = g.plan(select=[g.measure_col, target], order=[Order(by=g.measure_col, desc=g.direction == "max")],
                   limit=1, ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")],
                   headline="value")
