@@ -16,7 +16,7 @@ import pandas as pd
 
 from .plan import Plan
 from .planning.model import Planned
-from .planning.words import MONTHS, ROW_NOUNS, SYNONYMS, WORD_NUM, norm, same, stem, words
+from .planning.words import MONTHS, ROW_NOUNS, SYNONYMS, VALUE_WORDS, WORD_NUM, norm, same, stem, words
 
 # English function words and question scaffolding: they carry no meaning a plan must account for
 FILLER = set("""
@@ -33,7 +33,7 @@ kind sort type types name names called named say says said does doing make made 
 instead ok okay again too same what about how about column columns field fields
 what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
 anyone anybody someone somebody everyone everybody anything something everything one's
-got company organisation organization firm
+got company organisation organization firm through
 """.split())
 
 AGG_WORDS = {
@@ -92,6 +92,7 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
                   "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed",
                   "finished", "achieved", "reached", "got", "gets", "generated", "ran"}
+MONEY_VERBS = {"paid", "spent", "earned", "received", "billed", "charged", "invoiced", "owed", "collected", "made"}
 PEOPLE = {"employee", "staff", "worker", "member", "student", "customer", "player", "patient", "user", "candidate",
           "athlete", "driver", "rider", "runner", "person", "client", "agent", "manager", "teacher", "author"}
 ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
@@ -115,7 +116,9 @@ def _split_camel(text: str) -> str:
 
 def _stems(text: str) -> set[str]:
     ws = words(_split_camel(text))
-    return {stem(w) for w in ws} | {stem(ABBREVIATIONS[w]) for w in ws if w in ABBREVIATIONS}
+    short_plurals = {w[:-1] for w in ws if len(w) == 3 and w.endswith("s")}  # "fb_ads": an ad
+    return ({stem(w) for w in ws} | {stem(ABBREVIATIONS[w]) for w in ws if w in ABBREVIATIONS} | short_plurals
+            | {w for w, vals in VALUE_WORDS.items() if any(v in ws for v in vals)})
 
 
 def _reverse_synonyms(stems: set[str]) -> set[str]:
@@ -270,6 +273,8 @@ def explained(planned: Planned) -> set[str]:
         stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS} | unique_words(view)
     if plan.measures:  # an aggregate runs over rows: "per school" in a table whose rows are schools
         stems |= row_entities(view)
+    if any(m.agg in ("sum", "avg", "median", "share", "ratio") and m.column for m in plan.measures):
+        stems |= MONEY_VERBS  # "the total bonus paid", "spent in Q1": the verb of the amount summed
     if plan.filters:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:

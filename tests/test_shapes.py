@@ -290,3 +290,32 @@ def test_fewest_invoices_counts_invoices_per_customer(tmp_path):
     ans = answered(ChatPipeline(Answerer(ws)), "Which customers have the fewest invoices?")
     sizes = df.groupby("Customer").size()
     assert ans.value in (sizes.idxmin(), [sizes.idxmin()])
+
+
+PEOPLE = pd.DataFrame({"Name": ["Ann", "Bob", "Cid", "Dee", "Eve", "Fay"], "Gender": ["F", "M", "M", "F", "F", "M"],
+                       "Dept": ["HR", "HR", "IT", "IT", "IT", "HR"], "Cost": [5.0, 7.0, 1.0, 2.0, 4.0, 3.0],
+                       "Laps": [10, 20, 30, 12, 18, 9]})
+
+
+@pytest.fixture(scope="module")
+def people(tmp_path_factory):
+    d = tmp_path_factory.mktemp("people")
+    PEOPLE.to_excel(d / "people.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "people.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_women_and_men_are_values_of_a_gender_column(people):
+    assert answered(people, "How many women work in IT?").value == ((PEOPLE["Gender"] == "F") & (PEOPLE["Dept"] == "IT")).sum()
+    assert answered(people, "How many men are there?").value == (PEOPLE["Gender"] == "M").sum()
+
+
+def test_spend_reads_as_cost(people):
+    assert answered(people, "How much did we spend in HR?").value == PEOPLE.loc[PEOPLE["Dept"] == "HR", "Cost"].sum()
+
+
+def test_most_of_a_non_additive_number_per_repeated_group_is_not_guessed(people):
+    ans = people.answer("Which dept did the most laps?")  # total, average or best row: the question does not say
+    assert ans.status != "answered"
+    assert answered(people, "Which dept has the highest total laps?").value == PEOPLE.groupby("Dept")["Laps"].sum().idxmax()

@@ -17,6 +17,7 @@ from .words import (
     MONTHS,
     ROW_NOUNS,
     STOP,
+    VALUE_WORDS,
     WORD_NUM,
     norm,
     same,
@@ -79,6 +80,7 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             cands = [text, text.rstrip(".?!,")]
             if text.endswith("'s"):
                 cands.append(text[:-2])
+            cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
             for cand in cands:
                 found = t.values.get(norm(cand))
                 if not found:
@@ -87,7 +89,7 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 found = sorted(found, key=lambda cv: str(cv[1]) not in raw)
                 col, val = _pick_column(found, question, t)
                 sval = str(val)
-                if len(sval) <= 3 and sval not in raw:  # short codes (IT, HR) only in their own case
+                if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text):  # short codes (IT, HR): own case
                     continue
                 common = norm(sval) in STOP or norm(sval) in ("none", "other", "yes", "no", "total")
                 if common and not (sval in raw and sval != sval.lower()):  # "IT" the department, not "it"
@@ -200,7 +202,8 @@ def not_a_quantity(t: TableView, col: str) -> bool:
     if lo is None or hi is None or t.dtypes.get(col) != "integer":
         return False
     years = 1800 <= lo and hi <= 2100
-    index = t.distinct_ratio(col) >= 0.95 and 0 <= lo and hi - lo + 1 <= 1.2 * rows
+    # a running number: every row its own, and together (nearly) every integer of the range
+    index = rows >= 10 and t.distinct_ratio(col) >= 0.99 and 0 <= lo and hi - lo + 1 <= 1.05 * rows
     return years or index
 
 

@@ -163,6 +163,10 @@ def superlative(g: Grounded) -> Planned | None:
     if g.group_col and not who:
         if g.measure_col is None and not count_like:
             raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
+        repeats = g.t.distinct_ratio(g.group_col) < 0.999  # one row per group: total = average = best row
+        if not count_like and g.agg is None and default_agg(g.measure_col) == "avg" and repeats:
+            # "which team did the most laps": the total, the average or the best row? the question does not say
+            raise CannotAnswer(f"The most {g.measure_col} in total, on average, or in one row?")
         m = Measure(agg="count") if count_like else Measure(
             agg=g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col),
             column=g.measure_col)

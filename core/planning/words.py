@@ -12,7 +12,12 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
             "earning": "salary", "earnings": "salary", "pay": "salary", "paid": "salary", "wage": "salary",
             "wages": "salary", "qty": "quantity", "hired": "hire", "hiring": "hire", "old": "age", "older": "age",
             "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit",
-            "payroll": "salary", "salaries": "salary", "dept": "department", "depts": "department"}
+            "payroll": "salary", "salaries": "salary", "dept": "department", "depts": "department",
+            "spend": "cost", "spent": "cost", "spending": "cost"}
+# words for a value, not a column: "women" are the rows whose gender is Female (or F)
+VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f",), "females": ("female", "f"),
+               "ladies": ("female", "f"), "men": ("male", "m"), "man": ("male", "m"), "male": ("m",),
+               "males": ("male", "m")}
 ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
              "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
              "student", "patient", "invoice", "deal", "event", "visit"}
