@@ -106,7 +106,9 @@ ABBREVIATIONS = {"avg": "average", "num": "number", "no": "number", "qty": "quan
                  "pct": "percent", "perc": "percent", "yr": "year", "yrs": "year", "mo": "month", "dept": "department",
                  "emp": "employee", "cust": "customer", "prod": "product", "desc": "description", "dt": "date",
                  "tot": "total", "rev": "revenue", "addr": "address", "tel": "telephone", "cnt": "count",
-                 "min": "minimum", "max": "maximum", "std": "standard", "disc": "discount", "pop": "population"}
+                 "min": "minimum", "max": "maximum", "std": "standard", "disc": "discount", "pop": "population",
+                 # statistical tables mark figures "(p)" preliminary, "(r)" revised, "(e)" estimated
+                 "p": "preliminary", "r": "revised", "e": "estimated"}
 
 
 def _split_camel(text: str) -> str:
@@ -274,7 +276,7 @@ def explained(planned: Planned) -> set[str]:
     if plan.measures:  # an aggregate runs over rows: "per school" in a table whose rows are schools
         stems |= row_entities(view)
     if any(m.agg in ("sum", "avg", "median", "share", "ratio") and m.column for m in plan.measures):
-        stems |= MONEY_VERBS  # "the total bonus paid", "spent in Q1": the verb of the amount summed
+        stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS}  # "the total bonus paid": the verb of the amount
     if plan.filters:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:

@@ -176,3 +176,15 @@ def test_new_plan_constructs_are_described_and_accounted_for(shop):
     assert ans.value == pytest.approx(df["Quantity"].sum() / df["Unit Price"].sum())
     assert "divided by the total of Unit Price" in ans.answer
     assert unused_words("What is the ratio of Quantity to Unit Price?", planned) == []
+
+
+def test_a_summed_amount_explains_its_verb_and_a_p_marker_means_preliminary():
+    from core.plan import Measure, Plan
+    from core.planning.model import Planned, TableView
+
+    view = TableView("t", "Bonuses", "hr.xlsx", {"Bonus": "number", "Feb. 2021(p)": "number", "Dept": "text"},
+                     {"Bonus": {"rows": 5}, "Feb. 2021(p)": {"rows": 5}, "Dept": {"rows": 5}})
+    total = Planned(Plan(table="t", measures=[Measure(agg="sum", column="Bonus")], headline="value"), view, "value")
+    assert unused_words("What is the total bonus paid?", total) == []
+    feb = Planned(Plan(table="t", select=["Feb. 2021(p)"], headline="value"), view, "value")
+    assert unused_words("What is the Feb. 2021 figure, and is it preliminary?", feb) == []
