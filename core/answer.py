@@ -383,7 +383,7 @@ def _what_text(plan: Plan) -> str:
     return text
 
 
-_COMPUTE_WORDS = {"sub": "{a} minus {b}", "add": "{a} plus {b}", "mul": "{a} times {b}", "div": "{a} divided by {b}",
+_COMPUTE_WORDS = {"sub": "{a} minus {b}", "gap": "the difference between {a} and {b}", "add": "{a} plus {b}", "mul": "{a} times {b}", "div": "{a} divided by {b}",
                   "pct_change": "the change from {b} to {a} as a share of {b}"}
 
 

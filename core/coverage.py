@@ -169,7 +169,7 @@ def _filter_values(plan: Plan) -> list:
 _DIFF = {"difference", "differ", "higher", "lower", "more", "less", "gap", "than", "much", "bigger", "smaller",
          "greater", "exceed", "exceeds", "minus", "above", "below"}
 COMPUTE_WORDS = {
-    "sub": _DIFF, "add": {"plus", "combined", "together", "sum", "total", "and"},
+    "sub": _DIFF, "gap": _DIFF | {"between"}, "add": {"plus", "combined", "together", "sum", "total", "and"},
     "mul": {"times", "multiplied", "product"},
     "div": {"ratio", "per", "times", "divided", "relative", "proportion", "share", "rate"},
     "pct_change": {"growth", "grow", "grew", "grown", "change", "changed", "increase", "increased", "decrease",

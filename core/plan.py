@@ -75,8 +75,9 @@ class Measure(BaseModel):
 class Compute(BaseModel):
     """Arithmetic on two measures of the same result row (the gap between two averages, a growth rate)."""
     alias: str = Field(max_length=200, description="the output name of the computed number")
-    op: Literal["sub", "add", "mul", "div", "pct_change"] = Field(
-        description="sub: left - right; div: left / right; pct_change: (left - right) / right, as a fraction")
+    op: Literal["sub", "gap", "add", "mul", "div", "pct_change"] = Field(
+        description="sub: left - right; gap: |left - right| (the difference, whichever is larger); div: left / right; "
+                    "pct_change: (left - right) / right, as a fraction")
     left: str = Field(max_length=200, description="a measure alias (or an earlier computed alias)")
     right: Name | float = Field(description="a measure alias (or an earlier computed alias), or a constant")
 
@@ -528,7 +529,7 @@ class Compiler:
                 return f"CAST({_num(x)} AS DOUBLE)"
             raise PlanError(f"compute {c.alias!r} names {x!r}, which is not a measure alias ({', '.join(names)}).")
         a, b = side(c.left), side(c.right)
-        return {"sub": f"{a} - {b}", "add": f"{a} + {b}", "mul": f"{a} * {b}",
+        return {"sub": f"{a} - {b}", "gap": f"abs({a} - {b})", "add": f"{a} + {b}", "mul": f"{a} * {b}",
                 "div": f"{a} / NULLIF({b}, 0)", "pct_change": f"({a} - {b}) / NULLIF({b}, 0)"}[c.op]
 
     def ratio(self, m: Measure) -> str:

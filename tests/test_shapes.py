@@ -319,3 +319,10 @@ def test_most_of_a_non_additive_number_per_repeated_group_is_not_guessed(people)
     ans = people.answer("Which dept did the most laps?")  # total, average or best row: the question does not say
     assert ans.status != "answered"
     assert answered(people, "Which dept has the highest total laps?").value == PEOPLE.groupby("Dept")["Laps"].sum().idxmax()
+
+
+def test_the_difference_between_two_named_values_is_their_gap(seasons):
+    wins = SEASONS.groupby("Coach")["Wins"].mean()
+    ans = answered(seasons, "What is the difference in average wins between Ray and Kim?")
+    assert ans.value == pytest.approx(abs(wins["Ray"] - wins["Kim"])) and ans.value > 0
+    assert ans.interpretation.startswith("Difference = the difference between Ray and Kim, from the average of Wins")

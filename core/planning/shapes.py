@@ -411,17 +411,19 @@ HOW_MUCH_MORE = re.compile(r"\bhow (?:much|many) (higher|more|bigger|larger|grea
 @shape("gap between named values")
 def gap_between_named(g: Grounded) -> Planned | None:
     """"How much higher is the average HR salary than the average Operations salary?": the measure for the first
-    named value minus the measure for the second (the other way round for "lower", "less")."""
+    named value minus the measure for the second (the other way round for "lower", "less"); "the difference in
+    points between A and B": the gap, whichever is larger."""
     m = HOW_MUCH_MORE.search(g.q)
+    gap = re.search(r"\bdifference\b", g.q) and not m
     named = [c for c, vals in g.by_col.items() if len(vals) == 2]
-    if not m or len(named) != 1 or not g.measure_col or " than " not in f" {g.q} ":
+    if not (m and " than " in f" {g.q} " or gap) or len(named) != 1 or not g.measure_col:
         return None
     col = named[0]
     a, b = [v.value for v in sorted((v for v in g.vhits if v.column == col), key=lambda v: v.start)][:2]
-    if m.group(1) in ("lower", "less", "smaller", "fewer"):
+    if m and m.group(1) in ("lower", "less", "smaller", "fewer"):
         a, b = b, a
     agg = g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col)
     ms = [Measure(agg=agg, column=g.measure_col, where=[Filter(column=col, value=v)], alias=str(v)) for v in (a, b)]
     plan = g.plan(filters=[f for f in g.filters if f.column != col], measures=ms, headline="value",
-                  compute=[Compute(alias="difference", op="sub", left=str(a), right=str(b))])
+                  compute=[Compute(alias="difference", op="gap" if gap else "sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
