@@ -33,7 +33,7 @@ kind sort type types name names called named say says said does doing make made 
 instead ok okay again too same what about how about column columns field fields
 what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
 anyone anybody someone somebody everyone everybody anything something everything one's
-got company organisation organization firm through
+got company organisation organization firm through placed ran generated goes went up
 """.split())
 
 AGG_WORDS = {
@@ -108,7 +108,7 @@ ABBREVIATIONS = {"avg": "average", "num": "number", "no": "number", "qty": "quan
                  "tot": "total", "rev": "revenue", "addr": "address", "tel": "telephone", "cnt": "count",
                  "min": "minimum", "max": "maximum", "std": "standard", "disc": "discount", "pop": "population",
                  # statistical tables mark figures "(p)" preliminary, "(r)" revised, "(e)" estimated
-                 "p": "preliminary", "r": "revised", "e": "estimated"}
+                 "p": "preliminary", "r": "revised", "e": "estimated", "boro": "borough"}
 
 
 def _split_camel(text: str) -> str:

@@ -326,3 +326,23 @@ def test_the_difference_between_two_named_values_is_their_gap(seasons):
     ans = answered(seasons, "What is the difference in average wins between Ray and Kim?")
     assert ans.value == pytest.approx(abs(wins["Ray"] - wins["Kim"])) and ans.value > 0
     assert ans.interpretation.startswith("Difference = the difference between Ray and Kim, from the average of Wins")
+
+
+def test_which_month_had_the_highest_total(tmp_path):
+    df = pd.DataFrame({"Date": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03", "2024-03-09", "2024-03-10"]),
+                       "Cost": [10.0, 15.0, 30.0, 5.0, 6.0], "Customer ID": ["C1", "C2", "C1", "C3", "C3"],
+                       "Order ID": ["O1", "O2", "O3", "O4", "O5"]})
+    df.to_excel(tmp_path / "spend.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "spend.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    ans = answered(pipe, "Which month had the highest cost?")
+    top = df.groupby(df["Date"].dt.to_period("M"))["Cost"].sum().idxmax()
+    assert str(ans.value).startswith(str(top))  # February (one order of 30) over January (two orders, 25)
+    ans = answered(pipe, "How many unique customers placed orders?")
+    assert ans.value == df["Customer ID"].nunique()
+
+
+def test_the_row_with_the_lowest_value_names_its_group(staff):
+    ans = answered(staff, "Which dept is the employee with the lowest salary in?")
+    assert ans.value == STAFF.loc[STAFF["Salary"].idxmin(), "Dept"]

@@ -109,7 +109,9 @@ def number_ranges(g: Grounded) -> Planned | None:
 def count_distinct(g: Grounded) -> Planned | None:
     if not (g.how_many and g.distinct):
         return None
-    target = g.text_hits[0].column if g.text_hits else (g.chits[0].column if g.chits else None)
+    after = re.search(r"\b(?:distinct|different|unique)\s+([a-z][\w']*)", g.q)
+    named = _column_named(g, after.group(1)) if after else None  # "unique customers": Customer ID
+    target = named or (g.text_hits[0].column if g.text_hits else (g.chits[0].column if g.chits else None))
     if target is None:
         raise CannotAnswer("Distinct values of which column?")
     return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=target)], headline="value"), "value")
@@ -129,10 +131,18 @@ TOP_ROW = re.compile(r"\b(highest|lowest|top|best|worst|most|least)[- ]?(?:paid|
                      r"\s+(person|employee|staff|worker|member|customer|student|player|individual|one)\b")
 
 
+def _row_with_top(g: Grounded) -> bool:
+    """"the school with the lowest score": a row (what one row of the table is) picked by a number."""
+    from ..coverage import row_entities
+
+    m = re.search(r"\bthe ([a-z]+) with the (?:highest|lowest|largest|smallest|most|least|best|worst|top)\b", g.q)
+    return bool(m) and stem(m.group(1)) in (row_entities(g.t) or {stem(w) for w in ROW_NOUNS})
+
+
 @shape("value of the top row")
 def value_of_top_row(g: Grounded) -> Planned | None:
     """"What department does the lowest-paid person work in?": another column of the row at the top or bottom."""
-    if not g.direction or not g.measure_col or g.how_many or not TOP_ROW.search(g.q):
+    if not g.direction or not g.measure_col or g.how_many or not (TOP_ROW.search(g.q) or _row_with_top(g)):
         return None
     target = _asked_column(g)
     if target is None or target == g.measure_col or words(target)[-1] in ("id", "code", "no", "key"):
@@ -141,6 +151,23 @@ def value_of_top_row(g: Grounded) -> Planned | None:
                   limit=1, ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")],
                   headline="value")
     return g.planned(plan, "value")
+
+
+WHICH_PERIOD = re.compile(r"^(?:which|what|in which|in what)\s+(month|year|quarter|week|day)\b")
+
+
+@shape("which period")
+def which_period(g: Grounded) -> Planned | None:
+    """"Which month had the highest ad spend?": the measure per period of the date column, the top period."""
+    m = WHICH_PERIOD.match(g.q)
+    if not m or not g.direction or not g.t.dates() or g.how_many:
+        return None
+    dc = g.date_hits[0].column if g.date_hits else g.date_col
+    measure = g.measure(default_count=g.measure_col is None)
+    plan = g.plan(group_by=[GroupBy(column=dc, bucket=m.group(1))], measures=[measure],
+                  order=[Order(by=alias_of(measure), desc=g.direction == "max")], limit=g.k, ties=True,
+                  headline="label" if g.k == 1 else "list")
+    return g.planned(plan, "label" if g.k == 1 else "list")
 
 
 @shape("superlative")
