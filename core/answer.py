@@ -185,7 +185,30 @@ class Answerer:
         if not views:
             raise CannotAnswer("There are no tables in the workspace yet. Upload a file first.")
         route = self.route(question, views) if self.index is not None and len(views) > 1 else None
-        return OfflinePlanner(views, route).plan(question)
+        return self.offline_planner(views, route).plan(question)
+
+    def offline_planner(self, views: list[TableView], route: dict | None = None) -> OfflinePlanner:
+        """The offline planner over these tables, able to run candidate plans and compare their meaning."""
+        return OfflinePlanner(views, route, meaning=self.meaning, execute=lambda p: self.execute(p).df)
+
+    def meaning(self, question: str, sentences: list[str]) -> list[float]:
+        """Cosine similarity of the question to each sentence (the bundled MiniLM; loaded on first use)."""
+        emb = self.embedder
+        if emb is None:
+            return [0.0] * len(sentences)
+        q = emb.embed_query(question)
+        return [float(v @ q) for v in emb.embed(sentences)]
+
+    @property
+    def embedder(self):
+        """The semantic index's model, or (no index) the bundled one loaded once; None when indexing is off."""
+        if self.index is not None:
+            return self.index.embedder
+        if not self.ws.settings.build_index:
+            return None
+        from .index import Embedder
+
+        return Embedder(self.ws.settings)
 
     def _plan_llm(self, question: str, file_ids, llm, notes: list[str], offline_error: CannotAnswer | None) -> Planned:
         from .llm_planner import plan_with_llm

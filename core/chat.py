@@ -318,6 +318,7 @@ class ChatPipeline:
                     self._second_opinion(question, planned, ans, file_ids)
         except Ambiguous as e:
             ans.status, ans.error, ans.interpretations = "ambiguous", str(e), e.readings
+            ans.reading_plans = list(e.plans)
         except CannotAnswer as e:
             ans.error, ans.suggestions = str(e), e.suggestions
         except ExcelChatError as e:

@@ -352,6 +352,11 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
 
 
+def content_count(question: str, planned: Planned) -> int:
+    """How many content words (and numbers) the question has, counted as unused_words counts them."""
+    return len(_unexplained(question, planned.plan, set()))
+
+
 SIMILAR = 0.4  # the routing threshold (core/planning/grounding.py: a number column chosen by meaning)
 
 

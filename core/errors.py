@@ -74,12 +74,13 @@ class CannotAnswer(QueryError):
 
 
 class Ambiguous(CannotAnswer):
-    """The question fits two readings about equally (tables of two files); `readings` are questions, each
-    rephrased so that it has one reading."""
+    """The question fits two readings about equally (tables of two files, two plans on one table); `readings`
+    are questions rephrased so that each has one reading, or the plans' own sentences."""
 
-    def __init__(self, message: str, *, readings: list[str]):
+    def __init__(self, message: str, *, readings: list[str], plans: list[dict] | None = None):
         super().__init__(message)
         self.readings = readings
+        self.plans = plans or []  # each reading's plan, when it is one (run as chosen, not asked again)
 
 
 class QueryTimeout(QueryError):

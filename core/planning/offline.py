@@ -14,6 +14,7 @@ from dataclasses import replace
 from ..errors import Ambiguous, CannotAnswer
 from .grounding import Grounded, ground
 from .model import Planned, TableView
+from .scoring import Context, Reading, Weights, rank, runner_up
 from .shapes import SHAPES
 from .words import norm, same, stem, words
 
@@ -51,12 +52,17 @@ def grouping_named(q: str, column: str) -> bool:
                for w in [m.group(1)])
 
 
+RULE_RANK = {name: i for i, (name, _) in enumerate(SHAPES)}
 TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
 
 
 class OfflinePlanner:
-    def __init__(self, tables: list[TableView], route: dict | None = None):
+    def __init__(self, tables: list[TableView], route: dict | None = None, meaning=None, execute=None,
+                 weights: Weights | None = None):
         self.tables = [_planning_view(t) for t in tables]
+        # optional helpers for scoring readings: the MiniLM similarity of sentences, and running a plan
+        self.meaning, self.execute = meaning, execute
+        self.weights = weights or Weights.load()
         # the semantic index's view of the question (core.index.SemanticIndex.route): tables and columns by meaning
         self.route = route or {"tables": [], "columns": [], "values": []}
 
@@ -101,22 +107,37 @@ class OfflinePlanner:
                 out.append(_read_numbers(replace(p, rule=name)))
         return out, missing
 
-    def plan_table(self, question: str, t: TableView) -> Planned:
-        """The reading of the question on one table (see the module docstring for how it is chosen)."""
-        from ..coverage import unused_words
+    def readings(self, question: str, t: TableView) -> tuple[list[Reading], list[str], Grounded]:
+        """Every candidate reading of the question on one table, scored and ranked (core/planning/scoring.py);
+        with what a rule said was missing, and the grounding they were built from."""
+        from ..coverage import content_count, unused_words
 
         g = ground(question, t, self.route, len(self.tables))
         found, missing = self.candidates(g)
-        if not found:
+        ctx = Context(question, g, RULE_RANK, self.meaning, self.execute)
+        readings = [Reading(p, unused_words(question, p), content_count(question, p), fits_answer_type(question, p))
+                    for p in found]
+        return rank(ctx, readings, self.weights), missing, g
+
+    def plan_table(self, question: str, t: TableView) -> Planned:
+        """The best-scoring reading of the question on one table; two complete readings that compute different
+        things and score within the fitted margin are offered to the user instead."""
+        ranked, missing, g = self.readings(question, t)
+        if not ranked:
             named = ", ".join(h.column for h in g.chits) or "no columns"
             raise CannotAnswer(missing[0] if missing else f"I found {named} in '{t.label}' but not what to compute.",
                                suggestions=self.suggestions())
-        fitting = [p for p in found if fits_answer_type(question, p)]
-        if not fitting:
+        best = ranked[0]
+        if not best.fits:
             raise CannotAnswer(f"The question asks which one, and on '{t.label}' I could only "
-                               f"{'count rows' if found[0].shape == 'count' else 'compute a number'}.",
+                               f"{'count rows' if best.planned.shape == 'count' else 'compute a number'}.",
                                suggestions=self.suggestions())
-        return next((p for p in fitting if not unused_words(question, p)), fitting[0])
+        rival = runner_up(ranked) if best.complete else None
+        if rival is not None and best.score - rival.score < self.weights.margin:
+            raise Ambiguous(f"This question reads two ways on '{t.label}', and I cannot tell which you mean.",
+                            readings=[best.sentence, rival.sentence],
+                            plans=[r.planned.plan.model_dump(exclude_defaults=True) for r in (best, rival)])
+        return best.planned
 
     def suggestions(self, k: int = 5) -> list[str]:
         out = []
