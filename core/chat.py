@@ -305,17 +305,9 @@ class ChatPipeline:
                 ans.notes += planned.notes
                 yield Status("querying", "Running the query")
                 t1 = time.perf_counter()
-                res = self.answerer.execute(planned)
+                self.run_plan(question, planned, ans, file_ids)
                 timings["query_ms"] = (time.perf_counter() - t1) * 1000
-                fill(ans, planned, res)
                 ans.intent = intent if intent != "general_question" else ans.intent
-                self._judge(question, planned, ans)
-                if ans.status == "answered" and planned.by != "chosen":
-                    self._exact_or_broader(planned, ans)
-                if ans.status == "answered" and planned.by == "offline":
-                    self._values_or_rows(question, planned, ans)
-                if planned.by == "llm" and ans.status == "answered":
-                    self._second_opinion(question, planned, ans, file_ids)
         except Ambiguous as e:
             ans.status, ans.error, ans.interpretations = "ambiguous", str(e), e.readings
             ans.reading_plans = list(e.plans)
@@ -327,6 +319,18 @@ class ChatPipeline:
             log.exception("chat pipeline failed for %r", question)
             ans.error = f"Something went wrong while answering ({type(e).__name__}); it was logged."
         return planned
+
+    def run_plan(self, question: str, planned: Planned, ans: Answer, file_ids=None) -> Answer:
+        """Run one plan for the question and judge its answer (every check a planned answer passes)."""
+        fill(ans, planned, self.answerer.execute(planned))
+        self._judge(question, planned, ans)
+        if ans.status == "answered" and planned.by != "chosen":
+            self._exact_or_broader(planned, ans)
+        if ans.status == "answered" and planned.by == "offline":
+            self._values_or_rows(question, planned, ans)
+        if planned.by == "llm" and ans.status == "answered":
+            self._second_opinion(question, planned, ans, file_ids)
+        return ans
 
     def _plan(self, question: str, intent: str, prev: dict | None, file_ids, llm, ans: Answer) -> Planned | None:
         """A follow-up edits the previous plan (one rule: planner.is_follow_up); anything else is planned afresh."""

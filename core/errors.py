@@ -81,6 +81,7 @@ class Ambiguous(CannotAnswer):
         super().__init__(message)
         self.readings = readings
         self.plans = plans or []  # each reading's plan, when it is one (run as chosen, not asked again)
+        self.score = 0.0  # how well the table fits (the offline planner weighs tables by it)
 
 
 class QueryTimeout(QueryError):

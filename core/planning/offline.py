@@ -69,11 +69,17 @@ class OfflinePlanner:
     def plan(self, question: str) -> Planned:
         found: list[Planned] = []
         errors: list[str] = []
+        unsure: list[Ambiguous] = []
         for t in self.tables:
             try:
                 found.append(self.plan_table(question, t))
+            except Ambiguous as e:  # readings to offer, when this table fits best
+                unsure.append(e)
             except CannotAnswer as e:
                 errors.append(str(e))
+        top = max(unsure, key=lambda e: e.score, default=None)
+        if top is not None and (not found or top.score >= max(p.score for p in found)):
+            raise top
         if not found:
             raise CannotAnswer(
                 errors[0] if errors else "I could not match this question to any table's columns or values.",
@@ -132,12 +138,24 @@ class OfflinePlanner:
             raise CannotAnswer(f"The question asks which one, and on '{t.label}' I could only "
                                f"{'count rows' if best.planned.shape == 'count' else 'compute a number'}.",
                                suggestions=self.suggestions())
-        rival = runner_up(ranked) if best.complete else None
-        if rival is not None and best.score - rival.score < self.weights.margin:
-            raise Ambiguous(f"This question reads two ways on '{t.label}', and I cannot tell which you mean.",
-                            readings=[best.sentence, rival.sentence],
-                            plans=[r.planned.plan.model_dump(exclude_defaults=True) for r in (best, rival)])
+        if best.complete:
+            self._confident(best, runner_up(ranked), t)
         return best.planned
+
+    def _confident(self, best: Reading, rival: Reading | None, t: TableView) -> None:
+        """Raises Ambiguous, offering the readings, unless the best leads its rival by the fitted margin and is
+        likely enough to be right (both fitted over whole dev sets: bench/fit_weights.py)."""
+        w = self.weights
+        close = rival is not None and best.score - rival.score < w.margin
+        unsure = w.confidence(best.values) < w.floor
+        if not close and not unsure:
+            return
+        offered = [best, rival] if close else [best]
+        why = ("reads two ways" if close else "may not mean what I computed")
+        e = Ambiguous(f"This question {why} on '{t.label}'. Which did you mean?", readings=[r.sentence for r in offered],
+                      plans=[r.planned.plan.model_dump(exclude_defaults=True) for r in offered])
+        e.score = best.planned.score  # how well the table fits, to weigh it against other tables' answers
+        raise e
 
     def suggestions(self, k: int = 5) -> list[str]:
         out = []

@@ -9,6 +9,7 @@ planner offers both (core/planning/offline.py).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ class Context:
     meaning: Callable[[str, list[str]], list[float]] | None = None
     execute: Callable[[Planned], object] | None = None
     _sims: dict[str, float] = field(default_factory=dict)
+    frames: dict[str, object] = field(default_factory=dict)  # reading key -> its result (for `result`, `same_result`)
 
     def similarity(self, sentences: list[str]) -> None:
         """Embed the candidates' sentences in one batch (the model is loaded only when readings compete)."""
@@ -62,6 +64,7 @@ class Reading:
     fits: bool  # does its answer type fit the question's ("who" asks for a name)?
     values: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
+    outcome: list = field(default_factory=list)  # its result's first rows (when run), to tell alike answers apart
 
     @property
     def complete(self) -> bool:
@@ -135,7 +138,7 @@ def _result(ctx: Context, r: Reading) -> float:
     if ctx.execute is None:
         return 1.0
     try:
-        df = ctx.execute(r.planned)
+        df = ctx.frames[r.key] = ctx.execute(r.planned)
     except Exception:  # a plan that cannot run is no reading
         return 0.0
     return 0.0 if df is None or df.empty or bool(df.isna().all().all()) else 1.0
@@ -146,38 +149,83 @@ def _is_ratio(column: str) -> bool:
     return "%" in column or any(w in RATIO_WORDS for w in ws)
 
 
+HARD = ("complete", "answer_type")  # not fitted: a reading that leaves a word unused or answers the wrong kind never wins
+
+
 @dataclass(frozen=True)
 class Weights:
+    """Fitted by bench/fit_weights.py: ranking weights (a choice model over a table's readings) and a logistic
+    model of "this complete reading is right" for its confidence."""
     weights: dict[str, float]
-    margin: float  # a complete reading must lead the best different complete reading by this much
+    confidence_weights: dict[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    margin: float = 0.0  # a complete reading must lead the best different complete reading by this much
+    floor: float = 0.0  # ... and be right with at least this probability
 
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> Weights:
         data = json.loads(path.read_text())
-        return cls(dict(data["weights"]), float(data["margin"]))
+        conf = data.get("confidence") or {}
+        return cls(dict(data["weights"]), dict(conf.get("weights") or {}), float(conf.get("bias", 0.0)),
+                   float(data["margin"]), float(data.get("floor", 0.0)))
 
     def score(self, values: dict[str, float]) -> float:
         return sum(self.weights.get(k, 0.0) * v for k, v in values.items())
 
+    def confidence(self, values: dict[str, float]) -> float:
+        """The probability that a complete reading is right."""
+        z = self.bias + sum(self.confidence_weights.get(k, 0.0) * v for k, v in values.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
 
 def featurize(ctx: Context, r: Reading, expensive: bool = True) -> dict[str, float]:
-    """Every feature's value for a reading; `expensive` ones (meaning, result) only when readings compete."""
+    """Every feature's value for a reading; the `expensive` ones (meaning, result) only for complete readings."""
     return {name: fn(ctx, r) for name, fn in FEATURES if expensive or name not in ("meaning", "result")}
 
 
 def rank(ctx: Context, readings: list[Reading], w: Weights) -> list[Reading]:
-    """Readings best first. The costly features are computed only when two complete readings differ."""
-    complete = [r for r in readings if r.complete]
-    compete = len({r.key for r in complete}) > 1
-    if compete:
-        ctx.similarity([r.sentence for r in complete])
+    """Readings best first: only complete readings can be answered, so only they pay for meaning and result."""
+    ctx.similarity([r.sentence for r in readings if r.complete])
     for r in readings:
-        r.values = featurize(ctx, r, expensive=compete and r.complete)
+        r.values = featurize(ctx, r, expensive=r.complete)
         r.score = w.score(r.values)
+        r.outcome = cells(ctx.frames.get(r.key))
     return sorted(readings, key=lambda r: -r.score)
 
 
+def cells(df, limit: int = 20) -> list[list[str]]:
+    """The result's first rows as comparable text (numbers as numbers: 45049 and 45049.0 are one value)."""
+    if df is None:
+        return []
+    return [[_cell(v) for v in row] for row in df.head(limit).itertuples(index=False)]
+
+
+def _cell(v) -> str:
+    if isinstance(v, bool) or v is None:
+        return str(v)
+    try:
+        return repr(round(float(v), 6))
+    except (TypeError, ValueError):
+        return str(v)
+
+
+def same_result(a: list[list[str]], b: list[list[str]]) -> bool:
+    """Two readings answer alike: row for row, one's cells are all among the other's ("the total salary of Emily
+    Clark" and "Emily Clark's row: name, salary"; "drivers with 58 laps" and "rows per driver with 58 laps")."""
+    if not a or not b or len(a) != len(b):
+        return False
+    rest = [set(r) for r in b]
+    for row in map(set, a):
+        match = next((i for i, other in enumerate(rest) if row <= other or other <= row), None)
+        if match is None:
+            return False
+        rest.pop(match)
+    return True
+
+
 def runner_up(ranked: list[Reading]) -> Reading | None:
-    """The best complete reading that computes something other than the best one."""
+    """The best complete reading that computes something else than the best one, with another result (two
+    plans that give the same answer are no choice to put to the user)."""
     best = ranked[0]
-    return next((r for r in ranked[1:] if r.complete and r.key != best.key), None)
+    return next((r for r in ranked[1:] if r.complete and r.key != best.key and not same_result(r.outcome, best.outcome)),
+                None)
