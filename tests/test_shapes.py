@@ -416,3 +416,19 @@ def test_more_than_any_other_and_money_verbs(tmp_path):
     assert ans.value == pytest.approx(df.loc[df.Customer == "Ann", "Amount"].sum() / df["Amount"].sum())
     ans = answered(pipe, "What's the average number of takers (schools with reported data)?")
     assert ans.value == pytest.approx(sum(int(t) for t in takers[:-1]) / 12)
+
+
+def test_not_yet_an_event_is_an_empty_date(tmp_path):
+    df = pd.DataFrame({"Invoice Number": [101, 102, 103, 104, 105, 106],
+                       "Customer": ["Ann", "Ann", "Bo", "Ann", "Bo", "Cy"],
+                       "Status": ["Paid", "Overdue", "Paid", "Open", "Overdue", "Paid"],
+                       "Days Overdue": [0, 12, 0, 0, 30, 0],
+                       "Amount": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+                       "Payment Date": pd.to_datetime(["2024-01-02", None, "2024-01-05", None, None, "2024-02-01"])})
+    pipe = _pipe(tmp_path, df)
+    ans = answered(pipe, "List the invoice numbers for Ann that haven't been paid yet.")
+    want = df.loc[(df.Customer == "Ann") & df["Payment Date"].isna(), "Invoice Number"].tolist()
+    assert sorted(ans.df.iloc[:, 0].tolist()) == want and "Paid" not in ans.interpretation
+    # "overdue" names the status here, not the Days Overdue column
+    ans = answered(pipe, "Which customer owes the most in overdue invoices?")
+    assert ans.value == df[df.Status == "Overdue"].groupby("Customer")["Amount"].sum().idxmax()

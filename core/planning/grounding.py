@@ -79,6 +79,10 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
     hits.sort(key=lambda h: (-h.score, -h.words, h.by_synonym))
     return hits
 
+NEGATIONS = {"not", "non", "excluding", "except", "never", "haven't", "hasn't", "isn't", "aren't", "wasn't", "weren't",
+             "don't", "doesn't", "didn't", "without"}
+
+
 def value_hits(question: str, t: TableView) -> list[ValueHit]:
     raw = question.replace("\u2019", "'")
     toks = [(m.group(0), m.start()) for m in re.finditer(r"[\w&'\-\.]+", raw)]
@@ -95,11 +99,11 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 cands.append(text[:-2])
             cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
             loose = loose_values(t)
-            negated = any(w.lower() in ("not", "non", "excluding", "except") for w, _ in toks[max(0, i - 2):i])
+            # "haven't been paid" is no filter on Paid, "not seasonally adjusted" no spelling of "ADJUSTED(2)"
+            if any(w.lower() in NEGATIONS for w, _ in toks[max(0, i - 2):i]):
+                continue
             for cand in cands:
-                found = t.values.get(norm(cand))
-                if not found and not negated:  # "not seasonally adjusted" is no spelling of "ADJUSTED(2)"
-                    found = loose.get(loose_key(cand)) or loose.get(bag_key(cand))
+                found = t.values.get(norm(cand)) or loose.get(loose_key(cand)) or loose.get(bag_key(cand))
                 if not found:
                     continue
                 # "new" and "New" in one column: the spelling the question uses
@@ -431,8 +435,24 @@ def column_comparisons(q: str, t: TableView) -> list[Filter]:
     return out
 
 
-def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+NOT_YET = re.compile(r"\b(?:haven't|hasn't|have not|has not|weren't|wasn't|were not|was not|not yet|never)\s+"
+                     r"(?:been\s+|yet\s+)*([a-z]+)")
+
+
+def not_yet_filters(q: str, t: TableView) -> list[Filter]:
+    """"invoices that haven't been paid yet": the rows whose date of that event (Payment Date) is empty."""
     out = []
+    for m in NOT_YET.finditer(q):
+        noun = stem(IRREGULAR_NOUNS.get(m.group(1), m.group(1)))
+        cols = [c for c in t.dates() if t.profiles.get(c, {}).get("nulls", 0)
+                and any(same(noun, stem(w)) for w in words(c) if w not in GENERIC)]
+        if len(cols) == 1:
+            out.append(Filter(column=cols[0], op="is_null"))
+    return out
+
+
+def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    out = not_yet_filters(q, t)
     for h in chits:
         c = h.column
         if t.profiles.get(c, {}).get("nulls", 0) == 0:
@@ -516,7 +536,11 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     raw_toks = re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))
     for v in vhits:
         value_words |= {stem(w) for w in words(" ".join(raw_toks[v.start : v.end]))}
-    chits = [h for h in chits if not (set(stem(w) for w in words(h.column)) <= value_words)]
+    qs = [stem(w) for w in qw]
+    # a column whose words in the question all belong to a matched value ("Days Overdue" by "overdue invoices"
+    # when "Overdue" is a status) is not named by them
+    chits = [h for h in chits if not ({c for c in (stem(w) for w in words(h.column)) if any(same(c, q) for q in qs)}
+                                      <= value_words)]
     q = norm(question)
     quantities = [h for h in chits if t.dtypes[h.column] in ("integer", "number") and not not_a_quantity(t, h.column)]
     if not quantities and (money := _money_column(qw, t)):  # before "Invoice Number", which labels rows

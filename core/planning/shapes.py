@@ -435,7 +435,9 @@ def which_of_named(g: Grounded) -> Planned | None:
 @shape("rows matching")
 def rows_matching(g: Grounded) -> Planned | None:
     """"who was the only athlete to throw more than 18 meters?": the rows the filters keep, by their label."""
-    if not g.filters or g.how_many or g.agg or g.direction or g.measure_col and not _compared(g):
+    # a number column that labels rows ("Invoice Number") is what is listed, not a measure
+    measured = g.measure_col and not not_a_quantity(g.t, g.measure_col)
+    if not g.filters or g.how_many or g.agg or g.direction or measured and not _compared(g):
         return None
     if not re.match(r"^(who|whom|which|what|name|list|show|give me|tell me)\b", g.q):
         return None
