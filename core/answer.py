@@ -369,7 +369,7 @@ def _filters_text(plan: Plan) -> str:
             parts.append(f"{f.column} is empty")
         elif f.op in ("gt", "gte", "lt", "lte"):
             sym = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
-            parts.append(f"{f.column} {sym} {fmt(f.value)}")
+            parts.append(f"{f.column} {sym} {f.other_column if f.other_column else fmt(f.value)}")
         elif f.op == "contains":
             parts.append(f"{f.column} contains '{f.value}'")
         elif f.op == "between":

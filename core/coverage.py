@@ -38,7 +38,7 @@ got company organisation organization firm through placed ran generated goes wen
 
 AGG_WORDS = {
     "sum": {"total", "sum", "overall", "combined", "altogether", "aggregate", "cumulative", "together"},
-    "avg": {"average", "mean", "avg", "typical", "typically", "per"},
+    "avg": {"average", "mean", "avg", "typical", "typically", "per", "simple", "arithmetic", "unweighted"},
     "median": {"median", "middle", "typical"},
     "min": {"minimum", "min", "lowest", "least", "smallest", "fewest", "earliest", "first", "bottom", "worst",
             "shortest", "cheapest", "youngest", "oldest", "lower", "low"},
@@ -92,7 +92,8 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
                   "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed",
                   "finished", "achieved", "reached", "got", "gets", "generated", "ran"}
-MONEY_VERBS = {"paid", "spent", "earned", "received", "billed", "charged", "invoiced", "owed", "collected", "made"}
+MONEY_VERBS = {"paid", "spent", "earned", "received", "billed", "billing", "charged", "invoiced", "owed", "owe", "owes",
+               "owing", "collected", "made"}
 PEOPLE = {"employee", "staff", "worker", "member", "student", "customer", "player", "patient", "user", "candidate",
           "athlete", "driver", "rider", "runner", "person", "client", "agent", "manager", "teacher", "author"}
 ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
@@ -279,6 +280,9 @@ def explained(planned: Planned) -> set[str]:
         stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS}  # "the total bonus paid": the verb of the amount
     if plan.filters:
         stems |= {stem(w) for w in RELATION_WORDS}
+    if any(m.as_number and m.column for m in plan.measures):
+        # numbers read from text beside markers ("s" suppressed): the figure is over the reported numbers only
+        stems |= {"reported", "report", "available"}
     if any(m.agg in ("min", "max") for m in plan.measures) or plan.order:
         # "the biggest single deal": one row's own value, so what a row is and words for one row
         stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
@@ -391,6 +395,8 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
         if w in WORD_NUM and float(WORD_NUM[w]) in plan_nums:
             continue
         s = stem(w)
+        if w in MONTHS and w[:3] in covered:  # "March" for a column "Mar. 2020"
+            continue
         if s in covered or any(_related(s, c) or _typo(s, c) for c in covered if len(c) >= 4):
             continue
         if len(w) >= 5 and any(_typo(w, f) for f in FILLER if len(f) >= 5):  # "whcih"

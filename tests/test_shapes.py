@@ -346,3 +346,89 @@ def test_which_month_had_the_highest_total(tmp_path):
 def test_the_row_with_the_lowest_value_names_its_group(staff):
     ans = answered(staff, "Which dept is the employee with the lowest salary in?")
     assert ans.value == STAFF.loc[STAFF["Salary"].idxmin(), "Dept"]
+
+
+def _pipe(tmp_path, df, name="book.xlsx"):
+    df.to_excel(tmp_path / name, index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / name)
+    return ChatPipeline(Answerer(ws))
+
+
+def test_one_column_compared_with_another_of_the_row(tmp_path):
+    df = pd.DataFrame({"Invoice": ["I1", "I2", "I3", "I4", "I5"],
+                       "Issue Date": pd.to_datetime(["2024-01-01", "2024-01-05", "2024-02-01", "2024-02-10", "2024-03-01"]),
+                       "Due Date": pd.to_datetime(["2024-01-31", "2024-02-04", "2024-03-01", "2024-03-11", "2024-03-31"]),
+                       "Payment Date": pd.to_datetime(["2024-02-05", "2024-01-20", "2024-01-15", None, "2024-04-02"]),
+                       "Amount": [100, 200, 300, 400, 500]})
+    pipe = _pipe(tmp_path, df)
+    ans = answered(pipe, "How many invoices were paid after their due date?")
+    assert ans.value == (df["Payment Date"] > df["Due Date"]).sum() and "Payment Date > Due Date" in ans.interpretation
+    ans = answered(pipe, "How many invoices have a payment date that is earlier than their issue date?")
+    assert ans.value == (df["Payment Date"] < df["Issue Date"]).sum()
+
+
+def test_loose_spellings_of_a_value_and_month_columns(tmp_path):
+    df = pd.DataFrame({"Section": ["NOT ADJUSTED"] * 3 + ["ADJUSTED(2)"] * 3,
+                       "Kind of Business": ["Retail sales, total", "Grocery stores", "Food services & drinking places"] * 2,
+                       "Jan. 2020": [100, 20, 30, 110, 22, 33], "Mar. 2020": [120, 25, 35, 125, 26, 36]})
+    pipe = _pipe(tmp_path, df)
+    ans = answered(pipe, "What were not-adjusted grocery store sales in March 2020?")
+    assert ans.value == 25
+    ans = answered(pipe, "What were total retail sales in March 2020, not adjusted?")
+    assert ans.value == 120
+    ans = answered(pipe, "What were food services and drinking places sales in Jan 2020 (not adjusted)?")
+    assert ans.value == 30
+    # "not seasonally adjusted" is no spelling of "ADJUSTED(2)"; "2020" alone names no month's column
+    assert pipe.answer("What were not seasonally adjusted grocery store sales in March 2020?").status != "answered"
+    assert pipe.answer("What were grocery store sales in 2020?").status != "answered"
+
+
+def test_verb_forms_synonym_order_and_averages_over_rows(tmp_path):
+    df = pd.DataFrame({"Employee Name": ["A", "B", "C", "D", "E"], "Dept": ["Web", "Web", "Ops", "Ops", "Web"],
+                       "Salary": [50, 60, 70, 80, 90], "Bonus": [5, 6, 7, 8, 9],
+                       "Rating": ["Good", "Exceptional", "Good", "Poor", "Good"]})
+    pipe = _pipe(tmp_path, df)
+    assert answered(pipe, "What is the total bonus paid to the Web dept?").value == df.loc[df.Dept == "Web", "Bonus"].sum()
+    assert answered(pipe, "Is anyone in Ops rated Exceptional?").value in (False, "no")
+    assert answered(pipe, "What is the gross salary of the Ops dept?").value == df.loc[df.Dept == "Ops", "Salary"].sum()
+    ans = answered(pipe, "What's the average bonus of Web employees (simple average across employees)?")
+    assert ans.value == pytest.approx(df.loc[df.Dept == "Web", "Bonus"].mean())
+
+
+def test_two_questions_in_one_are_not_answered_by_one_number(tmp_path):
+    df = pd.DataFrame({"Dept": ["Web", "Ops", "HR"], "Salary": [50, 60, 70]})
+    pipe = _pipe(tmp_path, df)
+    assert pipe.answer("What is the salary of Ops, and is it the highest?").status != "answered"
+
+
+def test_more_than_any_other_and_money_verbs(tmp_path):
+    takers = [str(100 + 7 * i) for i in range(12)] + ["s"]
+    df = pd.DataFrame({"School Name": [f"School {i}" for i in range(13)], "Takers": takers,
+                       "Customer": ["Ann", "Bo", "Cy"] * 4 + ["Ann"], "Invoice Number": list(range(1, 14)),
+                       "Amount": [10.0 * (i % 5) + i for i in range(13)]})
+    pipe = _pipe(tmp_path, df)
+    assert answered(pipe, "Did School 11 have more takers than any other school?").value in (True, "yes")
+    assert answered(pipe, "Did School 3 have more takers than any other school?").value in (False, "no")
+    ans = answered(pipe, "Which customer owes the most?")
+    assert ans.value == df.groupby("Customer")["Amount"].sum().idxmax()
+    ans = answered(pipe, "What percentage of total billing comes from Ann?")
+    assert ans.value == pytest.approx(df.loc[df.Customer == "Ann", "Amount"].sum() / df["Amount"].sum())
+    ans = answered(pipe, "What's the average number of takers (schools with reported data)?")
+    assert ans.value == pytest.approx(sum(int(t) for t in takers[:-1]) / 12)
+
+
+def test_not_yet_an_event_is_an_empty_date(tmp_path):
+    df = pd.DataFrame({"Invoice Number": [101, 102, 103, 104, 105, 106],
+                       "Customer": ["Ann", "Ann", "Bo", "Ann", "Bo", "Cy"],
+                       "Status": ["Paid", "Overdue", "Paid", "Open", "Overdue", "Paid"],
+                       "Days Overdue": [0, 12, 0, 0, 30, 0],
+                       "Amount": [10.0, 20.0, 30.0, 40.0, 50.0, 60.0],
+                       "Payment Date": pd.to_datetime(["2024-01-02", None, "2024-01-05", None, None, "2024-02-01"])})
+    pipe = _pipe(tmp_path, df)
+    ans = answered(pipe, "List the invoice numbers for Ann that haven't been paid yet.")
+    want = df.loc[(df.Customer == "Ann") & df["Payment Date"].isna(), "Invoice Number"].tolist()
+    assert sorted(ans.df.iloc[:, 0].tolist()) == want and "Paid" not in ans.interpretation
+    # "overdue" names the status here, not the Days Overdue column
+    ans = answered(pipe, "Which customer owes the most in overdue invoices?")
+    assert ans.value == df[df.Status == "Overdue"].groupby("Customer")["Amount"].sum().idxmax()

@@ -14,9 +14,12 @@ from .words import (
     ADDITIVE,
     BUCKET_WORDS,
     GENERIC,
+    MONEY_COLUMNS,
+    MONEY_VERBS,
     MONTHS,
     ROW_NOUNS,
     STOP,
+    SYNONYMS,
     VALUE_WORDS,
     WORD_NUM,
     norm,
@@ -32,6 +35,7 @@ class ColumnHit:
     score: float  # share of the name's weight found in the question
     words: int
     position: int  # where in the question the first matched word sits
+    by_synonym: bool = False  # named only through a synonym ("paid" for Salary), not by a word of its own
 
 
 @dataclass
@@ -43,28 +47,41 @@ class ValueHit:
     contains: bool = False  # found inside the cells (a `contains` filter), not a whole cell
 
 
+def _month3(w: str) -> str:
+    """A month by its first three letters ("march", "mar" -> "mar"), so "March 2020" names "Mar. 2020"."""
+    return w[:3] if w in MONTHS and w != "may" or w == "may" else w
+
+
 def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
-    qs = [stem(w) for w in q_words]
+    qs = [_month3(stem(w)) for w in q_words]
     hits = []
     for c in t.dtypes:
-        cw = [stem(w) for w in words(c) if w not in STOP]
+        cw = [_month3(stem(w)) for w in words(c) if w not in STOP]
         if not cw:
             continue
         weight = {w: (0.3 if w in GENERIC else 1.0) for w in cw}
         found, pos = 0.0, None
-        n = 0
+        n, own = 0, False
         for w in cw:
             for i, q in enumerate(qs):
                 if same(q, w):
                     found += weight[w]
                     n += 1
                     pos = i if pos is None else min(pos, i)
+                    own = own or q_words[i] not in SYNONYMS or same(q_words[i], w)
                     break
         total = sum(weight.values())
+        if all(w.isdigit() for w in cw if any(same(q, w) for q in qs)) and not all(w.isdigit() for w in cw):
+            continue  # "in 2019" is a year, not the name of "Jan. 2019"
         if n and found >= 1.0 or (n and found / total >= 0.99):
-            hits.append(ColumnHit(c, found / total, n, pos or 0))
-    hits.sort(key=lambda h: (-h.score, -h.words))
+            hits.append(ColumnHit(c, found / total, n, pos or 0, by_synonym=not own))
+    # "the total bonus paid": Bonus, named by its own word, before Salary, which "paid" reaches as a synonym
+    hits.sort(key=lambda h: (-h.score, -h.words, h.by_synonym))
     return hits
+
+NEGATIONS = {"not", "non", "excluding", "except", "never", "haven't", "hasn't", "isn't", "aren't", "wasn't", "weren't",
+             "don't", "doesn't", "didn't", "without"}
+
 
 def value_hits(question: str, t: TableView) -> list[ValueHit]:
     raw = question.replace("\u2019", "'")
@@ -81,8 +98,12 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             if text.endswith("'s"):
                 cands.append(text[:-2])
             cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
+            loose = loose_values(t)
+            # "haven't been paid" is no filter on Paid, "not seasonally adjusted" no spelling of "ADJUSTED(2)"
+            if any(w.lower() in NEGATIONS for w, _ in toks[max(0, i - 2):i]):
+                continue
             for cand in cands:
-                found = t.values.get(norm(cand))
+                found = t.values.get(norm(cand)) or loose.get(loose_key(cand)) or loose.get(bag_key(cand))
                 if not found:
                     continue
                 # "new" and "New" in one column: the spelling the question uses
@@ -99,6 +120,46 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                     taken[k] = True
                 break
     return hits
+
+
+FOOTNOTE = re.compile(r"\s*\((?:\d{1,2}|[a-z])\)\s*$", re.I)
+
+
+def loose_key(text: str) -> str:
+    """A value's words without punctuation, '&' read as 'and', a trailing footnote mark dropped: "ADJUSTED(2)"
+    -> "adjusted", "not-adjusted" -> "not adjusted", "food services & drinking places" -> "... and ..."."""
+    ws = words(FOOTNOTE.sub("", str(text)).replace("&", " and "))
+    return " ".join(_plural(w) for w in ws if w != "%")
+
+
+def _plural(w: str) -> str:
+    """A word without its plural ending ("stores" -> "store"); no synonyms: a value is matched by its spelling."""
+    return stem(w) if w not in SYNONYMS else w
+
+
+def bag_key(text: str) -> str:
+    """The same words in any order ("total retail sales" for "Retail sales, total"), for values of 3+ words."""
+    ws = loose_key(text).split()
+    return "bag:" + " ".join(sorted(set(ws))) if len(ws) >= 3 else ""
+
+
+def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
+    """The table's text values by their loose and word-bag keys (built once per view)."""
+    cached = t.__dict__.get("_loose")
+    if cached is not None:
+        return cached
+    out: dict[str, list[tuple[str, object]]] = {}
+    for found in t.values.values():
+        for col, val in found:
+            if any(ch.isdigit() for ch in str(val)):  # "5:56.21" is not "5:56:21", nor "11/24/2012*" a date
+                continue
+            for key in {loose_key(val), bag_key(val)}:
+                if len(key) >= 3 and (col, val) not in out.setdefault(key, []):
+                    out[key].append((col, val))
+    # a key two different values share ("Retail sales, total" and "Total retail sales") names neither
+    out = {k: v for k, v in out.items() if len({str(x) for _, x in v}) == 1 or k in t.values}
+    t.__dict__["_loose"] = out
+    return out
 
 
 NAME_LIKE = 8  # a value of more words is a note or a sentence: words found inside it are not its name
@@ -330,8 +391,68 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
     return out
 
 
-def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+CMP_OPS = (("later than", "gt"), ("after", "gt"), ("greater than", "gt"), ("higher than", "gt"), ("more than", "gt"),
+           ("earlier than", "lt"), ("before", "lt"), ("lower than", "lt"), ("less than", "lt"))
+CMP_RE = re.compile(r"\b(" + "|".join(w for w, _ in CMP_OPS) + r")\s+(?:the\s+|their\s+|its\s+|his\s+|her\s+)?"
+                    r"((?:[a-z']+\s?){1,3})")
+IRREGULAR_NOUNS = {"paid": "payment", "pay": "payment", "sold": "sale", "bought": "purchase", "shipped": "ship",
+                   "delivered": "delivery", "issued": "issue", "due": "due"}
+
+
+def _column_at(ws: list[str], cols: list[str]) -> str | None:
+    """The one column all of whose words start these words ("due date", "their issue date")."""
+    found = []
+    for c in cols:
+        cw = [stem(w) for w in words(c) if w not in STOP]
+        if cw and len(ws) >= len(cw) and all(same(stem(a), b) for a, b in zip(ws, cw, strict=False)):
+            found.append(c)
+    return found[0] if len(found) == 1 else None
+
+
+def _named_before(before: list[str], cols: list[str], other: str) -> str | None:
+    """The one comparable column the words before the comparison name, by a word of its own or the verb of it
+    ("paid" -> Payment Date): the column compared with the other."""
+    qs = {stem(IRREGULAR_NOUNS.get(w, w)) for w in before if w not in STOP}
+    hits = [c for c in cols if c != other and any(any(same(q, stem(w)) for q in qs)
+                                                  for w in words(c) if w not in GENERIC | STOP)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def column_comparisons(q: str, t: TableView) -> list[Filter]:
+    """"paid after their due date", "a payment date earlier than their issue date": one column of a row
+    compared with another of the same kind (dates with dates, numbers with numbers)."""
     out = []
+    for m in CMP_RE.finditer(q):
+        op = dict(CMP_OPS)[m.group(1)]
+        for kind in (t.dates(), t.numeric()):
+            other = _column_at(words(m.group(2)), kind)
+            if other is None:
+                continue
+            col = _named_before(words(q[: m.start()]), kind, other)
+            if col is not None:
+                out.append(Filter(column=col, op=op, other_column=other))
+            break
+    return out
+
+
+NOT_YET = re.compile(r"\b(?:haven't|hasn't|have not|has not|weren't|wasn't|were not|was not|not yet|never)\s+"
+                     r"(?:been\s+|yet\s+)*([a-z]+)")
+
+
+def not_yet_filters(q: str, t: TableView) -> list[Filter]:
+    """"invoices that haven't been paid yet": the rows whose date of that event (Payment Date) is empty."""
+    out = []
+    for m in NOT_YET.finditer(q):
+        noun = stem(IRREGULAR_NOUNS.get(m.group(1), m.group(1)))
+        cols = [c for c in t.dates() if t.profiles.get(c, {}).get("nulls", 0)
+                and any(same(noun, stem(w)) for w in words(c) if w not in GENERIC)]
+        if len(cols) == 1:
+            out.append(Filter(column=cols[0], op="is_null"))
+    return out
+
+
+def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    out = not_yet_filters(q, t)
     for h in chits:
         c = h.column
         if t.profiles.get(c, {}).get("nulls", 0) == 0:
@@ -415,8 +536,15 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     raw_toks = re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))
     for v in vhits:
         value_words |= {stem(w) for w in words(" ".join(raw_toks[v.start : v.end]))}
-    chits = [h for h in chits if not (set(stem(w) for w in words(h.column)) <= value_words)]
+    qs = [stem(w) for w in qw]
+    # a column whose words in the question all belong to a matched value ("Days Overdue" by "overdue invoices"
+    # when "Overdue" is a status) is not named by them
+    chits = [h for h in chits if not ({c for c in (stem(w) for w in words(h.column)) if any(same(c, q) for q in qs)}
+                                      <= value_words)]
     q = norm(question)
+    quantities = [h for h in chits if t.dtypes[h.column] in ("integer", "number") and not not_a_quantity(t, h.column)]
+    if not quantities and (money := _money_column(qw, t)):  # before "Invoice Number", which labels rows
+        chits.insert(0, ColumnHit(money, 0.5, 1, len(qw)))
     if not any(t.dtypes[h.column] in ("integer", "number") for h in chits) and (agg_word(q) or direction_of(q)):
         # no number column named by its words: the one the index finds by meaning ("compensation" -> Salary)
         by_meaning = next((c for (tn, c), sc in route["columns"]
@@ -424,6 +552,15 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
         if by_meaning:
             chits.append(ColumnHit(by_meaning, 0.5, 1, len(qw)))
     return chits, vhits
+
+
+def _money_column(qw: list[str], t: TableView) -> str | None:
+    """"which customer owes the most", "total billing": the one number column of money ("Amount"), when a verb
+    of money owed or charged names no column itself."""
+    if not any(w in MONEY_VERBS for w in qw):
+        return None
+    money = [c for c in t.numeric() if any(stem(w) in MONEY_COLUMNS for w in words(c)) and not not_a_quantity(t, c)]
+    return money[0] if len(money) == 1 else None
 
 
 def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_tables: int) -> tuple[float, str | None]:
@@ -465,7 +602,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
-    filters += number_equalities(q, t, filters)
+    filters += number_equalities(q, t, filters) + column_comparisons(q, t)
     value_cols = {v.column for v in vhits + inside}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]

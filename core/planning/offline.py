@@ -21,22 +21,32 @@ from .words import norm, same, stem, words
 WHO = re.compile(r"^(who|whom|whose)\b")
 LIST = re.compile(r"^(list|name|show|give me|tell me)\b")
 HOW_MANY = re.compile(r"^how (many|much)\b")
+HOW = re.compile(r"^how (do|does|did|is|are|was|were|would|can|should)\b")  # "how do you say ...": not a count
 WHAT = re.compile(r"^(what|what's|whats)\b")
 COUNT_WORDS = re.compile(r"\b(number|count|how many|total|amount|times|many)\b")
 WHICH = re.compile(r"^(which|in which|for which|at which|on which)\b")
+
+
+# "what is X, and is it marked preliminary?", "... and which department is that?": a second question, which one
+# plan's one answer leaves unanswered
+SECOND_QUESTION = re.compile(r"\band (?:is|are|was|were|does|do|did|has|have) (?:it|they|that|this|he|she)\b"
+                             r"|\band (?:which|what|who)(?: \w+)? (?:is|was|are|were) (?:it|that|this|they)\b"
+                             r"|\band by how (?:much|many)\b")
 
 
 def fits_answer_type(question: str, p: Planned) -> bool:
     """"who ...?" asks for a name: a plan whose answer is a number computed over rows does not answer it."""
     names = p.plan.headline in ("label", "list") or bool(p.plan.select)
     q = norm(question)
+    if SECOND_QUESTION.search(q):
+        return False
     if WHO.match(q):
         return names
     if WHICH.match(q) or LIST.match(q):  # "which is taller, A or B?", "list the orders ...": names, or groups
         return names or bool(p.plan.group_by)
     if HOW_MANY.match(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):
         return False  # "how many orders were placed by new customers?": one number, not a count per customer
-    if WHAT.match(q) and p.shape == "count" and not COUNT_WORDS.search(q):
+    if (WHAT.match(q) or HOW.match(q)) and p.shape == "count" and not COUNT_WORDS.search(q):
         return False  # "what was their award at ...?" asks for a value, not how many rows match
     either = any(f.op == "in" and len(f.values or []) == 2 for f in p.plan.filters)
     if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:

@@ -54,11 +54,36 @@ def yes_no(g: Grounded) -> Planned | None:
         col = g.text_hits[0].column if g.text_hits else label_column(g.t)
         if col:
             return g.planned(g.plan(test=Test(kind="unique", column=col), headline="bool"), "bool")
+    if (beats := _than_any_other(g)) is not None:
+        return beats
     if g.measure_col and re.search(r"\bany\b", g.q) and not _compared(g):
         # "did Campaign 05 get any link clicks?": rows with more than none of them
         more_than_none = g.filters + [Filter(column=g.measure_col, op="gt", value=0)]
         return g.planned(g.plan(filters=more_than_none, test=Test(kind="any"), headline="bool"), "bool")
     return g.planned(g.plan(test=Test(kind="any"), headline="bool"), "bool")
+
+
+THAN_ANY_OTHER = re.compile(r"\b(more|less|fewer|higher|lower|larger|smaller|greater|bigger)\b.+\bthan (?:any|every|all) "
+                            r"(?:of the )?others?\b")
+
+
+def _than_any_other(g: Grounded) -> Planned | None:
+    """"did A have more test takers than any other school?": A's value above the largest of every other row's
+    (a table with one row per name; with repeated names, totals or single rows would be two readings)."""
+    m = THAN_ANY_OTHER.search(g.q)
+    if not (m and g.measure_col and len(g.by_col) == 1):
+        return None
+    c, vals = next(iter(g.by_col.items()))
+    if len(vals) != 1 or g.t.distinct_ratio(c) < 0.999:
+        return None
+    a, more = vals[0], m.group(1) not in ("less", "fewer", "lower", "smaller")
+    mine = Measure(agg="max", column=g.measure_col, where=[Filter(column=c, value=a)], alias=str(a))
+    others = Measure(agg="max" if more else "min", column=g.measure_col, where=[Filter(column=c, op="ne", value=a)],
+                     alias="highest of the others" if more else "lowest of the others")
+    rest = [f for f in g.filters if f.column != c]
+    plan = g.plan(filters=rest, measures=[mine, others] if more else [others, mine], test=Test(kind="more"),
+                  headline="bool")
+    return g.planned(plan, "bool")
 
 
 def _either(g: Grounded) -> bool:
@@ -217,10 +242,21 @@ def grouped(g: Grounded) -> Planned | None:
     """"by X", "per X", "compare ... across X"."""
     if not (g.group_col and re.search(r"\b(by|per|each|every|across|compare|comparison|breakdown|split)\b", g.q)):
         return None
+    if _over_rows(g):
+        return None
     m = g.measure(default_count=g.measure_col is None)
     if g.how_many and g.measure_col and not _counts_a_measure(g):
         m = Measure(agg="count")
     return g.planned(_ordered(g, m, GroupBy(column=g.group_col)), "table")
+
+
+def _over_rows(g: Grounded) -> bool:
+    """"the average score across schools", "test takers per school" in a table with one row per school: the
+    figure over the rows, not one group per row."""
+    if g.t.distinct_ratio(g.group_col) < 0.999 or g.measure_col is None:
+        return False
+    cw = "|".join(re.escape(w) for w in words(g.group_col) if w not in STOP)
+    return bool(cw) and bool(re.search(rf"\b(across|per)\s+(?:all\s+|the\s+)?({cw})", g.q))
 
 
 @shape("compared values")
@@ -248,7 +284,10 @@ def how_many(g: Grounded) -> Planned | None:
     if not g.how_many:
         return None
     if _counts_a_measure(g):
-        return g.planned(g.plan(measures=[Measure(agg="sum", column=g.measure_col)], headline="value"), "value")
+        # "the average number of test takers": the average of the column, not its total
+        agg = g.agg if g.agg in ("avg", "median") and re.search(r"\b(average|mean|median)\s+number of\b", g.q) \
+            else "sum"
+        return g.planned(g.plan(measures=[Measure(agg=agg, column=g.measure_col)], headline="value"), "value")
     if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column):
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
@@ -396,7 +435,9 @@ def which_of_named(g: Grounded) -> Planned | None:
 @shape("rows matching")
 def rows_matching(g: Grounded) -> Planned | None:
     """"who was the only athlete to throw more than 18 meters?": the rows the filters keep, by their label."""
-    if not g.filters or g.how_many or g.agg or g.direction or g.measure_col and not _compared(g):
+    # a number column that labels rows ("Invoice Number") is what is listed, not a measure
+    measured = g.measure_col and not not_a_quantity(g.t, g.measure_col)
+    if not g.filters or g.how_many or g.agg or g.direction or measured and not _compared(g):
         return None
     if not re.match(r"^(who|whom|which|what|name|list|show|give me|tell me)\b", g.q):
         return None

@@ -14,7 +14,7 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
             "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit",
             "payroll": "salary", "salaries": "salary", "dept": "department", "depts": "department",
             "spend": "cost", "spent": "cost", "spending": "cost", "losses": "lost", "loss": "lost", "wins": "won",
-            "borough": "boro", "boroughs": "boro"}
+            "borough": "boro", "boroughs": "boro", "gross": "total"}
 # words for a value, not a column: "women" are the rows whose gender is Female (or F)
 VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f",), "females": ("female", "f"),
                "ladies": ("female", "f"), "men": ("male", "m"), "man": ("male", "m"), "male": ("m",),
@@ -30,6 +30,9 @@ MONTHS.update({k[:3]: v for k, v in list(MONTHS.items())})
 BUCKET_WORDS = {"monthly": "month", "month": "month", "months": "month", "yearly": "year", "annually": "year",
                 "year": "year", "years": "year", "quarterly": "quarter", "quarter": "quarter", "quarters": "quarter",
                 "weekly": "week", "week": "week", "weeks": "week", "daily": "day", "day": "day", "days": "day"}
+# verbs of money owed or charged, and the words a column of such money is named by ("Amount", "Invoice Total")
+MONEY_VERBS = {"billed", "billing", "owe", "owes", "owed", "owing", "charged", "invoiced"}
+MONEY_COLUMNS = {"amount", "total", "value", "price", "cost", "revenue", "sale", "sales", "charge", "fee", "payment"}
 TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
 WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "twenty": 20}
@@ -54,9 +57,19 @@ def stem(w: str) -> str:
     return w
 
 
+def _verb_base(w: str) -> str | None:
+    """The base of a verb form ("rated", "rating", "rate" -> "rat"), or None for a word without such an ending."""
+    for end in ("ing", "ed", "es", "e"):
+        if w.endswith(end) and len(w) - len(end) >= 3:
+            return w[: -len(end)]
+    return None
+
+
 def same(a: str, b: str) -> bool:
-    """Two stemmed words name the same thing (hire/hired, title/titles)."""
+    """Two stemmed words name the same thing (hire/hired, title/titles, rated/rating)."""
     if a == b:
+        return True
+    if (base := _verb_base(a)) is not None and base == _verb_base(b):
         return True
     if min(len(a), len(b)) >= 4:
         k = max(4, min(len(a), len(b)) - 1)
