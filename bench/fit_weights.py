@@ -6,11 +6,14 @@ For every question it collects every table's candidate readings with their featu
 and labels each reading by running it through the pipeline's own checks (ChatPipeline.run_plan) and the set's
 checker: right, wrong, or declined. It then fits
 
-1. a logistic model of "this complete reading is right" (L2-regularised, plain gradient descent: reproducible,
-   no randomness), whose log-odds rank a table's readings and give each its confidence; and
-2. the margin a reading must lead a different reading by and the confidence it must reach, by sweeping both
+1. ranking weights: a choice model (conditional logit) over the tables whose complete readings compete, pushed
+   toward the right ones;
+2. confidence: a logistic model of "this complete reading is right" (both L2-regularised, plain gradient
+   descent from zeros: the same data gives the same fit); and
+3. the margin a reading must lead a different reading by and the confidence it must reach, by sweeping both
    and keeping the pair with the most right answers while wrong answers stay under 3% of each set's questions
-   (a wrong answer counts as WRONG_COST right ones, so a coverage gain never buys a wrong answer cheaply).
+   (a wrong answer costs WRONG_COST right ones: it undoes a right answer and costs the user's trust twice
+   over, where a decline costs a click).
 
 It prints the calibration curve (right / wrong / declined as the confidence floor moves) and, with --write,
 stores the fit in core/planning/weights.json. Never per question, file, column or value: only whole sets.
@@ -34,8 +37,8 @@ from core.planning.scoring import same_result
 ROOT = Path(__file__).resolve().parents[1]
 QA = ROOT.parent / "shared" / "qa"
 BOOKS = {"questions": QA.parent / "realbooks"}  # where each set's files are (default: beside the sets)
-WRONG_COST = 4
 MAX_WRONG = 0.03
+WRONG_COST = 3
 FLOORS = [round(x * 0.05, 2) for x in range(0, 20)]
 MARGINS = [0.0, 0.25, 0.5, 1.0, 2.0]
 
@@ -197,9 +200,11 @@ def sweep(sets: dict[str, list[dict]], weights: dict, conf: dict, bias: float) -
 
 
 def choose(rows: list[dict], sizes: dict[str, int]) -> dict:
-    """The pair with the most right answers (a wrong one costing WRONG_COST) within MAX_WRONG on every set."""
+    """The pair with the most right answers, each wrong one costing WRONG_COST, while wrong ones stay within
+    MAX_WRONG of every set's questions; among equals, the fewest wrong answers."""
     ok = [r for r in rows if all(r[k]["wrong"] <= MAX_WRONG * n for k, n in sizes.items())] or rows
-    return max(ok, key=lambda r: (sum(r[k]["right"] - WRONG_COST * r[k]["wrong"] for k in sizes), -r["floor"], -r["margin"]))
+    return max(ok, key=lambda r: (sum(r[k]["right"] - WRONG_COST * r[k]["wrong"] for k in sizes),
+                                  -sum(r[k]["wrong"] for k in sizes), -r["floor"], -r["margin"]))
 
 
 def curve(rows: list[dict], sets: list[str], margin: float) -> str:
@@ -217,6 +222,7 @@ def main(argv=None) -> int:
     ap.add_argument("--sets", nargs="+", default=["questions", "biz-dev", "wtq-train"])
     ap.add_argument("--cache", type=Path, help="keep the collected readings here (JSON) and reuse them")
     ap.add_argument("--write", action="store_true", help="store the fit in core/planning/weights.json")
+    ap.add_argument("--report", type=Path, help="write the fit and its calibration curve here (markdown)")
     args = ap.parse_args(argv)
     from core.planning.scoring import FEATURES, HARD, WEIGHTS_FILE
 
@@ -238,11 +244,19 @@ def main(argv=None) -> int:
     conf = {n: round(float(v), 4) for n, v in zip(names, cw, strict=True)}
     rows = sweep(sets, weights, conf, b)
     best = choose(rows, {k: len(v) for k, v in sets.items()})
-    print(f"ranking: {len(groups)} tables with competing readings; weights {weights}")
-    print(f"confidence: {len(y)} complete readings ({int(y.sum())} right); weights {conf}; bias {b:.4f}")
-    print(curve(rows, list(sets), best["margin"]))
-    print(f"\nchosen: margin {best['margin']}, floor {best['floor']}: "
-          + "; ".join(f"{s} {best[s]['right']} right / {best[s]['wrong']} wrong / {best[s]['declined']} declined" for s in sets))
+    text = "\n".join([
+        "# The offline planner's fit (python -m bench.fit_weights)", "",
+        f"Ranking: a choice model over {len(groups)} tables whose complete readings compete; weights {weights}.", "",
+        f"Confidence: a logistic model over {len(y)} complete readings ({int(y.sum())} right); weights {conf}; "
+        f"bias {b:.4f}.", "",
+        f"Calibration curve at the chosen margin ({best['margin']}): right / wrong / declined as the confidence "
+        "floor moves.", "", curve(rows, list(sets), best["margin"]), "",
+        f"Chosen: margin {best['margin']}, floor {best['floor']}: " + "; ".join(
+            f"{s} {best[s]['right']} right / {best[s]['wrong']} wrong / {best[s]['declined']} declined" for s in sets),
+        ""])
+    print(text)
+    if args.report:
+        args.report.write_text(text)
     if args.write:
         WEIGHTS_FILE.write_text(json.dumps({
             "weights": weights, "confidence": {"weights": conf, "bias": round(b, 4)}, "margin": best["margin"],

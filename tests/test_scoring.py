@@ -153,7 +153,8 @@ def test_simulate_replays_the_planners_choice():
 
 def test_choose_keeps_wrong_answers_under_the_cap():
     rows = [{"margin": 0.0, "floor": 0.0, "s": {"right": 60, "wrong": 10, "declined": 30}},
+            {"margin": 0.25, "floor": 0.0, "s": {"right": 55, "wrong": 3, "declined": 42}},
             {"margin": 0.5, "floor": 0.0, "s": {"right": 55, "wrong": 2, "declined": 43}},
             {"margin": 0.5, "floor": 0.5, "s": {"right": 40, "wrong": 0, "declined": 60}}]
-    assert fit_weights.choose(rows, {"s": 100})["margin"] == 0.5
-    assert fit_weights.choose(rows, {"s": 100})["floor"] == 0.0
+    best = fit_weights.choose(rows, {"s": 100})  # 10 wrong is over the cap; 55 - 3 * 2 beats 40 and 55 - 3 * 3
+    assert (best["margin"], best["floor"]) == (0.5, 0.0)

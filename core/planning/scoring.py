@@ -98,6 +98,17 @@ def _answer_type(ctx: Context, r: Reading) -> float:
     return 1.0 if r.fits else 0.0
 
 
+GROUP_CUES = re.compile(r"\b(compare|compared|comparing|comparison|versus|vs|by|per|each|every|breakdown|broken down|"
+                        r"split|across|respectively)\b")
+
+
+@feature("groups_asked")
+def _groups_asked(ctx: Context, r: Reading) -> float:
+    """1 when the plan gives one figure per group exactly when the question asks for groups ("compare", "by",
+    "each"), and one figure when it does not."""
+    return 1.0 if bool(GROUP_CUES.search(ctx.g.q)) == bool(r.planned.plan.group_by) else 0.0
+
+
 @feature("rule_prior")
 def _rule_prior(ctx: Context, r: Reading) -> float:
     """Earlier rules are narrower (a yes/no test before an aggregate): a prior, not a decision."""
@@ -110,11 +121,22 @@ def _grounded(ctx: Context, r: Reading) -> float:
     """The share of the plan's columns the question names (by name or by a value of theirs)."""
     from ..coverage import _plan_columns
 
-    cols = _plan_columns(r.planned.plan) - {"#row"}
+    cols = _plan_columns(r.planned.plan) & set(r.planned.table.dtypes)  # not "#row", not a measure's alias
     if not cols:
         return 1.0
     named = {h.column for h in ctx.g.chits} | set(ctx.g.by_col) | {h.column for h in ctx.g.vhits}
     return len(cols & named) / len(cols)
+
+
+@feature("named_used")
+def _named_used(ctx: Context, r: Reading) -> float:
+    """The share of the columns the question names that the plan uses ("total sales": a row count ignores Sales)."""
+    from ..coverage import _plan_columns
+
+    named = {h.column for h in ctx.g.chits}
+    if not named:
+        return 1.0
+    return len(named & _plan_columns(r.planned.plan)) / len(named)
 
 
 @feature("type_sanity")
