@@ -24,7 +24,7 @@ from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .intents import classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
-from .planning import OfflinePlanner, Planned, follow_up, is_follow_up
+from .planning import OfflinePlanner, Planned, continues, follow_up
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
     from .llm import ChatModel
@@ -333,11 +333,16 @@ class ChatPipeline:
         return ans
 
     def _plan(self, question: str, intent: str, prev: dict | None, file_ids, llm, ans: Answer) -> Planned | None:
-        """A follow-up edits the previous plan (one rule: planner.is_follow_up); anything else is planned afresh."""
-        if prev and is_follow_up(question):
-            planned = self._follow_up(question, prev, file_ids)
-            if planned is not None:
-                return planned
+        """The question planned afresh, or the previous plan edited by it when that reads it better (one rule:
+        planning.continues)."""
+        edited = self._follow_up(question, prev, file_ids) if prev else None
+        if edited is not None:  # read on its own offline first: a fragment costs no language-model call
+            try:
+                alone = self.answerer.plan(question, file_ids)
+            except CannotAnswer:
+                alone = None
+            if continues(question, edited, alone):
+                return edited
         try:  # every question is planned; the intent only shapes the narration
             return self.answerer.plan(question, file_ids, llm, self.settings.planner, ans.notes)
         except CannotAnswer as e:

@@ -134,6 +134,22 @@ def test_follow_ups_change_the_previous_plan(tmp_path, book):
     assert {r[0]: r[1] for r in d["table"]["rows"]} == {"West": 3.0, "East": 7.0} or d["table"]["rows"] == [["West", 3.0]]
 
 
+def test_one_rule_decides_between_the_edited_plan_and_a_fresh_reading(tmp_path, book):
+    df = pd.read_excel(book)
+    p = pipeline(tmp_path, book, Settings(), llm=False)
+    cid = p.conversations.create("ann")
+    p.run("What were total sales in 2021?", conversation_id=cid)
+    # a fragment: the question alone would only count rows, so it edits the previous plan (no cue word needed)
+    _, a = p.run("East?", conversation_id=cid)
+    east_2021 = df[(df.Region == "East") & (df.Date.dt.year == 2021)].Sales.sum()
+    assert a["value"] == east_2021 and a["rule"] == "follow-up"
+    # a question that says in full what to compute is asked afresh, though the last plan could be edited
+    _, b = p.run("How many rows per region?", conversation_id=cid)
+    assert {r[0]: r[1] for r in b["table"]["rows"]} == df.Region.value_counts().to_dict() and b["rule"] != "follow-up"
+    _, c = p.run("What is the total sales for West?", conversation_id=cid)
+    assert c["value"] == df[df.Region == "West"].Sales.sum()
+
+
 def test_memory_window_and_persistence_across_restart(tmp_path, book, fake_ollama, llm_settings):
     s = llm_settings.with_(memory_turns=2)
     p = pipeline(tmp_path, book, s)
@@ -152,8 +168,10 @@ def test_memory_window_and_persistence_across_restart(tmp_path, book, fake_ollam
     assert [c["id"] for c in p2.conversations.list("ann")] == [cid]
     msgs = p2.conversations.messages(cid)
     assert len(msgs) == 8 and msgs[0]["content"] == qs[0] and msgs[1]["answer"]["value"] == 45.0
-    _, out = p2.run("only the West", conversation_id=cid)  # the follow-up still knows the last plan
-    assert out["table"]["rows"] == [["West", 33.0]]
+    # the follow-up still knows the last plan: "How many rows per region?" (a question of its own, not an edit
+    # of the total before it), now only for the West
+    _, out = p2.run("only the West", conversation_id=cid)
+    assert out["table"]["rows"] == [["West", 3]]
     p2.conversations.clear(cid)
     assert p2.conversations.list("ann") == []
 

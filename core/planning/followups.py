@@ -5,18 +5,9 @@ import re
 from dataclasses import dataclass
 
 from ..plan import Filter, GroupBy, Order, Plan
-from .grounding import agg_word, bucket_of, column_hits, date_column, time_filters, top_k, value_hits
+from .grounding import agg_word, bucket_of, column_hits, date_column, direction_of, time_filters, top_k, value_hits
 from .model import Planned, TableView
-from .words import STOP, norm, words
-
-FOLLOW_CUES = re.compile(
-    r"^(and|what about|how about|what of|only|just|same|now|but|also|then|what if|ok|okay|instead)\b|\binstead\b|\bsame (for|but)\b|\bexclud\w*\b")
-
-
-def is_follow_up(question: str) -> bool:
-    """The one rule: a question with a follow-up cue ("and", "only", "instead") or of one or two content words
-    ("Walmart?") is read against the previous plan; any other question stands on its own."""
-    return bool(FOLLOW_CUES.search(norm(question))) or len([w for w in words(question) if w not in STOP]) <= 2
+from .words import norm, words
 
 
 @dataclass
@@ -130,10 +121,10 @@ def _finished(plan: Plan, t: TableView) -> Planned | None:
 
 
 def follow_up(planner, question: str, prev: Plan) -> Planned | None:
-    """The previous plan changed by a follow-up ("and for 2020?", "only the West", "by month instead"); None if
-    not one."""
+    """The previous plan changed by what the question says ("and for 2020?", "only the West", "by month
+    instead"); None when nothing in it edits the plan. Whether it is read so is `continues`'s call."""
     t = next((v for v in planner.tables if v.sql_name == prev.table), None)
-    if t is None or not is_follow_up(question):
+    if t is None:
         return None
     q, qw = norm(question), words(question)
     vhits = value_hits(question, t)
@@ -143,3 +134,26 @@ def follow_up(planner, question: str, prev: Plan) -> Planned | None:
     e = _Edit(q, qw, question, t, prev.model_copy(deep=True), column_hits(qw, t), vhits, by_col)
     changed = [edit(e) for edit in EDITS]  # every edit applies: "and the average by month for 2020?"
     return _finished(e.plan, t) if any(changed) else None
+
+
+COUNT_WORDS = re.compile(r"\b(how many|number of|count|counts|how often)\b")
+
+
+def bare_count(question: str, p: Planned) -> bool:
+    """A reading that only counts rows (those a filter keeps, or per group), though the question asks for no
+    count and no order: what a fragment ("and for 2020?", "Walmart?", "by region instead") reads as alone."""
+    plan, q = p.plan, norm(question)
+    only_count = all(m.agg == "count" and not m.column for m in plan.measures)
+    return (only_count and not plan.select and plan.test is None and not COUNT_WORDS.search(q)
+            and direction_of(q) is None)
+
+
+def continues(question: str, edited: Planned | None, fresh: Planned | None) -> bool:
+    """The one rule for follow-ups: the previous plan, edited by the question, is the reading when it accounts
+    for every word of the question and the question read on its own does not (or only counts rows, though
+    it asks for no count); a question that says in full what to compute is asked afresh."""
+    from ..coverage import unused_words
+
+    if edited is None or unused_words(question, edited):
+        return False
+    return fresh is None or bool(unused_words(question, fresh)) or bare_count(question, fresh)
