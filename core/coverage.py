@@ -15,8 +15,21 @@ import re
 import pandas as pd
 
 from .plan import Plan
+from .planning.grounding import table_kind
 from .planning.model import Planned
-from .planning.words import MONTHS, ROW_NOUNS, SYNONYMS, VALUE_WORDS, WORD_NUM, norm, same, stem, words
+from .planning.words import (
+    KIND_VERBS,
+    KINDS,
+    MONTHS,
+    ROW_NOUNS,
+    SYNONYMS,
+    VALUE_WORDS,
+    WORD_NUM,
+    norm,
+    same,
+    stem,
+    words,
+)
 
 # English function words and question scaffolding: they carry no meaning a plan must account for
 FILLER = set("""
@@ -287,7 +300,20 @@ def explained(planned: Planned) -> set[str]:
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
-    return stems
+    return stems | _kind_words(planned)
+
+
+def _kind_words(planned: Planned) -> set[str]:
+    """A plan on the Gold, Silver, Bronze or Total column of a medal table accounts for "medals" and the verbs
+    medals take ("won", "earned")."""
+    found = table_kind(planned.table)
+    if not found:
+        return set()
+    kind, total = found
+    cols = {stem(w) for c in _plan_columns(planned.plan) for w in words(c)}
+    if not cols & (KINDS[kind] | ({stem(w) for w in words(total)} if total else set())):
+        return set()
+    return {kind} | {stem(w) for w in KIND_VERBS[kind]}
 
 
 def _related(a: str, b: str) -> bool:

@@ -6,7 +6,7 @@ import pytest
 from core import Settings, Workspace
 from core.answer import Answerer
 from core.chat import ChatPipeline
-from core.planning.grounding import ground, number_equalities
+from core.planning.grounding import contained_hits, ground, number_equalities
 from core.planning.shapes import SHAPES
 
 RACES = pd.DataFrame({
@@ -113,7 +113,10 @@ def test_the_reading_that_uses_every_word_is_chosen(races):
 def test_words_inside_cells_become_a_contains_filter(races):
     view = races.answerer.table_views()[0]
     g = ground("How many points did drivers sponsored by acme oil score?", view, {"tables": [], "columns": []})
-    assert [(f.column, f.op, f.value) for f in g.filters] == [("Sponsor", "contains", "Acme Oil")]
+    # "Acme Oil (USA)": a name with a code after it, found whole by its name
+    assert [(f.column, f.op, f.value) for f in g.filters] == [("Sponsor", "eq", "Acme Oil (USA)")]
+    inside = contained_hits("points of the green tea drivers", view, [])
+    assert [(h.column, h.value, h.contains) for h in inside] == [("Sponsor", "Green Tea", True)]
     ans = answered(races, "What is the total points for acme oil?")
     assert ans.value == RACES.loc[RACES["Sponsor"].str.contains("Acme Oil"), "Points"].sum()
     # one word alone describes more often than it names; lower-case words in a cell describe
@@ -346,3 +349,39 @@ def test_which_month_had_the_highest_total(tmp_path):
 def test_the_row_with_the_lowest_value_names_its_group(staff):
     ans = answered(staff, "Which dept is the employee with the lowest salary in?")
     assert ans.value == STAFF.loc[STAFF["Salary"].idxmin(), "Dept"]
+
+
+MEDALS = pd.DataFrame({
+    "Rank": [1, 2, 3, 4, 5],
+    "Nation": ["China (CHN)", "Russia (RUS)", "Great Britain (GBR)*", "Italy (ITA)", "Peru (PER)"],
+    "Gold": [9, 3, 2, 0, 0], "Silver": [3, 3, 1, 2, 0], "Bronze": [2, 1, 6, 1, 2],
+})
+MEDALS["Total"] = MEDALS[["Gold", "Silver", "Bronze"]].sum(axis=1)
+
+
+@pytest.fixture(scope="module")
+def medals(tmp_path_factory):
+    d = tmp_path_factory.mktemp("medals")
+    MEDALS.to_excel(d / "medals.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "medals.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_medals_are_the_gold_silver_bronze_and_total_columns(medals):
+    by_name = MEDALS.set_index("Nation")
+    assert answered(medals, "How many silver medals did Russia win?").value == by_name.loc["Russia (RUS)", "Silver"]
+    assert answered(medals, "How many medals did Italy earn?").value == by_name.loc["Italy (ITA)", "Total"]
+    assert answered(medals, "How many gold medals were won in total?").value == MEDALS["Gold"].sum()
+    assert answered(medals, "How many nations have at least 2 bronze medals?").value == (MEDALS["Bronze"] >= 2).sum()
+
+
+def test_a_name_with_a_code_after_it_is_found_by_the_name(medals):
+    ans = answered(medals, "How many bronze medals did Great Britain receive?")
+    assert ans.value == MEDALS.loc[2, "Bronze"]
+
+
+def test_a_comparison_holds_for_both_numbers_joined_by_and(medals):
+    ans = answered(medals, "How many nations won at least 1 gold and 1 silver medal?")
+    assert ans.value == ((MEDALS["Gold"] >= 1) & (MEDALS["Silver"] >= 1)).sum()
+    assert ans.value != ((MEDALS["Gold"] >= 1) & (MEDALS["Silver"] == 1)).sum()

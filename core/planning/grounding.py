@@ -14,6 +14,7 @@ from .words import (
     ADDITIVE,
     BUCKET_WORDS,
     GENERIC,
+    KINDS,
     MONTHS,
     ROW_NOUNS,
     STOP,
@@ -63,8 +64,28 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
         total = sum(weight.values())
         if n and found >= 1.0 or (n and found / total >= 0.99):
             hits.append(ColumnHit(c, found / total, n, pos or 0))
+    hits += _kind_hits(qs, t, hits)
     hits.sort(key=lambda h: (-h.score, -h.words))
     return hits
+
+
+def table_kind(t: TableView) -> tuple[str, str | None] | None:
+    """(kind, its total column) when two or more columns are kinds of one thing (Gold, Silver, Bronze: medals)."""
+    names = {stem(words(c)[0]): c for c in t.numeric() if len(words(c)) == 1}
+    for kind, members in KINDS.items():
+        if len(members & names.keys()) >= 2:
+            return kind, names.get("total")
+    return None
+
+
+def _kind_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[ColumnHit]:
+    """"how many medals": with no gold, silver or bronze named, the medals counted are the Total column."""
+    found = table_kind(t)
+    if not found or not found[1] or found[0] not in qs or any(h.column == found[1] for h in hits):
+        return []
+    if any(q in KINDS[found[0]] for q in qs):
+        return []  # "silver medals": the Silver column, named already
+    return [ColumnHit(found[1], 1.0, 1, qs.index(found[0]))]
 
 def value_hits(question: str, t: TableView) -> list[ValueHit]:
     raw = question.replace("\u2019", "'")
@@ -212,6 +233,8 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     labels rows) and 'how many second tops were under 200' (the column is the condition)."""
     m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
     named = bool(m) and any(same(stem(m.group(2)), stem(w)) for w in words(col)) and stem(m.group(2)) not in ROW_NOUNS
+    kind = table_kind(t) if m and t is not None else None
+    named = named or bool(kind) and stem(m.group(2)) == kind[0] and col == kind[1]  # "how many medals": Total
     if not named or t is None:
         return named
     compared = re.search(r"\b(over|under|above|below|more than|less than|fewer than|greater than|at least|at most)\b",
@@ -325,9 +348,18 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
             continue
         col = next((c for c in t.numeric() if any(same(stem(toks[i + 1]), stem(cw)) for cw in words(c)
                                                   if cw not in STOP)), None)
-        if col and not any(f.column == col for f in taken + out):
-            out.append(Filter(column=col, value=int(v) if v.is_integer() else v))
+        shared = _shared_comparison(toks, i, taken)
+        if col and not any(f.column == col for f in taken + out) and not (shared and toks[i - 1] == "or"):
+            # "at least 1 gold and 1 silver": the comparison holds for both numbers
+            out.append(Filter(column=col, op=shared.op if shared else "eq", value=int(v) if v.is_integer() else v))
     return out
+
+
+def _shared_comparison(toks: list[str], i: int, taken: list[Filter]) -> Filter | None:
+    """The comparison of the number two words before "and"/"or" ("at least 1 gold and 1 silver"), if any."""
+    if i < 3 or toks[i - 1] not in ("and", "or") or not re.fullmatch(r"\d+(?:\.\d+)?", toks[i - 3]):
+        return None
+    return next((f for f in taken if f.op in ("gt", "gte", "lt", "lte") and f.value == float(toks[i - 3])), None)
 
 
 def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:

@@ -19,6 +19,12 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
 VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f",), "females": ("female", "f"),
                "ladies": ("female", "f"), "men": ("male", "m"), "man": ("male", "m"), "male": ("m",),
                "males": ("male", "m")}
+# a thing that comes in kinds, each a column of its own beside their total: gold, silver and bronze are medals
+KINDS = {"medal": {"gold", "silver", "bronze"}}
+# verbs a medal takes ("won three silver medals", "earned no gold", "received a bronze")
+KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earned", "receive", "receives", "received",
+                        "take", "takes", "took", "taken", "get", "gets", "got", "claim", "claimed", "collect",
+                        "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
 ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
              "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
              "student", "patient", "invoice", "deal", "event", "visit"}
