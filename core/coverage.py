@@ -372,10 +372,23 @@ def _whole_columns(question: str, planned: Planned) -> set[str]:
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
-    covered = explained(planned) | _whole_columns(question, planned)
+    covered = explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
+
+
+def _counted_rows(question: str, planned: Planned) -> set[str]:
+    """"how many tracks are listed?" counting rows of a table that no column says what a row is of: the noun
+    counted is what a row is (core/planning/grounding.py: counted_noun)."""
+    from .planning.grounding import counted_noun
+
+    plan = planned.plan
+    rows = any(m.agg == "count" and not m.column for m in plan.measures) and not plan.group_by
+    if not rows or row_entities(planned.table):
+        return set()
+    noun = counted_noun(norm(question), planned.table)
+    return {stem(noun)} if noun else set()
 
 
 SIMILAR = 0.4  # the routing threshold (core/planning/grounding.py: a number column chosen by meaning)

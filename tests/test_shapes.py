@@ -385,3 +385,36 @@ def test_a_comparison_holds_for_both_numbers_joined_by_and(medals):
     ans = answered(medals, "How many nations won at least 1 gold and 1 silver medal?")
     assert ans.value == ((MEDALS["Gold"] >= 1) & (MEDALS["Silver"] >= 1)).sum()
     assert ans.value != ((MEDALS["Gold"] >= 1) & (MEDALS["Silver"] == 1)).sum()
+
+
+BRIDGES = pd.DataFrame({
+    "Name": ["Old Mill", "Red Creek", "Pearl", "Bayou", "Hatchie", "Tombig"],
+    "Built": [1901, 1910, 1925, 1930, 1912, 1908],
+    "County": ["Copiah", "Warren", "Copiah, Simpson", "Warren", "Hinds", "Adams"],
+    "Wins": [1, 2, 3, 4, 5, 6],
+})
+
+
+@pytest.fixture(scope="module")
+def bridges(tmp_path_factory):
+    d = tmp_path_factory.mktemp("bridges")
+    BRIDGES.to_excel(d / "bridges.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "bridges.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_the_plural_counted_is_what_a_row_is(bridges):
+    assert answered(bridges, "How many structures are listed?").value == len(BRIDGES)
+    assert answered(bridges, "How many structures have more than 2 wins?").value == (BRIDGES["Wins"] > 2).sum()
+    assert answered(bridges, "How many structures are in Warren?").value == (BRIDGES["County"] == "Warren").sum()
+    # the object of another verb, or a tally ("points"), is no row
+    assert bridges.answer("How many structures did Warren build?").status != "answered"
+    assert bridges.answer("How many structures have they got?").status != "answered"
+    assert bridges.answer("How many points are listed?").status != "answered"
+
+
+def test_a_value_some_cells_list_among_others_is_not_filtered_silently(bridges):
+    ans = bridges.answer("How many structures are in Copiah?")
+    assert ans.status != "answered"  # 1 alone, 2 with "Copiah, Simpson": the question does not say
+    assert (BRIDGES["County"] == "Copiah").sum() != BRIDGES["County"].str.contains("Copiah").sum()

@@ -18,6 +18,7 @@ from .words import (
     MONTHS,
     ROW_NOUNS,
     STOP,
+    TALLY_NOUNS,
     VALUE_WORDS,
     WORD_NUM,
     norm,
@@ -245,6 +246,41 @@ def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
     return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
 
+COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+|total\s+)?([a-z]+)"
+                     r"(?:\s+([a-z']+))?(?:\s+([a-z0-9']+))?")
+# after "how many N", words that leave N the subject ("how many songs were produced", "how many cars in 1960"):
+# "how many games did they win" makes N the object, which may be a quantity of each row, not rows
+SUBJECT_NEXT = {"are", "were", "is", "was", "in", "from", "with", "listed", "that", "which", "who", "on", "at",
+                "for", "between", "during", "since", "after", "before", "ever", "there", "by", "of"}
+# "how many skaters have at most 2600 points" (a subject) but "how many goals have they scored" (an object)
+HAVE_SUBJECT = {"at", "more", "less", "fewer", "over", "under", "above", "below", "exactly", "no", "only", "a", "an",
+                "been", "never", "not"}
+
+
+def counted_noun(q: str, t: TableView) -> str | None:
+    """"how many matches were in 2011?": the plural noun counted, when no column or value of the table names
+    it and it is the subject (a row of the table), not the object of another verb."""
+    from ..coverage import operation_vocabulary
+
+    m = COUNTED.search(q)
+    if not m:
+        return None
+    noun, nxt, then = m.group(1), m.group(2), m.group(3) or ""
+    if nxt in ("have", "has", "had") and (then in HAVE_SUBJECT or then.isdigit()):
+        nxt = "are"
+    if noun in STOP or noun in operation_vocabulary() or stem(noun) == noun or len(noun) < 4:
+        return None  # a plural only: "how many more", "how many total"
+    if stem(noun) in TALLY_NOUNS or stem(noun).rstrip("e") in TALLY_NOUNS:
+        return None
+    if any(same(stem(noun), stem(w)) for c in t.dtypes for w in words(c)):
+        return None
+    if any(v in t.values for v in (noun, noun[:-1], noun[:-2], stem(noun))):
+        return None  # "wins" where a Result column holds "Win": the rows of that value, not every row
+    if nxt is not None and nxt not in SUBJECT_NEXT and not (nxt.endswith("ed") and len(nxt) > 4):
+        return None
+    return noun
+
+
 def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
     if not text_hits:
         return None
@@ -463,6 +499,7 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     score = 3 * len(vhits) + sum(2 * h.score for h in chits)
     name_words = {stem(w) for w in words(t.label + " " + t.file)}
     row_noun = next((w for w in qw if stem(w) in ROW_NOUNS or stem(w) in name_words), None)
+    row_noun = row_noun or counted_noun(norm(" ".join(qw)), t)
     if any(stem(w) in name_words for w in qw if w not in STOP):
         score += 1
     if t.kind == "pivot":
@@ -473,8 +510,23 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     return score, row_noun
 
 
+LIST_SEP = re.compile(r"\s*(?:,|/|;|&|\+|\band\b)\s*")
+
+
+def _listed_with_others(t: TableView, col: str, val) -> str | None:
+    """A cell of the column that lists the value among others ("Copiah, Simpson" beside "Copiah"), if one does."""
+    key = norm(str(val))
+    return next((str(v) for k, cells in t.values.items() if k != key for c, v in cells
+                 if c == col and key in LIST_SEP.split(k)), None)
+
+
 def _value_filter(t: TableView, col: str, vals: list) -> Filter:
-    """The rows holding the named values, in every spelling the column has ("New" and "new")."""
+    """The rows holding the named values, in every spelling the column has ("New" and "new"); a value that some
+    cells list among others is no filter to pick silently (those cells too, or not?)."""
+    for val in vals:
+        if (listed := _listed_with_others(t, col, val)) is not None:
+            raise CannotAnswer(f"'{val}' is in {col} alone and also among others ('{listed}'): should rows "
+                               f"like '{listed}' count too?")
     spelled = [v for val in vals for c, v in t.values.get(norm(str(val)), [(col, val)]) if c == col] or list(vals)
     spelled = list(dict.fromkeys(spelled))
     return Filter(column=col, op="eq", value=spelled[0]) if len(spelled) == 1 else Filter(column=col, op="in",

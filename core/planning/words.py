@@ -25,6 +25,14 @@ KINDS = {"medal": {"gold", "silver", "bronze"}}
 KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earned", "receive", "receives", "received",
                         "take", "takes", "took", "taken", "get", "gets", "got", "claim", "claimed", "collect",
                         "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
+# nouns of tallies and units: "how many wins", "how many points", "how many laps" count a quantity (a column, or
+# the rows holding a result), never the rows of a table as such
+TALLY_NOUNS = {"win", "won", "loss", "lost", "draw", "tie", "victory", "defeat", "goal", "point", "run", "vote", "medal",
+               "title", "championship", "award", "trophy", "seat", "hit", "assist", "touchdown", "basket", "lap",
+               "mile", "kilometer", "kilometre", "meter", "metre", "minute", "hour", "second", "dollar", "year", "day",
+               "week", "month", "time", "strike", "foul", "card", "save", "appearance", "cap", "pass", "yard",
+               "inning", "wicket", "kill", "death", "casualty", "ton", "tonne", "people", "person", "inhabitant",
+               "resident", "viewer", "spectator", "fan", "passenger", "visitor", "student", "copy", "unit", "sale"}
 ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
              "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
              "student", "patient", "invoice", "deal", "event", "visit"}
