@@ -413,9 +413,25 @@ def reading_by_meaning(question: str, unused: list[str], planned: Planned, simil
     return text
 
 
+DOTTED = re.compile(r"(?<![\w.])((?:[a-z]\.){2,})")
+
+
+def _abbreviations(question: str, plan: Plan, covered: set[str]) -> list[str]:
+    """"u.s.", "u.k.": dotted initials are content words too (their letters alone are too short to be read),
+    explained by a word of those letters or a filter value with those initials ("United States")."""
+    values = [norm(str(v)) for v in _filter_values(plan)]
+    initials = {"".join(w[0] for w in words(v)) for v in values}
+    out = []
+    for m in DOTTED.finditer(norm(question)):
+        letters = m.group(1).replace(".", "")
+        if letters not in covered and letters not in initials and not any(m.group(1) in v for v in values):
+            out.append(m.group(1))
+    return out
+
+
 def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     plan_nums = _plan_numbers(plan)
-    out: list[str] = []
+    out: list[str] = _abbreviations(question, plan, covered)
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):
             out.append(m.group(0))

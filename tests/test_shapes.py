@@ -418,3 +418,41 @@ def test_a_value_some_cells_list_among_others_is_not_filtered_silently(bridges):
     ans = bridges.answer("How many structures are in Copiah?")
     assert ans.status != "answered"  # 1 alone, 2 with "Copiah, Simpson": the question does not say
     assert (BRIDGES["County"] == "Copiah").sum() != BRIDGES["County"].str.contains("Copiah").sum()
+
+
+ROLES = pd.DataFrame({
+    "Year": [1995, 1997, 1999, 2001, 2003],
+    "Title": ["Timepiece", "Nash Bridges", "Nash Bridges", "Bingo", "Ray"],
+    "Role": ["Khris", "Reggie", "Hassam\nDesmond Kenner", "Sonny", "Ray"],
+    "Country": ["U.S.", "Canada", "U.S.", "France", "Canada"],
+    "Islam": [0.4, 12.5, 3.1, 0.2, 7.7],
+    "Group": ["A", "B", "C", "D", "E"],
+})
+
+
+@pytest.fixture(scope="module")
+def roles(tmp_path_factory):
+    d = tmp_path_factory.mktemp("roles")
+    ROLES.to_excel(d / "roles.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "roles.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_distinct_cells_that_list_several_values_are_not_counted(roles):
+    assert roles.answer("How many different roles are there?").status != "answered"  # 5 cells, 6 roles
+    assert roles.answer("How many roles did he play?").status != "answered"
+
+
+def test_dotted_initials_are_words_a_plan_must_use(roles):
+    from core.coverage import DOTTED
+
+    assert DOTTED.findall("how many were from the u.s.?") == ["u.s."]
+    ans = answered(roles, "How many titles are from the U.S.?")
+    assert ans.value == (ROLES["Country"] == "U.S.").sum()
+    assert roles.answer("How many different titles were made in the u.k.?").status != "answered"
+
+
+def test_the_least_share_names_the_group_at_that_end(roles):
+    ans = answered(roles, "Which group has the least percentage for islam?")
+    assert ans.value == ROLES.loc[ROLES["Islam"].idxmin(), "Group"]

@@ -78,6 +78,11 @@ def share(g: Grounded) -> Planned | None:
         extra = [Measure(agg=agg, column=g.measure_col, where=where, alias="part"),
                  Measure(agg=agg, column=g.measure_col, alias="whole")]
         return g.planned(g.plan(filters=rest, measures=[m] + extra, headline="value"), "share")
+    if g.group_col and g.direction:  # "which ethnicity has the least percentage": the group at that end
+        headline = "label" if g.k == 1 else "list"
+        plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], filters=rest, limit=g.k, ties=True,
+                      order=[Order(by=alias_of(m), desc=g.direction == "max")], headline=headline)
+        return g.planned(plan, headline)
     if g.group_col:
         return g.planned(_ordered(g, m, GroupBy(column=g.group_col), filters=rest), "table")
     return None
@@ -114,7 +119,18 @@ def count_distinct(g: Grounded) -> Planned | None:
     target = named or (g.text_hits[0].column if g.text_hits else (g.chits[0].column if g.chits else None))
     if target is None:
         raise CannotAnswer("Distinct values of which column?")
+    _distinct_countable(g, target)
     return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=target)], headline="value"), "value")
+
+
+def _distinct_countable(g: Grounded, col: str) -> None:
+    """Distinct cells count distinct things only when a cell holds one: cells listing several ("Hassam\nDesmond
+    Kenner", a "Runner(s)-up" column) or numbers ("0\n1" games started) would be counted wrong."""
+    cells = [str(v) for vs in g.t.values.values() for c, v in vs if c == col]
+    if "(s)" in col or any("\n" in v for v in cells):
+        raise CannotAnswer(f"Cells of {col} hold several values each: how many of what?")
+    if cells and sum(bool(re.fullmatch(r"[\d.,\s]+", v)) for v in cells) >= 0.5 * len(cells):
+        raise CannotAnswer(f"{col} holds numbers: the number of different values, or their total?")
 
 
 def _who(g: Grounded) -> bool:
@@ -250,6 +266,7 @@ def how_many(g: Grounded) -> Planned | None:
     if _counts_a_measure(g):
         return g.planned(g.plan(measures=[Measure(agg="sum", column=g.measure_col)], headline="value"), "value")
     if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column):
+        _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
