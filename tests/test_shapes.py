@@ -456,3 +456,34 @@ def test_dotted_initials_are_words_a_plan_must_use(roles):
 def test_the_least_share_names_the_group_at_that_end(roles):
     ans = answered(roles, "Which group has the least percentage for islam?")
     assert ans.value == ROLES.loc[ROLES["Islam"].idxmin(), "Group"]
+
+
+CARS = pd.DataFrame({
+    "Model": ["Alpha", "Beta", "Gamma", "Delta", "Eps", "Zeta", "Eta"],
+    "Year": [1955, 1958, 1962, 1981, 1986, 1997, 2001],
+    "Kind": ["Friendly", "Cup", "Friendly", "League", "Cup", "Friendly", "League"],
+})
+
+
+@pytest.fixture(scope="module")
+def cars(tmp_path_factory):
+    d = tmp_path_factory.mktemp("cars")
+    CARS.to_excel(d / "cars.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "cars.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_years_on_a_year_column_read_as_ranges_and_sides(cars):
+    y = CARS["Year"]
+    assert answered(cars, "How many models were made before 1960?").value == (y < 1960).sum()
+    assert answered(cars, "How many models were made after 1981?").value == (y > 1981).sum()
+    ans = answered(cars, "How many models were made between 1958 and 1997?")
+    assert ans.value == y.between(1958, 1997).sum() and ans.value != y.isin([1958, 1997]).sum()
+    assert answered(cars, "How many models were made in the 1980s?").value == y.between(1980, 1989).sum()
+
+
+def test_a_value_after_not_or_other_than_is_excluded(cars):
+    assert answered(cars, "How many models were not friendly?").value == (CARS["Kind"] != "Friendly").sum()
+    ans = answered(cars, "How many models are there other than league?")
+    assert ans.value == (CARS["Kind"] != "League").sum()

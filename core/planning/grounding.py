@@ -322,13 +322,12 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", q)]
     rng = re.search(r"\bbetween (19\d\d|20\d\d) and (19\d\d|20\d\d)\b|\bfrom (19\d\d|20\d\d) to (19\d\d|20\d\d)\b", q)
     out: list[Filter] = []
+    decade = DECADE.search(q)
     if date_col is None:
         ycol = next((c for c in t.numeric() if "year" in c.lower()), None)
-        if ycol and years:
-            out.append(Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0]))
-        return out
-    if rng:
-        a, b = [int(x) for x in rng.groups() if x]
+        return _year_column_filters(q, ycol, years, rng) if ycol else out
+    if rng or decade:
+        a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
     elif re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
         y = int(re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q).group(2))
@@ -345,6 +344,25 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if qm:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
     return out
+
+DECADE = re.compile(r"\b(1[89]\d0|20\d0)'?s\b")  # "the 1980s": 1980 to 1989
+
+
+def _year_column_filters(q: str, ycol: str, years: list[int], rng) -> list[Filter]:
+    """Years on a number column of years: "between 1997 and 2000" and "the 1980s" are ranges, "before 1960" and
+    "after 2009" are comparisons (not the years named alone)."""
+    decade = DECADE.search(q)
+    if rng or decade:
+        a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
+        return [Filter(column=ycol, op="between", values=[min(a, b), max(a, b)])]
+    side = re.search(r"\b(after|since|before|prior to)\s+(19\d\d|20\d\d)\b", q)
+    if side and len(years) == 1:
+        op = {"after": "gt", "since": "gte", "before": "lt", "prior to": "lt"}[side.group(1)]
+        return [Filter(column=ycol, op=op, value=int(side.group(2)))]
+    if not years:
+        return []
+    return [Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0])]
+
 
 def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
     out = []
@@ -533,6 +551,22 @@ def _value_filter(t: TableView, col: str, vals: list) -> Filter:
                                                                                           values=spelled)
 
 
+NOT_BEFORE = {"not", "except", "excluding", "besides", "non", "exclude"}
+NOT_PHRASES = {("other", "than"), ("apart", "from"), ("outside", "of"), ("rather", "than"), ("not", "from"),
+               ("not", "in"), ("not", "by"), ("not", "at"), ("not", "on"), ("not", "a"), ("not", "an"),
+               ("not", "the")}
+
+
+def _negated(question: str, v: ValueHit) -> bool:
+    """"competitions that were not friendly", "countries other than Hungary": the value is excluded, not kept."""
+    toks = [w.lower() for w in re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))][:v.start]
+    return bool(toks) and (toks[-1] in NOT_BEFORE or tuple(toks[-2:]) in NOT_PHRASES)
+
+
+def _negated_filter(f: Filter) -> Filter:
+    return f.model_copy(update={"op": "ne" if f.op == "eq" else "not_in"})
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
     q, qw = norm(question), words(question)
@@ -543,9 +577,12 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     if not chits and not vhits and not inside and not (row_noun and how_many):
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
+    negated = [v for v in vhits if _negated(question, v)]
     for v in vhits:
-        by_col.setdefault(v.column, []).append(v.value)
+        if v not in negated:
+            by_col.setdefault(v.column, []).append(v.value)
     filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]
+    filters += [_negated_filter(_value_filter(t, v.column, [v.value])) for v in negated]
     filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
