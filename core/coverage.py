@@ -23,6 +23,7 @@ from .planning.words import (
     MONTHS,
     ROW_NOUNS,
     SYNONYMS,
+    TITLED,
     VALUE_WORDS,
     WORD_NUM,
     norm,
@@ -300,7 +301,18 @@ def explained(planned: Planned) -> set[str]:
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
-    return stems | _kind_words(planned)
+    return stems | _kind_words(planned) | _title_words(planned)
+
+
+def _title_words(planned: Planned) -> set[str]:
+    """A plan on a Title column accounts for the work it names ("song", "film"), where no column is named so."""
+    from .planning.grounding import title_column
+
+    col = title_column(planned.table)
+    if col is None or col not in _plan_columns(planned.plan):
+        return set()
+    col_words = {stem(w) for c in planned.table.dtypes for w in words(c)}
+    return {w for w in TITLED if w not in col_words}
 
 
 def _kind_words(planned: Planned) -> set[str]:

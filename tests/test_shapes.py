@@ -487,3 +487,30 @@ def test_a_value_after_not_or_other_than_is_excluded(cars):
     assert answered(cars, "How many models were not friendly?").value == (CARS["Kind"] != "Friendly").sum()
     ans = answered(cars, "How many models are there other than league?")
     assert ans.value == (CARS["Kind"] != "League").sum()
+
+
+TRACKS = pd.DataFrame({
+    "#": [1, 2, 3, 4],
+    "Title": ['"Intro"', '"Our Time"', '"Grand Groove"', '"Outro"'],
+    "Length": ["1:02", "3:40", "4:01", "2:10"],
+})
+
+
+@pytest.fixture(scope="module")
+def tracks(tmp_path_factory):
+    d = tmp_path_factory.mktemp("tracks")
+    TRACKS.to_excel(d / "tracks.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "tracks.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_a_work_no_column_is_named_for_is_the_title(tracks):
+    assert answered(tracks, "What is the first song on this album?").value == TRACKS["Title"].iloc[0]
+    assert answered(tracks, "What is the last track listed?").value == TRACKS["Title"].iloc[-1]
+
+
+def test_a_title_in_quotes_is_found_by_its_words(tracks):
+    i = TRACKS.index[TRACKS["Title"] == '"Our Time"'][0]
+    assert answered(tracks, 'Which song came after "our time"?').value == TRACKS["Title"].iloc[i + 1]
+    assert answered(tracks, "Which track came before grand groove?").value == TRACKS["Title"].iloc[i]

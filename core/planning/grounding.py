@@ -19,6 +19,7 @@ from .words import (
     ROW_NOUNS,
     STOP,
     TALLY_NOUNS,
+    TITLED,
     VALUE_WORDS,
     WORD_NUM,
     norm,
@@ -65,9 +66,25 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
         total = sum(weight.values())
         if n and found >= 1.0 or (n and found / total >= 0.99):
             hits.append(ColumnHit(c, found / total, n, pos or 0))
-    hits += _kind_hits(qs, t, hits)
+    hits += _kind_hits(qs, t, hits) + _title_hits(qs, t, hits)
     hits.sort(key=lambda h: (-h.score, -h.words))
     return hits
+
+
+def title_column(t: TableView) -> str | None:
+    """The one text column called a title ("Title", "Album title"), if there is one."""
+    titles = [c for c in t.texts() if "title" in words(c)]
+    return titles[0] if len(titles) == 1 else None
+
+
+def _title_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[ColumnHit]:
+    """"the first song on this album": a work no column is named for is named by the Title column."""
+    col = title_column(t)
+    if col is None or any(h.column == col for h in hits):
+        return []
+    col_words = {stem(w) for c in t.dtypes for w in words(c)}
+    pos = next((i for i, q in enumerate(qs) if q in TITLED and q not in col_words), None)
+    return [] if pos is None else [ColumnHit(col, 1.0, 1, pos)]
 
 
 def table_kind(t: TableView) -> tuple[str, str | None] | None:

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Test
-from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity
+from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity, title_column
 from .model import Planned
-from .words import ROW_NOUNS, STOP, same, stem, words
+from .words import ROW_NOUNS, STOP, TITLED, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
@@ -335,8 +335,10 @@ MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": 
 
 
 def _column_named(g: Grounded, noun: str) -> str | None:
+    """The column the noun names; for a work no column is named for ("song", "film"), the Title column."""
     noun = stem(noun)
-    return next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
+    named = next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
+    return named or (title_column(g.t) if noun in TITLED else None)
 
 
 LIST_ASK = re.compile(r"^(?:list|name|show|give me|tell me)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?(.+?)"

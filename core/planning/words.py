@@ -25,6 +25,9 @@ KINDS = {"medal": {"gold", "silver", "bronze"}}
 KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earned", "receive", "receives", "received",
                         "take", "takes", "took", "taken", "get", "gets", "got", "claim", "claimed", "collect",
                         "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
+# works a Title column names ("the first song on this album", "which film ...")
+TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book", "novel", "show", "series", "play",
+          "programme", "program", "release", "work", "publication", "opera", "poem", "painting"}
 # nouns of tallies and units: "how many wins", "how many points", "how many laps" count a quantity (a column, or
 # the rows holding a result), never the rows of a table as such
 TALLY_NOUNS = {"win", "won", "loss", "lost", "draw", "tie", "victory", "defeat", "goal", "point", "run", "vote", "medal",
