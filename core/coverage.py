@@ -385,9 +385,21 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
     covered = explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
+    covered |= _the_table_itself(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
+
+
+THE_TABLE = re.compile(r"\b(?:on|in|from|according to|of|by)\s+(this|the)\s+(chart|table|list|graph|page|record)\b")
+
+
+def _the_table_itself(question: str, planned: Planned) -> set[str]:
+    """"listed on this chart", "according to the table": the table the question is asked of, where no column
+    is named so ("the chart" beside a Chart column is that column)."""
+    cols = {stem(w) for c in planned.table.dtypes for w in words(c)}
+    return {stem(m.group(2)) for m in THE_TABLE.finditer(norm(question))
+            if m.group(1) == "this" or stem(m.group(2)) not in cols}
 
 
 def _counted_rows(question: str, planned: Planned) -> set[str]:

@@ -514,3 +514,7 @@ def test_a_title_in_quotes_is_found_by_its_words(tracks):
     i = TRACKS.index[TRACKS["Title"] == '"Our Time"'][0]
     assert answered(tracks, 'Which song came after "our time"?').value == TRACKS["Title"].iloc[i + 1]
     assert answered(tracks, "Which track came before grand groove?").value == TRACKS["Title"].iloc[i]
+
+
+def test_listed_on_this_chart_asks_about_the_table(tracks):
+    assert answered(tracks, "What is the first title listed on this chart?").value == TRACKS["Title"].iloc[0]
