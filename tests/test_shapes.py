@@ -518,3 +518,8 @@ def test_a_title_in_quotes_is_found_by_its_words(tracks):
 
 def test_listed_on_this_chart_asks_about_the_table(tracks):
     assert answered(tracks, "What is the first title listed on this chart?").value == TRACKS["Title"].iloc[0]
+
+
+def test_more_than_a_word_number(medals):
+    ans = answered(medals, "How many nations won more than two silver medals?")
+    assert ans.value == (MEDALS["Silver"] > 2).sum()

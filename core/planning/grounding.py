@@ -381,16 +381,23 @@ def _year_column_filters(q: str, ycol: str, years: list[int], rng) -> list[Filte
     return [Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0])]
 
 
+NUM = r"\$?([\d,]+(?:\.\d+)?|" + "|".join(WORD_NUM) + r")\b"
+COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding)\s+" + NUM, "gt"),
+               (r"(?:at least|no less than|no fewer than|minimum of)\s+" + NUM, "gte"),
+               (r"(?<!no )(?:under|below|less than|fewer than|younger than|smaller than)\s+" + NUM, "lt"),
+               (r"(?:at most|no more than|maximum of)\s+" + NUM, "lte"),
+               # "eight or more goals", "four total points scored or more"
+               (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:more|greater|higher|above)\b", "gte"),
+               (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:less|fewer|lower|below)\b", "lte")]
+
+
 def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
     out = []
-    pats = [(r"(?:over|above|more than|greater than|larger than|older than|exceeding)\s+\$?([\d,]+(?:\.\d+)?)", "gt"),
-            (r"(?:at least|no less than|minimum of)\s+\$?([\d,]+(?:\.\d+)?)", "gte"),
-            (r"(?:under|below|less than|fewer than|younger than|smaller than)\s+\$?([\d,]+(?:\.\d+)?)", "lt"),
-            (r"(?:at most|no more than|maximum of)\s+\$?([\d,]+(?:\.\d+)?)", "lte")]
     nums = [h.column for h in chits if t.dtypes[h.column] in ("integer", "number")]
-    for pat, op in pats:
+    for pat, op in COMPARISONS:
         for m in re.finditer(pat, q):
-            v = float(m.group(1).replace(",", ""))
+            n = m.group(1)
+            v = float(WORD_NUM[n]) if n in WORD_NUM else float(n.replace(",", ""))
             if 1900 <= v <= 2100 and float(v).is_integer() and t.dates():
                 continue
             col = None
