@@ -424,6 +424,7 @@ ROLES = pd.DataFrame({
     "Year": [1995, 1997, 1999, 2001, 2003],
     "Title": ["Timepiece", "Nash Bridges", "Nash Bridges", "Bingo", "Ray"],
     "Role": ["Khris", "Reggie", "Hassam\nDesmond Kenner", "Sonny", "Ray"],
+    "Part": ["Lead", "Lead", "Guest / Lead", "Guest", "Cameo"],
     "Country": ["U.S.", "Canada", "U.S.", "France", "Canada"],
     "Islam": [0.4, 12.5, 3.1, 0.2, 7.7],
     "Group": ["A", "B", "C", "D", "E"],
@@ -442,6 +443,7 @@ def roles(tmp_path_factory):
 def test_distinct_cells_that_list_several_values_are_not_counted(roles):
     assert roles.answer("How many different roles are there?").status != "answered"  # 5 cells, 6 roles
     assert roles.answer("How many roles did he play?").status != "answered"
+    assert roles.answer("How many different parts are there?").status != "answered"  # "Guest / Lead": two
 
 
 def test_dotted_initials_are_words_a_plan_must_use(roles):
@@ -523,3 +525,11 @@ def test_listed_on_this_chart_asks_about_the_table(tracks):
 def test_more_than_a_word_number(medals):
     ans = answered(medals, "How many nations won more than two silver medals?")
     assert ans.value == (MEDALS["Silver"] > 2).sum()
+
+
+def test_above_and_below_a_named_row_are_its_neighbours(races):
+    i = RACES.index[RACES["Driver"] == "Cy Moss"][0]
+    assert answered(races, "Who is listed above Cy Moss?").value == RACES["Driver"].iloc[i - 1]
+    assert answered(races, "Which driver is listed below Cy Moss?").value == RACES["Driver"].iloc[i + 1]
+    # "above 20" is a comparison, not a place in the sheet
+    assert answered(races, "How many drivers had above 20 points?").value == (RACES["Points"] > 20).sum()

@@ -125,9 +125,10 @@ def count_distinct(g: Grounded) -> Planned | None:
 
 def _distinct_countable(g: Grounded, col: str) -> None:
     """Distinct cells count distinct things only when a cell holds one: cells listing several ("Hassam\nDesmond
-    Kenner", a "Runner(s)-up" column) or numbers ("0\n1" games started) would be counted wrong."""
+    Kenner", "Wai-fong / Ching-lan", a "Runner(s)-up" column) or numbers ("0\n1" games started) would be counted
+    wrong."""
     cells = [str(v) for vs in g.t.values.values() for c, v in vs if c == col]
-    if "(s)" in col or any("\n" in v for v in cells):
+    if "(s)" in col or any("\n" in v or " / " in v for v in cells):
         raise CannotAnswer(f"Cells of {col} hold several values each: how many of what?")
     if cells and sum(bool(re.fullmatch(r"[\d.,\s]+", v)) for v in cells) >= 0.5 * len(cells):
         raise CannotAnswer(f"{col} holds numbers: the number of different values, or their total?")
@@ -330,6 +331,7 @@ PLACE_OF = re.compile(r"\b(first|last) (place|position)\b|\b(ranked|ranks|rankin
                       r"place|placed) (first|last)\b")
 NEXT_WORDS = {"next": 1, "after": 1, "following": 1, "then": 1, "subsequent": 1, "succeeding": 1,
               "before": -1, "previous": -1, "preceding": -1, "prior": -1}
+PLACE_WORDS = {"above": -1, "below": 1}
 MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": True, "greater": True,
         "less": False, "fewer": False, "lower": False, "smaller": False, "shorter": False}
 
@@ -350,6 +352,8 @@ def _asked_column(g: Grounded) -> str | None:
     courthouse ...", "list the invoice numbers for ..."), if one is."""
     m = re.match(r"^(?:what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
                  r"([a-z][\w']*)", g.q)
+    if m and m.group(0).startswith("who") and not re.match(r"^who\s+(is|was|are|were)\b", g.q):
+        return None  # "who ranked above X": a verb ("ranked"), not the noun of a column asked for
     if m:
         return _column_named(g, m.group(1)) if m.group(1) not in STOP else None
     m = LIST_ASK.match(g.q)
@@ -387,7 +391,9 @@ def sheet_order(g: Grounded) -> Planned | None:
 def neighbour(g: Grounded) -> Planned | None:
     """"the next album after Kitty Wells", "which ship was in service before the Yamal": the row next to a named
     row in sheet order."""
-    steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS]
+    # "ranked above X" is the row before it in the sheet; "above 20" is a comparison, not a place
+    steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS] + [
+        PLACE_WORDS[m.group(1)] for m in re.finditer(r"\b(above|below)\b(?!\s+\$?\d)", g.q)]
     anchors = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
     if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg:
         return None
