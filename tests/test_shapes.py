@@ -533,3 +533,40 @@ def test_above_and_below_a_named_row_are_its_neighbours(races):
     assert answered(races, "Which driver is listed below Cy Moss?").value == RACES["Driver"].iloc[i + 1]
     # "above 20" is a comparison, not a place in the sheet
     assert answered(races, "How many drivers had above 20 points?").value == (RACES["Points"] > 20).sum()
+
+
+GAMES = pd.DataFrame({
+    "Coach": ["Ray", "Ray", "Kim", "Ray", "Kim", "Kim"],
+    "Res.": ["Win", "Loss", "Win", "Win", "Loss", "Loss"],
+    "Result": ["Won", "Lost", "Won", "Won", "Lost", "Lost"],
+})
+
+
+def test_win_and_lose_are_values_of_a_result_column(tmp_path):
+    df = GAMES[["Coach", "Res."]]
+    df.to_excel(tmp_path / "games.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "games.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert answered(pipe, "What was the total number of wins?").value == (df["Res."] == "Win").sum()
+    ans = answered(pipe, "How many times did Ray win?")
+    assert ans.value == ((df["Coach"] == "Ray") & (df["Res."] == "Win")).sum()
+    ans = answered(pipe, "How many times did Kim lose?")
+    assert ans.value == ((df["Coach"] == "Kim") & (df["Res."] == "Loss")).sum()
+
+
+def test_won_in_lower_case_finds_a_short_value(tmp_path):
+    df = GAMES[["Coach", "Result"]]
+    df.to_excel(tmp_path / "results.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "results.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    ans = answered(pipe, "How many times did Ray win?")
+    assert ans.value == ((df["Coach"] == "Ray") & (df["Result"] == "Won")).sum()
+    # beside a Wins column, "wins" is that column, not the rows whose result is Won
+    df = GAMES[["Coach", "Result"]].assign(Wins=[3, 1, 4, 1, 5, 9])
+    df.to_excel(tmp_path / "both.xlsx", index=False)
+    ws2 = Workspace(Settings(home=tmp_path / "ws2"))
+    ws2.add_file(tmp_path / "both.xlsx")
+    ans = answered(ChatPipeline(Answerer(ws2)), "How many wins did Kim have?")
+    assert ans.value == df.loc[df["Coach"] == "Kim", "Wins"].sum()

@@ -119,7 +119,8 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             cands = [text, text.rstrip(".?!,")]
             if text.endswith("'s"):
                 cands.append(text[:-2])
-            cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
+            if not _names_a_column(norm(text.rstrip(".?!,")), t):  # "wins" beside a Wins column: the column
+                cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
             for cand in cands:
                 found = t.values.get(norm(cand))
                 if not found:
@@ -128,7 +129,9 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 found = sorted(found, key=lambda cv: str(cv[1]) not in raw)
                 col, val = _pick_column(found, question, t)
                 sval = str(val)
-                if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text):  # short codes (IT, HR): own case
+                # short codes (IT, HR) in their own case; a word for a value ("won", "men") in any case
+                if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text) and (
+                        norm(text) not in VALUE_WORDS or _names_a_column(norm(text), t)):
                     continue
                 common = norm(sval) in STOP or norm(sval) in ("none", "other", "yes", "no", "total")
                 if common and not (sval in raw and sval != sval.lower()):  # "IT" the department, not "it"
@@ -138,6 +141,10 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                     taken[k] = True
                 break
     return hits
+
+
+def _names_a_column(word: str, t: TableView) -> bool:
+    return any(same(stem(word), stem(w)) for c in t.dtypes for w in words(c))
 
 
 NAME_LIKE = 8  # a value of more words is a note or a sentence: words found inside it are not its name

@@ -18,7 +18,10 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
 # words for a value, not a column: "women" are the rows whose gender is Female (or F)
 VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f",), "females": ("female", "f"),
                "ladies": ("female", "f"), "men": ("male", "m"), "man": ("male", "m"), "male": ("m",),
-               "males": ("male", "m")}
+               "males": ("male", "m"),
+               # a result column's values: "did they win" are the rows whose Result is Won (or Win, or W)
+               "win": ("won", "w"), "won": ("win", "w"), "wins": ("won", "win", "w"), "lose": ("lost", "loss", "l"), "lost": ("loss", "l"),
+               "loss": ("lost", "l"), "losses": ("lost", "loss", "l")}
 # a thing that comes in kinds, each a column of its own beside their total: gold, silver and bronze are medals
 KINDS = {"medal": {"gold", "silver", "bronze"}}
 # verbs a medal takes ("won three silver medals", "earned no gold", "received a bronze")
