@@ -47,7 +47,7 @@ kind sort type types name names called named say says said does doing make made 
 instead ok okay again too same what about how about column columns field fields
 what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
 anyone anybody someone somebody everyone everybody anything something everything one's
-got company organisation organization firm through placed ran generated goes went up
+got company organisation organization firm through placed ran generated goes went up calculate compute determine
 """.split())
 
 AGG_WORDS = {
@@ -90,7 +90,8 @@ TIME_WORDS = {"year", "years", "yearly", "annual", "annually", "month", "months"
 EVENT_WORDS = {"placed", "made", "created", "happened", "occurred", "recorded", "logged", "issued", "opened", "closed",
                "released", "founded", "born", "started", "ended", "joined", "hired", "signed", "submitted", "received",
                "sent", "shipped", "delivered", "paid", "filed", "reported", "sold", "bought", "purchased", "registered",
-               "held", "took", "taken", "place", "published", "launched", "built", "established", "elected"}
+               "held", "took", "taken", "place", "published", "launched", "built", "established", "elected",
+               "aired", "broadcast", "premiered", "debuted", "appointed"}
 GENERIC_ROWS = {"row", "rows", "record", "records", "entry", "entries", "line", "lines", "item", "items", "case",
                 "cases", "instance", "instances", "occurrence", "occurrences", "time", "times", "result", "results"}
 # irregular forms, so "sell" and "sold" are accounted for by a Sales column

@@ -570,3 +570,14 @@ def test_won_in_lower_case_finds_a_short_value(tmp_path):
     ws2.add_file(tmp_path / "both.xlsx")
     ans = answered(ChatPipeline(Answerer(ws2)), "How many wins did Kim have?")
     assert ans.value == df.loc[df["Coach"] == "Kim", "Wins"].sum()
+
+
+def test_episodes_aired_in_a_month_count_rows(tmp_path):
+    df = pd.DataFrame({"Title": ["A", "B", "C", "D"],
+                       "Original air date": pd.to_datetime(["1995-05-02", "1995-05-09", "1995-06-01", "1996-05-03"])})
+    df.to_excel(tmp_path / "episodes.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "episodes.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    d = df["Original air date"]
+    assert answered(pipe, "How many episodes aired in May 1995?").value == ((d.dt.year == 1995) & (d.dt.month == 5)).sum()
