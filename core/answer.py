@@ -73,6 +73,26 @@ def _numbers_as_text(distinct) -> bool:
     return len(vals) - len(other) >= 10 and len(other) <= 3 and len(other) < 0.1 * len(vals)
 
 
+QUALIFIED = re.compile(r"^(?P<base>[^()]*[^\s()])\s*\((?P<tag>[^()]{1,12})\)\s*[*†‡^#]*$")
+QUOTED = re.compile(r'^["\u201c\u201d\']\s*(.+?)\s*["\u201c\u201d\']$')
+NOT_A_NAME = {"total", "totals", "other", "others", "none", "all", "yes", "no", "n/a", "unknown"}
+
+
+def qualified_names(index: dict[str, list]) -> dict[str, list]:
+    """Cells written "Italy (ITA)", "Great Britain (GBR)*": a name with a short tag after it (a country code, a
+    party), or a title in quotes. The question says "Italy", so the name alone finds the cell, when it is one
+    cell's name only."""
+    bases: dict[str, list] = {}
+    for key, cells in index.items():
+        m = QUALIFIED.match(key)
+        if m and len(cells) == 1 and norm(m.group("base")) not in NOT_A_NAME:
+            bases.setdefault(norm(m.group("base")), []).extend(cells)
+        quoted = QUOTED.match(key)  # a title in quotes ('"Ain't No Sunshine"'): the words inside them
+        if quoted and len(cells) == 1:
+            bases.setdefault(norm(quoted.group(1)), []).extend(cells)
+    return {b: cells for b, cells in bases.items() if len(cells) == 1 and b not in index}
+
+
 def jsonable_value(v):
     if isinstance(v, list):
         return [jsonable(x) for x in v]
@@ -146,7 +166,7 @@ class Answerer:
             for v in sorted(distinct, key=str):  # a set's order changes between runs; the index must not
                 if isinstance(v, str) and v.strip() and not v.strip().replace(".", "").isdigit():
                     index.setdefault(norm(v), []).append((c, v))
-        view.values = index
+        view.values = {**index, **qualified_names(index)}
         return view
 
     # --- planning and computing (ChatPipeline.ask calls these, once each) -------------------

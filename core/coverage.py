@@ -15,8 +15,22 @@ import re
 import pandas as pd
 
 from .plan import Plan
+from .planning.grounding import table_kind
 from .planning.model import Planned
-from .planning.words import MONTHS, ROW_NOUNS, SYNONYMS, VALUE_WORDS, WORD_NUM, norm, same, stem, words
+from .planning.words import (
+    KIND_VERBS,
+    KINDS,
+    MONTHS,
+    ROW_NOUNS,
+    SYNONYMS,
+    TITLED,
+    VALUE_WORDS,
+    WORD_NUM,
+    norm,
+    same,
+    stem,
+    words,
+)
 
 # English function words and question scaffolding: they carry no meaning a plan must account for
 FILLER = set("""
@@ -33,7 +47,7 @@ kind sort type types name names called named say says said does doing make made 
 instead ok okay again too same what about how about column columns field fields
 what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
 anyone anybody someone somebody everyone everybody anything something everything one's
-got company organisation organization firm through placed ran generated goes went up
+got company organisation organization firm through placed ran generated goes went up calculate compute determine
 """.split())
 
 AGG_WORDS = {
@@ -76,7 +90,8 @@ TIME_WORDS = {"year", "years", "yearly", "annual", "annually", "month", "months"
 EVENT_WORDS = {"placed", "made", "created", "happened", "occurred", "recorded", "logged", "issued", "opened", "closed",
                "released", "founded", "born", "started", "ended", "joined", "hired", "signed", "submitted", "received",
                "sent", "shipped", "delivered", "paid", "filed", "reported", "sold", "bought", "purchased", "registered",
-               "held", "took", "taken", "place", "published", "launched", "built", "established", "elected"}
+               "held", "took", "taken", "place", "published", "launched", "built", "established", "elected",
+               "aired", "broadcast", "premiered", "debuted", "appointed"}
 GENERIC_ROWS = {"row", "rows", "record", "records", "entry", "entries", "line", "lines", "item", "items", "case",
                 "cases", "instance", "instances", "occurrence", "occurrences", "time", "times", "result", "results"}
 # irregular forms, so "sell" and "sold" are accounted for by a Sales column
@@ -291,7 +306,31 @@ def explained(planned: Planned) -> set[str]:
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
-    return stems
+    return stems | _kind_words(planned) | _title_words(planned)
+
+
+def _title_words(planned: Planned) -> set[str]:
+    """A plan on a Title column accounts for the work it names ("song", "film"), where no column is named so."""
+    from .planning.grounding import title_column
+
+    col = title_column(planned.table)
+    if col is None or col not in _plan_columns(planned.plan):
+        return set()
+    col_words = {stem(w) for c in planned.table.dtypes for w in words(c)}
+    return {w for w in TITLED if w not in col_words}
+
+
+def _kind_words(planned: Planned) -> set[str]:
+    """A plan on the Gold, Silver, Bronze or Total column of a medal table accounts for "medals" and the verbs
+    medals take ("won", "earned")."""
+    found = table_kind(planned.table)
+    if not found:
+        return set()
+    kind, total = found
+    cols = {stem(w) for c in _plan_columns(planned.plan) for w in words(c)}
+    if not cols & (KINDS[kind] | ({stem(w) for w in words(total)} if total else set())):
+        return set()
+    return {kind} | {stem(w) for w in KIND_VERBS[kind]}
 
 
 def _related(a: str, b: str) -> bool:
@@ -350,7 +389,8 @@ def _whole_columns(question: str, planned: Planned) -> set[str]:
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
-    covered = explained(planned) | _whole_columns(question, planned)
+    covered = explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
+    covered |= _the_table_itself(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -359,6 +399,30 @@ def unused_words(question: str, planned: Planned) -> list[str]:
 def content_count(question: str, planned: Planned) -> int:
     """How many content words (and numbers) the question has, counted as unused_words counts them."""
     return len(_unexplained(question, planned.plan, set()))
+
+
+THE_TABLE = re.compile(r"\b(?:on|in|from|according to|of|by)\s+(this|the)\s+(chart|table|list|graph|page|record)\b")
+
+
+def _the_table_itself(question: str, planned: Planned) -> set[str]:
+    """"listed on this chart", "according to the table": the table the question is asked of, where no column
+    is named so ("the chart" beside a Chart column is that column)."""
+    cols = {stem(w) for c in planned.table.dtypes for w in words(c)}
+    return {stem(m.group(2)) for m in THE_TABLE.finditer(norm(question))
+            if m.group(1) == "this" or stem(m.group(2)) not in cols}
+
+
+def _counted_rows(question: str, planned: Planned) -> set[str]:
+    """"how many tracks are listed?" counting rows of a table that no column says what a row is of: the noun
+    counted is what a row is (core/planning/grounding.py: counted_noun)."""
+    from .planning.grounding import counted_noun
+
+    plan = planned.plan
+    rows = any(m.agg == "count" and not m.column for m in plan.measures) and not plan.group_by
+    if not rows or row_entities(planned.table):
+        return set()
+    noun = counted_noun(norm(question), planned.table)
+    return {stem(noun)} if noun else set()
 
 
 SIMILAR = 0.4  # the routing threshold (core/planning/grounding.py: a number column chosen by meaning)
@@ -383,9 +447,25 @@ def reading_by_meaning(question: str, unused: list[str], planned: Planned, simil
     return text
 
 
+DOTTED = re.compile(r"(?<![\w.])((?:[a-z]\.){2,})")
+
+
+def _abbreviations(question: str, plan: Plan, covered: set[str]) -> list[str]:
+    """"u.s.", "u.k.": dotted initials are content words too (their letters alone are too short to be read),
+    explained by a word of those letters or a filter value with those initials ("United States")."""
+    values = [norm(str(v)) for v in _filter_values(plan)]
+    initials = {"".join(w[0] for w in words(v)) for v in values}
+    out = []
+    for m in DOTTED.finditer(norm(question)):
+        letters = m.group(1).replace(".", "")
+        if letters not in covered and letters not in initials and not any(m.group(1) in v for v in values):
+            out.append(m.group(1))
+    return out
+
+
 def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     plan_nums = _plan_numbers(plan)
-    out: list[str] = []
+    out: list[str] = _abbreviations(question, plan, covered)
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):
             out.append(m.group(0))

@@ -188,3 +188,19 @@ def test_a_summed_amount_explains_its_verb_and_a_p_marker_means_preliminary():
     assert unused_words("What is the total bonus paid?", total) == []
     feb = Planned(Plan(table="t", select=["Feb. 2021(p)"], headline="value"), view, "value")
     assert unused_words("What is the Feb. 2021 figure, and is it preliminary?", feb) == []
+
+
+def test_this_chart_is_the_table_itself():
+    from core.coverage import THE_TABLE
+
+    assert [m.group(2) for m in THE_TABLE.finditer("what is the first title listed on this chart?")] == ["chart"]
+    assert not THE_TABLE.search("which chart did it top?")
+
+
+def test_broadcast_verbs_and_calculate_need_no_column():
+    from core.coverage import EVENT_WORDS, FILLER
+
+    assert {"aired", "broadcast", "premiered", "appointed"} <= EVENT_WORDS
+    assert {"calculate", "compute"} <= FILLER
+    # verbs of taking part stay content words: "how many nations participated" may not be every row
+    assert not {"participated", "competed", "drafted"} & (EVENT_WORDS | FILLER)

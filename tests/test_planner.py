@@ -180,3 +180,16 @@ def test_shared_question_set_score():
     m = re.search(r"qa: (\d+)/(\d+) correct", run.stdout)
     assert m, run.stdout + run.stderr
     assert int(m.group(1)) >= 28, run.stdout
+
+
+def test_comparisons_read_word_numbers_and_or_more():
+    from core.planning.grounding import COMPARISONS
+
+    def ops(q):
+        import re
+        return [(op, m.group(1)) for pat, op in COMPARISONS for m in re.finditer(pat, q)]
+
+    assert ops("how many nations won more than ten silver medals") == [("gt", "ten")]
+    assert ops("how many games had eight or more goals") == [("gte", "eight")]
+    assert ops("a player with no more than 13 innings") == [("lte", "13")]  # not also "more than 13"
+    assert ops("at most 5 or fewer") == [("lte", "5"), ("lte", "5")]

@@ -14,12 +14,15 @@ from .words import (
     ADDITIVE,
     BUCKET_WORDS,
     GENERIC,
+    KINDS,
     MONEY_COLUMNS,
     MONEY_VERBS,
     MONTHS,
     ROW_NOUNS,
     STOP,
     SYNONYMS,
+    TALLY_NOUNS,
+    TITLED,
     VALUE_WORDS,
     WORD_NUM,
     norm,
@@ -75,13 +78,49 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
             continue  # "in 2019" is a year, not the name of "Jan. 2019"
         if n and found >= 1.0 or (n and found / total >= 0.99):
             hits.append(ColumnHit(c, found / total, n, pos or 0, by_synonym=not own))
+    hits += _kind_hits(qs, t, hits) + _title_hits(qs, t, hits)
     # "the total bonus paid": Bonus, named by its own word, before Salary, which "paid" reaches as a synonym
     hits.sort(key=lambda h: (-h.score, -h.words, h.by_synonym))
     return hits
 
+
 NEGATIONS = {"not", "non", "excluding", "except", "never", "haven't", "hasn't", "isn't", "aren't", "wasn't", "weren't",
              "don't", "doesn't", "didn't", "without"}
 
+
+def title_column(t: TableView) -> str | None:
+    """The one text column called a title ("Title", "Album title"), if there is one."""
+    titles = [c for c in t.texts() if "title" in words(c)]
+    return titles[0] if len(titles) == 1 else None
+
+
+def _title_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[ColumnHit]:
+    """"the first song on this album": a work no column is named for is named by the Title column."""
+    col = title_column(t)
+    if col is None or any(h.column == col for h in hits):
+        return []
+    col_words = {stem(w) for c in t.dtypes for w in words(c)}
+    pos = next((i for i, q in enumerate(qs) if q in TITLED and q not in col_words), None)
+    return [] if pos is None else [ColumnHit(col, 1.0, 1, pos)]
+
+
+def table_kind(t: TableView) -> tuple[str, str | None] | None:
+    """(kind, its total column) when two or more columns are kinds of one thing (Gold, Silver, Bronze: medals)."""
+    names = {stem(words(c)[0]): c for c in t.numeric() if len(words(c)) == 1}
+    for kind, members in KINDS.items():
+        if len(members & names.keys()) >= 2:
+            return kind, names.get("total")
+    return None
+
+
+def _kind_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[ColumnHit]:
+    """"how many medals": with no gold, silver or bronze named, the medals counted are the Total column."""
+    found = table_kind(t)
+    if not found or not found[1] or found[0] not in qs or any(h.column == found[1] for h in hits):
+        return []
+    if any(q in KINDS[found[0]] for q in qs):
+        return []  # "silver medals": the Silver column, named already
+    return [ColumnHit(found[1], 1.0, 1, qs.index(found[0]))]
 
 def value_hits(question: str, t: TableView) -> list[ValueHit]:
     raw = question.replace("\u2019", "'")
@@ -97,10 +136,13 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             cands = [text, text.rstrip(".?!,")]
             if text.endswith("'s"):
                 cands.append(text[:-2])
-            cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
+            if not _names_a_column(norm(text.rstrip(".?!,")), t):  # "wins" beside a Wins column: the column
+                cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
             loose = loose_values(t)
-            # "haven't been paid" is no filter on Paid, "not seasonally adjusted" no spelling of "ADJUSTED(2)"
-            if any(w.lower() in NEGATIONS for w, _ in toks[max(0, i - 2):i]):
+            # "haven't been paid" is no filter on Paid, "not seasonally adjusted" no spelling of "ADJUSTED(2)";
+            # a value right after "not" or "other than" is one to exclude (ground: _negated)
+            before = [w.lower() for w, _ in toks[max(0, i - 2):i]]
+            if any(w in NEGATIONS for w in before) and not _excludes(before):
                 continue
             for cand in cands:
                 found = t.values.get(norm(cand)) or loose.get(loose_key(cand)) or loose.get(bag_key(cand))
@@ -110,7 +152,9 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 found = sorted(found, key=lambda cv: str(cv[1]) not in raw)
                 col, val = _pick_column(found, question, t)
                 sval = str(val)
-                if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text):  # short codes (IT, HR): own case
+                # short codes (IT, HR) in their own case; a word for a value ("won", "men") in any case
+                if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text) and (
+                        norm(text) not in VALUE_WORDS or _names_a_column(norm(text), t)):
                     continue
                 common = norm(sval) in STOP or norm(sval) in ("none", "other", "yes", "no", "total")
                 if common and not (sval in raw and sval != sval.lower()):  # "IT" the department, not "it"
@@ -160,6 +204,10 @@ def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
     out = {k: v for k, v in out.items() if len({str(x) for _, x in v}) == 1 or k in t.values}
     t.__dict__["_loose"] = out
     return out
+
+
+def _names_a_column(word: str, t: TableView) -> bool:
+    return any(same(stem(word), stem(w)) for c in t.dtypes for w in words(c))
 
 
 NAME_LIKE = 8  # a value of more words is a note or a sentence: words found inside it are not its name
@@ -273,6 +321,8 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     labels rows) and 'how many second tops were under 200' (the column is the condition)."""
     m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
     named = bool(m) and any(same(stem(m.group(2)), stem(w)) for w in words(col)) and stem(m.group(2)) not in ROW_NOUNS
+    kind = table_kind(t) if m and t is not None else None
+    named = named or bool(kind) and stem(m.group(2)) == kind[0] and col == kind[1]  # "how many medals": Total
     if not named or t is None:
         return named
     compared = re.search(r"\b(over|under|above|below|more than|less than|fewer than|greater than|at least|at most)\b",
@@ -282,6 +332,41 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
 def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
     return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
+
+COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+|total\s+)?([a-z]+)"
+                     r"(?:\s+([a-z']+))?(?:\s+([a-z0-9']+))?")
+# after "how many N", words that leave N the subject ("how many songs were produced", "how many cars in 1960"):
+# "how many games did they win" makes N the object, which may be a quantity of each row, not rows
+SUBJECT_NEXT = {"are", "were", "is", "was", "in", "from", "with", "listed", "that", "which", "who", "on", "at",
+                "for", "between", "during", "since", "after", "before", "ever", "there", "by", "of"}
+# "how many skaters have at most 2600 points" (a subject) but "how many goals have they scored" (an object)
+HAVE_SUBJECT = {"at", "more", "less", "fewer", "over", "under", "above", "below", "exactly", "no", "only", "a", "an",
+                "been", "never", "not"}
+
+
+def counted_noun(q: str, t: TableView) -> str | None:
+    """"how many matches were in 2011?": the plural noun counted, when no column or value of the table names
+    it and it is the subject (a row of the table), not the object of another verb."""
+    from ..coverage import operation_vocabulary
+
+    m = COUNTED.search(q)
+    if not m:
+        return None
+    noun, nxt, then = m.group(1), m.group(2), m.group(3) or ""
+    if nxt in ("have", "has", "had") and (then in HAVE_SUBJECT or then.isdigit()):
+        nxt = "are"
+    if noun in STOP or noun in operation_vocabulary() or stem(noun) == noun or len(noun) < 4:
+        return None  # a plural only: "how many more", "how many total"
+    if stem(noun) in TALLY_NOUNS or stem(noun).rstrip("e") in TALLY_NOUNS:
+        return None
+    if any(same(stem(noun), stem(w)) for c in t.dtypes for w in words(c)):
+        return None
+    if any(v in t.values for v in (noun, noun[:-1], noun[:-2], stem(noun))):
+        return None  # "wins" where a Result column holds "Win": the rows of that value, not every row
+    if nxt is not None and nxt not in SUBJECT_NEXT and not (nxt.endswith("ed") and len(nxt) > 4):
+        return None
+    return noun
+
 
 def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
     if not text_hits:
@@ -324,13 +409,12 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", q)]
     rng = re.search(r"\bbetween (19\d\d|20\d\d) and (19\d\d|20\d\d)\b|\bfrom (19\d\d|20\d\d) to (19\d\d|20\d\d)\b", q)
     out: list[Filter] = []
+    decade = DECADE.search(q)
     if date_col is None:
         ycol = next((c for c in t.numeric() if "year" in c.lower()), None)
-        if ycol and years:
-            out.append(Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0]))
-        return out
-    if rng:
-        a, b = [int(x) for x in rng.groups() if x]
+        return _year_column_filters(q, ycol, years, rng) if ycol else out
+    if rng or decade:
+        a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
     elif re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
         y = int(re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q).group(2))
@@ -348,16 +432,42 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
     return out
 
+DECADE = re.compile(r"\b(1[89]\d0|20\d0)'?s\b")  # "the 1980s": 1980 to 1989
+
+
+def _year_column_filters(q: str, ycol: str, years: list[int], rng) -> list[Filter]:
+    """Years on a number column of years: "between 1997 and 2000" and "the 1980s" are ranges, "before 1960" and
+    "after 2009" are comparisons (not the years named alone)."""
+    decade = DECADE.search(q)
+    if rng or decade:
+        a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
+        return [Filter(column=ycol, op="between", values=[min(a, b), max(a, b)])]
+    side = re.search(r"\b(after|since|before|prior to)\s+(19\d\d|20\d\d)\b", q)
+    if side and len(years) == 1:
+        op = {"after": "gt", "since": "gte", "before": "lt", "prior to": "lt"}[side.group(1)]
+        return [Filter(column=ycol, op=op, value=int(side.group(2)))]
+    if not years:
+        return []
+    return [Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0])]
+
+
+NUM = r"\$?([\d,]+(?:\.\d+)?|" + "|".join(WORD_NUM) + r")\b"
+COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding)\s+" + NUM, "gt"),
+               (r"(?:at least|no less than|no fewer than|minimum of)\s+" + NUM, "gte"),
+               (r"(?<!no )(?:under|below|less than|fewer than|younger than|smaller than)\s+" + NUM, "lt"),
+               (r"(?:at most|no more than|maximum of)\s+" + NUM, "lte"),
+               # "eight or more goals", "four total points scored or more"
+               (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:more|greater|higher|above)\b", "gte"),
+               (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:less|fewer|lower|below)\b", "lte")]
+
+
 def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
     out = []
-    pats = [(r"(?:over|above|more than|greater than|larger than|older than|exceeding)\s+\$?([\d,]+(?:\.\d+)?)", "gt"),
-            (r"(?:at least|no less than|minimum of)\s+\$?([\d,]+(?:\.\d+)?)", "gte"),
-            (r"(?:under|below|less than|fewer than|younger than|smaller than)\s+\$?([\d,]+(?:\.\d+)?)", "lt"),
-            (r"(?:at most|no more than|maximum of)\s+\$?([\d,]+(?:\.\d+)?)", "lte")]
     nums = [h.column for h in chits if t.dtypes[h.column] in ("integer", "number")]
-    for pat, op in pats:
+    for pat, op in COMPARISONS:
         for m in re.finditer(pat, q):
-            v = float(m.group(1).replace(",", ""))
+            n = m.group(1)
+            v = float(WORD_NUM[n]) if n in WORD_NUM else float(n.replace(",", ""))
             if 1900 <= v <= 2100 and float(v).is_integer() and t.dates():
                 continue
             col = None
@@ -386,9 +496,18 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
             continue
         col = next((c for c in t.numeric() if any(same(stem(toks[i + 1]), stem(cw)) for cw in words(c)
                                                   if cw not in STOP)), None)
-        if col and not any(f.column == col for f in taken + out):
-            out.append(Filter(column=col, value=int(v) if v.is_integer() else v))
+        shared = _shared_comparison(toks, i, taken)
+        if col and not any(f.column == col for f in taken + out) and not (shared and toks[i - 1] == "or"):
+            # "at least 1 gold and 1 silver": the comparison holds for both numbers
+            out.append(Filter(column=col, op=shared.op if shared else "eq", value=int(v) if v.is_integer() else v))
     return out
+
+
+def _shared_comparison(toks: list[str], i: int, taken: list[Filter]) -> Filter | None:
+    """The comparison of the number two words before "and"/"or" ("at least 1 gold and 1 silver"), if any."""
+    if i < 3 or toks[i - 1] not in ("and", "or") or not re.fullmatch(r"\d+(?:\.\d+)?", toks[i - 3]):
+        return None
+    return next((f for f in taken if f.op in ("gt", "gte", "lt", "lte") and f.value == float(toks[i - 3])), None)
 
 
 CMP_OPS = (("later than", "gt"), ("after", "gt"), ("greater than", "gt"), ("higher than", "gt"), ("more than", "gt"),
@@ -539,8 +658,7 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     qs = [stem(w) for w in qw]
     # a column whose words in the question all belong to a matched value ("Days Overdue" by "overdue invoices"
     # when "Overdue" is a status) is not named by them
-    chits = [h for h in chits if not ({c for c in (stem(w) for w in words(h.column)) if any(same(c, q) for q in qs)}
-                                      <= value_words)]
+    chits = [h for h in chits if not _inside_values(h.column, qs, value_words)]
     q = norm(question)
     quantities = [h for h in chits if t.dtypes[h.column] in ("integer", "number") and not not_a_quantity(t, h.column)]
     if not quantities and (money := _money_column(qw, t)):  # before "Invoice Number", which labels rows
@@ -552,6 +670,12 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
         if by_meaning:
             chits.append(ColumnHit(by_meaning, 0.5, 1, len(qw)))
     return chits, vhits
+
+
+def _inside_values(column: str, qs: list[str], value_words: set[str]) -> bool:
+    """Every word of the question naming the column is part of a matched value (none: named otherwise)."""
+    named = {c for c in (stem(w) for w in words(column)) if any(same(c, q) for q in qs)}
+    return bool(named) and named <= value_words
 
 
 def _money_column(qw: list[str], t: TableView) -> str | None:
@@ -568,6 +692,7 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     score = 3 * len(vhits) + sum(2 * h.score for h in chits)
     name_words = {stem(w) for w in words(t.label + " " + t.file)}
     row_noun = next((w for w in qw if stem(w) in ROW_NOUNS or stem(w) in name_words), None)
+    row_noun = row_noun or counted_noun(norm(" ".join(qw)), t)
     if any(stem(w) in name_words for w in qw if w not in STOP):
         score += 1
     if t.kind == "pivot":
@@ -578,12 +703,47 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     return score, row_noun
 
 
+LIST_SEP = re.compile(r"\s*(?:,|/|;|&|\+|\band\b)\s*")
+
+
+def _listed_with_others(t: TableView, col: str, val) -> str | None:
+    """A cell of the column that lists the value among others ("Copiah, Simpson" beside "Copiah"), if one does."""
+    key = norm(str(val))
+    return next((str(v) for k, cells in t.values.items() if k != key for c, v in cells
+                 if c == col and key in LIST_SEP.split(k)), None)
+
+
 def _value_filter(t: TableView, col: str, vals: list) -> Filter:
-    """The rows holding the named values, in every spelling the column has ("New" and "new")."""
+    """The rows holding the named values, in every spelling the column has ("New" and "new"); a value that some
+    cells list among others is no filter to pick silently (those cells too, or not?)."""
+    for val in vals:
+        if (listed := _listed_with_others(t, col, val)) is not None:
+            raise CannotAnswer(f"'{val}' is in {col} alone and also among others ('{listed}'): should rows "
+                               f"like '{listed}' count too?")
     spelled = [v for val in vals for c, v in t.values.get(norm(str(val)), [(col, val)]) if c == col] or list(vals)
     spelled = list(dict.fromkeys(spelled))
     return Filter(column=col, op="eq", value=spelled[0]) if len(spelled) == 1 else Filter(column=col, op="in",
                                                                                           values=spelled)
+
+
+NOT_BEFORE = {"not", "except", "excluding", "besides", "non", "exclude"}
+NOT_PHRASES = {("other", "than"), ("apart", "from"), ("outside", "of"), ("rather", "than"), ("not", "from"),
+               ("not", "in"), ("not", "by"), ("not", "at"), ("not", "on"), ("not", "a"), ("not", "an"),
+               ("not", "the")}
+
+
+def _excludes(before: list[str]) -> bool:
+    """The words before a value make it one to exclude ("not friendly", "other than Hungary")."""
+    return bool(before) and (before[-1] in NOT_BEFORE or tuple(before[-2:]) in NOT_PHRASES)
+
+
+def _negated(question: str, v: ValueHit) -> bool:
+    """"competitions that were not friendly", "countries other than Hungary": the value is excluded, not kept."""
+    return _excludes([w.lower() for w in re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))][:v.start])
+
+
+def _negated_filter(f: Filter) -> Filter:
+    return f.model_copy(update={"op": "ne" if f.op == "eq" else "not_in"})
 
 
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
@@ -596,9 +756,12 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     if not chits and not vhits and not inside and not (row_noun and how_many):
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
+    negated = [v for v in vhits if _negated(question, v)]
     for v in vhits:
-        by_col.setdefault(v.column, []).append(v.value)
+        if v not in negated:
+            by_col.setdefault(v.column, []).append(v.value)
     filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]
+    filters += [_negated_filter(_value_filter(t, v.column, [v.value])) for v in negated]
     filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Test
-from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity
+from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity, title_column
 from .model import Planned
-from .words import ROW_NOUNS, STOP, same, stem, words
+from .words import ROW_NOUNS, STOP, TITLED, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
@@ -103,6 +103,11 @@ def share(g: Grounded) -> Planned | None:
         extra = [Measure(agg=agg, column=g.measure_col, where=where, alias="part"),
                  Measure(agg=agg, column=g.measure_col, alias="whole")]
         return g.planned(g.plan(filters=rest, measures=[m] + extra, headline="value"), "share")
+    if g.group_col and g.direction:  # "which ethnicity has the least percentage": the group at that end
+        headline = "label" if g.k == 1 else "list"
+        plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], filters=rest, limit=g.k, ties=True,
+                      order=[Order(by=alias_of(m), desc=g.direction == "max")], headline=headline)
+        return g.planned(plan, headline)
     if g.group_col:
         return g.planned(_ordered(g, m, GroupBy(column=g.group_col), filters=rest), "table")
     return None
@@ -139,7 +144,19 @@ def count_distinct(g: Grounded) -> Planned | None:
     target = named or (g.text_hits[0].column if g.text_hits else (g.chits[0].column if g.chits else None))
     if target is None:
         raise CannotAnswer("Distinct values of which column?")
+    _distinct_countable(g, target)
     return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=target)], headline="value"), "value")
+
+
+def _distinct_countable(g: Grounded, col: str) -> None:
+    """Distinct cells count distinct things only when a cell holds one: cells listing several ("Hassam\nDesmond
+    Kenner", "Wai-fong / Ching-lan", a "Runner(s)-up" column) or numbers ("0\n1" games started) would be counted
+    wrong."""
+    cells = [str(v) for vs in g.t.values.values() for c, v in vs if c == col]
+    if "(s)" in col or any("\n" in v or " / " in v for v in cells):
+        raise CannotAnswer(f"Cells of {col} hold several values each: how many of what?")
+    if cells and sum(bool(re.fullmatch(r"[\d.,\s]+", v)) for v in cells) >= 0.5 * len(cells):
+        raise CannotAnswer(f"{col} holds numbers: the number of different values, or their total?")
 
 
 def _who(g: Grounded) -> bool:
@@ -289,6 +306,7 @@ def how_many(g: Grounded) -> Planned | None:
             else "sum"
         return g.planned(g.plan(measures=[Measure(agg=agg, column=g.measure_col)], headline="value"), "value")
     if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column):
+        _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
@@ -310,7 +328,8 @@ def list_values(g: Grounded) -> Planned | None:
 def lookup(g: Grounded) -> Planned | None:
     """A row found by a key value, another column of it (one row: with two keys named, which one the question
     is after is for another shape to say)."""
-    key_hits = [v for v in g.vhits if g.t.distinct_ratio(v.column) >= 0.8]
+    # a value the question excludes ("other than Italy") is no key
+    key_hits = [v for v in g.vhits if v.column in g.by_col and g.t.distinct_ratio(v.column) >= 0.8]
     if not key_hits or g.agg is not None or len(g.by_col[key_hits[0].column]) > 1:
         return None
     key = key_hits[0].column
@@ -352,13 +371,16 @@ PLACE_OF = re.compile(r"\b(first|last) (place|position)\b|\b(ranked|ranks|rankin
                       r"place|placed) (first|last)\b")
 NEXT_WORDS = {"next": 1, "after": 1, "following": 1, "then": 1, "subsequent": 1, "succeeding": 1,
               "before": -1, "previous": -1, "preceding": -1, "prior": -1}
+PLACE_WORDS = {"above": -1, "below": 1}
 MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": True, "greater": True,
         "less": False, "fewer": False, "lower": False, "smaller": False, "shorter": False}
 
 
 def _column_named(g: Grounded, noun: str) -> str | None:
+    """The column the noun names; for a work no column is named for ("song", "film"), the Title column."""
     noun = stem(noun)
-    return next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
+    named = next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
+    return named or (title_column(g.t) if noun in TITLED else None)
 
 
 LIST_ASK = re.compile(r"^(?:list|name|show|give me|tell me)\s+(?:me\s+)?(?:all\s+)?(?:of\s+)?(?:the\s+)?(.+?)"
@@ -370,6 +392,8 @@ def _asked_column(g: Grounded) -> str | None:
     courthouse ...", "list the invoice numbers for ..."), if one is."""
     m = re.match(r"^(?:what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
                  r"([a-z][\w']*)", g.q)
+    if m and m.group(0).startswith("who") and not re.match(r"^who\s+(is|was|are|were)\b", g.q):
+        return None  # "who ranked above X": a verb ("ranked"), not the noun of a column asked for
     if m:
         return _column_named(g, m.group(1)) if m.group(1) not in STOP else None
     m = LIST_ASK.match(g.q)
@@ -407,7 +431,9 @@ def sheet_order(g: Grounded) -> Planned | None:
 def neighbour(g: Grounded) -> Planned | None:
     """"the next album after Kitty Wells", "which ship was in service before the Yamal": the row next to a named
     row in sheet order."""
-    steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS]
+    # "ranked above X" is the row before it in the sheet; "above 20" is a comparison, not a place
+    steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS] + [
+        PLACE_WORDS[m.group(1)] for m in re.finditer(r"\b(above|below)\b(?!\s+\$?\d)", g.q)]
     anchors = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
     if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg:
         return None

@@ -18,7 +18,27 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
 # words for a value, not a column: "women" are the rows whose gender is Female (or F)
 VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f",), "females": ("female", "f"),
                "ladies": ("female", "f"), "men": ("male", "m"), "man": ("male", "m"), "male": ("m",),
-               "males": ("male", "m")}
+               "males": ("male", "m"),
+               # a result column's values: "did they win" are the rows whose Result is Won (or Win, or W)
+               "win": ("won", "w"), "won": ("win", "w"), "wins": ("won", "win", "w"), "lose": ("lost", "loss", "l"), "lost": ("loss", "l"),
+               "loss": ("lost", "l"), "losses": ("lost", "loss", "l")}
+# a thing that comes in kinds, each a column of its own beside their total: gold, silver and bronze are medals
+KINDS = {"medal": {"gold", "silver", "bronze"}}
+# verbs a medal takes ("won three silver medals", "earned no gold", "received a bronze")
+KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earned", "receive", "receives", "received",
+                        "take", "takes", "took", "taken", "get", "gets", "got", "claim", "claimed", "collect",
+                        "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
+# works a Title column names ("the first song on this album", "which film ...")
+TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book", "novel", "show", "series", "play",
+          "programme", "program", "release", "work", "publication", "opera", "poem", "painting"}
+# nouns of tallies and units: "how many wins", "how many points", "how many laps" count a quantity (a column, or
+# the rows holding a result), never the rows of a table as such
+TALLY_NOUNS = {"win", "won", "loss", "lost", "draw", "tie", "victory", "defeat", "goal", "point", "run", "vote", "medal",
+               "title", "championship", "award", "trophy", "seat", "hit", "assist", "touchdown", "basket", "lap",
+               "mile", "kilometer", "kilometre", "meter", "metre", "minute", "hour", "second", "dollar", "year", "day",
+               "week", "month", "time", "strike", "foul", "card", "save", "appearance", "cap", "pass", "yard",
+               "inning", "wicket", "kill", "death", "casualty", "ton", "tonne", "people", "person", "inhabitant",
+               "resident", "viewer", "spectator", "fan", "passenger", "visitor", "student", "copy", "unit", "sale"}
 ROW_NOUNS = {"row", "record", "entry", "order", "transaction", "sale", "employee", "people", "person", "staff",
              "worker", "complaint", "customer", "item", "case", "ticket", "incident", "line", "member", "user",
              "student", "patient", "invoice", "deal", "event", "visit"}
