@@ -352,28 +352,29 @@ def _asks_who(p: Planned) -> bool:
     return p.focus == "label" or len(p.plan.select) < 2
 
 
+def _filter_text(f) -> str | None:
+    """One condition in words ("Region is West", "Value is filled in")."""
+    if f.op == "eq":
+        return f"{f.column} is {fmt(f.value)}"
+    if f.op == "in":
+        return f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}"
+    if f.op in ("year", "month", "quarter"):
+        return f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}"
+    if f.op in ("not_null", "is_null"):
+        return f"{f.column} is {'filled in' if f.op == 'not_null' else 'empty'}"
+    if f.op in ("gt", "gte", "lt", "lte"):
+        sym = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
+        return f"{f.column} {sym} {f.other_column if f.other_column else fmt(f.value)}"
+    if f.op == "contains":
+        return f"{f.column} contains '{f.value}'"
+    if f.op == "between":
+        return f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}"
+    return None
+
+
 def _filters_text(plan: Plan) -> str:
-    parts = []
-    for f in plan.filters:
-        if f.op == "not_null" and any(m for m in plan.select):
-            continue
-        if f.op == "eq":
-            parts.append(f"{f.column} is {fmt(f.value)}")
-        elif f.op == "in":
-            parts.append(f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}")
-        elif f.op in ("year", "month", "quarter"):
-            parts.append(f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}")
-        elif f.op == "not_null":
-            parts.append(f"{f.column} is filled in")
-        elif f.op == "is_null":
-            parts.append(f"{f.column} is empty")
-        elif f.op in ("gt", "gte", "lt", "lte"):
-            sym = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
-            parts.append(f"{f.column} {sym} {f.other_column if f.other_column else fmt(f.value)}")
-        elif f.op == "contains":
-            parts.append(f"{f.column} contains '{f.value}'")
-        elif f.op == "between":
-            parts.append(f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}")
+    parts = [t for f in plan.filters if not (f.op == "not_null" and any(m for m in plan.select))
+             and (t := _filter_text(f))]
     return (" where " + " and ".join(parts)) if parts else ""
 
 
@@ -398,7 +399,7 @@ def _what_text(plan: Plan) -> str:
     for m in plan.measures:
         text = _measure_text(m)
         if m.where:
-            text += " where " + " and ".join(f"{f.column} is {fmt(f.value)}" for f in m.where)
+            text += " where " + " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in m.where)
         parts.append(text)
     text = "; ".join(parts)
     if plan.compute:

@@ -432,3 +432,74 @@ def test_not_yet_an_event_is_an_empty_date(tmp_path):
     # "overdue" names the status here, not the Days Overdue column
     ans = answered(pipe, "Which customer owes the most in overdue invoices?")
     assert ans.value == df[df.Status == "Overdue"].groupby("Customer")["Amount"].sum().idxmax()
+
+
+MONTH_COLS = [f"{m} 2023" for m in ["Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.",
+                                    "Nov.", "Dec."]]
+MONTHLY = pd.DataFrame([["North", *[10 + i for i in range(12)]], ["South", *[40 - 2 * i for i in range(12)]],
+                        ["West", *[5 * (i % 4) for i in range(12)]]], columns=["Region", *MONTH_COLS])
+
+
+@pytest.fixture(scope="module")
+def monthly(tmp_path_factory):
+    d = tmp_path_factory.mktemp("monthly")
+    MONTHLY.to_excel(d / "monthly.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "monthly.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_a_quarter_of_month_columns_is_their_sum(monthly):
+    row = MONTHLY.set_index("Region").loc["North"]
+    ans = answered(monthly, "What were North's Q4 2023 sales?")
+    assert ans.value == pytest.approx(row[MONTH_COLS[9:]].sum())
+    assert "read as rows of Month and Value" in ans.interpretation
+
+
+def test_the_monthly_average_over_month_columns(monthly):
+    row = MONTHLY.set_index("Region").loc["South"]
+    ans = answered(monthly, "What were the average monthly sales for South in 2023?")
+    assert ans.value == pytest.approx(row[MONTH_COLS].mean())
+
+
+def test_which_month_column_is_highest(monthly):
+    row = MONTHLY.set_index("Region").loc["South"]
+    assert answered(monthly, "Which month had the highest sales for South?").value == row[MONTH_COLS].astype(float).idxmax()
+
+
+def test_month_columns_of_another_year_are_not_read(monthly):
+    ans = monthly.answer("What were North's Q4 2021 sales?")
+    assert ans.status != "answered" or ans.value is None
+
+
+RETURNS = pd.DataFrame({"Order": [f"O{i}" for i in range(12)], "Category": list("AABBCCAABBCC"),
+                        "Total": [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120],
+                        "Return?": ["Yes", "No", "Yes", "Yes", "No", "No", "Yes", "No", "Yes", "No", "Yes", "No"],
+                        "Reason": ["Size", None, "Size", "Defect", None, None, "Late", None, "Size", None, "Defect",
+                                   None]})
+
+
+def test_the_head_of_a_compound_names_the_column(tmp_path):
+    RETURNS.to_csv(tmp_path / "returns.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "returns.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    top = RETURNS["Reason"].value_counts().idxmax()
+    # "return reason": Reason (the head), not Return?; rows without a reason are no reason at all
+    assert answered(pipe, "What's the most common return reason?").value == top
+    assert answered(pipe, "What's the most common reason?").value == top
+
+
+def test_a_row_named_in_each_stacked_block_is_not_summed_across_blocks(tmp_path):
+    # statistical tables stack blocks under headings ("NOT ADJUSTED", "ADJUSTED"): each names the same rows
+    head = [["Kind", *MONTH_COLS]]
+    block = [["Grocery", *range(100, 112)], ["Clothing", *range(50, 62)], ["Fuel", *range(70, 82)]]
+    adjusted = [[k, *(v + 3 for v in vals)] for k, *vals in block]
+    rows = head + [["NOT ADJUSTED"] + [None] * 12] + block + [["ADJUSTED"] + [None] * 12] + adjusted
+    pd.DataFrame(rows).to_excel(tmp_path / "stacked.xlsx", index=False, header=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "stacked.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert pipe.answer("What were Q4 2023 grocery sales?").status != "answered"
+    ans = answered(pipe, "What were Q4 2023 grocery sales, not adjusted?")
+    assert ans.value == pytest.approx(sum(range(100, 112)[9:]))

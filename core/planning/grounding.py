@@ -283,9 +283,25 @@ def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
     return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
 
+def compound_head(qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
+    """"the most common return reason" with columns Return? and Reason: the last noun of a compound is its
+    head, so Reason; the modifier says whose reasons, which a column filled only on some rows records (the
+    rows with a reason are the returns). None unless exactly one such pair of neighbouring words is found."""
+    found = []
+    for mod in text_hits:
+        for head in text_hits:
+            if head.column == mod.column or head.words != 1 or mod.words != 1 or head.position != mod.position + 1:
+                continue
+            if t.profiles.get(head.column, {}).get("nulls", 0) and qw[mod.position] not in STOP:
+                found.append(head.column)
+    return found[0] if len(found) == 1 else None
+
+
 def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
     if not text_hits:
         return None
+    if (head := compound_head(qw, t, text_hits)) is not None:
+        return head
     qs = [stem(w) for w in qw]
     for h in text_hits:
         cw = [stem(w) for w in words(h.column) if w not in STOP]
