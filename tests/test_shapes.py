@@ -503,3 +503,31 @@ def test_a_row_named_in_each_stacked_block_is_not_summed_across_blocks(tmp_path)
     assert pipe.answer("What were Q4 2023 grocery sales?").status != "answered"
     ans = answered(pipe, "What were Q4 2023 grocery sales, not adjusted?")
     assert ans.value == pytest.approx(sum(range(100, 112)[9:]))
+
+
+ADS = pd.DataFrame({"Campaign": ["A", "A", "B", "B", "A", "C"], "Cost": [10.0, 30.0, 5.0, 7.5, 20.0, 3.0],
+                    "LinkClicks": [4, 6, 10, 5, 10, 1], "Impressions": [100, 300, 200, 100, 400, 50],
+                    "Purchases": [1, 0, 2, 1, 2, 0], "Cost per Purchase": [10.0, None, 2.5, 7.5, 10.0, None]})
+
+
+@pytest.fixture(scope="module")
+def ads(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ads")
+    ADS.to_excel(d / "ads.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "ads.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_x_per_y_is_the_total_of_x_over_the_total_of_y(ads):
+    a = ADS[ADS["Campaign"] == "A"]
+    ans = answered(ads, "What was the cost per link click for campaign A?")
+    assert ans.value == pytest.approx(a["Cost"].sum() / a["LinkClicks"].sum())
+    ans = answered(ads, "What was the click rate (link clicks / impressions) for campaign A?")
+    assert ans.value == pytest.approx(a["LinkClicks"].sum() / a["Impressions"].sum())
+
+
+def test_x_per_y_with_a_column_of_it_row_by_row_is_not_guessed(ads):
+    # "Cost per Purchase" holds the figure per row: its average and the ratio of totals differ
+    ans = ads.answer("What was the cost per purchase for campaign A?")
+    assert not any(m.get("agg") == "ratio" for m in (ans.plan or {}).get("measures", []))

@@ -408,10 +408,63 @@ def lookup(g: Grounded) -> Planned | None:
     return g.planned(g.plan(select=[key, targets[0]], limit=50, headline="value"), "lookup")
 
 
+# --- "X per Y": one number column's total over another's -------------------------------------------------------
+RATIO_OPERATOR = re.compile(r"\s+(?:per|divided by)\s+|\s*/\s*")
+CLAUSE_MARK = re.compile(r"[(),;:]")
+
+
+def _column_words(c: str) -> list[str]:
+    """A column name's words, names written as one word split ("LinkClicks" -> link, click), stemmed."""
+    return [stem(w) for w in words(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(c))) if w not in STOP]
+
+
+def _named_exactly(phrase: list[str], t) -> str | None:
+    """The one number column whose name is these words, all of them and nothing else ("website purchases" ->
+    WebsitePurchases, not Total Website Purchases); None when no column or several are."""
+    ps = [stem(w) for w in phrase]
+    found = [c for c in t.numeric() if (cw := _column_words(c)) and len(cw) == len(ps)
+             and all(any(same(a, b) for b in ps) for a in cw) and all(any(same(b, a) for a in cw) for b in ps)]
+    return found[0] if len(found) == 1 else None
+
+
+def _run(ws: list[str], known: set[str]) -> list[str]:
+    """The words from the start of ws that all name something in column names (a noun phrase's words)."""
+    out = []
+    for w in ws:
+        if w in STOP or stem(w) not in known:
+            break
+        out.append(w)
+    return out
+
+
+def named_ratio(g: Grounded) -> Measure | None:
+    """"cost per website purchase", "link clicks / impressions", "purchase value divided by cost": the total of
+    the column named before the operator over the total of the column named after it, when each phrase names
+    exactly one number column and no column is named by the whole phrase ("CPC (Cost per Click)")."""
+    m = RATIO_OPERATOR.search(g.q)
+    if not m or len(RATIO_OPERATOR.findall(g.q)) != 1:
+        return None
+    known = {w for c in g.t.dtypes for w in _column_words(c)}
+    head, tail = CLAUSE_MARK.split(g.q[: m.start()])[-1], CLAUSE_MARK.split(g.q[m.end():])[0]
+    before = list(reversed(_run(list(reversed(words(head))), known)))
+    after = _run(words(tail), known)
+    num, den = _named_exactly(before, g.t), _named_exactly(after, g.t)
+    if not num or not den or num == den:
+        return None
+    # a column named by words of both sides ("CPC (Cost per Click)") may hold the figure row by row: which one?
+    both = [c for c in g.t.numeric() if c not in (num, den) and (cw := _column_words(c))
+            and any(same(w, stem(b)) for w in cw for b in before) and any(same(w, stem(a)) for w in cw for a in after)]
+    if both:
+        return None
+    return Measure(agg="ratio", column=num, denominator=den, alias=f"{num} per {den}")
+
+
 @shape("aggregate")
 def aggregate(g: Grounded) -> Planned | None:
     if not g.direction and (over_months := months_as_rows(g)) is not None:
         return over_months  # "Q4 sales", "the monthly average" over months laid out as columns
+    if not (g.direction or g.how_many or g.agg) and (ratio := named_ratio(g)) is not None:
+        return g.planned(g.plan(measures=[ratio], headline="value"), "value")
     if g.measure_col and not g.agg and not_a_quantity(g.t, g.measure_col):
         return None  # "how many years ...": the total or average of a year column answers nothing
     if g.measure_col:
