@@ -364,10 +364,21 @@ def _compound_modifiers(question: str, planned: Planned) -> set[str]:
     return out
 
 
+def _noted(question: str, planned: Planned) -> set[str]:
+    """"seasonally adjusted" for a filter on ADJUSTED(2) (or on NOT ADJUSTED beside it): a word the sheet's note
+    on the value's word uses, right before that word."""
+    from .planning.grounding import note_modifiers
+
+    qw = words(question)
+    values = {s for v in _filter_values(planned.plan) for s in _stems(v)}
+    return {stem(qw[i]) for i in note_modifiers(qw, planned.table) if stem(qw[i + 1]) in values}
+
+
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
     covered = explained(planned) | _whole_columns(question, planned) | _compound_modifiers(question, planned)
+    covered |= _noted(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]

@@ -531,3 +531,20 @@ def test_x_per_y_with_a_column_of_it_row_by_row_is_not_guessed(ads):
     # "Cost per Purchase" holds the figure per row: its average and the ratio of totals differ
     ans = ads.answer("What was the cost per purchase for campaign A?")
     assert not any(m.get("agg") == "ratio" for m in (ans.plan or {}).get("measures", []))
+
+
+def test_words_of_a_note_tied_to_a_marked_value_name_it(tmp_path):
+    # "ADJUSTED(2)" with the note "(2) ... adjusted for seasonal variations": "seasonally adjusted" names it, and
+    # "not seasonally adjusted" names the block beside it (the note sits in the table's range, as in census sheets)
+    block = [["Grocery", *range(100, 112)], ["Clothing", *range(50, 62)]]
+    adjusted = [[k, *(v + 3 for v in vals)] for k, *vals in block]
+    note = "(2) Estimates are adjusted for seasonal variations and holiday differences, but not for price changes."
+    rows = ([["Kind", *MONTH_COLS], ["NOT ADJUSTED"] + [None] * 12] + block + [["ADJUSTED(2)"] + [None] * 12]
+            + adjusted + [[note] + [None] * 12])
+    pd.DataFrame(rows).to_excel(tmp_path / "noted.xlsx", index=False, header=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "noted.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert answered(pipe, "What were seasonally adjusted grocery sales in March 2023?").value == 102 + 3
+    assert answered(pipe, "What were grocery sales in March 2023, not seasonally adjusted?").value == 102
+    assert answered(pipe, "What were Q4 2023 grocery sales, not seasonally adjusted?").value == sum(range(109, 112))

@@ -88,6 +88,7 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
     toks = [(m.group(0), m.start()) for m in re.finditer(r"[\w&'\-\.]+", raw)]
     hits: list[ValueHit] = []
     taken = [False] * len(toks)
+    modifiers = note_modifiers([w for w, _ in toks], t)
     for size in range(min(8, len(toks)), 0, -1):
         for i in range(len(toks) - size + 1):
             if any(taken[i : i + size]):
@@ -98,6 +99,8 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             if text.endswith("'s"):
                 cands.append(text[:-2])
             cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
+            if (said := [k for k in range(i, i + size - 1) if k in modifiers]):  # without the note's words
+                cands.append(" ".join(w for k, (w, _) in enumerate(span, i) if k not in said))
             loose = loose_values(t)
             # "haven't been paid" is no filter on Paid, "not seasonally adjusted" no spelling of "ADJUSTED(2)"
             if any(w.lower() in NEGATIONS for w, _ in toks[max(0, i - 2):i]):
@@ -123,6 +126,38 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
 
 
 FOOTNOTE = re.compile(r"\s*\((?:\d{1,2}|[a-z])\)\s*$", re.I)
+NOTE_MARK = re.compile(r"\((\d{1,2}|[a-z])\)\s*$", re.I)
+NOTE_TEXT = re.compile(r"^\((\d{1,2}|[a-z])\)\s+\w")
+
+
+def footnotes(t: TableView) -> dict[str, set[str]]:
+    """The words a sheet's notes attach to its marked values: "ADJUSTED(2)" beside the note "(2) Estimates are
+    adjusted for seasonal variations ..." gives {"adjusted": {"estimate", "seasonal", ...}} (built once per view)."""
+    cached = t.__dict__.get("_notes")
+    if cached is not None:
+        return cached
+    notes = {m.group(1).lower(): key for key in t.values if (m := NOTE_TEXT.match(key))}
+    out: dict[str, set[str]] = {}
+    for found in t.values.values() if notes else ():
+        for _, val in found:
+            m = NOTE_MARK.search(str(val))
+            note = notes.get(m.group(1).lower()) if m and m.start() > 0 else None
+            for w in loose_key(val).split() if note else ():
+                out.setdefault(w, set()).update(stem(x) for x in words(note) if x not in STOP)
+    t.__dict__["_notes"] = out
+    return out
+
+
+def note_modifiers(toks: list[str], t: TableView) -> set[int]:
+    """Positions of words right before a marked value's word that its note uses: "seasonally adjusted", where the
+    note of ADJUSTED(2) says the estimates are adjusted for seasonal variations, names ADJUSTED(2)."""
+    notes = footnotes(t)
+    out = set()
+    for i in range(len(toks) - 1):
+        said = notes.get(_plural(toks[i + 1].lower()))
+        if said and toks[i].lower() not in STOP and any(same(stem(toks[i].lower()), n) for n in said):
+            out.add(i)
+    return out
 
 
 def loose_key(text: str) -> str:
@@ -151,7 +186,7 @@ def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
     out: dict[str, list[tuple[str, object]]] = {}
     for found in t.values.values():
         for col, val in found:
-            if any(ch.isdigit() for ch in str(val)):  # "5:56.21" is not "5:56:21", nor "11/24/2012*" a date
+            if any(ch.isdigit() for ch in FOOTNOTE.sub("", str(val))):  # "5:56.21" is not "5:56:21", nor "11/24/2012*" a date
                 continue
             for key in {loose_key(val), bag_key(val)}:
                 if len(key) >= 3 and (col, val) not in out.setdefault(key, []):
