@@ -47,7 +47,7 @@ AGG_WORDS = {
     "count": {"count", "number", "times", "often", "frequency", "frequent", "occurrences", "occur", "occurred",
               "appear", "appeared", "appears", "counted", "tally", "total", "common", "popular", "usual", "commonly"},
     "count_distinct": {"different", "distinct", "unique", "various", "separate"},
-    "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "part", "portion", "come", "came",
+    "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "rate", "part", "portion", "come", "came",
               "comes", "contribute", "contributed", "account", "accounted", "accounts"},
     "ratio": {"ratio", "rate", "per", "margin", "percent", "percentage", "proportion", "share", "average", "return",
               "efficiency", "yield", "divided"},
@@ -374,11 +374,23 @@ def _noted(question: str, planned: Planned) -> set[str]:
     return {stem(qw[i]) for i in note_modifiers(qw, planned.table) if stem(qw[i + 1]) in values}
 
 
+CLASS_NOUNS = {"method", "mode", "status", "kind", "type", "category", "option", "channel", "group", "class"}
+
+
+def _class_nouns(question: str, planned: Planned) -> set[str]:
+    """"payment method" for a column Payment: a noun of kinds after a word of a used column says no more than the
+    column does, unless it names a column of its own."""
+    qw = [stem(w) for w in words(question)]
+    used = {s for c in _plan_columns(planned.plan) for s in _stems(c)}
+    own = {s for c in planned.table.dtypes for s in _stems(c)}
+    return {w for i, w in enumerate(qw[1:], 1) if w in CLASS_NOUNS and qw[i - 1] in used and w not in own}
+
+
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
     covered = explained(planned) | _whole_columns(question, planned) | _compound_modifiers(question, planned)
-    covered |= _noted(question, planned)
+    covered |= _noted(question, planned) | _class_nouns(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]

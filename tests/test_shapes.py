@@ -476,7 +476,9 @@ RETURNS = pd.DataFrame({"Order": [f"O{i}" for i in range(12)], "Category": list(
                         "Total": [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120],
                         "Return?": ["Yes", "No", "Yes", "Yes", "No", "No", "Yes", "No", "Yes", "No", "Yes", "No"],
                         "Reason": ["Size", None, "Size", "Defect", None, None, "Late", None, "Size", None, "Defect",
-                                   None]})
+                                   None],
+                        "Payment": ["Card", "Cash", "Card", "Card", "Cash", "Wallet", "Wallet", "Cash", "Card", "Wallet",
+                                    "Cash", "Card"]})
 
 
 def test_the_head_of_a_compound_names_the_column(tmp_path):
@@ -548,3 +550,20 @@ def test_words_of_a_note_tied_to_a_marked_value_name_it(tmp_path):
     assert answered(pipe, "What were seasonally adjusted grocery sales in March 2023?").value == 102 + 3
     assert answered(pipe, "What were grocery sales in March 2023, not seasonally adjusted?").value == 102
     assert answered(pipe, "What were Q4 2023 grocery sales, not seasonally adjusted?").value == sum(range(109, 112))
+
+
+def test_a_yes_no_column_named_by_its_verb_keeps_the_yes_rows(tmp_path):
+    RETURNS.to_csv(tmp_path / "returns.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "returns.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    returned = RETURNS["Return?"] == "Yes"
+    assert answered(pipe, "How many orders were returned?").value == returned.sum()
+    assert answered(pipe, "What percentage of all orders were returned?").value == pytest.approx(returned.mean())
+    rate = returned.groupby(RETURNS["Category"]).mean()
+    assert answered(pipe, "Which category has the highest return rate?").value == rate.idxmax()
+    # "payment method": the column Payment; "method" says no more than it
+    rate = returned.groupby(RETURNS["Payment"]).mean()
+    assert answered(pipe, "Which payment method has the lowest return rate?").value == rate.idxmin()
+    by_status = pipe.answer("How many orders per return status?")  # a grouping, not the returned rows
+    assert by_status.status != "answered" or by_status.plan.get("group_by"), by_status.interpretation

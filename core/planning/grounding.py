@@ -502,6 +502,26 @@ def not_yet_filters(q: str, t: TableView) -> list[Filter]:
     return out
 
 
+YES_NO = ({"yes", "no"}, {"y", "n"}, {"true", "false"})
+
+
+def flag_filters(qw: list[str], t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    """"orders that were returned" with a column Return? holding Yes and No: the rows where it says yes (no
+    after a negation); not when the question groups by it ("by return status") or asks whether."""
+    out = []
+    for h in chits:
+        vals = {norm(str(v)): v for v in t.value_lists.get(h.column, [])}
+        pair = next((p for p in YES_NO if set(vals) == p), None)
+        if pair is None or h.by_synonym or h.words != 1:
+            continue
+        before = qw[max(0, h.position - 2):h.position]
+        if any(w in ("by", "per", "each", "whether") for w in before):
+            continue
+        yes, no = sorted(pair, key=lambda v: v not in ("yes", "y", "true"))
+        out.append(Filter(column=h.column, value=vals[no if any(w in NEGATIONS for w in before) else yes]))
+    return out
+
+
 def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
     out = not_yet_filters(q, t)
     for h in chits:
@@ -654,7 +674,9 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
-    value_cols = {v.column for v in vhits + inside}
+    flags = [f for f in flag_filters(qw, t, chits) if f.column not in by_col]
+    filters += flags
+    value_cols = {v.column for v in vhits + inside} | {f.column for f in flags}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     return Grounded(

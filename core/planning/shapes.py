@@ -299,6 +299,14 @@ def superlative(g: Grounded) -> Planned | None:
         plan = g.plan(select=[g.group_col, g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=g.k,
                       ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
         return g.planned(plan, headline)
+    flag = next((f for f in g.filters if f.column in g.value_cols and f.column not in g.by_col), None)
+    if g.group_col and not who and flag and g.measure_col is None and re.search(r"\brates?\b", g.q):
+        # "which category has the highest return rate": the share of each category's rows flagged yes
+        m = Measure(agg="share", where=[flag], alias="rate")
+        plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by="rate", desc=desc)],
+                      limit=g.k, ties=True, headline=headline, filters=[f for f in g.filters if f is not flag]
+                      + [Filter(column=g.group_col, op="not_null")])
+        return g.planned(plan, headline)
     if g.group_col and not who:
         if g.measure_col is None and not count_like:
             raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
