@@ -17,6 +17,7 @@ from .query import QueryEngine, Result
 from .workspace import Workspace
 
 MAX_VALUES_INDEXED = 20000
+NOTE_START = re.compile(r"^\s*\((?:\d{1,2}|[a-z])\)\s+\w", re.I)  # a note under a table: "(2) Estimates are ..."
 log = logging.getLogger(__name__)
 
 
@@ -147,7 +148,20 @@ class Answerer:
                 if isinstance(v, str) and v.strip() and not v.strip().replace(".", "").isdigit():
                     index.setdefault(norm(v), []).append((c, v))
         view.values = index
+        view.notes = self._sheet_notes(t)
         return view
+
+    def _sheet_notes(self, t) -> list[str]:
+        """Notes of the table's sheet kept apart from it ("(2) Estimates are adjusted for ..."), which tie a
+        marked value or header ("ADJUSTED(2)") to what it means."""
+        out = []
+        for other in self.engine.views.values():
+            if other.file_id != t.file_id or other.sheet != t.sheet or other.sql_name == t.sql_name:
+                continue
+            for c in [c for c, d in other.dtypes.items() if d == "text"][:3]:
+                out += sorted(v for v in self.engine.distinct_values(other.sql_name, c, 200)
+                              if isinstance(v, str) and NOTE_START.match(v))
+        return out
 
     # --- planning and computing (ChatPipeline.ask calls these, once each) -------------------
     def plan(self, question: str, file_ids: list[int] | None = None, llm=None, mode: str = "offline",

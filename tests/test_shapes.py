@@ -567,3 +567,19 @@ def test_a_yes_no_column_named_by_its_verb_keeps_the_yes_rows(tmp_path):
     assert answered(pipe, "Which payment method has the lowest return rate?").value == rate.idxmin()
     by_status = pipe.answer("How many orders per return status?")  # a grouping, not the returned rows
     assert by_status.status != "answered" or by_status.plan.get("group_by"), by_status.interpretation
+
+
+def test_a_note_kept_apart_from_the_table_still_names_its_marked_value(tmp_path):
+    # notes below a blank row make a table of their own: they still say what "ADJUSTED(2)" is
+    block = [["Grocery", *range(100, 112)], ["Clothing", *range(50, 62)]]
+    adjusted = [[k, *(v + 3 for v in vals)] for k, *vals in block]
+    note = "(2) Estimates are adjusted for seasonal variations and holiday differences, but not for price changes."
+    rows = ([["Kind", *MONTH_COLS], ["NOT ADJUSTED"] + [None] * 12] + block + [["ADJUSTED(2)"] + [None] * 12]
+            + adjusted + [[None] * 13, [None] * 13, ["(1) Grocery includes supermarkets."] + [None] * 12,
+                          [note] + [None] * 12, ["Note: estimates are not adjusted for price changes."] + [None] * 12,
+                          ["Source: a monthly survey of retail trade."] + [None] * 12])
+    pd.DataFrame(rows).to_excel(tmp_path / "apart.xlsx", index=False, header=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "apart.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert answered(pipe, "What were seasonally adjusted grocery sales in March 2023?").value == 102 + 3

@@ -136,7 +136,7 @@ def footnotes(t: TableView) -> dict[str, set[str]]:
     cached = t.__dict__.get("_notes")
     if cached is not None:
         return cached
-    notes = {m.group(1).lower(): key for key in t.values if (m := NOTE_TEXT.match(key))}
+    notes = {m.group(1).lower(): key for key in [*t.values, *map(norm, t.notes)] if (m := NOTE_TEXT.match(key))}
     out: dict[str, set[str]] = {}
     for found in t.values.values() if notes else ():
         for _, val in found:
