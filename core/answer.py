@@ -17,6 +17,7 @@ from .query import QueryEngine, Result
 from .workspace import Workspace
 
 MAX_VALUES_INDEXED = 20000
+NOTE_START = re.compile(r"^\s*\((?:\d{1,2}|[a-z])\)\s+\w", re.I)  # a note under a table: "(2) Estimates are ..."
 log = logging.getLogger(__name__)
 
 
@@ -167,7 +168,20 @@ class Answerer:
                 if isinstance(v, str) and v.strip() and not v.strip().replace(".", "").isdigit():
                     index.setdefault(norm(v), []).append((c, v))
         view.values = {**index, **qualified_names(index)}
+        view.notes = self._sheet_notes(t)
         return view
+
+    def _sheet_notes(self, t) -> list[str]:
+        """Notes of the table's sheet kept apart from it ("(2) Estimates are adjusted for ..."), which tie a
+        marked value or header ("ADJUSTED(2)") to what it means."""
+        out = []
+        for other in self.engine.views.values():
+            if other.file_id != t.file_id or other.sheet != t.sheet or other.sql_name == t.sql_name:
+                continue
+            for c in [c for c, d in other.dtypes.items() if d == "text"][:3]:
+                out += sorted(v for v in self.engine.distinct_values(other.sql_name, c, 200)
+                              if isinstance(v, str) and NOTE_START.match(v))
+        return out
 
     # --- planning and computing (ChatPipeline.ask calls these, once each) -------------------
     def plan(self, question: str, file_ids: list[int] | None = None, llm=None, mode: str = "offline",
@@ -372,28 +386,29 @@ def _asks_who(p: Planned) -> bool:
     return p.focus == "label" or len(p.plan.select) < 2
 
 
+def _filter_text(f) -> str | None:
+    """One condition in words ("Region is West", "Value is filled in")."""
+    if f.op == "eq":
+        return f"{f.column} is {fmt(f.value)}"
+    if f.op == "in":
+        return f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}"
+    if f.op in ("year", "month", "quarter"):
+        return f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}"
+    if f.op in ("not_null", "is_null"):
+        return f"{f.column} is {'filled in' if f.op == 'not_null' else 'empty'}"
+    if f.op in ("gt", "gte", "lt", "lte"):
+        sym = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
+        return f"{f.column} {sym} {f.other_column if f.other_column else fmt(f.value)}"
+    if f.op == "contains":
+        return f"{f.column} contains '{f.value}'"
+    if f.op == "between":
+        return f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}"
+    return None
+
+
 def _filters_text(plan: Plan) -> str:
-    parts = []
-    for f in plan.filters:
-        if f.op == "not_null" and any(m for m in plan.select):
-            continue
-        if f.op == "eq":
-            parts.append(f"{f.column} is {fmt(f.value)}")
-        elif f.op == "in":
-            parts.append(f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}")
-        elif f.op in ("year", "month", "quarter"):
-            parts.append(f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}")
-        elif f.op == "not_null":
-            parts.append(f"{f.column} is filled in")
-        elif f.op == "is_null":
-            parts.append(f"{f.column} is empty")
-        elif f.op in ("gt", "gte", "lt", "lte"):
-            sym = {"gt": ">", "gte": "≥", "lt": "<", "lte": "≤"}[f.op]
-            parts.append(f"{f.column} {sym} {f.other_column if f.other_column else fmt(f.value)}")
-        elif f.op == "contains":
-            parts.append(f"{f.column} contains '{f.value}'")
-        elif f.op == "between":
-            parts.append(f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}")
+    parts = [t for f in plan.filters if not (f.op == "not_null" and any(m for m in plan.select))
+             and (t := _filter_text(f))]
     return (" where " + " and ".join(parts)) if parts else ""
 
 
@@ -418,7 +433,7 @@ def _what_text(plan: Plan) -> str:
     for m in plan.measures:
         text = _measure_text(m)
         if m.where:
-            text += " where " + " and ".join(f"{f.column} is {fmt(f.value)}" for f in m.where)
+            text += " where " + " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in m.where)
         parts.append(text)
     text = "; ".join(parts)
     if plan.compute:

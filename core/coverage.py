@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from .plan import Plan
+from .plan import Plan, _measure_name
 from .planning.grounding import table_kind
 from .planning.model import Planned
 from .planning.words import (
@@ -61,7 +61,7 @@ AGG_WORDS = {
     "count": {"count", "number", "times", "often", "frequency", "frequent", "occurrences", "occur", "occurred",
               "appear", "appeared", "appears", "counted", "tally", "total", "common", "popular", "usual", "commonly"},
     "count_distinct": {"different", "distinct", "unique", "various", "separate"},
-    "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "part", "portion", "come", "came",
+    "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "rate", "part", "portion", "come", "came",
               "comes", "contribute", "contributed", "account", "accounted", "accounts"},
     "ratio": {"ratio", "rate", "per", "margin", "percent", "percentage", "proportion", "share", "average", "return",
               "efficiency", "yield", "divided"},
@@ -233,12 +233,15 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= NEGATION_WORDS | {"empty", "blank", "missing"}
     if "not_null" in ops:
         out |= {"filled", "known", "recorded", "with", "have", "has", "some"}
-    if ops & {"year", "month", "quarter"}:
+    if ops & {"year", "month", "quarter"} or plan.unpivot:  # months laid out as columns read as rows are periods
         out |= TIME_WORDS | set(MONTHS) | EVENT_WORDS
     if plan.test:
         out |= TEST_WORDS | COMPARE_WORDS
+    counts = {m.alias or _measure_name(m) for m in plan.measures if m.agg in ("count", "count_distinct")}
     for c in plan.compute:
         out |= COMPUTE_WORDS[c.op]
+        if c.op == "div" and c.right in counts:  # a total divided by how many things there are is their average
+            out |= AGG_WORDS["avg"]
     if plan.select or plan.headline in ("label", "list"):
         out |= LIST_WORDS
     if plan.distinct_rows:
@@ -386,11 +389,48 @@ def _whole_columns(question: str, planned: Planned) -> set[str]:
     return {s for s in out if any(s in _stems(c) for c in planned.table.dtypes)}
 
 
+def _compound_modifiers(question: str, planned: Planned) -> set[str]:
+    """"return reason" with columns Return? and Reason: the last noun of a compound is its head, and the word
+    before it, naming another column, says whose reasons; a plan that groups by the head, or keeps the rows
+    where it is filled in, reads the compound."""
+    heads = [f.column for f in _all_filters(planned.plan) if f.op == "not_null"] + [g.column for g in planned.plan.group_by]
+    qw = [stem(w) for w in words(question)]
+    cols = {s for c in planned.table.dtypes for s in _stems(c)}
+    out = set()
+    for h in heads:
+        hs = _stems(h)
+        out |= {qw[i - 1] for i in range(1, len(qw)) if qw[i] in hs and qw[i - 1] in cols and qw[i - 1] not in hs}
+    return out
+
+
+def _noted(question: str, planned: Planned) -> set[str]:
+    """"seasonally adjusted" for a filter on ADJUSTED(2) (or on NOT ADJUSTED beside it): a word the sheet's note
+    on the value's word uses, right before that word."""
+    from .planning.grounding import note_modifiers
+
+    qw = words(question)
+    values = {s for v in _filter_values(planned.plan) for s in _stems(v)}
+    return {stem(qw[i]) for i in note_modifiers(qw, planned.table) if stem(qw[i + 1]) in values}
+
+
+CLASS_NOUNS = {"method", "mode", "status", "kind", "type", "category", "option", "channel", "group", "class"}
+
+
+def _class_nouns(question: str, planned: Planned) -> set[str]:
+    """"payment method" for a column Payment: a noun of kinds after a word of a used column says no more than the
+    column does, unless it names a column of its own."""
+    qw = [stem(w) for w in words(question)]
+    used = {s for c in _plan_columns(planned.plan) for s in _stems(c)}
+    own = {s for c in planned.table.dtypes for s in _stems(c)}
+    return {w for i, w in enumerate(qw[1:], 1) if w in CLASS_NOUNS and qw[i - 1] in used and w not in own}
+
+
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
-    covered = explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
-    covered |= _the_table_itself(question, planned)
+    covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
+               | _compound_modifiers(question, planned))
+    covered |= _the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]

@@ -667,3 +667,154 @@ def test_episodes_aired_in_a_month_count_rows(tmp_path):
     pipe = ChatPipeline(Answerer(ws))
     d = df["Original air date"]
     assert answered(pipe, "How many episodes aired in May 1995?").value == ((d.dt.year == 1995) & (d.dt.month == 5)).sum()
+
+
+MONTH_COLS = [f"{m} 2023" for m in ["Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sep.", "Oct.",
+                                    "Nov.", "Dec."]]
+MONTHLY = pd.DataFrame([["North", *[10 + i for i in range(12)]], ["South", *[40 - 2 * i for i in range(12)]],
+                        ["West", *[5 * (i % 4) for i in range(12)]]], columns=["Region", *MONTH_COLS])
+
+
+@pytest.fixture(scope="module")
+def monthly(tmp_path_factory):
+    d = tmp_path_factory.mktemp("monthly")
+    MONTHLY.to_excel(d / "monthly.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "monthly.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_a_quarter_of_month_columns_is_their_sum(monthly):
+    row = MONTHLY.set_index("Region").loc["North"]
+    ans = answered(monthly, "What were North's Q4 2023 sales?")
+    assert ans.value == pytest.approx(row[MONTH_COLS[9:]].sum())
+    assert "read as rows of Month and Value" in ans.interpretation
+
+
+def test_the_monthly_average_over_month_columns(monthly):
+    row = MONTHLY.set_index("Region").loc["South"]
+    ans = answered(monthly, "What were the average monthly sales for South in 2023?")
+    assert ans.value == pytest.approx(row[MONTH_COLS].mean())
+
+
+def test_which_month_column_is_highest(monthly):
+    row = MONTHLY.set_index("Region").loc["South"]
+    assert answered(monthly, "Which month had the highest sales for South?").value == row[MONTH_COLS].astype(float).idxmax()
+
+
+def test_month_columns_of_another_year_are_not_read(monthly):
+    ans = monthly.answer("What were North's Q4 2021 sales?")
+    assert ans.status != "answered" or ans.value is None
+
+
+RETURNS = pd.DataFrame({"Order": [f"O{i}" for i in range(12)], "Category": list("AABBCCAABBCC"),
+                        "Total": [10, 20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120],
+                        "Return?": ["Yes", "No", "Yes", "Yes", "No", "No", "Yes", "No", "Yes", "No", "Yes", "No"],
+                        "Reason": ["Size", None, "Size", "Defect", None, None, "Late", None, "Size", None, "Defect",
+                                   None],
+                        "Payment": ["Card", "Cash", "Card", "Card", "Cash", "Wallet", "Wallet", "Cash", "Card", "Wallet",
+                                    "Cash", "Card"]})
+
+
+def test_the_head_of_a_compound_names_the_column(tmp_path):
+    RETURNS.to_csv(tmp_path / "returns.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "returns.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    top = RETURNS["Reason"].value_counts().idxmax()
+    # "return reason": Reason (the head), not Return?; rows without a reason are no reason at all
+    assert answered(pipe, "What's the most common return reason?").value == top
+    assert answered(pipe, "What's the most common reason?").value == top
+
+
+def test_a_row_named_in_each_stacked_block_is_not_summed_across_blocks(tmp_path):
+    # statistical tables stack blocks under headings ("NOT ADJUSTED", "ADJUSTED"): each names the same rows
+    head = [["Kind", *MONTH_COLS]]
+    block = [["Grocery", *range(100, 112)], ["Clothing", *range(50, 62)], ["Fuel", *range(70, 82)]]
+    adjusted = [[k, *(v + 3 for v in vals)] for k, *vals in block]
+    rows = head + [["NOT ADJUSTED"] + [None] * 12] + block + [["ADJUSTED"] + [None] * 12] + adjusted
+    pd.DataFrame(rows).to_excel(tmp_path / "stacked.xlsx", index=False, header=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "stacked.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert pipe.answer("What were Q4 2023 grocery sales?").status != "answered"
+    ans = answered(pipe, "What were Q4 2023 grocery sales, not adjusted?")
+    assert ans.value == pytest.approx(sum(range(100, 112)[9:]))
+
+
+ADS = pd.DataFrame({"Campaign": ["A", "A", "B", "B", "A", "C"], "Cost": [10.0, 30.0, 5.0, 7.5, 20.0, 3.0],
+                    "LinkClicks": [4, 6, 10, 5, 10, 1], "Impressions": [100, 300, 200, 100, 400, 50],
+                    "Purchases": [1, 0, 2, 1, 2, 0], "Cost per Purchase": [10.0, None, 2.5, 7.5, 10.0, None]})
+
+
+@pytest.fixture(scope="module")
+def ads(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ads")
+    ADS.to_excel(d / "ads.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "ads.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_x_per_y_is_the_total_of_x_over_the_total_of_y(ads):
+    a = ADS[ADS["Campaign"] == "A"]
+    ans = answered(ads, "What was the cost per link click for campaign A?")
+    assert ans.value == pytest.approx(a["Cost"].sum() / a["LinkClicks"].sum())
+    ans = answered(ads, "What was the click rate (link clicks / impressions) for campaign A?")
+    assert ans.value == pytest.approx(a["LinkClicks"].sum() / a["Impressions"].sum())
+
+
+def test_x_per_y_with_a_column_of_it_row_by_row_is_not_guessed(ads):
+    # "Cost per Purchase" holds the figure per row: its average and the ratio of totals differ
+    ans = ads.answer("What was the cost per purchase for campaign A?")
+    assert not any(m.get("agg") == "ratio" for m in (ans.plan or {}).get("measures", []))
+
+
+def test_words_of_a_note_tied_to_a_marked_value_name_it(tmp_path):
+    # "ADJUSTED(2)" with the note "(2) ... adjusted for seasonal variations": "seasonally adjusted" names it, and
+    # "not seasonally adjusted" names the block beside it (the note sits in the table's range, as in census sheets)
+    block = [["Grocery", *range(100, 112)], ["Clothing", *range(50, 62)]]
+    adjusted = [[k, *(v + 3 for v in vals)] for k, *vals in block]
+    note = "(2) Estimates are adjusted for seasonal variations and holiday differences, but not for price changes."
+    rows = ([["Kind", *MONTH_COLS], ["NOT ADJUSTED"] + [None] * 12] + block + [["ADJUSTED(2)"] + [None] * 12]
+            + adjusted + [[note] + [None] * 12])
+    pd.DataFrame(rows).to_excel(tmp_path / "noted.xlsx", index=False, header=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "noted.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert answered(pipe, "What were seasonally adjusted grocery sales in March 2023?").value == 102 + 3
+    assert answered(pipe, "What were grocery sales in March 2023, not seasonally adjusted?").value == 102
+    assert answered(pipe, "What were Q4 2023 grocery sales, not seasonally adjusted?").value == sum(range(109, 112))
+
+
+def test_a_yes_no_column_named_by_its_verb_keeps_the_yes_rows(tmp_path):
+    RETURNS.to_csv(tmp_path / "returns.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "returns.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    returned = RETURNS["Return?"] == "Yes"
+    assert answered(pipe, "How many orders were returned?").value == returned.sum()
+    assert answered(pipe, "What percentage of all orders were returned?").value == pytest.approx(returned.mean())
+    rate = returned.groupby(RETURNS["Category"]).mean()
+    assert answered(pipe, "Which category has the highest return rate?").value == rate.idxmax()
+    # "payment method": the column Payment; "method" says no more than it
+    rate = returned.groupby(RETURNS["Payment"]).mean()
+    assert answered(pipe, "Which payment method has the lowest return rate?").value == rate.idxmin()
+    by_status = pipe.answer("How many orders per return status?")  # a grouping, not the returned rows
+    assert by_status.status != "answered" or by_status.plan.get("group_by"), by_status.interpretation
+
+
+def test_a_note_kept_apart_from_the_table_still_names_its_marked_value(tmp_path):
+    # notes below a blank row make a table of their own: they still say what "ADJUSTED(2)" is
+    block = [["Grocery", *range(100, 112)], ["Clothing", *range(50, 62)]]
+    adjusted = [[k, *(v + 3 for v in vals)] for k, *vals in block]
+    note = "(2) Estimates are adjusted for seasonal variations and holiday differences, but not for price changes."
+    rows = ([["Kind", *MONTH_COLS], ["NOT ADJUSTED"] + [None] * 12] + block + [["ADJUSTED(2)"] + [None] * 12]
+            + adjusted + [[None] * 13, [None] * 13, ["(1) Grocery includes supermarkets."] + [None] * 12,
+                          [note] + [None] * 12, ["Note: estimates are not adjusted for price changes."] + [None] * 12,
+                          ["Source: a monthly survey of retail trade."] + [None] * 12])
+    pd.DataFrame(rows).to_excel(tmp_path / "apart.xlsx", index=False, header=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "apart.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert answered(pipe, "What were seasonally adjusted grocery sales in March 2023?").value == 102 + 3

@@ -127,6 +127,7 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
     toks = [(m.group(0), m.start()) for m in re.finditer(r"[\w&'\-\.]+", raw)]
     hits: list[ValueHit] = []
     taken = [False] * len(toks)
+    modifiers = note_modifiers([w for w, _ in toks], t)
     for size in range(min(8, len(toks)), 0, -1):
         for i in range(len(toks) - size + 1):
             if any(taken[i : i + size]):
@@ -138,6 +139,8 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 cands.append(text[:-2])
             if not _names_a_column(norm(text.rstrip(".?!,")), t):  # "wins" beside a Wins column: the column
                 cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
+            if (said := [k for k in range(i, i + size - 1) if k in modifiers]):  # without the note's words
+                cands.append(" ".join(w for k, (w, _) in enumerate(span, i) if k not in said))
             loose = loose_values(t)
             # "haven't been paid" is no filter on Paid, "not seasonally adjusted" no spelling of "ADJUSTED(2)";
             # a value right after "not" or "other than" is one to exclude (ground: _negated)
@@ -167,6 +170,38 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
 
 
 FOOTNOTE = re.compile(r"\s*\((?:\d{1,2}|[a-z])\)\s*$", re.I)
+NOTE_MARK = re.compile(r"\((\d{1,2}|[a-z])\)\s*$", re.I)
+NOTE_TEXT = re.compile(r"^\((\d{1,2}|[a-z])\)\s+\w")
+
+
+def footnotes(t: TableView) -> dict[str, set[str]]:
+    """The words a sheet's notes attach to its marked values: "ADJUSTED(2)" beside the note "(2) Estimates are
+    adjusted for seasonal variations ..." gives {"adjusted": {"estimate", "seasonal", ...}} (built once per view)."""
+    cached = t.__dict__.get("_notes")
+    if cached is not None:
+        return cached
+    notes = {m.group(1).lower(): key for key in [*t.values, *map(norm, t.notes)] if (m := NOTE_TEXT.match(key))}
+    out: dict[str, set[str]] = {}
+    for found in t.values.values() if notes else ():
+        for _, val in found:
+            m = NOTE_MARK.search(str(val))
+            note = notes.get(m.group(1).lower()) if m and m.start() > 0 else None
+            for w in loose_key(val).split() if note else ():
+                out.setdefault(w, set()).update(stem(x) for x in words(note) if x not in STOP)
+    t.__dict__["_notes"] = out
+    return out
+
+
+def note_modifiers(toks: list[str], t: TableView) -> set[int]:
+    """Positions of words right before a marked value's word that its note uses: "seasonally adjusted", where the
+    note of ADJUSTED(2) says the estimates are adjusted for seasonal variations, names ADJUSTED(2)."""
+    notes = footnotes(t)
+    out = set()
+    for i in range(len(toks) - 1):
+        said = notes.get(_plural(toks[i + 1].lower()))
+        if said and toks[i].lower() not in STOP and any(same(stem(toks[i].lower()), n) for n in said):
+            out.add(i)
+    return out
 
 
 def loose_key(text: str) -> str:
@@ -195,7 +230,7 @@ def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
     out: dict[str, list[tuple[str, object]]] = {}
     for found in t.values.values():
         for col, val in found:
-            if any(ch.isdigit() for ch in str(val)):  # "5:56.21" is not "5:56:21", nor "11/24/2012*" a date
+            if any(ch.isdigit() for ch in FOOTNOTE.sub("", str(val))):  # "5:56.21" is not "5:56:21", nor "11/24/2012*" a date
                 continue
             for key in {loose_key(val), bag_key(val)}:
                 if len(key) >= 3 and (col, val) not in out.setdefault(key, []):
@@ -368,9 +403,25 @@ def counted_noun(q: str, t: TableView) -> str | None:
     return noun
 
 
+def compound_head(qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
+    """"the most common return reason" with columns Return? and Reason: the last noun of a compound is its
+    head, so Reason; the modifier says whose reasons, which a column filled only on some rows records (the
+    rows with a reason are the returns). None unless exactly one such pair of neighbouring words is found."""
+    found = []
+    for mod in text_hits:
+        for head in text_hits:
+            if head.column == mod.column or head.words != 1 or mod.words != 1 or head.position != mod.position + 1:
+                continue
+            if t.profiles.get(head.column, {}).get("nulls", 0) and qw[mod.position] not in STOP:
+                found.append(head.column)
+    return found[0] if len(found) == 1 else None
+
+
 def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]) -> str | None:
     if not text_hits:
         return None
+    if (head := compound_head(qw, t, text_hits)) is not None:
+        return head
     qs = [stem(w) for w in qw]
     for h in text_hits:
         cw = [stem(w) for w in words(h.column) if w not in STOP]
@@ -570,6 +621,26 @@ def not_yet_filters(q: str, t: TableView) -> list[Filter]:
     return out
 
 
+YES_NO = ({"yes", "no"}, {"y", "n"}, {"true", "false"})
+
+
+def flag_filters(qw: list[str], t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    """"orders that were returned" with a column Return? holding Yes and No: the rows where it says yes (no
+    after a negation); not when the question groups by it ("by return status") or asks whether."""
+    out = []
+    for h in chits:
+        vals = {norm(str(v)): v for v in t.value_lists.get(h.column, [])}
+        pair = next((p for p in YES_NO if set(vals) == p), None)
+        if pair is None or h.by_synonym or h.words != 1:
+            continue
+        before = qw[max(0, h.position - 2):h.position]
+        if any(w in ("by", "per", "each", "whether") for w in before):
+            continue
+        yes, no = sorted(pair, key=lambda v: v not in ("yes", "y", "true"))
+        out.append(Filter(column=h.column, value=vals[no if any(w in NEGATIONS for w in before) else yes]))
+    return out
+
+
 def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
     out = not_yet_filters(q, t)
     for h in chits:
@@ -766,7 +837,9 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
-    value_cols = {v.column for v in vhits + inside}
+    flags = [f for f in flag_filters(qw, t, chits) if f.column not in by_col]
+    filters += flags
+    value_cols = {v.column for v in vhits + inside} | {f.column for f in flags}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     return Grounded(

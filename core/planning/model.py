@@ -23,6 +23,7 @@ class TableView:
     value_lists: dict[str, list] = field(default_factory=dict)  # column -> every distinct value (few-valued text)
     warnings: list[str] = field(default_factory=list)  # the ingest's warnings for this table and its sheet
     text_numbers: set[str] = field(default_factory=set)  # text columns of numbers ("412", "s" for suppressed)
+    notes: list[str] = field(default_factory=list)  # marked notes of its sheet outside it ("(2) Estimates are ...")
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]

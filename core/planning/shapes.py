@@ -10,10 +10,11 @@ import re
 from collections.abc import Callable
 
 from ..errors import CannotAnswer
-from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Test
+from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Test, Unpivot
+from ..sections import SECTION_COLUMN
 from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity, title_column
 from .model import Planned
-from .words import ROW_NOUNS, STOP, TITLED, same, stem, words
+from .words import ADDITIVE, MONTHS, ROW_NOUNS, STOP, TITLED, norm, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
@@ -198,10 +199,96 @@ def value_of_top_row(g: Grounded) -> Planned | None:
 WHICH_PERIOD = re.compile(r"^(?:which|what|in which|in what)\s+(month|year|quarter|week|day)\b")
 
 
+# --- periods laid out as columns ("Jan. 2020", "Feb. 2020", ...) ------------------------------------------------
+MONTH_NAMES = list(MONTHS)[:12]  # january ... december
+PERIOD_COLUMN = re.compile(r"^([a-z]{3,9})\.?(?:[\s\-']+((?:19|20)\d\d))?$")
+QUARTER = re.compile(r"\bq([1-4])\b|\b(first|second|third|fourth) quarter\b")
+ORDINAL = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+MONTHLY_AVERAGE = re.compile(r"\bmonthly\b|\b(?:per|a|each|every) month\b")
+PERIOD_NAME, PERIOD_VALUE = "Month", "Value"
+
+
+def period_columns(t) -> dict[str, tuple[int, int | None]]:
+    """Number columns each named by a month, with or without a year ("Jan. 2020" -> (1, 2020)), when three or
+    more of a table's columns are: months laid out as columns, each a value of one thing."""
+    out = {}
+    for c in t.numeric():
+        m = PERIOD_COLUMN.match(norm(c))
+        if m and (name := next((n for n in MONTH_NAMES if n.startswith(m.group(1))), None)):
+            out[c] = (MONTHS[name], int(m.group(2)) if m.group(2) else None)
+    return out if len(out) >= 3 else {}
+
+
+def _period_span(g: Grounded, cols: dict[str, tuple[int, int | None]]) -> list[str] | None:
+    """The period columns the question's year and quarter name (every one when it names neither); None when
+    it names a year no column (nor the table) carries, several years, or a month of its own."""
+    years = {int(y) for y in re.findall(r"\b((?:19|20)\d\d)\b", g.q)}
+    if len(years) > 1 or any(w in MONTHS and w != "may" for w in g.qw):
+        return None
+    keep = dict(cols)
+    if years:
+        (year,) = years
+        carried = {y for _, y in cols.values() if y is not None}
+        if carried:
+            keep = {c: my for c, my in cols.items() if my[1] == year}
+        elif str(year) not in g.t.label:
+            return None
+    if (q := QUARTER.search(g.q)):
+        n = int(q.group(1)) if q.group(1) else ORDINAL[q.group(2)]
+        keep = {c: my for c, my in keep.items() if (my[0] - 1) // 3 + 1 == n}
+    return list(keep) or None
+
+
+def _sums_over_time(g: Grounded) -> bool:
+    """The question's figure adds up over months (a total, or a flow such as sales or spend)."""
+    return g.agg == "sum" or any(w in ADDITIVE or stem(w) in ADDITIVE for w in g.qw)
+
+
+def months_as_rows(g: Grounded) -> Planned | None:
+    """"Q4 2019 sales of department stores", "average monthly sales in 2020", "which month had the highest sales":
+    a table whose columns are months read with those columns as rows (Month, Value) for the named rows."""
+    cols = period_columns(g.t)
+    named_rows = [c for c in g.by_col if c != SECTION_COLUMN]  # the rows whose months are read
+    if not cols or g.how_many or not named_rows or any(h.column in cols for h in g.chits):
+        return None
+    other = [h for h in g.numeric_hits if h.column not in cols]
+    span = _period_span(g, cols)
+    if other or span is None or len(span) < 2 or any(f.column in cols for f in g.filters):
+        return None
+    if PERIOD_NAME in g.t.dtypes or PERIOD_VALUE in g.t.dtypes or not _sums_over_time(g):
+        return None
+    if SECTION_COLUMN in g.t.dtypes and SECTION_COLUMN not in g.by_col:
+        # a row named in each stacked block ("NOT ADJUSTED", "ADJUSTED"): the question does not say which
+        raise CannotAnswer(f"'{g.t.label}' stacks blocks of rows ({SECTION_COLUMN}): which one?")
+    as_number = any(c in g.t.text_numbers for c in span)
+    total = Measure(agg="sum", column=PERIOD_VALUE, as_number=as_number, alias="total")
+    unpivot = Unpivot(columns=span, name=PERIOD_NAME, value=PERIOD_VALUE)
+    if WHICH_PERIOD.match(g.q) and g.direction and g.agg in (None, "sum"):
+        plan = g.plan(unpivot=unpivot, group_by=[GroupBy(column=PERIOD_NAME)], measures=[total],
+                      order=[Order(by="total", desc=g.direction == "max")], limit=g.k, ties=True,
+                      headline="label" if g.k == 1 else "list")
+        return g.planned(plan, "label" if g.k == 1 else "list")
+    if g.direction:
+        return None
+    if g.agg == "avg" and MONTHLY_AVERAGE.search(g.q):
+        filled = Filter(column=PERIOD_VALUE, op="not_null", as_number=as_number)
+        months = Measure(agg="count_distinct", column=PERIOD_NAME, where=[filled], alias="months")
+        plan = g.plan(unpivot=unpivot, measures=[total, months], headline="value",
+                      compute=[Compute(alias="monthly average", op="div", left="total", right="months")])
+        return g.planned(plan, "value")
+    if g.agg in (None, "sum"):
+        return g.planned(g.plan(unpivot=unpivot, measures=[total], headline="value"), "value")
+    return None
+
+
+
+
 @shape("which period")
 def which_period(g: Grounded) -> Planned | None:
     """"Which month had the highest ad spend?": the measure per period of the date column, the top period."""
     m = WHICH_PERIOD.match(g.q)
+    if m and m.group(1) == "month" and g.direction and (by_columns := months_as_rows(g)) is not None:
+        return by_columns  # months laid out as columns
     if not m or not g.direction or not g.t.dates() or g.how_many:
         return None
     dc = g.date_hits[0].column if g.date_hits else g.date_col
@@ -229,6 +316,14 @@ def superlative(g: Grounded) -> Planned | None:
         plan = g.plan(select=[g.group_col, g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=g.k,
                       ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
         return g.planned(plan, headline)
+    flag = next((f for f in g.filters if f.column in g.value_cols and f.column not in g.by_col), None)
+    if g.group_col and not who and flag and g.measure_col is None and re.search(r"\brates?\b", g.q):
+        # "which category has the highest return rate": the share of each category's rows flagged yes
+        m = Measure(agg="share", where=[flag], alias="rate")
+        plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by="rate", desc=desc)],
+                      limit=g.k, ties=True, headline=headline, filters=[f for f in g.filters if f is not flag]
+                      + [Filter(column=g.group_col, op="not_null")])
+        return g.planned(plan, headline)
     if g.group_col and not who:
         if g.measure_col is None and not count_like:
             raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
@@ -239,9 +334,10 @@ def superlative(g: Grounded) -> Planned | None:
         m = Measure(agg="count") if count_like else Measure(
             agg=g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col),
             column=g.measure_col)
-        # ties kept: "which X has the most" names every X that shares the top value
+        # ties kept: "which X has the most" names every X that shares the top value; rows without an X are no X
         plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by=alias_of(m), desc=desc)],
-                      limit=g.k, ties=True, headline=headline)
+                      limit=g.k, ties=True, headline=headline,
+                      filters=g.filters + [Filter(column=g.group_col, op="not_null")])
         return g.planned(plan, headline)
     if g.measure_col is None:
         raise CannotAnswer("Highest or lowest by which number?")
@@ -339,8 +435,63 @@ def lookup(g: Grounded) -> Planned | None:
     return g.planned(g.plan(select=[key, targets[0]], limit=50, headline="value"), "lookup")
 
 
+# --- "X per Y": one number column's total over another's -------------------------------------------------------
+RATIO_OPERATOR = re.compile(r"\s+(?:per|divided by)\s+|\s*/\s*")
+CLAUSE_MARK = re.compile(r"[(),;:]")
+
+
+def _column_words(c: str) -> list[str]:
+    """A column name's words, names written as one word split ("LinkClicks" -> link, click), stemmed."""
+    return [stem(w) for w in words(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", str(c))) if w not in STOP]
+
+
+def _named_exactly(phrase: list[str], t) -> str | None:
+    """The one number column whose name is these words, all of them and nothing else ("website purchases" ->
+    WebsitePurchases, not Total Website Purchases); None when no column or several are."""
+    ps = [stem(w) for w in phrase]
+    found = [c for c in t.numeric() if (cw := _column_words(c)) and len(cw) == len(ps)
+             and all(any(same(a, b) for b in ps) for a in cw) and all(any(same(b, a) for a in cw) for b in ps)]
+    return found[0] if len(found) == 1 else None
+
+
+def _run(ws: list[str], known: set[str]) -> list[str]:
+    """The words from the start of ws that all name something in column names (a noun phrase's words)."""
+    out = []
+    for w in ws:
+        if w in STOP or stem(w) not in known:
+            break
+        out.append(w)
+    return out
+
+
+def named_ratio(g: Grounded) -> Measure | None:
+    """"cost per website purchase", "link clicks / impressions", "purchase value divided by cost": the total of
+    the column named before the operator over the total of the column named after it, when each phrase names
+    exactly one number column and no column is named by the whole phrase ("CPC (Cost per Click)")."""
+    m = RATIO_OPERATOR.search(g.q)
+    if not m or len(RATIO_OPERATOR.findall(g.q)) != 1:
+        return None
+    known = {w for c in g.t.dtypes for w in _column_words(c)}
+    head, tail = CLAUSE_MARK.split(g.q[: m.start()])[-1], CLAUSE_MARK.split(g.q[m.end():])[0]
+    before = list(reversed(_run(list(reversed(words(head))), known)))
+    after = _run(words(tail), known)
+    num, den = _named_exactly(before, g.t), _named_exactly(after, g.t)
+    if not num or not den or num == den:
+        return None
+    # a column named by words of both sides ("CPC (Cost per Click)") may hold the figure row by row: which one?
+    both = [c for c in g.t.numeric() if c not in (num, den) and (cw := _column_words(c))
+            and any(same(w, stem(b)) for w in cw for b in before) and any(same(w, stem(a)) for w in cw for a in after)]
+    if both:
+        return None
+    return Measure(agg="ratio", column=num, denominator=den, alias=f"{num} per {den}")
+
+
 @shape("aggregate")
 def aggregate(g: Grounded) -> Planned | None:
+    if not g.direction and (over_months := months_as_rows(g)) is not None:
+        return over_months  # "Q4 sales", "the monthly average" over months laid out as columns
+    if not (g.direction or g.how_many or g.agg) and (ratio := named_ratio(g)) is not None:
+        return g.planned(g.plan(measures=[ratio], headline="value"), "value")
     if g.measure_col and not g.agg and not_a_quantity(g.t, g.measure_col):
         return None  # "how many years ...": the total or average of a year column answers nothing
     if g.measure_col:
@@ -521,3 +672,4 @@ def gap_between_named(g: Grounded) -> Planned | None:
     plan = g.plan(filters=[f for f in g.filters if f.column != col], measures=ms, headline="value",
                   compute=[Compute(alias="difference", op="gap" if gap else "sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
+
