@@ -65,7 +65,7 @@ def collect_question(answerer, pipeline, ids: list[int], q: dict) -> dict:
     tables = []
     for t in planner.tables:
         try:
-            ranked, _, g = planner.readings(q["question"], t)
+            ranked, _, g = planner.readings(q["question"], t, full=True)
         except ExcelChatError:  # nothing of this table is named: no readings here
             continue
         rows = []

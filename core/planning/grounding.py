@@ -2,6 +2,7 @@
 aggregation and comparison words), gathered once into a `Grounded` that every shape rule reads."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -137,8 +138,9 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             cands = [text, text.rstrip(".?!,")]
             if text.endswith("'s"):
                 cands.append(text[:-2])
-            if not _names_a_column(norm(text.rstrip(".?!,")), t):  # "wins" beside a Wins column: the column
-                cands += list(VALUE_WORDS.get(norm(text.rstrip(".?!,")), ()))
+            said = VALUE_WORDS.get(norm(text.rstrip(".?!,")), ())
+            if said and not _names_a_column(norm(text.rstrip(".?!,")), t):  # "wins" beside a Wins column: the column
+                cands += list(said)
             if (said := [k for k in range(i, i + size - 1) if k in modifiers]):  # without the note's words
                 cands.append(" ".join(w for k, (w, _) in enumerate(span, i) if k not in said))
             loose = loose_values(t)
@@ -204,6 +206,7 @@ def note_modifiers(toks: list[str], t: TableView) -> set[int]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def loose_key(text: str) -> str:
     """A value's words without punctuation, '&' read as 'and', a trailing footnote mark dropped: "ADJUSTED(2)"
     -> "adjusted", "not-adjusted" -> "not adjusted", "food services & drinking places" -> "... and ..."."""
@@ -216,6 +219,7 @@ def _plural(w: str) -> str:
     return stem(w) if w not in SYNONYMS else w
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def bag_key(text: str) -> str:
     """The same words in any order ("total retail sales" for "Retail sales, total"), for values of 3+ words."""
     ws = loose_key(text).split()
@@ -242,7 +246,16 @@ def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
 
 
 def _names_a_column(word: str, t: TableView) -> bool:
-    return any(same(stem(word), stem(w)) for c in t.dtypes for w in words(c))
+    s = stem(word)
+    return any(same(s, c) for c in column_stems(t))
+
+
+def column_stems(t: TableView) -> frozenset[str]:
+    """The stems of every word of the table's column names (built once per view: asked for every span)."""
+    cached = t.__dict__.get("_column_stems")
+    if cached is None:
+        cached = t.__dict__["_column_stems"] = frozenset(stem(w) for c in t.dtypes for w in words(c))
+    return cached
 
 
 NAME_LIKE = 8  # a value of more words is a note or a sentence: words found inside it are not its name
@@ -260,7 +273,7 @@ def _worth_searching(span: list[str], t: TableView) -> bool:
 
     if len(span) < 2:
         return False
-    col_words = {stem(w) for c in t.dtypes for w in words(c)}
+    col_words = column_stems(t)
     vocab = operation_vocabulary()
     return all(w.isalnum() and w not in STOP and w not in vocab and stem(w) not in col_words for w in span)
 

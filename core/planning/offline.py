@@ -123,9 +123,10 @@ class OfflinePlanner:
                 out.append(_read_numbers(replace(p, rule=name)))
         return out, missing
 
-    def readings(self, question: str, t: TableView) -> tuple[list[Reading], list[str], Grounded]:
+    def readings(self, question: str, t: TableView, full: bool = False) -> tuple[list[Reading], list[str], Grounded]:
         """Every candidate reading of the question on one table, scored and ranked (core/planning/scoring.py);
-        with what a rule said was missing, and the grounding they were built from."""
+        with what a rule said was missing, and the grounding they were built from (`full`: every feature of
+        every complete reading, as the fit needs)."""
         from ..coverage import content_count, unused_words
 
         g = ground(question, t, self.route, len(self.tables))
@@ -133,7 +134,7 @@ class OfflinePlanner:
         ctx = Context(question, g, RULE_RANK, self.meaning, self.execute)
         readings = [Reading(p, unused_words(question, p), content_count(question, p), fits_answer_type(question, p))
                     for p in found]
-        return rank(ctx, readings, self.weights), missing, g
+        return rank(ctx, readings, self.weights, full), missing, g
 
     def plan_table(self, question: str, t: TableView) -> Planned:
         """The best-scoring reading of the question on one table; two complete readings that compute different

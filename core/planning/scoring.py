@@ -205,11 +205,16 @@ def featurize(ctx: Context, r: Reading, expensive: bool = True) -> dict[str, flo
     return {name: fn(ctx, r) for name, fn in FEATURES if expensive or name not in ("meaning", "result")}
 
 
-def rank(ctx: Context, readings: list[Reading], w: Weights) -> list[Reading]:
-    """Readings best first: only complete readings can be answered, so only they pay for meaning and result."""
-    ctx.similarity([r.sentence for r in readings if r.complete])
+def rank(ctx: Context, readings: list[Reading], w: Weights, full: bool = False) -> list[Reading]:
+    """Readings best first. Only complete readings can be answered, so only they pay for meaning and result,
+    and only when they matter: two complete readings compute different things, or a confidence floor is set
+    (`full`: always, for the fit). Without them every decision comes out the same."""
+    complete = [r for r in readings if r.complete]
+    costly = full or w.floor > 0 or len({r.key for r in complete}) > 1
+    if costly:
+        ctx.similarity([r.sentence for r in complete])
     for r in readings:
-        r.values = featurize(ctx, r, expensive=r.complete)
+        r.values = featurize(ctx, r, expensive=costly and r.complete)
         r.score = w.score(r.values)
         r.outcome = cells(ctx.frames.get(r.key))
     return sorted(readings, key=lambda r: -r.score)

@@ -1,6 +1,7 @@
 """The planner's vocabulary: normalised words, light stemming, synonyms, and the word lists the rules read."""
 from __future__ import annotations
 
+import functools
 import re
 
 STOP = {"the", "a", "an", "of", "in", "on", "for", "by", "to", "and", "or", "is", "are", "was", "were", "what",
@@ -66,6 +67,7 @@ def words(s: str) -> list[str]:
     return re.findall(r"[a-z0-9]+(?:'[a-z]+)?|%", norm(s))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(w: str) -> str:
     w = SYNONYMS.get(w, w)
     if w.endswith("'s"):
