@@ -194,7 +194,15 @@ def same_answer(a, b) -> bool:
     if isinstance(a, list) or isinstance(b, list):
         la, lb = (a if isinstance(a, list) else [a]), (b if isinstance(b, list) else [b])
         return sorted(map(_answer_key, la)) == sorted(map(_answer_key, lb))
-    return _answer_key(a) == _answer_key(b)
+    if _answer_key(a) == _answer_key(b):
+        return True
+    return _as_share(a, b) or _as_share(b, a)
+
+
+def _as_share(frac, pct) -> bool:
+    """0.1056 and 10.56: one share, written as a fraction and as a percentage."""
+    numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (frac, pct))
+    return numbers and 0 < abs(frac) <= 1 and _answer_key(frac * 100) == _answer_key(pct)
 
 
 def _answer_key(v) -> str:

@@ -250,3 +250,10 @@ def test_a_narration_that_repeats_the_prompt_never_shows_it(tmp_path, book, fake
     assert "30" in out["answer"] and out["llm"]["replaced"]
     assert "repeated its instructions" in " ".join(out["notes"]) and out["value"] == TOTAL_WEST_2021
     assert "narrator" not in out["answer"]
+
+
+def test_a_share_as_a_fraction_and_as_a_percentage_is_one_answer():
+    from core.chat import same_answer
+
+    assert same_answer(0.10560235713863497, 10.560235713863497) and same_answer(52.0, 0.52)
+    assert not same_answer(0.5, 5.0) and not same_answer(3, 300) and not same_answer(0.2, 0.3)
