@@ -667,3 +667,38 @@ def test_episodes_aired_in_a_month_count_rows(tmp_path):
     pipe = ChatPipeline(Answerer(ws))
     d = df["Original air date"]
     assert answered(pipe, "How many episodes aired in May 1995?").value == ((d.dt.year == 1995) & (d.dt.month == 5)).sum()
+
+
+def _named_pipe(tmp_path, df, name):
+    df.to_excel(tmp_path / f"{name}.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / f"ws-{name}"))
+    ws.add_file(tmp_path / f"{name}.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_a_noun_of_the_family_names_the_column(tmp_path):
+    # "which team" asks for the Club column, "which country" for Nation, when no column is called so
+    df = pd.DataFrame({"Club": ["Ajax", "Celtic", "Porto", "Lazio"], "Nation": ["NED", "SCO", "POR", "ITA"],
+                       "Titles": [36, 53, 30, 2]})
+    pipe = _named_pipe(tmp_path, df, "clubs")
+    assert answered(pipe, "Which team has the most titles?").value == df.loc[df["Titles"].idxmax(), "Club"]
+    assert answered(pipe, "Which country had the fewest titles?").value == df.loc[df["Titles"].idxmin(), "Nation"]
+
+
+def test_a_compared_number_belongs_to_the_column_named_after_it(medals):
+    ans = answered(medals, "What nation with more than 5 total medals has the fewest silver medals?")
+    big = MEDALS[MEDALS["Total"] > 5]
+    assert ans.value == big.loc[big["Silver"].idxmin(), "Nation"]
+
+
+def test_a_place_in_a_ranking_filters_the_column_of_places(tmp_path):
+    df = pd.DataFrame({"Year": [2001, 2002, 2003, 2004, 2005], "Venue": ["Oslo", "Rome", "Lima", "Kyiv", "Baku"],
+                       "Position": ["2nd", "1st", "5th", "1st", "3rd"]})
+    pipe = _named_pipe(tmp_path, df, "places")
+    place = df["Position"].str.extract(r"(\d+)")[0].astype(int)
+    assert answered(pipe, "How many times did she finish in first place?").value == (place == 1).sum()
+    assert answered(pipe, "How many times was she in 2nd position?").value == (place == 2).sum()
+    assert answered(pipe, "How many times has she placed third or better?").value == (place <= 3).sum()
+    # a place in a table without one column of places is no filter to make up
+    other = _named_pipe(tmp_path, df.drop(columns="Position"), "noplaces")
+    assert other.answer("How many times did she finish in first place?").status != "answered"
