@@ -200,6 +200,20 @@ def test_a_text_column_of_numbers_is_read_as_numbers(tmp_path):
     assert ans.value == df.loc[numbers.idxmax(), "School"]
 
 
+def test_a_short_text_column_of_numbers_with_a_dash_is_read_as_numbers(tmp_path):
+    # a small table: six numbers and one "—" (none), as Wikipedia tables write an empty cell
+    df = pd.DataFrame({"Party": ["Liberal", "Alliance", "Bloc", "NDP", "PC", "Green", "Other"],
+                       "Seats": ["168", "—", "33", "14", "12", "2", "5"]})
+    df.to_csv(tmp_path / "seats.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "seats.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    assert pipe.answerer.table_views()[0].text_numbers == {"Seats"}
+    numbers = pd.to_numeric(df["Seats"], errors="coerce")
+    assert answered(pipe, "Which party has the most seats?").value == df.loc[numbers.idxmax(), "Party"]
+    assert answered(pipe, "How many parties have at least 12 seats?").value == (numbers >= 12).sum()
+
+
 ORDERS = pd.DataFrame({
     "Invoice ID": [f"INV{i}" for i in range(8)],
     "Customer": ["Rossi", "Rossi", "Rossi", "Bianchi", "Bianchi", "Marini", "Marini", "Marini"],
