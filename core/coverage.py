@@ -78,7 +78,7 @@ GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "gr
                "respectively", "separately", "distribution", "spread"}
 COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigger", "higher", "lower", "over", "above",
                  "under", "below", "least", "most", "exceed", "exceeded", "exceeds", "exceeding", "beyond", "after",
-                 "before", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
+                 "before", "prior", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
                  "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against"}
 NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "other", "others", "without", "non",
                   "besides", "apart", "neither", "nor", "never"}

@@ -716,3 +716,17 @@ def test_a_place_in_a_ranking_filters_the_column_of_places(tmp_path):
     # a place in a table without one column of places is no filter to make up
     other = _named_pipe(tmp_path, df.drop(columns="Position"), "noplaces")
     assert other.answer("How many times did she finish in first place?").status != "answered"
+
+
+def test_the_best_place_is_the_smallest_number(tmp_path):
+    # "highest place", "best finish": on a column of places the best is the smallest number, shown as written
+    df = pd.DataFrame({"Season": ["2001/02", "2002/03", "2003/04", "2004/05", "2005/06", "2006/07"],
+                       "Division": ["Two", "Two", "One", "One", "One", "One"],
+                       "Place": ["5th", "3rd", "2nd", "7th", "12th", "9th"]})
+    pipe = _named_pipe(tmp_path, df, "seasons")
+    place = df["Place"].str.extract(r"(\d+)")[0].astype(int)
+    assert answered(pipe, "When was their best finish?").value == df.loc[place.idxmin(), "Season"]
+    assert answered(pipe, "What was the highest place achieved?").value == df.loc[place.idxmin(), "Place"]
+    assert answered(pipe, "When was their worst finish?").value == df.loc[place.idxmax(), "Season"]
+    # "how many ... ranked above X" counts rows: the cell of X's place is no answer
+    assert pipe.answer("How many seasons were ranked on top of 2004/05?").status != "answered"

@@ -113,7 +113,7 @@ def family_column(word: str, t: TableView) -> str | None:
     fam = next((f for f in FAMILIES if word in f), None)
     if fam is None or any(same(word, stem(w)) for c in t.dtypes for w in words(c)):
         return None
-    cols = [c for c in t.texts() if any(stem(w) in fam for w in words(c))]
+    cols = [c for c in t.dtypes if any(stem(w) in fam for w in words(c))]
     return cols[0] if len(cols) == 1 else None
 
 
@@ -530,7 +530,7 @@ PLACE_CELL = re.compile(r"^\s*(?:t-?|=)?\d{1,3}\s*(?:st|nd|rd|th)?\s*(?:=|\(t\))
 def place_column(t: TableView) -> str | None:
     """The one column of places in a ranking ("Pos.", "Rank", "Position" holding 1, 2, "3rd", "T4")."""
     cols = [c for c in t.dtypes if any(stem(w) in PLACE_COLUMN_WORDS for w in words(c))]
-    cols = [c for c in cols if t.dtypes[c] == "integer" or t.dtypes[c] == "text" and _holds_places(t, c)]
+    cols = [c for c in cols if t.dtypes[c] in ("integer", "number") or t.dtypes[c] == "text" and _holds_places(t, c)]
     return cols[0] if len(cols) == 1 else None
 
 
@@ -539,6 +539,18 @@ def _holds_places(t: TableView, col: str) -> bool:
     vals = t.value_lists.get(col) or [v for found in t.values.values() for c, v in found if c == col]
     vals = [str(v) for v in vals if str(v).strip()]
     return bool(vals) and sum(bool(PLACE_CELL.match(v)) for v in vals) >= 0.5 * len(vals)
+
+
+BETTER_PLACE = {"highest": "min", "best": "min", "top": "min", "higher": "min", "better": "min",
+                "lowest": "max", "worst": "max", "bottom": "max", "lower": "max", "worse": "max"}
+
+
+def place_direction(q: str, direction: str | None, measure_col: str | None, t: TableView) -> str | None:
+    """"their highest place", "the best finish": on a column of places the best is the smallest number."""
+    if direction is None or measure_col is None or measure_col != place_column(t):
+        return direction
+    said = [BETTER_PLACE[w] for w in words(q) if w in BETTER_PLACE]
+    return said[0] if len(set(said)) == 1 else direction
 
 
 def place_phrases(q: str) -> list[tuple[int, int, int, str]]:
@@ -571,7 +583,7 @@ def place_filters(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
         return []
     _, _, n, op = found[0]
     low = t.profiles.get(col, {}).get("min")
-    if t.dtypes[col] == "integer" and t.profiles.get(col, {}).get("nulls") and (low is None or low > n):
+    if t.dtypes[col] in ("integer", "number") and t.profiles.get(col, {}).get("nulls") and (low is None or low > n):
         return []  # blank places above the numbered ones (medal rows): place 1 is not written, not missing
     return [Filter(column=col, op=op, value=n, as_number=t.dtypes[col] == "text")]
 
@@ -865,12 +877,13 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += place_filters(q, t, filters)
     value_cols = {v.column for v in vhits + inside}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
+    measure_col = numeric_hits[0].column if numeric_hits else None
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     return Grounded(
         question=question, q=q, qw=qw, t=t, chits=chits, vhits=vhits, by_col=by_col, filters=filters,
         date_col=date_col, numeric_hits=numeric_hits, text_hits=text_hits,
         date_hits=[h for h in chits if t.dtypes[h.column] in ("date", "datetime")],
-        agg=agg_word(q), direction=direction_of(q), k=top_k(q),
-        measure_col=numeric_hits[0].column if numeric_hits else None,
+        agg=agg_word(q), k=top_k(q), measure_col=measure_col,
+        direction=place_direction(q, direction_of(q), measure_col, t),
         group_col=group_column(q, qw, t, text_hits), row_noun=row_noun, score=score, bucket=bucket_of(q),
         how_many=how_many, distinct=bool(re.search(r"\b(distinct|different|unique)\b", q)), value_cols=value_cols)

@@ -34,7 +34,10 @@ TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book"
 # nouns English uses for one another: "which team" asks for the Club column, "what country" for Nation, where
 # no column is named by the question's own word
 FAMILIES = [{"team", "club", "side", "squad", "franchise"}, {"country", "nation", "nationality"},
-            {"film", "movie"}, {"song", "track"}, {"stadium", "venue", "arena", "ground"}, {"party", "affiliation"}]
+            {"film", "movie"}, {"song", "track"}, {"stadium", "venue", "arena", "ground"}, {"party", "affiliation"},
+            # a place in a ranking, and the verbs of reaching one ("placed highest", "their best finish")
+            {"place", "placed", "position", "rank", "ranked", "finish", "finished", "placing", "placement",
+             "standing", "pos"}]
 # nouns of tallies and units: "how many wins", "how many points", "how many laps" count a quantity (a column, or
 # the rows holding a result), never the rows of a table as such
 TALLY_NOUNS = {"win", "won", "loss", "lost", "draw", "tie", "victory", "defeat", "goal", "point", "run", "vote", "medal",
