@@ -730,3 +730,11 @@ def test_the_best_place_is_the_smallest_number(tmp_path):
     assert answered(pipe, "When was their worst finish?").value == df.loc[place.idxmax(), "Season"]
     # "how many ... ranked above X" counts rows: the cell of X's place is no answer
     assert pipe.answer("How many seasons were ranked on top of 2004/05?").status != "answered"
+
+
+def test_a_number_between_two_numbers_keeps_both_ends(tmp_path):
+    df = pd.DataFrame({"Stadium": ["Oval", "Park", "Field", "Arena", "Ground", "Bowl"],
+                       "Capacity": [24734, 8000, 6000, 7700, 5333, 6500]})
+    pipe = _named_pipe(tmp_path, df, "stadiums")
+    ans = answered(pipe, "How many stadiums have a capacity between 6000 and 8000?")
+    assert ans.value == df["Capacity"].between(6000, 8000).sum()

@@ -503,6 +503,25 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             col = col or _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else (nums[0] if nums else None))
             if col:
                 out.append(Filter(column=col, op=op, value=v))
+    return out + _number_ranges(q, t, nums)
+
+
+BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)\b")
+
+
+def _number_ranges(q: str, t: TableView, nums: list[str]) -> list[Filter]:
+    """"a capacity between 6000 and 8000": the one number column named before the range (or right after it),
+    both ends kept; two years are the time filters' business."""
+    out = []
+    for m in BETWEEN.finditer(q):
+        lo, hi = sorted(float(x.replace(",", "")) for x in m.groups())
+        if all(1900 <= v <= 2100 and v.is_integer() for v in (lo, hi)):
+            continue
+        before = q[: m.start()]
+        cand = [(before.rfind(w), c) for c in nums for w in words(c) if w not in STOP and before.rfind(w) >= 0]
+        col = _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else None)
+        if col:
+            out.append(Filter(column=col, op="between", values=[lo, hi]))
     return out
 
 def _named_after(rest: str, nums: list[str], t: TableView) -> str | None:
