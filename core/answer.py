@@ -64,14 +64,16 @@ class Answer:
 
 
 NUMBER_TEXT = re.compile(r"^\(?[-+]?[$€£]?\s?\d[\d,]*(\.\d+)?\)?\s?%?$")
+PLACE_TEXT = re.compile(r"^(?:t-?|=)?\d{1,3}(?:st|nd|rd|th)?\s*=?(?:\s*\([a-z]{1,3}\))?$", re.I)  # places in a ranking: "1st", "T4", "3="
 
 
 def _numbers_as_text(distinct) -> bool:
-    """A text column of numbers with a few markers among them ("s" for suppressed, "—", "n/a"): at least 10
-    different numbers, and at most 3 other values making up under a tenth of the distinct values."""
+    """A text column of numbers with a few markers among them ("s" for suppressed, "—", "n/a"): at least 5
+    different numbers, and at most 3 other values making up under a quarter of the distinct values (a small
+    table's "—" among six numbers is still a column of numbers)."""
     vals = [str(v).strip() for v in distinct if str(v).strip()]
-    other = [v for v in vals if not NUMBER_TEXT.match(v)]
-    return len(vals) - len(other) >= 10 and len(other) <= 3 and len(other) < 0.1 * len(vals)
+    other = [v for v in vals if not NUMBER_TEXT.match(v) and not PLACE_TEXT.match(v)]
+    return len(vals) - len(other) >= 5 and len(other) <= 3 and len(other) < 0.25 * len(vals)
 
 
 QUALIFIED = re.compile(r"^(?P<base>[^()]*[^\s()])\s*\((?P<tag>[^()]{1,12})\)\s*[*†‡^#]*$")

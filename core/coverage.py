@@ -18,6 +18,7 @@ from .plan import Plan, _measure_name
 from .planning.grounding import table_kind
 from .planning.model import Planned
 from .planning.words import (
+    FAMILIES,
     KIND_VERBS,
     KINDS,
     MONTHS,
@@ -77,7 +78,7 @@ GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "gr
                "respectively", "separately", "distribution", "spread"}
 COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigger", "higher", "lower", "over", "above",
                  "under", "below", "least", "most", "exceed", "exceeded", "exceeds", "exceeding", "beyond", "after",
-                 "before", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
+                 "before", "prior", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
                  "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against"}
 NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "other", "others", "without", "non",
                   "besides", "apart", "neither", "nor", "never"}
@@ -309,7 +310,15 @@ def explained(planned: Planned) -> set[str]:
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
-    return stems | _kind_words(planned) | _title_words(planned)
+    return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned)
+
+
+def _family_words(planned: Planned) -> set[str]:
+    """A plan on the Club column accounts for "team", on Nation for "country" (core/planning/words.py FAMILIES)."""
+    from .planning.grounding import family_column
+
+    cols = _plan_columns(planned.plan)
+    return {w for f in FAMILIES for w in f if family_column(w, planned.table) in cols}
 
 
 def _title_words(planned: Planned) -> set[str]:
@@ -360,6 +369,7 @@ def _typo(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
+ORDINAL_END = re.compile(r"(?<![\w.])(\d+)(?:st|nd|rd|th)\b", re.I)
 NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?%?")
 
 
@@ -430,7 +440,8 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     plan = planned.plan
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))
-    covered |= _the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
+    covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
+                | _place_words(question, planned))
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -439,6 +450,17 @@ def unused_words(question: str, planned: Planned) -> list[str]:
 def content_count(question: str, planned: Planned) -> int:
     """How many content words (and numbers) the question has, counted as unused_words counts them."""
     return len(_unexplained(question, planned.plan, set()))
+
+
+def _place_words(question: str, planned: Planned) -> set[str]:
+    """"came in first place", "placed third or better": the words of a place in a ranking, when the plan filters
+    the table's column of places on that place (core/planning/grounding.py: place_filters)."""
+    from .planning.grounding import place_column, place_phrases
+
+    col = place_column(planned.table)
+    places = {float(f.value) for f in _all_filters(planned.plan) if f.column == col and isinstance(f.value, int)}
+    q = norm(question)
+    return {stem(w) for s, e, n, _ in place_phrases(q) if n in places for w in words(q[s:e])}
 
 
 THE_TABLE = re.compile(r"\b(?:on|in|from|according to|of|by)\s+(this|the)\s+(chart|table|list|graph|page|record)\b")
@@ -509,7 +531,8 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):
             out.append(m.group(0))
-    for w in words(NUMBER_RE.sub(" ", question)):
+    # "2nd", "23rd": the number is checked above, its ending is no word of its own
+    for w in words(NUMBER_RE.sub(" ", ORDINAL_END.sub(r"\1", question))):
         if w in FILLER or w == "%" or len(w) == 1 or w.isdigit():
             continue
         if w in WORD_NUM and float(WORD_NUM[w]) in plan_nums:

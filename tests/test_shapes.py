@@ -200,6 +200,20 @@ def test_a_text_column_of_numbers_is_read_as_numbers(tmp_path):
     assert ans.value == df.loc[numbers.idxmax(), "School"]
 
 
+def test_a_short_text_column_of_numbers_with_a_dash_is_read_as_numbers(tmp_path):
+    # a small table: six numbers and one "—" (none), as Wikipedia tables write an empty cell
+    df = pd.DataFrame({"Party": ["Liberal", "Alliance", "Bloc", "NDP", "PC", "Green", "Other"],
+                       "Seats": ["168", "—", "33", "14", "12", "2", "5"]})
+    df.to_csv(tmp_path / "seats.csv", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "seats.csv")
+    pipe = ChatPipeline(Answerer(ws))
+    assert pipe.answerer.table_views()[0].text_numbers == {"Seats"}
+    numbers = pd.to_numeric(df["Seats"], errors="coerce")
+    assert answered(pipe, "Which party has the most seats?").value == df.loc[numbers.idxmax(), "Party"]
+    assert answered(pipe, "How many parties have at least 12 seats?").value == (numbers >= 12).sum()
+
+
 ORDERS = pd.DataFrame({
     "Invoice ID": [f"INV{i}" for i in range(8)],
     "Customer": ["Rossi", "Rossi", "Rossi", "Bianchi", "Bianchi", "Marini", "Marini", "Marini"],
@@ -818,3 +832,60 @@ def test_a_note_kept_apart_from_the_table_still_names_its_marked_value(tmp_path)
     ws.add_file(tmp_path / "apart.xlsx")
     pipe = ChatPipeline(Answerer(ws))
     assert answered(pipe, "What were seasonally adjusted grocery sales in March 2023?").value == 102 + 3
+
+
+def _named_pipe(tmp_path, df, name):
+    df.to_excel(tmp_path / f"{name}.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / f"ws-{name}"))
+    ws.add_file(tmp_path / f"{name}.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_a_noun_of_the_family_names_the_column(tmp_path):
+    # "which team" asks for the Club column, "which country" for Nation, when no column is called so
+    df = pd.DataFrame({"Club": ["Ajax", "Celtic", "Porto", "Lazio"], "Nation": ["NED", "SCO", "POR", "ITA"],
+                       "Titles": [36, 53, 30, 2]})
+    pipe = _named_pipe(tmp_path, df, "clubs")
+    assert answered(pipe, "Which team has the most titles?").value == df.loc[df["Titles"].idxmax(), "Club"]
+    assert answered(pipe, "Which country had the fewest titles?").value == df.loc[df["Titles"].idxmin(), "Nation"]
+
+
+def test_a_compared_number_belongs_to_the_column_named_after_it(medals):
+    ans = answered(medals, "What nation with more than 5 total medals has the fewest silver medals?")
+    big = MEDALS[MEDALS["Total"] > 5]
+    assert ans.value == big.loc[big["Silver"].idxmin(), "Nation"]
+
+
+def test_a_place_in_a_ranking_filters_the_column_of_places(tmp_path):
+    df = pd.DataFrame({"Year": [2001, 2002, 2003, 2004, 2005], "Venue": ["Oslo", "Rome", "Lima", "Kyiv", "Baku"],
+                       "Position": ["2nd", "1st", "5th", "1st", "3rd"]})
+    pipe = _named_pipe(tmp_path, df, "places")
+    place = df["Position"].str.extract(r"(\d+)")[0].astype(int)
+    assert answered(pipe, "How many times did she finish in first place?").value == (place == 1).sum()
+    assert answered(pipe, "How many times was she in 2nd position?").value == (place == 2).sum()
+    assert answered(pipe, "How many times has she placed third or better?").value == (place <= 3).sum()
+    # a place in a table without one column of places is no filter to make up
+    other = _named_pipe(tmp_path, df.drop(columns="Position"), "noplaces")
+    assert other.answer("How many times did she finish in first place?").status != "answered"
+
+
+def test_the_best_place_is_the_smallest_number(tmp_path):
+    # "highest place", "best finish": on a column of places the best is the smallest number, shown as written
+    df = pd.DataFrame({"Season": ["2001/02", "2002/03", "2003/04", "2004/05", "2005/06", "2006/07"],
+                       "Division": ["Two", "Two", "One", "One", "One", "One"],
+                       "Place": ["5th", "3rd", "2nd", "7th", "12th", "9th"]})
+    pipe = _named_pipe(tmp_path, df, "seasons")
+    place = df["Place"].str.extract(r"(\d+)")[0].astype(int)
+    assert answered(pipe, "When was their best finish?").value == df.loc[place.idxmin(), "Season"]
+    assert answered(pipe, "What was the highest place achieved?").value == df.loc[place.idxmin(), "Place"]
+    assert answered(pipe, "When was their worst finish?").value == df.loc[place.idxmax(), "Season"]
+    # "how many ... ranked above X" counts rows: the cell of X's place is no answer
+    assert pipe.answer("How many seasons were ranked on top of 2004/05?").status != "answered"
+
+
+def test_a_number_between_two_numbers_keeps_both_ends(tmp_path):
+    df = pd.DataFrame({"Stadium": ["Oval", "Park", "Field", "Arena", "Ground", "Bowl"],
+                       "Capacity": [24734, 8000, 6000, 7700, 5333, 6500]})
+    pipe = _named_pipe(tmp_path, df, "stadiums")
+    ans = answered(pipe, "How many stadiums have a capacity between 6000 and 8000?")
+    assert ans.value == df["Capacity"].between(6000, 8000).sum()

@@ -14,11 +14,13 @@ from .model import Planned, TableView
 from .words import (
     ADDITIVE,
     BUCKET_WORDS,
+    FAMILIES,
     GENERIC,
     KINDS,
     MONEY_COLUMNS,
     MONEY_VERBS,
     MONTHS,
+    ORDINALS,
     ROW_NOUNS,
     STOP,
     SYNONYMS,
@@ -80,6 +82,7 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
         if n and found >= 1.0 or (n and found / total >= 0.99):
             hits.append(ColumnHit(c, found / total, n, pos or 0, by_synonym=not own))
     hits += _kind_hits(qs, t, hits) + _title_hits(qs, t, hits)
+    hits += _family_hits(qs, t, hits)
     # "the total bonus paid": Bonus, named by its own word, before Salary, which "paid" reaches as a synonym
     hits.sort(key=lambda h: (-h.score, -h.words, h.by_synonym))
     return hits
@@ -103,6 +106,26 @@ def _title_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[Colu
     col_words = {stem(w) for c in t.dtypes for w in words(c)}
     pos = next((i for i, q in enumerate(qs) if q in TITLED and q not in col_words), None)
     return [] if pos is None else [ColumnHit(col, 1.0, 1, pos)]
+
+
+def family_column(word: str, t: TableView) -> str | None:
+    """The one text column named by another noun of the word's family ("team" -> Club, "country" -> Nation),
+    when no column is named by the word itself."""
+    fam = next((f for f in FAMILIES if word in f), None)
+    if fam is None or any(same(word, stem(w)) for c in t.dtypes for w in words(c)):
+        return None
+    cols = [c for c in t.dtypes if any(stem(w) in fam for w in words(c))]
+    return cols[0] if len(cols) == 1 else None
+
+
+def _family_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[ColumnHit]:
+    """"which team has the most championships" with a Club column: the column named by the word's family."""
+    out: list[ColumnHit] = []
+    for i, q in enumerate(qs):
+        col = family_column(q, t)
+        if col and not any(h.column == col for h in hits + out):
+            out.append(ColumnHit(col, 1.0, 1, i, by_synonym=True))
+    return out
 
 
 def table_kind(t: TableView) -> tuple[str, str | None] | None:
@@ -439,7 +462,7 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
     for h in text_hits:
         cw = [stem(w) for w in words(h.column) if w not in STOP]
         for i, w in enumerate(qs):
-            if any(same(w, c) for c in cw):
+            if any(same(w, c) for c in cw) or family_column(w, t) == h.column:
                 prev = qw[i - 1] if i else ""
                 prev2 = qw[i - 2] if i > 1 else ""
                 if prev in ("by", "per", "each", "which", "what", "every", "across") or prev2 in ("by", "per", "each", "which", "what", "across") \
@@ -537,13 +560,116 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             col = None
             if re.search(r"older|younger", m.group(0)):
                 col = next((c for c in t.numeric() if "age" in words(c)), None)
-            # the number column named closest before the comparison
+            # the number column named right after the number ("more than 20 total medals": Total), else the
+            # one named closest before the comparison
             before = q[: m.start()]
             cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
-            col = col or (max(cand)[1] if cand else (nums[0] if nums else None))
+            col = col or _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else (nums[0] if nums else None))
             if col:
                 out.append(Filter(column=col, op=op, value=v))
+    return out + _number_ranges(q, t, nums)
+
+
+BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)\b")
+
+
+def _number_ranges(q: str, t: TableView, nums: list[str]) -> list[Filter]:
+    """"a capacity between 6000 and 8000": the one number column named before the range (or right after it),
+    both ends kept; two years are the time filters' business."""
+    out = []
+    for m in BETWEEN.finditer(q):
+        lo, hi = sorted(float(x.replace(",", "")) for x in m.groups())
+        if all(1900 <= v <= 2100 and v.is_integer() for v in (lo, hi)):
+            continue
+        before = q[: m.start()]
+        cand = [(before.rfind(w), c) for c in nums for w in words(c) if w not in STOP and before.rfind(w) >= 0]
+        col = _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else None)
+        if col:
+            out.append(Filter(column=col, op="between", values=[lo, hi]))
     return out
+
+def _named_after(rest: str, nums: list[str], t: TableView) -> str | None:
+    """The one number column named by the first word after a compared number ("at least 5 episodes"); a count of
+    rows ("fewer than 15 employees") or a column labelling rows (Employee ID) is not it."""
+    ws = [w for w in words(rest)[:2] if w not in STOP]
+    if not ws or stem(ws[0]) in ROW_NOUNS:
+        return None
+    named = [c for c in nums if not not_a_quantity(t, c)
+             and any(same(stem(ws[0]), stem(w)) for w in words(c) if w not in STOP)]
+    return named[0] if len(named) == 1 else None
+
+
+ORD = r"(" + "|".join(ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
+# "first place", "2nd position", "ranked 5th", "came in third", "placed third or better": a place in a ranking
+PLACE_PHRASES = [re.compile(rf"\b{ORD}[- ](?:place|position|placed|ranked)\b"),
+                 re.compile(rf"\b(?:finish|finished|finishes|placed|places|ranked|ranks|came in|came|comes in|come in)"
+                            rf"\s+(?:in\s+)?(?:the\s+)?{ORD}(?!\s+(?:round|half|quarter|period|season|year|time|game|"
+                            rf"day|week|leg|stage|race|event|heat|set|match|film|album|single|song)\b)")]
+OR_BETTER = re.compile(r"^\s+(?:place\s+|position\s+)?or\s+(better|higher|above|worse|lower|below)\b")
+PLACE_COLUMN_WORDS = {"rank", "ranking", "place", "placing", "placement", "position", "pos", "finish", "standing"}
+PLACE_CELL = re.compile(r"^\s*(?:t-?|=)?\d{1,3}\s*(?:st|nd|rd|th)?\s*(?:=|\(t\))?\s*$", re.I)
+
+
+def place_column(t: TableView) -> str | None:
+    """The one column of places in a ranking ("Pos.", "Rank", "Position" holding 1, 2, "3rd", "T4")."""
+    cols = [c for c in t.dtypes if any(stem(w) in PLACE_COLUMN_WORDS for w in words(c))]
+    cols = [c for c in cols if t.dtypes[c] in ("integer", "number") or t.dtypes[c] == "text" and _holds_places(t, c)]
+    return cols[0] if len(cols) == 1 else None
+
+
+def _holds_places(t: TableView, col: str) -> bool:
+    """Most of a text column's values are places ("1st", "3=", "12"), some may be markers ("DNF")."""
+    vals = t.value_lists.get(col) or [v for found in t.values.values() for c, v in found if c == col]
+    vals = [str(v) for v in vals if str(v).strip()]
+    return bool(vals) and sum(bool(PLACE_CELL.match(v)) for v in vals) >= 0.5 * len(vals)
+
+
+BETTER_PLACE = {"highest": "min", "best": "min", "top": "min", "higher": "min", "better": "min",
+                "lowest": "max", "worst": "max", "bottom": "max", "lower": "max", "worse": "max"}
+
+
+def place_direction(q: str, direction: str | None, measure_col: str | None, t: TableView) -> str | None:
+    """"their highest place", "the best finish": on a column of places the best is the smallest number."""
+    if direction is None or measure_col is None or measure_col != place_column(t):
+        return direction
+    said = [BETTER_PLACE[w] for w in words(q) if w in BETTER_PLACE]
+    return said[0] if len(set(said)) == 1 else direction
+
+
+def place_phrases(q: str) -> list[tuple[int, int, int, str]]:
+    """(start, end, place, op) of each place in a ranking the question names ("third or better": 3, lte)."""
+    out = []
+    for pat in PLACE_PHRASES:
+        for m in pat.finditer(q):
+            tok = m.group(1)
+            n = ORDINALS.get(tok) or int(re.match(r"\d+", tok).group(0))
+            end, op = m.end(), "eq"
+            if (more := OR_BETTER.match(q[end:])) is not None:
+                op = "lte" if more.group(1) in ("better", "higher", "above") else "gte"
+                end += more.end()
+            same_place = [p for p in out if p[0] < end and m.start() < p[1]]  # "came in first place": one place
+            for p in same_place:
+                out.remove(p)
+            spans = same_place + [(m.start(), end, n, op)]
+            out.append((min(p[0] for p in spans), max(p[1] for p in spans), n,
+                        next((p[3] for p in spans if p[3] != "eq"), "eq")))
+    return out
+
+
+def place_filters(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"who came in first place?": the rows at that place of the table's one column of places."""
+    col = place_column(t)
+    found = place_phrases(q)
+    if col is None or not found or any(f.column == col for f in taken):
+        return []
+    if len(found) != 1:
+        return []
+    _, _, n, op = found[0]
+    low = t.profiles.get(col, {}).get("min")
+    if t.dtypes[col] in ("integer", "number") and t.profiles.get(col, {}).get("nulls") and (low is None or low > n):
+        return []  # blank places above the numbered ones (medal rows): place 1 is not written, not missing
+    return [Filter(column=col, op=op, value=n, as_number=t.dtypes[col] == "text")]
+
 
 NOT_EQUAL_BEFORE = {"top", "bottom", "first", "last", "best", "worst", "than", "over", "under", "above", "below",
                     "least", "most", "next", "previous", "past", "every", "per", "within", "around", "about"}
@@ -837,7 +963,8 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", q))
     inside = contained_hits(question, t, vhits)
-    if not chits and not vhits and not inside and not (row_noun and how_many):
+    placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
+    if not chits and not vhits and not inside and not (row_noun and how_many) and not placed:
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
     negated = [v for v in vhits if _negated(question, v)]
@@ -850,16 +977,18 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
+    filters += place_filters(q, t, filters)
     flags = [f for f in flag_filters(qw, t, chits) if f.column not in by_col]
     filters += flags
     value_cols = {v.column for v in vhits + inside} | {f.column for f in flags}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
+    measure_col = numeric_hits[0].column if numeric_hits else None
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     return Grounded(
         question=question, q=q, qw=qw, t=t, chits=chits, vhits=vhits, by_col=by_col, filters=filters,
         date_col=date_col, numeric_hits=numeric_hits, text_hits=text_hits,
         date_hits=[h for h in chits if t.dtypes[h.column] in ("date", "datetime")],
-        agg=agg_word(q), direction=direction_of(q), k=top_k(q),
-        measure_col=numeric_hits[0].column if numeric_hits else None,
+        agg=agg_word(q), k=top_k(q), measure_col=measure_col,
+        direction=place_direction(q, direction_of(q), measure_col, t),
         group_col=group_column(q, qw, t, text_hits), row_noun=row_noun, score=score, bucket=bucket_of(q),
         how_many=how_many, distinct=bool(re.search(r"\b(distinct|different|unique)\b", q)), value_cols=value_cols)

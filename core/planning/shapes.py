@@ -341,7 +341,12 @@ def superlative(g: Grounded) -> Planned | None:
         return g.planned(plan, headline)
     if g.measure_col is None:
         raise CannotAnswer("Highest or lowest by which number?")
-    if not who and g.k == 1 and (g.agg in ("max", "min") or re.match(r"^(what|what's|whats)\b", g.q)):
+    # "what was the highest ...", also after a leading phrase ("prior to 2007, what was ..."): the value itself
+    if not who and g.k == 1 and (g.agg in ("max", "min") or re.search(r"(?:^|[,;] )(what|what's|whats)\b", g.q)):
+        if g.measure_col in g.t.text_numbers:  # the cell as written ("6th", "$2.3 billion"), not the number read
+            plan = g.plan(select=[g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=1, ties=True,
+                          filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline="value")
+            return g.planned(plan, "value")
         return g.planned(g.plan(measures=[Measure(agg=g.direction, column=g.measure_col)], headline="value"), "value")
     label = label_column(g.t)
     cols = [c for c in [label, g.measure_col] if c]
@@ -430,8 +435,8 @@ def lookup(g: Grounded) -> Planned | None:
         return None
     key = key_hits[0].column
     targets = [h.column for h in g.chits if h.column not in g.value_cols and h.column != key]
-    if not targets:
-        return None
+    if not targets or g.how_many and g.t.dtypes[targets[0]] not in ("integer", "number"):
+        return None  # "how many players ranked above X" is no cell of a text column
     return g.planned(g.plan(select=[key, targets[0]], limit=50, headline="value"), "lookup")
 
 

@@ -32,6 +32,13 @@ KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earne
 # works a Title column names ("the first song on this album", "which film ...")
 TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book", "novel", "show", "series", "play",
           "programme", "program", "release", "work", "publication", "opera", "poem", "painting"}
+# nouns English uses for one another: "which team" asks for the Club column, "what country" for Nation, where
+# no column is named by the question's own word
+FAMILIES = [{"team", "club", "side", "squad", "franchise"}, {"country", "nation", "nationality"},
+            {"film", "movie"}, {"song", "track"}, {"stadium", "venue", "arena", "ground"}, {"party", "affiliation"},
+            # a place in a ranking, and the verbs of reaching one ("placed highest", "their best finish")
+            {"place", "placed", "position", "rank", "ranked", "finish", "finished", "placing", "placement",
+             "standing", "pos"}]
 # nouns of tallies and units: "how many wins", "how many points", "how many laps" count a quantity (a column, or
 # the rows holding a result), never the rows of a table as such
 TALLY_NOUNS = {"win", "won", "loss", "lost", "draw", "tie", "victory", "defeat", "goal", "point", "run", "vote", "medal",
@@ -55,6 +62,8 @@ BUCKET_WORDS = {"monthly": "month", "month": "month", "months": "month", "yearly
 MONEY_VERBS = {"billed", "billing", "owe", "owes", "owed", "owing", "charged", "invoiced"}
 MONEY_COLUMNS = {"amount", "total", "value", "price", "cost", "revenue", "sale", "sales", "charge", "fee", "payment"}
 TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
+            "ninth": 9, "tenth": 10}
 WORD_NUM = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
             "ten": 10, "twenty": 20}
 
