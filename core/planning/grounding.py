@@ -797,6 +797,19 @@ def _value_filter(t: TableView, col: str, vals: list) -> Filter:
                                                                                           values=spelled)
 
 
+JOINS = re.compile(r"[,&/;]|\b(or|and|nor|than|vs|versus|both|either|neither|between|compared|against|to|with)\b")
+
+
+def _joined(question: str, t: TableView, by_col: dict[str, list]) -> None:
+    """Two values of one column the question never joins ("how often is ASTM D 638 listed as the test method"
+    where a header row left "Test method" among the cells): one of them is likely no value at all."""
+    for col, vals in by_col.items():
+        vals = list(dict.fromkeys(norm(str(v)) for v in vals))
+        if len(vals) > 1 and not JOINS.search(question.lower()):
+            raise CannotAnswer(f"'{vals[0]}' and '{vals[1]}' are both values of {col} in '{t.label}', and the "
+                               "question does not say how they go together: which one is meant?")
+
+
 NOT_BEFORE = {"not", "except", "excluding", "besides", "non", "exclude"}
 NOT_PHRASES = {("other", "than"), ("apart", "from"), ("outside", "of"), ("rather", "than"), ("not", "from"),
                ("not", "in"), ("not", "by"), ("not", "at"), ("not", "on"), ("not", "a"), ("not", "an"),
@@ -831,6 +844,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     for v in vhits:
         if v not in negated:
             by_col.setdefault(v.column, []).append(v.value)
+    _joined(question, t, by_col)
     filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]
     filters += [_negated_filter(_value_filter(t, v.column, [v.value])) for v in negated]
     filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]

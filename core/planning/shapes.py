@@ -405,7 +405,35 @@ def how_many(g: Grounded) -> Planned | None:
         _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
+    if _rows_or_values(g) or _one_named_row(g):
+        return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
+
+
+def _rows_or_values(g: Grounded) -> bool:
+    """"how many events did she take part in" with an Event column whose values repeat: her rows (entries) or
+    the different events? Two readings, so no count of rows on its own."""
+    if not g.row_noun or stem(g.row_noun) not in ROW_NOUNS:
+        return False
+    return any(g.t.distinct_ratio(h.column) < 1 and any(same(stem(g.row_noun), stem(w)) for w in words(h.column))
+               for h in g.text_hits)
+
+
+def _one_named_row(g: Grounded) -> bool:
+    """"how many people can Holm Park hold": the only conditions name one row by a column of unique names, so a
+    count of rows is 1 by construction; the question is after a number of that row, not a count."""
+    if not g.filters or re.search(r"\b(how many|number of) times\b", g.q):
+        return False  # "how many times was there a score of W 9-1": occurrences, which may well be one
+    plural = {v.column for v in g.vhits if stem(" ".join(g.qw[v.start:v.end])) != " ".join(g.qw[v.start:v.end])}
+    return all(f.op == "eq" and f.column in g.by_col and f.column not in plural and g.t.dtypes.get(f.column) == "text"
+               and g.t.distinct_ratio(f.column) >= 0.8 and _held_once(g, f) for f in g.filters)
+
+
+def _held_once(g: Grounded, f: Filter) -> bool:
+    """The filter's value is in one row only (the profile's counts; values past its top list are rarer still)."""
+    top = g.t.profiles.get(f.column, {}).get("top") or []
+    counts = {str(v): n for v, n in top}
+    return counts[str(f.value)] == 1 if str(f.value) in counts else bool(top) and top[-1][1] == 1
 
 
 @shape("list values")
@@ -511,7 +539,7 @@ def count_per_group(g: Grounded) -> Planned | None:
 
 @shape("filtered count")
 def filtered_count(g: Grounded) -> Planned | None:
-    if not (g.filters and (g.row_noun or g.vhits)):
+    if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count", score=g.score - 1)
 
