@@ -857,3 +857,16 @@ def test_two_values_of_one_column_never_joined_are_not_read_together(venues):
     assert ans.status != "answered" or ans.value == (VENUES["Method"] == "ASTM 1").sum()
     ans = answered(venues, "What is the total capacity of ASTM 1 and ASTM 2?")
     assert ans.value == VENUES.loc[VENUES["Method"].isin(["ASTM 1", "ASTM 2"]), "Capacity"].sum()
+
+
+def test_a_group_word_naming_two_sibling_columns_is_not_guessed(tmp_path):
+    df = pd.DataFrame({"Team 1": ["England", "Italy", "England", "Spain"], "Team 2": ["France", "Spain", "Italy", "Wales"],
+                       "Goals": [3, 1, 2, 0]})
+    df.to_excel(tmp_path / "ties.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "ties.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    assert pipe.answer("What is the number of rows in each team?").status != "answered"
+    ans = answered(pipe, "What are the total goals for each team 1?")
+    got = dict(zip(ans.df.iloc[:, 0], ans.df.iloc[:, 1]))
+    assert got == df.groupby("Team 1")["Goals"].sum().to_dict()

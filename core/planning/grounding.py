@@ -433,11 +433,25 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
                         or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
                     if prev == "all" or prev2 == "all" and prev != "by":
                         continue
+                    _named_alone(qs, t, h.column, w)
                     return h.column
     # "most common reason": the one text column named
     if re.search(r"\b(most|least) (common|frequent|popular)\b", q) or re.search(r"\b(highest|lowest|most|least)\b", q):
         return text_hits[0].column
     return None
+
+def _named_alone(qs: list[str], t: TableView, col: str, w: str) -> None:
+    """"the number of countries in each team" with columns Team 1 and Team 2: the word names both and the question
+    says neither "1" nor "2", so which one groups is a guess; a column all of whose words are said is named."""
+    def said(c: str) -> bool:
+        return all(any(same(stem(x), q) for q in qs) for x in words(c) if x not in STOP)
+
+    if said(col):
+        return
+    rivals = [c for c in t.texts() if c != col and any(same(stem(x), w) for x in words(c)) and not said(c)]
+    if rivals:
+        raise CannotAnswer(f"'{w}' could be {col} or {rivals[0]} in '{t.label}': which one is meant?")
+
 
 def label_column(t: TableView) -> str | None:
     texts = [c for c in t.texts() if t.dtypes[c] == "text"]
