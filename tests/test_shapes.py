@@ -868,5 +868,5 @@ def test_a_group_word_naming_two_sibling_columns_is_not_guessed(tmp_path):
     pipe = ChatPipeline(Answerer(ws))
     assert pipe.answer("What is the number of rows in each team?").status != "answered"
     ans = answered(pipe, "What are the total goals for each team 1?")
-    got = dict(zip(ans.df.iloc[:, 0], ans.df.iloc[:, 1]))
+    got = dict(zip(ans.df.iloc[:, 0], ans.df.iloc[:, 1], strict=True))
     assert got == df.groupby("Team 1")["Goals"].sum().to_dict()
