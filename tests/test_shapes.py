@@ -870,3 +870,18 @@ def test_a_group_word_naming_two_sibling_columns_is_not_guessed(tmp_path):
     ans = answered(pipe, "What are the total goals for each team 1?")
     got = dict(zip(ans.df.iloc[:, 0], ans.df.iloc[:, 1], strict=True))
     assert got == df.groupby("Team 1")["Goals"].sum().to_dict()
+
+
+def test_how_many_more_of_a_column_labelling_rows_counts_rows(tmp_path):
+    df = pd.DataFrame({"Season": [2001, 2002, 2003, 2004, 2005, 2006], "Coach": ["Al Ray", "Al Ray", "Al Ray",
+                       "Bo Kim", "Al Ray", "Bo Kim"], "Wins": [5, 7, 3, 8, 6, 2]})
+    df.to_excel(tmp_path / "coaches.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(tmp_path / "coaches.xlsx")
+    pipe = ChatPipeline(Answerer(ws))
+    n = df["Coach"].value_counts()
+    for q in ("How many more seasons was Al Ray coach than Bo Kim?", "How many more seasons was Al Ray coach "
+              "compared to Bo Kim?"):
+        assert answered(pipe, q).value == n["Al Ray"] - n["Bo Kim"]
+    wins = df.groupby("Coach")["Wins"].sum()
+    assert answered(pipe, "How many more wins did Al Ray have than Bo Kim?").value == wins["Al Ray"] - wins["Bo Kim"]

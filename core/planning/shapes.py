@@ -678,6 +678,23 @@ def which_of_named_matches(g: Grounded) -> Planned | None:
     return g.planned(plan, "value")
 
 
+THAN = re.compile(r"\b(than|compared (to|with)|versus|vs)\b")
+
+
+def _counts_rows_more(g: Grounded, m: re.Match | None) -> bool:
+    """"how many more seasons was A head coach than B" (Season labels rows): rows are counted, as "how many
+    seasons" counts them; "how many more points" with a Points column sums it."""
+    from .grounding import counts_a_measure
+
+    if not (m and m.group(0).startswith("how many") and m.group(1) in ("more", "fewer", "less")):
+        return False
+    q = g.q[:m.start()] + "how many" + g.q[m.end():]
+    noun = stem((words(g.q[m.end():]) or [""])[0])  # "how many more bubas bison were released": a value, not rows
+    if not g.measure_col:
+        return g.row_noun is not None and same(noun, stem(g.row_noun))
+    return any(same(noun, stem(w)) for w in words(g.measure_col)) and not counts_a_measure(q, g.measure_col, g.t)
+
+
 HOW_MUCH_MORE = re.compile(r"\bhow (?:much|many) (higher|more|bigger|larger|greater|lower|less|smaller|fewer)\b")
 
 
@@ -689,14 +706,18 @@ def gap_between_named(g: Grounded) -> Planned | None:
     m = HOW_MUCH_MORE.search(g.q)
     gap = re.search(r"\bdifference\b", g.q) and not m
     named = [c for c, vals in g.by_col.items() if len(vals) == 2]
-    if not (m and " than " in f" {g.q} " or gap) or len(named) != 1 or not g.measure_col:
+    counted = _counts_rows_more(g, m)
+    if not (m and THAN.search(g.q) or gap) or len(named) != 1 or not (g.measure_col or counted):
         return None
     col = named[0]
     a, b = [v.value for v in sorted((v for v in g.vhits if v.column == col), key=lambda v: v.start)][:2]
     if m and m.group(1) in ("lower", "less", "smaller", "fewer"):
         a, b = b, a
     agg = g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col)
-    ms = [Measure(agg=agg, column=g.measure_col, where=[Filter(column=col, value=v)], alias=str(v)) for v in (a, b)]
+    if m and m.group(0).startswith("how many") and not g.agg:
+        agg = "sum"  # "how many more wins": the totals, as "how many wins" sums Wins
+    agg, measured = ("count", None) if counted else (agg, g.measure_col)
+    ms = [Measure(agg=agg, column=measured, where=[Filter(column=col, value=v)], alias=str(v)) for v in (a, b)]
     plan = g.plan(filters=[f for f in g.filters if f.column != col], measures=ms, headline="value",
                   compute=[Compute(alias="difference", op="gap" if gap else "sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
