@@ -469,11 +469,25 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
                         or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
                     if prev == "all" or prev2 == "all" and prev != "by":
                         continue
+                    _named_alone(qs, t, h.column, w)
                     return h.column
     # "most common reason": the one text column named
     if re.search(r"\b(most|least) (common|frequent|popular)\b", q) or re.search(r"\b(highest|lowest|most|least)\b", q):
         return text_hits[0].column
     return None
+
+def _named_alone(qs: list[str], t: TableView, col: str, w: str) -> None:
+    """"the number of countries in each team" with columns Team 1 and Team 2: the word names both and the question
+    says neither "1" nor "2", so which one groups is a guess; a column all of whose words are said is named."""
+    def said(c: str) -> bool:
+        return all(any(same(stem(x), q) for q in qs) for x in words(c) if x not in STOP)
+
+    if said(col):
+        return
+    rivals = [c for c in t.texts() if c != col and any(same(stem(x), w) for x in words(c)) and not said(c)]
+    if rivals:
+        raise CannotAnswer(f"'{w}' could be {col} or {rivals[0]} in '{t.label}': which one is meant?")
+
 
 def label_column(t: TableView) -> str | None:
     texts = [c for c in t.texts() if t.dtypes[c] == "text"]
@@ -936,6 +950,19 @@ def _value_filter(t: TableView, col: str, vals: list) -> Filter:
                                                                                           values=spelled)
 
 
+JOINS = re.compile(r"[,&/;]|\b(or|and|nor|than|vs|versus|both|either|neither|between|compared|against|to|with)\b")
+
+
+def _joined(question: str, t: TableView, by_col: dict[str, list]) -> None:
+    """Two values of one column the question never joins ("how often is ASTM D 638 listed as the test method"
+    where a header row left "Test method" among the cells): one of them is likely no value at all."""
+    for col, vals in by_col.items():
+        vals = list(dict.fromkeys(norm(str(v)) for v in vals))
+        if len(vals) > 1 and not JOINS.search(question.lower()):
+            raise CannotAnswer(f"'{vals[0]}' and '{vals[1]}' are both values of {col} in '{t.label}', and the "
+                               "question does not say how they go together: which one is meant?")
+
+
 NOT_BEFORE = {"not", "except", "excluding", "besides", "non", "exclude"}
 NOT_PHRASES = {("other", "than"), ("apart", "from"), ("outside", "of"), ("rather", "than"), ("not", "from"),
                ("not", "in"), ("not", "by"), ("not", "at"), ("not", "on"), ("not", "a"), ("not", "an"),
@@ -971,6 +998,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     for v in vhits:
         if v not in negated:
             by_col.setdefault(v.column, []).append(v.value)
+    _joined(question, t, by_col)
     filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]
     filters += [_negated_filter(_value_filter(t, v.column, [v.value])) for v in negated]
     filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]

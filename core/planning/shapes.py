@@ -410,7 +410,35 @@ def how_many(g: Grounded) -> Planned | None:
         _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
+    if _rows_or_values(g) or _one_named_row(g):
+        return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
+
+
+def _rows_or_values(g: Grounded) -> bool:
+    """"how many events did she take part in" with an Event column whose values repeat: her rows (entries) or
+    the different events? Two readings, so no count of rows on its own."""
+    if not g.row_noun or stem(g.row_noun) not in ROW_NOUNS:
+        return False
+    return any(g.t.distinct_ratio(h.column) < 1 and any(same(stem(g.row_noun), stem(w)) for w in words(h.column))
+               for h in g.text_hits)
+
+
+def _one_named_row(g: Grounded) -> bool:
+    """"how many people can Holm Park hold": the only conditions name one row by a column of unique names, so a
+    count of rows is 1 by construction; the question is after a number of that row, not a count."""
+    if not g.filters or re.search(r"\b(how many|number of) times\b", g.q):
+        return False  # "how many times was there a score of W 9-1": occurrences, which may well be one
+    plural = {v.column for v in g.vhits if stem(" ".join(g.qw[v.start:v.end])) != " ".join(g.qw[v.start:v.end])}
+    return all(f.op == "eq" and f.column in g.by_col and f.column not in plural and g.t.dtypes.get(f.column) == "text"
+               and g.t.distinct_ratio(f.column) >= 0.8 and _held_once(g, f) for f in g.filters)
+
+
+def _held_once(g: Grounded, f: Filter) -> bool:
+    """The filter's value is in one row only (the profile's counts; values past its top list are rarer still)."""
+    top = g.t.profiles.get(f.column, {}).get("top") or []
+    counts = {str(v): n for v, n in top}
+    return counts[str(f.value)] == 1 if str(f.value) in counts else bool(top) and top[-1][1] == 1
 
 
 @shape("list values")
@@ -516,7 +544,7 @@ def count_per_group(g: Grounded) -> Planned | None:
 
 @shape("filtered count")
 def filtered_count(g: Grounded) -> Planned | None:
-    if not (g.filters and (g.row_noun or g.vhits)):
+    if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count", score=g.score - 1)
 
@@ -655,6 +683,23 @@ def which_of_named_matches(g: Grounded) -> Planned | None:
     return g.planned(plan, "value")
 
 
+THAN = re.compile(r"\b(than|compared (to|with)|versus|vs)\b")
+
+
+def _counts_rows_more(g: Grounded, m: re.Match | None) -> bool:
+    """"how many more seasons was A head coach than B" (Season labels rows): rows are counted, as "how many
+    seasons" counts them; "how many more points" with a Points column sums it."""
+    from .grounding import counts_a_measure
+
+    if not (m and m.group(0).startswith("how many") and m.group(1) in ("more", "fewer", "less")):
+        return False
+    q = g.q[:m.start()] + "how many" + g.q[m.end():]
+    noun = stem((words(g.q[m.end():]) or [""])[0])  # "how many more bubas bison were released": a value, not rows
+    if not g.measure_col:
+        return g.row_noun is not None and same(noun, stem(g.row_noun))
+    return any(same(noun, stem(w)) for w in words(g.measure_col)) and not counts_a_measure(q, g.measure_col, g.t)
+
+
 HOW_MUCH_MORE = re.compile(r"\bhow (?:much|many) (higher|more|bigger|larger|greater|lower|less|smaller|fewer)\b")
 
 
@@ -666,14 +711,18 @@ def gap_between_named(g: Grounded) -> Planned | None:
     m = HOW_MUCH_MORE.search(g.q)
     gap = re.search(r"\bdifference\b", g.q) and not m
     named = [c for c, vals in g.by_col.items() if len(vals) == 2]
-    if not (m and " than " in f" {g.q} " or gap) or len(named) != 1 or not g.measure_col:
+    counted = _counts_rows_more(g, m)
+    if not (m and THAN.search(g.q) or gap) or len(named) != 1 or not (g.measure_col or counted):
         return None
     col = named[0]
     a, b = [v.value for v in sorted((v for v in g.vhits if v.column == col), key=lambda v: v.start)][:2]
     if m and m.group(1) in ("lower", "less", "smaller", "fewer"):
         a, b = b, a
     agg = g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col)
-    ms = [Measure(agg=agg, column=g.measure_col, where=[Filter(column=col, value=v)], alias=str(v)) for v in (a, b)]
+    if m and m.group(0).startswith("how many") and not g.agg:
+        agg = "sum"  # "how many more wins": the totals, as "how many wins" sums Wins
+    agg, measured = ("count", None) if counted else (agg, g.measure_col)
+    ms = [Measure(agg=agg, column=measured, where=[Filter(column=col, value=v)], alias=str(v)) for v in (a, b)]
     plan = g.plan(filters=[f for f in g.filters if f.column != col], measures=ms, headline="value",
                   compute=[Compute(alias="difference", op="gap" if gap else "sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
