@@ -956,3 +956,13 @@ def test_how_many_more_of_a_column_labelling_rows_counts_rows(tmp_path):
         assert answered(pipe, q).value == n["Al Ray"] - n["Bo Kim"]
     wins = df.groupby("Coach")["Wins"].sum()
     assert answered(pipe, "How many more wins did Al Ray have than Bo Kim?").value == wins["Al Ray"] - wins["Bo Kim"]
+
+
+def test_show_as_the_first_word_is_a_verb_not_a_work(tracks):
+    from core.planning.grounding import ground
+
+    view = tracks.answerer.table_views()[0]
+    g = ground("Show the length of each title", view, {"tables": [], "columns": []})
+    assert [h.column for h in g.chits if h.column == "Title"] == ["Title"]  # named by "title" itself
+    g = ground("Show the first song", view, {"tables": [], "columns": []})
+    assert any(h.column == "Title" and h.position == 3 for h in g.chits)  # "song", not "show"

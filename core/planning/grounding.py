@@ -103,8 +103,9 @@ def _title_hits(qs: list[str], t: TableView, hits: list[ColumnHit]) -> list[Colu
     col = title_column(t)
     if col is None or any(h.column == col for h in hits):
         return []
-    col_words = {stem(w) for c in t.dtypes for w in words(c)}
-    pos = next((i for i, q in enumerate(qs) if q in TITLED and q not in col_words), None)
+    col_words = column_stems(t)
+    # the question's first word is a verb when it is one ("Show the monthly trend", "Play ..."), never a work
+    pos = next((i for i, q in enumerate(qs) if i > 0 and q in TITLED and q not in col_words), None)
     return [] if pos is None else [ColumnHit(col, 1.0, 1, pos)]
 
 
