@@ -6,7 +6,9 @@ parameters, a row limit and a timeout.
 """
 from __future__ import annotations
 
+import atexit
 import threading
+import weakref
 from dataclasses import dataclass, field
 
 import duckdb
@@ -46,11 +48,16 @@ def render_sql(sql: str, params: list) -> str:
     return "".join(out)
 
 
+# Every open engine, so that interpreter exit can close them (see close_all).
+_OPEN: weakref.WeakSet[QueryEngine] = weakref.WeakSet()
+
+
 class QueryEngine:
     def __init__(self, ws: Workspace, settings: Settings | None = None):
         self.ws = ws
         self.settings = settings or ws.settings
         self._lock = threading.RLock()
+        _OPEN.add(self)
         self.con = duckdb.connect(":memory:", config={
             "autoload_known_extensions": False,
             "autoinstall_known_extensions": False,
@@ -66,6 +73,14 @@ class QueryEngine:
         self._version: int | None = None
         self.refresh()
 
+    def close(self) -> None:
+        """Close the DuckDB connection and drop it (idempotent); a closed engine refuses to run queries."""
+        with self._lock:
+            con, self.con = self.con, None
+            if con is not None:
+                con.close()
+        _OPEN.discard(self)
+
     # --- keeping views in step with the catalog -------------------------------
     def refresh(self) -> None:
         """Create views for new tables, drop views of removed ones (only when the catalog changed)."""
@@ -73,6 +88,8 @@ class QueryEngine:
         if version == self._version:
             return
         with self._lock:
+            if self.con is None:  # closed: _execute says so
+                return
             self._version = version
             tables = {t.sql_name: t for t in self.ws.tables()}
             # gone, or derived again under the same name (a user's keep/exclude decision): drop the view
@@ -126,6 +143,8 @@ class QueryEngine:
 
     def _execute(self, sql: str, params: list) -> pd.DataFrame:
         with self._lock:
+            if self.con is None:
+                raise QueryError("The query engine was closed (the app is shutting down).")
             cur = self.con.cursor()
         timer = threading.Timer(self.settings.query_timeout_s, cur.interrupt)
         timer.start()
@@ -177,6 +196,19 @@ class _ValueSet:
             return False
         df = self.engine._execute(f"SELECT 1 FROM {qi(self.table)} WHERE {qi(self.column)} = ? LIMIT 1", [v])
         return not df.empty
+
+
+@atexit.register
+def close_all() -> None:
+    """Close every engine still open. A long-lived engine (the app's, held by Streamlit's resource cache until
+    the very end) otherwise outlives interpreter teardown, and DuckDB's nanobind bindings then print pages of
+    'nanobind: leaked ... instances/types/functions' lines at exit. Dropping the connection here frees it
+    while the interpreter is still whole."""
+    for engine in list(_OPEN):
+        try:
+            engine.close()
+        except Exception:  # exiting anyway: a failed close must not hide the others
+            pass
 
 
 def check_single_select(sql: str) -> None:
