@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import secrets
 
 import pandas as pd
 
@@ -188,6 +189,38 @@ def share_url(base: str | None, conversation_id: str) -> str:
     """The link that opens a conversation read-only: <app url>?conversation=<id>."""
     b = (base or "").split("?")[0].split("#")[0]
     return f"{b}?conversation={conversation_id}"
+
+
+# A guest's id is the only thing that keeps their conversations theirs, and it travels in the page address
+# (?guest=<token>): 128 random bits, so nobody reaches another guest's conversations by trying ids.
+GUEST_PREFIX = "guest-"
+_GUEST_TOKEN_RE = re.compile(r"[0-9a-f]{32}")
+
+
+def new_guest_token() -> str:
+    return secrets.token_hex(16)
+
+
+def guest_token(raw) -> str | None:
+    """A ?guest= value if it is a token new_guest_token could have made, else None (a short or hand-made id
+    would be guessable, so it is replaced by a fresh one)."""
+    s = str(raw or "").strip().lower()
+    return s if _GUEST_TOKEN_RE.fullmatch(s) else None
+
+
+def guest_user(token: str) -> str:
+    """The user name a guest's conversations and uploads are kept under."""
+    return GUEST_PREFIX + token
+
+
+def display_user(name) -> str:
+    """A user name as shown to people: a guest by the start of their id only, since the whole id would let a
+    viewer of a shared conversation (or of the Files page) act as that guest."""
+    s = str(name or "")
+    token = s.removeprefix(GUEST_PREFIX)
+    if s.startswith(GUEST_PREFIX) and guest_token(token):
+        return GUEST_PREFIX + token[:6]
+    return s
 
 
 def can_write(conversation: dict | None, user: str | None) -> bool:

@@ -1,7 +1,6 @@
-"""Who is using the app: a signed-in st.user when [auth] is configured, else a display name kept in the URL."""
+"""Who is using the app: a signed-in st.user when [auth] is configured, else a display name kept in the URL
+(?user=), else a guest id kept in the URL (?guest=), so a reload or a bookmark comes back as the same guest."""
 from __future__ import annotations
-
-import uuid
 
 import streamlit as st
 
@@ -34,11 +33,28 @@ def identity_sidebar() -> str | None:
         name = ui.clean_display_name(raw)
         if name and st.query_params.get("user") != name:
             st.query_params["user"] = name  # also after a page switch, which clears the query string
-        if not name:
-            st.session_state.setdefault("guest", "guest-" + uuid.uuid4().hex[:4])
-            name = st.session_state["guest"]
-            st.caption(f"You are **{name}** until you set a name.")
+        if not name and "user" in st.query_params:  # the name was cleared: a reload must not bring it back
+            del st.query_params["user"]
+        if name:
+            if "guest" in st.query_params:  # a named user is not also a guest: one identity in the address
+                del st.query_params["guest"]
+            return name
+        name = _guest()
+        st.caption(f"You are **{ui.display_user(name)}** until you set a name. Your guest id is in the page "
+                   "address (?guest=...): bookmark it to come back to your conversations, and share a "
+                   "conversation with its Share link, never with the page address.")
         return name
+
+
+def _guest() -> str:
+    """This session's guest id: the one in the URL (a reload, a bookmark) when it is a valid token, else a new
+    random one; written back to the URL on every run, as a page switch clears the query string."""
+    if "guest" not in st.session_state:
+        st.session_state["guest"] = ui.guest_token(st.query_params.get("guest")) or ui.new_guest_token()
+    token = st.session_state["guest"]
+    if st.query_params.get("guest") != token:
+        st.query_params["guest"] = token
+    return ui.guest_user(token)
 
 
 def user() -> str | None:

@@ -157,7 +157,7 @@ def page() -> None:
 
     st.title("Chat")
     if readonly:
-        st.info(f"You are viewing **{ui.safe_markdown(conv.get('user') or 'someone')}**'s conversation "
+        st.info(f"You are viewing **{ui.safe_markdown(ui.display_user(conv.get('user')) or 'someone')}**'s conversation "
                 f"\u201c{ui.safe_markdown(conv.get('title'))}\u201d, shared read-only.")
         st.button("Back to my conversations", on_click=_select, args=(None,))
     elif conv is not None:

@@ -50,7 +50,7 @@ def library(ws, me) -> None:
             c1, c2 = st.columns([6, 1], vertical_alignment="center")
             c1.markdown(f"**{ui.safe_markdown(f['name'])}**  \n"
                         f"{ui.human_size(f['size'])} · {f['n_tables']} table(s) · {int(f['n_rows'] or 0):,} rows · "
-                        f"uploaded {ui.when(f['uploaded_at'])} by {ui.safe_markdown(f['uploaded_by'] or 'unknown')}")
+                        f"uploaded {ui.when(f['uploaded_at'])} by {ui.safe_markdown(ui.display_user(f['uploaded_by']) or 'unknown')}")
             if c2.button("Delete", key=f"del-{f['id']}", icon=":material/delete:"):
                 ws.remove_file(f["id"])
                 st.toast(f"Removed {f['name']}")
