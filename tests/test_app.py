@@ -236,6 +236,61 @@ def test_shared_conversation_is_read_only_for_a_teammate(books, monkeypatch):
     assert author.chat_input and "shared read-only" not in texts(author)
 
 
+def conversation_labels(at: AppTest) -> list[str]:
+    return [b.label for b in at.button if b.key and b.key.startswith("conv-") and b.key not in ("conv-new", "conv-clear")]
+
+
+def test_a_guest_keeps_one_id_across_reloads_and_only_they_see_their_conversations(books, monkeypatch):
+    at = app(books, monkeypatch)
+    at.run()
+    ok(at)
+    token = at.query_params.get("guest")
+    assert ui.guest_token(token) == token, "a fresh 128-bit token is put in the URL on the first run"
+    assert at.session_state["identity"] == ui.guest_user(token)
+    assert token not in texts(at) and ui.display_user(ui.guest_user(token)) in texts(at)  # shown short only
+    at.chat_input[0].set_value("How many retailers are there?").run()
+    ok(at)
+    at.run()
+    assert at.query_params["guest"] == token and at.session_state["identity"] == ui.guest_user(token)
+    reload = app(books, monkeypatch)  # a reload: a new session opened on the same address
+    reload.query_params["guest"] = token
+    reload.run()
+    ok(reload)
+    assert reload.session_state["identity"] == ui.guest_user(token)
+    assert any("How many retailers" in label for label in conversation_labels(reload))
+    other = app(books, monkeypatch)  # another guest
+    other.run()
+    ok(other)
+    assert other.query_params["guest"] != token
+    assert not any("How many retailers" in label for label in conversation_labels(other))
+
+
+def test_a_guessable_guest_id_is_replaced_and_a_name_replaces_the_guest(books, monkeypatch):
+    at = app(books, monkeypatch)
+    at.query_params["guest"] = "abcd"  # short and hand-made: would let anyone reach that guest's conversations
+    at.run()
+    ok(at)
+    token = at.query_params["guest"]
+    assert token != "abcd" and ui.guest_token(token) == token
+    at.text_input(key="user-name").set_value("Ivy").run()
+    ok(at)
+    assert at.query_params.get("user") == "Ivy" and "guest" not in at.query_params
+    assert at.session_state["identity"] == "Ivy"
+    at.text_input(key="user-name").set_value("").run()  # back to the same guest, and a reload stays a guest
+    ok(at)
+    assert at.query_params.get("guest") == token and "user" not in at.query_params
+
+
+def test_guest_ids():
+    tokens = {ui.new_guest_token() for _ in range(100)}
+    assert len(tokens) == 100 and all(ui.guest_token(t) == t and len(t) == 32 for t in tokens)
+    assert ui.guest_token("abcd") is None and ui.guest_token("") is None and ui.guest_token(None) is None
+    assert ui.guest_token("g" * 32) is None and ui.guest_token("A" * 32) == "a" * 32
+    name = ui.guest_user("0123456789abcdef" * 2)
+    assert ui.display_user(name) == "guest-012345" and ui.display_user("Dana") == "Dana"
+    assert ui.display_user("guest-team") == "guest-team" and ui.display_user(None) == ""
+
+
 def test_llm_badge_streamed_narration_is_escaped_and_checked(books, monkeypatch, fake_ollama):
     fake_ollama.reply_text("Total sales were 899,902,125 <b>in all</b> ![x](http://evil.example/p.png) "
                            "and maybe 12,345,678 more.")
