@@ -188,3 +188,23 @@ def test_the_server_watches_no_files_and_stops_quietly(server, browser):
     out = server.output()
     assert "Stopping..." in out
     assert not NOISE.search(out), out[-3000:]
+
+
+def test_open_engines_are_closed_at_exit(tmp_path, monkeypatch):
+    """close_all (run by atexit) closes and drops every engine's connection; a closed engine says so."""
+    import weakref
+
+    sys.path.insert(0, str(ROOT))
+    from core import QueryError, Settings, Workspace, query
+    from core.query import QueryEngine, close_all
+
+    monkeypatch.setattr(query, "_OPEN", weakref.WeakSet())  # only this test's engines: others stay open
+    ws = Workspace(Settings(home=tmp_path, build_index=False, isolate_parsing=False))
+    assert ws.add_bytes("sales.csv", CSV, uploaded_by="setup")["status"] == "ok"
+    engines = [QueryEngine(ws), QueryEngine(ws)]
+    assert engines[0]._execute('SELECT SUM(sales) FROM "sales"', []).iloc[0, 0] == 42
+    close_all()
+    assert all(e.con is None for e in engines)
+    with pytest.raises(QueryError, match="closed"):
+        engines[1]._execute("SELECT 1", [])
+    engines[0].close()  # idempotent
