@@ -263,6 +263,14 @@ def test_a_guest_keeps_one_id_across_reloads_and_only_they_see_their_conversatio
     ok(other)
     assert other.query_params["guest"] != token
     assert not any("How many retailers" in label for label in conversation_labels(other))
+    from core.conversations import Conversations  # the share link still opens it, read-only, without the id
+
+    ws = Workspace(Settings.from_env(home=books, llm_enabled=False, build_index=False))
+    other.query_params["conversation"] = Conversations(ws.catalog).list(ui.guest_user(token))[0]["id"]
+    other.run()
+    ok(other)
+    assert "shared read-only" in texts(other) and ui.display_user(ui.guest_user(token)) in texts(other)
+    assert token not in texts(other) and not other.chat_input
 
 
 def test_a_guessable_guest_id_is_replaced_and_a_name_replaces_the_guest(books, monkeypatch):
