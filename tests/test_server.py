@@ -29,6 +29,7 @@ def quiet_env(**extra) -> dict:
                 TRANSFORMERS_OFFLINE="1", OMP_WAIT_POLICY="PASSIVE", **extra)
 
 
+@pytest.mark.slow
 def test_cli_ask_exits_without_teardown_noise(tmp_path):
     (tmp_path / "sales.csv").write_bytes(CSV)
     out = subprocess.run([sys.executable, "-m", "core", "ask", str(tmp_path / "sales.csv"), "-q", QUESTION, "--json"],
@@ -40,13 +41,13 @@ def test_cli_ask_exits_without_teardown_noise(tmp_path):
 
 class Server:
     """`streamlit run app.py` with the semantic index on (its model loaded alongside DuckDB is what used to
-    make the connection outlive teardown) and its workspace in ./workspace/, under the folder a file watcher
-    would watch, like the default deployment."""
+    make the connection outlive teardown) and its workspace under the app folder, where a file watcher would
+    see it, like the default ./workspace (tests/artifacts/ here, so a real workspace is never touched)."""
 
     def __init__(self):
         from test_browser import free_port
 
-        self.home = ROOT / "workspace" / f"test-server-{uuid.uuid4().hex[:8]}"
+        self.home = ROOT / "tests" / "artifacts" / f"server-home-{uuid.uuid4().hex[:8]}"
         self.home.mkdir(parents=True)
         sys.path.insert(0, str(ROOT))
         from core import Settings, Workspace
