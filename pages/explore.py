@@ -13,7 +13,7 @@ _entry.ensure_app()
 
 @st.cache_data(show_spinner="Drawing charts…", max_entries=16)
 def _charts(table_id: int, parquet: str, _ws):
-    return explore_charts(_ws.load_table(table_id))
+    return explore_charts(_ws.load_table(table_id), roles=_ws.table(table_id).roles)
 
 
 def page() -> None:
@@ -36,7 +36,7 @@ def page() -> None:
     st.caption(f"Sheet '{t.sheet}', range {t.range}: {t.rows:,} rows × {len(t.columns)} columns ({t.kind} table)")
 
     st.subheader("Profile")
-    prof = ui.profile_frame(ws.table_profile(t.id))
+    prof = ui.profile_frame(ws.table_profile(t.id), t.roles)
     wide = {c: st.column_config.TextColumn(width="medium") for c in ("min", "max", "mean", "sum") if c in prof.columns}
     st.dataframe(prof, hide_index=True, width="stretch", key=f"profile-{t.id}", column_config=wide,
                  height=min(36 * (len(prof) + 1) + 3, 640))
