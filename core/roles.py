@@ -61,7 +61,7 @@ def _number_role(name: str, dtype: str, profile: dict, number_format: str | None
     if by_format == "ratio":
         # '0%' on 13 (a percent typed as points with a format that multiplies) is rare; 0.13 is the usual cell
         return "ratio" if hi is None or max(abs(lo or 0), abs(hi)) <= 10 else "percent"
-    if is_id_name(name) or _running_number(dtype, profile):
+    if is_id_name(name) or running_number(dtype, profile):
         return "id"
     if "%" in str(name) or ws & PCT_WORDS:
         small = hi is not None and lo is not None and max(abs(lo), abs(hi)) <= 1.5
@@ -79,7 +79,7 @@ def _number_role(name: str, dtype: str, profile: dict, number_format: str | None
     return "measure"
 
 
-def _running_number(dtype: str, profile: dict) -> bool:
+def running_number(dtype: str, profile: dict) -> bool:
     """Every row its own integer and together (nearly) every integer of the range: a row number."""
     lo, hi = profile.get("min"), profile.get("max")
     rows = max(1, profile.get("rows", 0) - profile.get("nulls", 0))
@@ -137,8 +137,8 @@ def format_value(v, role: str | None = None) -> str:
         return f"{v * 100:,.1f}%"
     if role == "percent":
         return f"{v:,.1f}%"
-    if role == "money":
-        return f"{v:,.2f}"
+    if role == "money":  # cents, never 3 decimals; a whole amount (a total of whole dollars) without ".00"
+        return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
     if role == "id":
         return str(int(v)) if float(v).is_integer() else str(v)
     return plain_number(v)

@@ -93,7 +93,8 @@ def test_role_from_name_and_values_without_a_format():
 
 
 @pytest.mark.parametrize("value, role, shown", [
-    (0.1305, "ratio", "13.1%"), (13.05, "percent", "13.1%"), (1234.567, "money", "1,234.57"),
+    (0.1305, "ratio", "13.1%"), (13.05, "percent", "13.1%"), (1234.567, "money", "1,234.57"), (1200.5, "money", "1,200.50"),
+    (78334681.0, "money", "78,334,681"),
     (5012, "id", "5012"), (1234567, "count", "1,234,567"), (dt.datetime(2024, 3, 1), "date", "2024-03-01"),
     (pd.Timestamp("2024-03-01 14:30"), "date", "2024-03-01 14:30"), (0.5, None, "0.5"),
 ])
