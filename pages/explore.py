@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import explore_charts, ui
 from pages import _entry
+from pages._answer_view import number_columns
 from pages._guard import guard
 from pages._resources import get_workspace
 
@@ -58,7 +59,9 @@ def page() -> None:
     val = f2.text_input("contains", key=f"filter-val-{t.id}", placeholder="text to look for (case-insensitive)")
     shown = ui.filter_frame(df, None if col == "(no filter)" else col, val)
     st.caption(f"{len(shown):,} of {len(df):,} rows")
-    st.dataframe(shown.head(5000), width="stretch", hide_index=True, key=f"rows-{t.id}")
+    shown = ui.display_frame(shown.head(5000))  # dates at midnight without 00:00:00
+    st.dataframe(shown, width="stretch", hide_index=True, key=f"rows-{t.id}",
+                 column_config=number_columns(shown, t.roles))  # ratios as %, money with cents
 
 
 guard(page)

@@ -503,3 +503,15 @@ def test_a_ratio_shows_as_a_percentage_and_the_llm_off_note_once(tmp_path, monke
     assert "LLM off:" not in page  # said once in this conversation
     ranked = [d.value for d in at.dataframe if len(d.value) == len(df)]
     assert ranked and set(ranked[-1].iloc[:2, 0]) == {"South", "West"}
+
+
+def test_explore_profile_never_sums_an_id_or_a_ratio(books, monkeypatch):
+    at = app(books, monkeypatch)
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    ok(at)
+    prof = next(d.value for d in at.dataframe if {"column", "type", "role"} <= set(d.value.columns))
+    assert set(prof["role"]) >= {"category"}
+    for _, r in prof.iterrows():
+        if r["role"] in ("id", "ratio", "percent", "rate"):
+            assert not r.get("sum"), r.to_dict()
