@@ -100,13 +100,21 @@ def report_tables(rep: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sheet", "table", "range", "rows", "columns", "excluded rows"])
 
 
+def roles_from_profile(profile: dict) -> dict[str, str]:
+    """Column roles guessed from a table profile, for a file stored before roles were (core.roles)."""
+    from .roles import column_roles
+
+    profiles = profile.get("column_profiles") or {}
+    return column_roles({c: p.get("dtype", "text") for c, p in profiles.items()}, profiles)
+
+
 def profile_frame(profile: dict, roles: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per column of a table profile: type, role, nulls, distinct values and the stats that mean
     something for its role (no sum of an id or a ratio, no mean of an id; ratios as percentages)."""
-    from .roles import column_roles, summable
+    from .roles import summable
 
     profiles = profile.get("column_profiles") or {}
-    roles = roles or column_roles({c: p.get("dtype", "text") for c, p in profiles.items()}, profiles)
+    roles = roles or roles_from_profile(profile)
     rows = []
     for col, p in profiles.items():
         top, role = p.get("top"), roles.get(col)

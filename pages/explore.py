@@ -14,7 +14,8 @@ _entry.ensure_app()
 
 @st.cache_data(show_spinner="Drawing charts…", max_entries=16)
 def _charts(table_id: int, parquet: str, _ws):
-    return explore_charts(_ws.load_table(table_id), roles=_ws.table(table_id).roles)
+    roles = _ws.table(table_id).roles or ui.roles_from_profile(_ws.table_profile(table_id))
+    return explore_charts(_ws.load_table(table_id), roles=roles)
 
 
 def page() -> None:
@@ -37,7 +38,7 @@ def page() -> None:
     st.caption(f"Sheet '{t.sheet}', range {t.range}: {t.rows:,} rows × {len(t.columns)} columns ({t.kind} table)")
 
     st.subheader("Profile")
-    prof = ui.profile_frame(ws.table_profile(t.id), t.roles)
+    prof = ui.profile_frame(ws.table_profile(t.id), t.roles)  # roles guessed from the profile when not stored
     wide = {c: st.column_config.TextColumn(width="medium") for c in ("min", "max", "mean", "sum") if c in prof.columns}
     st.dataframe(prof, hide_index=True, width="stretch", key=f"profile-{t.id}", column_config=wide,
                  height=min(36 * (len(prof) + 1) + 3, 640))

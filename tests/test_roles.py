@@ -162,3 +162,22 @@ def test_a_tie_is_named_in_the_sentence_and_the_table_ranks(ws):
     ranking = out["ranking"]["rows"]
     assert sorted(r[0] for r in ranking[:2]) == winners and len(ranking) == len(ORDERS)
     assert [r[-1] for r in ranking] == expected.tolist()
+
+
+def test_explore_never_charts_a_measure_by_a_measure():
+    """Week columns of small integers are measures: no "Total Week 4 by Week 1" bar, no sum of a Store ID."""
+    from core import explore_charts
+    from core.profiles import profile_column
+
+    rnd = random.Random(3)
+    df = pd.DataFrame({"Store ID": range(100, 130), "Week 1": [rnd.randint(1, 9) for _ in range(30)],
+                       "Week 4": [rnd.randint(1, 9) for _ in range(30)], "Store": [f"S{i % 4}" for i in range(30)]})
+    dtypes = {"Store ID": "integer", "Week 1": "integer", "Week 4": "integer", "Store": "text"}
+    roles = {c: column_role(c, d, profile_column(df[c], d)) for c, d in dtypes.items()}
+    assert roles == {"Store ID": "id", "Week 1": "measure", "Week 4": "measure", "Store": "category"}
+    specs = [s for s, _ in explore_charts(df, roles=roles)]
+    assert specs
+    for s in specs:
+        if s.chart_type in ("bar", "box", "pie"):
+            assert s.x == "Store", s
+        assert "Store ID" not in (s.y or []) and s.x != "Store ID", s
