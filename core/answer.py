@@ -573,6 +573,8 @@ def _measure_text(m) -> str:
 def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None = None) -> str:
     plan, F = p.plan, formats or {}
     vr = _value_role(p, df, F)
+    kr = F.get(str(df.columns[0])) if df is not None and len(df.columns) else None  # the labels' role: an id
+    # reads 1185732, not 1,185,732
     where = _filters_text(plan)
     src = f" (table '{p.table.label}' of {p.table.file})"
     if df is None or df.empty:
@@ -618,9 +620,9 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
             word = "highest" if (plan.order and plan.order[0].desc) else "lowest"
             last = F.get(str(df.columns[-1]))
             if plan.ties and plan.limit == 1 and len(df) > 1 and df.iloc[:, -1].nunique() == 1:
-                names = _and(fmt(v) for v in df.iloc[:, 0])
+                names = _and(fmt(v, role=kr) for v in df.iloc[:, 0])
                 return f"{names} tie for the {word} {measure}{where}: {fmt(df.iloc[0, -1], role=last)} each.{src}"
-            items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1], role=last)})" for r in df.itertuples(index=False))
+            items = ", ".join(f"{fmt(r[0], role=kr)} ({fmt(r[-1], role=last)})" for r in df.itertuples(index=False))
             return f"{'The ' + str(len(df)) + ' rows' if len(df) > 1 else 'The row'} with the {word} {measure}{where}: {items}.{src}"
         m = plan.measures[0]
         g = plan.group_by[0].column if plan.group_by else df.columns[0]
@@ -628,11 +630,11 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
         mcol = df.columns[-1]
         mr = F.get(str(mcol))
         if len(df) == 1:
-            return f"{fmt(df.iloc[0, 0])} has the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0], role=mr)}.{src}"
+            return f"{fmt(df.iloc[0, 0], role=kr)} has the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0], role=mr)}.{src}"
         if plan.ties and plan.limit == 1:
-            names = _and(fmt(v) for v in df.iloc[:, 0])
+            names = _and(fmt(v, role=kr) for v in df.iloc[:, 0])
             return f"{names} tie for the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0], role=mr)} each.{src}"
-        items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1], role=mr)})" for r in df.itertuples(index=False))
+        items = ", ".join(f"{fmt(r[0], role=kr)} ({fmt(r[-1], role=mr)})" for r in df.itertuples(index=False))
         return f"The {len(df)} {g} values with the {word} {_measure_text(m)[4:]}{where}: {items}.{src}"
     # a table
     if plan.group_by or plan.buckets:
@@ -640,7 +642,7 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
         g = (plan.group_by[0].column + (f" by {plan.group_by[0].bucket}" if plan.group_by[0].bucket else "")) if plan.group_by else plan.buckets.column + " ranges"
         is_share = m is not None and m.agg == "share"
         bucket = plan.group_by[0].bucket if plan.group_by else None
-        key = (lambda v: pd.Timestamp(v).strftime("%Y-%m") if bucket == "month" and v is not None else fmt(v))
+        key = (lambda v: pd.Timestamp(v).strftime("%Y-%m") if bucket == "month" and v is not None else fmt(v, role=kr))
         head = f"{_cap(_measure_text(m)) if m else 'Rows'} per {g}{where}"
         mcol = df.columns[-1]
         mr = "ratio" if is_share else F.get(str(mcol))

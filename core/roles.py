@@ -139,7 +139,7 @@ def format_value(v, role: str | None = None) -> str:
         return f"{v:,.1f}%"
     if role == "money":  # cents, never 3 decimals; a whole amount (a total of whole dollars) without ".00"
         return f"{int(v):,}" if float(v).is_integer() else f"{v:,.2f}"
-    if role == "id":
+    if role in ("id", "date"):  # an id or a year labels: 1185732 and 2021, never 1,185,732 or 2,021
         return str(int(v)) if float(v).is_integer() else str(v)
     return plain_number(v)
 
