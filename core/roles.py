@@ -61,7 +61,10 @@ def _number_role(name: str, dtype: str, profile: dict, number_format: str | None
     if by_format == "ratio":
         # '0%' on 13 (a percent typed as points with a format that multiplies) is rare; 0.13 is the usual cell
         return "ratio" if hi is None or max(abs(lo or 0), abs(hi)) <= 10 else "percent"
-    if is_id_name(name) or running_number(dtype, profile):
+    seq = _words(name)
+    # "Invoice Number", "Phone Nr": a label; "Number of Orders": a count
+    labelled = len(seq) >= 2 and seq[-1] in ("number", "num", "nr") and "of" not in seq
+    if is_id_name(name) or labelled or running_number(dtype, profile):
         return "id"
     if "%" in str(name) or ws & PCT_WORDS:
         small = hi is not None and lo is not None and max(abs(lo), abs(hi)) <= 1.5

@@ -181,3 +181,8 @@ def test_explore_never_charts_a_measure_by_a_measure():
         if s.chart_type in ("bar", "box", "pie"):
             assert s.x == "Store", s
         assert "Store ID" not in (s.y or []) and s.x != "Store ID", s
+
+
+def test_a_number_that_labels_rows_is_an_id():
+    assert column_role("Invoice Number", "integer", {"min": 7, "max": 90000}) == "id"
+    assert column_role("Number of Orders", "integer", {"min": 1, "max": 9}) == "count"
