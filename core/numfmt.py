@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 
 # built-in format ids that carry a meaning (ECMA-376 18.8.30); the rest are General, plain numbers or dates
 BUILTIN = {5: "$#,##0", 6: "$#,##0", 7: "$#,##0.00", 8: "$#,##0.00", 9: "0%", 10: "0.00%", 42: "$#,##0", 44: "$#,##0.00"}
-PREFIX_BYTES = 2_000_000  # of each sheet's XML: the first rows say a column's format
+PREFIX_BYTES = 1_000_000  # of each sheet's XML (some thousands of rows): the first rows say a column's format
 _ATTR = re.compile(r'(\w+)="([^"]*)"')
 _CELL = re.compile(r"<c\b([^>]*)>")
 _REF = re.compile(r"^([A-Z]+)\d+$")
