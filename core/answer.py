@@ -14,6 +14,7 @@ from .planning import OfflinePlanner, Planned, TableView, shape_of
 from .planning.words import norm
 from .profiles import jsonable
 from .query import QueryEngine, Result
+from .roles import column_roles, format_value
 from .workspace import Workspace
 
 MAX_VALUES_INDEXED = 20000
@@ -47,6 +48,14 @@ class Answer:
     unused: list[str] = field(default_factory=list)  # words of the question the plan did not use
     interpretations: list[str] = field(default_factory=list)  # readings offered when ambiguous
     reading_plans: list[dict | None] = field(default_factory=list)  # each reading's plan (None: ask its text)
+    formats: dict[str, str] = field(default_factory=dict)  # result column -> role (core.roles), for display
+    ranking: pd.DataFrame | None = None  # a superlative's top rows (winners first), shown instead of df
+
+    def ranking_json(self) -> dict | None:
+        if self.ranking is None or self.df is None:  # a declined answer shows no table at all
+            return None
+        return {"columns": [str(c) for c in self.ranking.columns],
+                "rows": [[jsonable(v) for v in r] for r in self.ranking.itertuples(index=False, name=None)]}
 
     def table_json(self) -> dict | None:
         if self.df is None:
@@ -60,7 +69,8 @@ class Answer:
                 "llm": self.llm, "unverified": self.unverified, "planner": self.planner, "rule": self.rule, "plan": self.plan,
                 "notes": self.notes, "suggestions": self.suggestions, "status": self.status,
                 "interpretation": self.interpretation, "unused": self.unused,
-                "interpretations": self.interpretations, "reading_plans": self.reading_plans}
+                "interpretations": self.interpretations, "reading_plans": self.reading_plans,
+                "formats": self.formats, "ranking": self.ranking_json()}
 
 
 NUMBER_TEXT = re.compile(r"^\(?[-+]?[$€£]?\s?\d[\d,]*(\.\d+)?\)?\s?%?$")
@@ -103,20 +113,15 @@ def jsonable_value(v):
 
 
 # --- number formatting ----------------------------------------------------------
-def fmt(v, column: str | None = None, share: bool = False) -> str:
+def fmt(v, column: str | None = None, share: bool = False, role: str | None = None) -> str:
+    """A value in a sentence; `role` (core.roles) shows a ratio as 13.1% and money with 2 decimals."""
     v = jsonable(v) if not isinstance(v, str) else v
     if v is None:
         return "no value"
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, (int, float)):
-        if share:
-            return f"{v * 100:.1f}%"
-        if isinstance(v, float) and not v.is_integer():
-            if abs(v) >= 100:
-                return f"{v:,.2f}"
-            return f"{v:,.4g}" if abs(v) < 1 else f"{v:,.2f}"
-        return f"{int(v):,}"
+        return format_value(v, "ratio" if share else role)
     return str(v)
 
 
@@ -152,8 +157,10 @@ class Answerer:
         # the table's own warnings and its sheet's (tbl is empty for those)
         warns = [w["message"] for w in self.ws.warnings(t.file_id)
                  if w["sheet"] == t.sheet and w["tbl"] in (t.name, None)]
+        # roles stored at ingest; a file stored before roles existed gets them guessed the same way now
+        roles = dict(getattr(t, "roles", None) or column_roles(dict(t.dtypes), profiles))
         view = TableView(t.sql_name, t.name, t.file, dict(t.dtypes), profiles, kind=t.kind, sheet=t.sheet,
-                         rows=t.rows, sample_rows=list(summary.get("sample_rows") or []), warnings=warns)
+                         rows=t.rows, sample_rows=list(summary.get("sample_rows") or []), warnings=warns, roles=roles)
         index: dict[str, list] = {}
         for c, d in t.dtypes.items():
             if d != "text" or profiles.get(c, {}).get("distinct", 0) > MAX_VALUES_INDEXED:
@@ -309,21 +316,86 @@ def scoped(question: str, views: list[TableView]) -> list[TableView]:
     return views
 
 
-def fill(ans: Answer, planned: Planned, res: Result) -> None:
-    """Headline value, sentence, intent, chart and sources from a computed result."""
+def fill(ans: Answer, planned: Planned, res: Result, run=None) -> None:
+    """Headline value, sentence, intent, chart and sources from a computed result (`run`: runs another plan,
+    for a superlative's ranking)."""
     df = res.df
+    ans.formats = result_roles(planned, df)
+    ans.ranking = ranking(planned, df, run)
     ans.df, ans.sql, ans.sources, ans.truncated = df, res.display_sql, res.sources, res.truncated
     ans.plan = planned.plan.model_dump(exclude_defaults=True)
     ans.shape = planned.shape
     ans.planner = planned.by
     ans.rule = planned.rule
     ans.value = headline(planned, df)
-    ans.answer = sentence(planned, df, ans.value)
+    ans.answer = sentence(planned, df, ans.value, ans.formats)
     ans.intent = intent_of(planned, ans.question)
     ans.charts = chart_specs(planned, df, ans.question, ans.intent)
     ans.chart = ans.charts[0].to_json_dict() if ans.charts else None
     if res.truncated:
         ans.notes.append(f"Only the first {len(df)} rows of the result are shown.")
+
+
+def _measure_role(m, roles: dict[str, str]) -> str:
+    """The role of an aggregate's result: a count counts, a share is a fraction, an average of money is money."""
+    if m.agg in ("count", "count_distinct"):
+        return "count"
+    if m.agg == "share":
+        return "ratio"
+    if m.agg == "ratio" or m.derived or not m.column:
+        return "measure"
+    role = roles.get(m.column, "measure")
+    if role == "count" and m.agg in ("avg", "median"):
+        return "measure"  # 12.5 units on average is no count
+    return role
+
+
+def result_roles(p: Planned, df: pd.DataFrame | None) -> dict[str, str]:
+    """Each result column's role (core.roles): a source column keeps its own, a measure takes its column's
+    (or count, or ratio for a share), a computed change is a ratio."""
+    from .plan import _measure_name
+
+    if df is None:
+        return {}
+    roles, plan = p.table.roles or {}, p.plan
+    out = {m.alias or _measure_name(m): _measure_role(m, roles) for m in plan.measures}
+    for c in plan.compute:
+        out[c.alias] = "ratio" if c.op == "pct_change" else ("measure" if c.op in ("div", "mul") else out.get(c.left, "measure"))
+    cols = {str(c) for c in df.columns}
+    found = {c: r for c, r in out.items() if c in cols}
+    found.update({c: roles[c] for c in cols if c in roles and c not in found})
+    found.update({str(c): "date" for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])})
+    return {c: r for c, r in found.items() if r not in ("category", "text")}
+
+
+def _value_role(p: Planned, df: pd.DataFrame, formats: dict[str, str]) -> str | None:
+    """The role of the column the headline value comes from (see headline)."""
+    plan = p.plan
+    if plan.headline != "value" or df is None or df.empty:
+        return None
+    if plan.select:
+        return formats.get(str(df.columns[-1]))
+    if plan.compute:
+        return formats.get(plan.compute[-1].alias)
+    num = df.select_dtypes("number")
+    return formats.get(str(num.columns[0] if len(num.columns) else df.columns[-1]))
+
+
+def ranking(p: Planned, df: pd.DataFrame, run, top: int = 10) -> pd.DataFrame | None:
+    """A superlative's ranking: its winners (every tied one) first, then the next rows, `top` rows at least,
+    so the table shows who came close; None when the answer is no ranking or nothing follows the winners."""
+    plan = p.plan
+    if (run is None or df is None or df.empty or not plan.ties or not plan.order or not plan.limit or plan.offset
+            or plan.headline not in ("label", "list") or plan.distinct_rows or plan.having or plan.test):
+        return None
+    n = max(top, len(df))
+    try:
+        more = run(replace(p, plan=plan.model_copy(update={"ties": False, "limit": n}), compiled=None)).df
+    except ExcelChatError:
+        return None
+    if list(more.columns) != list(df.columns) or len(more) <= len(df):
+        return None
+    return pd.concat([df, more.iloc[len(df):]], ignore_index=True)
 
 
 def roles_of(p: Planned, df: pd.DataFrame) -> dict[str, str]:
@@ -498,8 +570,11 @@ def _measure_text(m) -> str:
     return f"{word} of {m.column}" if m.column else f"{word} of rows"
 
 
-def sentence(p: Planned, df: pd.DataFrame, value) -> str:
-    plan = p.plan
+def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None = None) -> str:
+    plan, F = p.plan, formats or {}
+    vr = _value_role(p, df, F)
+    kr = F.get(str(df.columns[0])) if df is not None and len(df.columns) else None  # the labels' role: an id
+    # reads 1185732, not 1,185,732
     where = _filters_text(plan)
     src = f" (table '{p.table.label}' of {p.table.file})"
     if df is None or df.empty:
@@ -525,17 +600,17 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
     if plan.headline == "value" and plan.select:
         target = df.columns[-1]
         if value is not None:
-            return f"{target}{where}: {fmt(value)}.{src}"
+            return f"{target}{where}: {fmt(value, role=vr)}.{src}"
         rows = "; ".join(", ".join(f"{c} {fmt(v)}" for c, v in zip(df.columns, r, strict=False)) for r in df.head(10).itertuples(index=False))
         return f"{len(df)} rows match{where}: {rows}.{src}"
     if plan.headline == "value" and plan.compute:
-        return f"{_cap(_compute_text(plan))}{where}: {fmt(value)}.{src}"
+        return f"{_cap(_compute_text(plan))}{where}: {fmt(value, role=vr)}.{src}"
     if plan.headline == "value":
         m = plan.measures[0]
         noun = p.row_noun if (m.agg == "count" and p.row_noun) else None
         if noun:
             return f"There are {fmt(value)} {noun}{where}.{src}"
-        return f"{_cap(_measure_text(m))}{where} is {fmt(value)}.{src}"
+        return f"{_cap(_measure_text(m))}{where} is {fmt(value, role=vr)}.{src}"
     if plan.headline in ("label", "list"):
         if plan.select and plan.distinct_rows:
             vals = df.iloc[:, 0].tolist()
@@ -543,18 +618,23 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
         if plan.select:
             measure = plan.order[0].by if plan.order else df.columns[-1]
             word = "highest" if (plan.order and plan.order[0].desc) else "lowest"
-            items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1])})" for r in df.itertuples(index=False))
+            last = F.get(str(df.columns[-1]))
+            if plan.ties and plan.limit == 1 and len(df) > 1 and df.iloc[:, -1].nunique() == 1:
+                names = _and(fmt(v, role=kr) for v in df.iloc[:, 0])
+                return f"{names} tie for the {word} {measure}{where}: {fmt(df.iloc[0, -1], role=last)} each.{src}"
+            items = ", ".join(f"{fmt(r[0], role=kr)} ({fmt(r[-1], role=last)})" for r in df.itertuples(index=False))
             return f"{'The ' + str(len(df)) + ' rows' if len(df) > 1 else 'The row'} with the {word} {measure}{where}: {items}.{src}"
         m = plan.measures[0]
         g = plan.group_by[0].column if plan.group_by else df.columns[0]
         word = "highest" if plan.order and plan.order[0].desc else "lowest"
         mcol = df.columns[-1]
+        mr = F.get(str(mcol))
         if len(df) == 1:
-            return f"{fmt(df.iloc[0, 0])} has the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0])}.{src}"
+            return f"{fmt(df.iloc[0, 0], role=kr)} has the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0], role=mr)}.{src}"
         if plan.ties and plan.limit == 1:
-            names = " and ".join(fmt(v) for v in df.iloc[:, 0])
-            return f"{names} tie for the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0])} each.{src}"
-        items = ", ".join(f"{fmt(r[0])} ({fmt(r[-1])})" for r in df.itertuples(index=False))
+            names = _and(fmt(v, role=kr) for v in df.iloc[:, 0])
+            return f"{names} tie for the {word} {_measure_text(m)[4:]}{where}: {fmt(df[mcol].iloc[0], role=mr)} each.{src}"
+        items = ", ".join(f"{fmt(r[0], role=kr)} ({fmt(r[-1], role=mr)})" for r in df.itertuples(index=False))
         return f"The {len(df)} {g} values with the {word} {_measure_text(m)[4:]}{where}: {items}.{src}"
     # a table
     if plan.group_by or plan.buckets:
@@ -562,16 +642,23 @@ def sentence(p: Planned, df: pd.DataFrame, value) -> str:
         g = (plan.group_by[0].column + (f" by {plan.group_by[0].bucket}" if plan.group_by[0].bucket else "")) if plan.group_by else plan.buckets.column + " ranges"
         is_share = m is not None and m.agg == "share"
         bucket = plan.group_by[0].bucket if plan.group_by else None
-        key = (lambda v: pd.Timestamp(v).strftime("%Y-%m") if bucket == "month" and v is not None else fmt(v))
+        key = (lambda v: pd.Timestamp(v).strftime("%Y-%m") if bucket == "month" and v is not None else fmt(v, role=kr))
         head = f"{_cap(_measure_text(m)) if m else 'Rows'} per {g}{where}"
         mcol = df.columns[-1]
+        mr = "ratio" if is_share else F.get(str(mcol))
         if len(df) > 6 and pd.api.types.is_numeric_dtype(df[mcol]) and df[mcol].notna().any():
             hi, lo = df.loc[df[mcol].idxmax()], df.loc[df[mcol].idxmin()]
-            return (f"{head}, {len(df)} rows: highest {key(hi.iloc[0])} ({fmt(hi[mcol], share=is_share)}), "
-                    f"lowest {key(lo.iloc[0])} ({fmt(lo[mcol], share=is_share)}); every row is in the table.{src}")
-        items = "; ".join(f"{key(r[0])}: {fmt(r[-1], share=is_share)}" for r in df.itertuples(index=False))
+            return (f"{head}, {len(df)} rows: highest {key(hi.iloc[0])} ({fmt(hi[mcol], role=mr)}), "
+                    f"lowest {key(lo.iloc[0])} ({fmt(lo[mcol], role=mr)}); every row is in the table.{src}")
+        items = "; ".join(f"{key(r[0])}: {fmt(r[-1], role=mr)}" for r in df.itertuples(index=False))
         return f"{head}: {items}.{src}"
     return f"{len(df)} rows{where}.{src}"
+
+
+def _and(names) -> str:
+    """'A and B', 'A, B and C'."""
+    names = list(names)
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _cap(s: str) -> str:

@@ -89,6 +89,16 @@ def m001_initial_schema(c: sqlite3.Connection) -> None:
             c.execute(stmt)
 
 
+@migration
+def m002_column_roles(c: sqlite3.Connection) -> None:
+    """Each column's role (id, money, ratio, ... core.roles) and Excel number format, decided at ingest. Columns
+    stored before this have none; readers fall back to guessing from the name and profile."""
+    have = {r[1] for r in c.execute("PRAGMA table_info(columns)")}
+    for col in ("role", "number_format"):
+        if col not in have:
+            c.execute(f"ALTER TABLE columns ADD COLUMN {col} TEXT")
+
+
 def applied_migrations(c: sqlite3.Connection) -> list[str]:
     """Names of the migrations this database has run, in the order they ran."""
     return [r[0] for r in c.execute("SELECT name FROM _migrations ORDER BY id")]
@@ -219,9 +229,10 @@ class Catalog:
             (file_id, sheet_id, idx, t.name, sql_name, t.kind, t.range, t.header_row, t.header_rows,
              t.first_data_row, t.rows, len(t.columns), t.title, parquet, json.dumps(list(t.excluded)), json.dumps(summary)),
         ).lastrowid
-        c.executemany("INSERT INTO columns (table_id, idx, name, dtype, letter, profile) VALUES (?,?,?,?,?,?)",
-                      [(tid, ci, col, t.dtypes[col], t.letters.get(col), json.dumps(t.profile["column_profiles"][col]))
-                       for ci, col in enumerate(t.columns)])
+        c.executemany("INSERT INTO columns (table_id, idx, name, dtype, letter, profile, role, number_format)"
+                      " VALUES (?,?,?,?,?,?,?,?)",
+                      [(tid, ci, col, t.dtypes[col], t.letters.get(col), json.dumps(t.profile["column_profiles"][col]),
+                        t.roles.get(col), t.formats.get(col)) for ci, col in enumerate(t.columns)])
         c.executemany(
             "INSERT INTO chunks (file_id, table_id, kind, text, text_hash, tokens, column_name, row_start, row_end)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
@@ -357,6 +368,13 @@ class Catalog:
         for r in self.query("SELECT table_id, name, dtype FROM columns ORDER BY table_id, idx"):
             cols.setdefault(r["table_id"], []).append((r["name"], r["dtype"]))
         return cols
+
+    def column_roles(self) -> dict[int, dict[str, str]]:
+        """table id -> {column name: role} for the columns whose role was stored at ingest."""
+        out: dict[int, dict[str, str]] = {}
+        for r in self.query("SELECT table_id, name, role FROM columns WHERE role IS NOT NULL ORDER BY table_id, idx"):
+            out.setdefault(r["table_id"], {})[r["name"]] = r["role"]
+        return out
 
     def column_profiles(self, table_id: int) -> dict[str, dict]:
         rows = self.query("SELECT name, profile FROM columns WHERE table_id=? ORDER BY idx", (table_id,))

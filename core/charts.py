@@ -19,6 +19,7 @@ import plotly.io as pio
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import ExcelChatError
+from .roles import NUMERIC_ROLES, summable
 
 __all__ = ["ChartSpec", "InvalidChartSpec", "validate_spec", "spec_from_llm", "recommend", "infer_roles",
            "render", "explore_charts", "write_html"]
@@ -797,8 +798,11 @@ def _auto_bucket(s: pd.Series) -> str:
     return "year" if months > 120 else "month" if months >= 3 else "day"
 
 
-def explore_charts(df: pd.DataFrame, max_charts: int = 6) -> list[tuple[ChartSpec, go.Figure]]:
-    """An automatic overview of a raw table: trend, top categories and distributions (up to max_charts)."""
+def explore_charts(df: pd.DataFrame, max_charts: int = 6, roles: dict[str, str] | None = None
+                   ) -> list[tuple[ChartSpec, go.Figure]]:
+    """An automatic overview of a raw table: trend, top categories and distributions (up to max_charts).
+    `roles` (core.roles, stored at ingest) keep ids out of the measures, ratios out of sums, and numbers out of
+    the categories (no "Total Week 4 by Week 1")."""
     if not isinstance(df, pd.DataFrame) or df.empty or max_charts < 1:
         return []
     frame, kinds = _prep(df)
@@ -814,9 +818,13 @@ def explore_charts(df: pd.DataFrame, max_charts: int = 6) -> list[tuple[ChartSpe
                 and not (set(_tokens(c)) & _CALENDAR and _int_valued(frame[c]))]
     measures.sort(key=lambda c: not _is_money(c))
     cats = [c for c in nun if kinds[c] == "text" and not idlike(c) and 2 <= nun[c] <= 50]
+    if roles:
+        measures = [c for c in measures if roles.get(c) in NUMERIC_ROLES - {"id"}]
+        cats = [c for c in cats if roles.get(c, "category") == "category"]
     dates = [c for c in nun if kinds[c] == "date" and nun[c] >= 2]
     main = measures[0] if measures else None
-    agg = ("sum" if _additive(main) else "mean") if main else "count"
+    additive = summable(roles.get(main)) if roles and main in roles else _additive(main)
+    agg = ("sum" if additive else "mean") if main else "count"
     what = f"{'Total' if agg == 'sum' else 'Average'} {main}" if main else "Rows"
     core: list[ChartSpec] = []
     extra: list[ChartSpec] = []

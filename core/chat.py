@@ -11,7 +11,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
@@ -73,6 +73,7 @@ class TableReady(Event):
     truncated: bool
     interpretation: str | None = None
     unused: tuple[str, ...] = ()
+    formats: dict = field(default_factory=dict)  # column -> role (core.roles): how the page shows its numbers
 
 
 @dataclass(frozen=True, eq=False)
@@ -330,7 +331,7 @@ class ChatPipeline:
 
     def run_plan(self, question: str, planned: Planned, ans: Answer, file_ids=None) -> Answer:
         """Run one plan for the question and judge its answer (every check a planned answer passes)."""
-        fill(ans, planned, self.answerer.execute(planned))
+        fill(ans, planned, self.answerer.execute(planned), run=self.answerer.execute)
         self._judge(question, planned, ans)
         if ans.status == "answered" and planned.by != "chosen":
             self._exact_or_broader(planned, ans)
@@ -474,7 +475,9 @@ class ChatPipeline:
             ans.answer = ans.error + (" Try: " + " / ".join(ans.suggestions) if ans.suggestions else "")
             yield Failed(ans.error, ans.suggestions)
         if ans.df is not None:
-            yield TableReady(ans.df, ans.sql, ans.plan, ans.truncated, ans.interpretation, tuple(ans.unused))
+            # a superlative shows its ranking (winners first); its headline and stored table stay the winners
+            shown = ans.ranking if ans.ranking is not None else ans.df
+            yield TableReady(shown, ans.sql, ans.plan, ans.truncated, ans.interpretation, tuple(ans.unused), ans.formats)
         if ans.chart:
             yield ChartReady(ans.chart, ans.charts, ans.df)
         if ans.sources:

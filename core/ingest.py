@@ -12,8 +12,10 @@ from pathlib import Path
 from .chunks import make_chunks
 from .config import Settings
 from .errors import EmptyWorkbook
+from .numfmt import xlsx_column_formats
 from .profiles import profile_table
 from .readers import read_file
+from .roles import column_roles
 from .tables import ParsedTable, detect_tables
 
 Progress = Callable[[str, float, str], None]
@@ -68,6 +70,7 @@ def parse_file(path: Path, name: str, settings: Settings, progress: Progress | N
     progress("reading", 0.0, f"Reading {name}")
     book = read_file(Path(path), name, max_rows=settings.max_rows_per_file, max_cells=settings.max_cells_per_file)
     n_sheets = max(1, len(book.sheets))
+    formats = xlsx_column_formats(path) if book.kind == "xlsx" else {}
     sheets = []
     for si, sh in enumerate(book.sheets):
         progress("detecting", si / n_sheets, f"Finding tables in sheet '{sh.name}'")
@@ -78,12 +81,18 @@ def parse_file(path: Path, name: str, settings: Settings, progress: Progress | N
             prof = profile_table(t.df, t.dtypes)
             chunks = make_chunks(name, t.name, t.df, prof, model_path=settings.embed_model,
                                  limit=settings.chunk_tokens, row_window_cap=settings.row_window_cap, title=t.title)
-            done.append(replace(t, profile=prof, chunks=tuple(chunks)))
+            done.append(replace(t, profile=prof, chunks=tuple(chunks), **_roles(t, prof, formats.get(sh.name, {}))))
         sheets.append(ParsedSheet(sh.name, bool(sh.hidden), tuple(done), tuple(warns)))
     if not any(s.tables for s in sheets):
         raise EmptyWorkbook(f"{name}: no table with data was found in any sheet.", file=name)
     progress("parsed", 1.0, f"Parsed {name}")
     return ParsedFile(name, book.kind, tuple(sheets), tuple(book.warnings), book.encoding, book.delimiter)
+
+
+def _roles(t, prof: dict, sheet_formats: dict[str, str]) -> dict:
+    """The table's number formats (the sheet's, by column letter; else what its text said) and column roles."""
+    fmts = {c: f for c in t.columns if (f := sheet_formats.get(t.letters.get(c)) or t.formats.get(c))}
+    return {"formats": fmts, "roles": column_roles(t.dtypes, prof["column_profiles"], fmts)}
 
 
 def report(file_row: dict, parsed: ParsedFile, sql_names: list[str] | None = None) -> dict:

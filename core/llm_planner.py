@@ -89,7 +89,11 @@ def _values(t: TableView, c: str, p: dict, max_values: int) -> str:
 def _column(t: TableView, c: str, d: str, max_values: int) -> str:
     """One column line: name, type, values or range, empty cells."""
     p = t.profiles.get(c, {})
-    line = f"  - {json.dumps(c, ensure_ascii=False)} ({d})"
+    role = t.roles.get(c)
+    # the role tells the model what not to add up: an id labels rows, a ratio is averaged or recomputed
+    said = {"id": "; an id: never sum or average", "ratio": "; a ratio (0..1): average, never sum",
+            "percent": "; a percentage: average, never sum", "rate": "; a rate: average, never sum"}.get(role, "")
+    line = f"  - {json.dumps(c, ensure_ascii=False)} ({d}{said})"
     if p.get("top"):
         line += _values(t, c, p, max_values)
     elif "min" in p:

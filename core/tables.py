@@ -54,6 +54,8 @@ class ParsedTable:
     warnings: tuple[str, ...] = ()
     profile: dict = field(default_factory=dict)
     chunks: tuple = ()  # core.chunks.Chunk
+    formats: dict[str, str] = field(default_factory=dict)  # column -> number format ('0.0%', '$#,##0.00'), when known
+    roles: dict[str, str] = field(default_factory=dict)  # column -> role (core.roles), decided at ingest
 
     @property
     def rows(self) -> int:
@@ -272,6 +274,19 @@ class TypedColumn:
     values: pd.Series
     dtype: str  # integer, number, boolean, date, datetime, text, empty
     warnings: list[str] = field(default_factory=list)
+    fmt: str | None = None  # the format its text said ('13%' -> '0%', '$12' -> '$'): the number alone forgets it
+
+
+def _text_format(s: pd.Series) -> str | None:
+    """The format numbers written as text carry: '13%' a percentage, '$1,200' money (most cells say so)."""
+    sample = s.dropna().head(200).astype(str).str.strip()
+    if not len(sample):
+        return None
+    if sample.str.endswith("%").mean() >= 0.5:
+        return "0%"
+    if sample.str.contains(r"^\(?-?[$€£]", regex=True).mean() >= 0.5:
+        return "$#,##0.00"
+    return None
 
 
 def _text_series(s: pd.Series) -> pd.Series:
@@ -420,7 +435,7 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
                     bad = bad & False
             if not bad.any():
                 v, t = _numeric(num)
-                return TypedColumn(v, t, warnings)
+                return TypedColumn(v, t, warnings, _text_format(s))
         # dates typed as text
         sample = s[nonnull].head(500)
         if sample.str.match(DATE_RE.pattern).mean() >= 0.8:
@@ -465,7 +480,7 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
                 num = num.copy()
                 num[is_text] = tnum
                 v, t = _numeric(num)
-                return TypedColumn(v, t, warnings)
+                return TypedColumn(v, t, warnings, _text_format(s[is_text]))
         return TypedColumn(_text_series(s), "text", warnings)
     return TypedColumn(_text_series(s), "text", warnings)
 
@@ -575,7 +590,7 @@ def _header_names(block, bf, h: int, hn: int, letters: list[str]) -> list[str]:
 
 
 def _typed_columns(data, names: list[str], rows_kept, has_header: bool):
-    cols, dtypes, tw = {}, {}, []
+    cols, dtypes, tw, fmts = {}, {}, [], {}
     for c, nm in enumerate(names):
         tc = type_column(data[:, c], nm, rows_kept)
         # columns with no header and no data (trailing formatting) are dropped
@@ -584,7 +599,9 @@ def _typed_columns(data, names: list[str], rows_kept, has_header: bool):
         cols[nm] = tc.values.reset_index(drop=True)
         dtypes[nm] = tc.dtype
         tw.extend(tc.warnings)
-    return cols, dtypes, tw
+        if tc.fmt:
+            fmts[nm] = tc.fmt
+    return cols, dtypes, tw, fmts
 
 
 def _key_value_names(cols: dict, dtypes: dict) -> dict[str, str]:
@@ -623,7 +640,7 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     if sections is not None:
         keep &= ~sections.flags
     data, rows_kept = data[keep], excel_rows[keep]
-    cols, dtypes, tw = _typed_columns(data, names, rows_kept, bool(hn))
+    cols, dtypes, tw, fmts = _typed_columns(data, names, rows_kept, bool(hn))
     if not cols:
         return None
     src = {nm: letters[names.index(nm)] for nm in cols}
@@ -647,6 +664,7 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
         name="", sheet=sheet.name, df=pd.DataFrame(cols), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
         first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
         excluded=tuple(excluded), dtypes=dtypes, letters=src, warnings=tuple(totals.warnings + tw),
+        formats={rename.get(k, k): v for k, v in fmts.items()},
     )
 
 

@@ -101,20 +101,34 @@ def report_tables(rep: dict) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sheet", "table", "range", "rows", "columns", "excluded rows"])
 
 
-def profile_frame(profile: dict) -> pd.DataFrame:
-    """One row per column of a table profile: type, nulls, distinct values and the stats present."""
+def roles_from_profile(profile: dict) -> dict[str, str]:
+    """Column roles guessed from a table profile, for a file stored before roles were (core.roles)."""
+    from .roles import column_roles
+
+    profiles = profile.get("column_profiles") or {}
+    return column_roles({c: p.get("dtype", "text") for c, p in profiles.items()}, profiles)
+
+
+def profile_frame(profile: dict, roles: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per column of a table profile: type, role, nulls, distinct values and the stats that mean
+    something for its role (no sum of an id or a ratio, no mean of an id; ratios as percentages)."""
+    from .roles import summable
+
+    profiles = profile.get("column_profiles") or {}
+    roles = roles or roles_from_profile(profile)
     rows = []
-    for col, p in (profile.get("column_profiles") or {}).items():
-        top = p.get("top")
+    for col, p in profiles.items():
+        top, role = p.get("top"), roles.get(col)
         rows.append({
-            "column": col, "type": p.get("dtype"), "nulls": p.get("nulls"),
+            "column": col, "type": p.get("dtype"), "role": role, "nulls": p.get("nulls"),
             "null %": round(100 * float(p.get("null_share") or 0), 1), "distinct": p.get("distinct"),
-            "min": _cell(p.get("min")), "max": _cell(p.get("max")), "mean": _cell(p.get("mean")),
-            "sum": _cell(p.get("sum")),
+            "min": _cell(p.get("min"), role), "max": _cell(p.get("max"), role),
+            "mean": _cell(p.get("mean"), role) if role != "id" else None,
+            "sum": _cell(p.get("sum"), role) if summable(role) else None,
             "most common": ", ".join(f"{v} ({n})" for v, n in top[:3]) if isinstance(top, list) else "",
         })
-    df = pd.DataFrame(rows, columns=["column", "type", "nulls", "null %", "distinct", "min", "max", "mean", "sum",
-                                     "most common"])
+    df = pd.DataFrame(rows, columns=["column", "type", "role", "nulls", "null %", "distinct", "min", "max", "mean",
+                                     "sum", "most common"])
     df = df.dropna(axis=1, how="all")
     for c in ("min", "max", "mean", "sum", "most common"):
         if c in df.columns:
@@ -122,9 +136,13 @@ def profile_frame(profile: dict) -> pd.DataFrame:
     return df
 
 
-def _cell(v):
+def _cell(v, role: str | None = None):
     if v is None:
         return None
+    if role in ("ratio", "percent", "money", "id") and isinstance(v, (int, float)) and not isinstance(v, bool):
+        from .roles import format_value
+
+        return format_value(v, role)
     if isinstance(v, float):
         if v.is_integer() and abs(v) < 1e15:
             return f"{int(v):,}"
@@ -143,9 +161,17 @@ def filter_frame(df: pd.DataFrame, column: str | None, value: str | None) -> pd.
     return df[s.str.contains(needle, regex=False, na=False)]
 
 
+def number_formats(formats: dict[str, str]) -> dict[str, str]:
+    """Result column -> Streamlit number format, from the columns' roles (core.roles)."""
+    from .roles import result_formats
+
+    return result_formats(formats)
+
+
 def answer_frame(answer: dict | None) -> pd.DataFrame | None:
-    """The result table stored with an answer ({columns, rows}) as a DataFrame."""
-    t = (answer or {}).get("table")
+    """The result table stored with an answer ({columns, rows}) as a DataFrame; a superlative's ranking
+    (its winners first, then the rows that came close) where it has one."""
+    t = (answer or {}).get("ranking") or (answer or {}).get("table")
     if not t or not t.get("columns"):
         return None
     return pd.DataFrame(t.get("rows") or [], columns=t["columns"])

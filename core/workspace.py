@@ -19,7 +19,7 @@ import shutil
 import threading
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -48,6 +48,7 @@ class TableInfo:
     parquet: Path
     title: str | None
     excluded: list
+    roles: dict = field(default_factory=dict)  # column -> role (core.roles), stored at ingest; {} for older files
 
 
 class Workspace:
@@ -276,8 +277,9 @@ class Workspace:
         return [t for t in cached[1] if file_id is None or t.file_id == file_id]
 
     def _read_tables(self) -> list[TableInfo]:
-        cols = self.catalog.table_columns()
-        return [self._info(r, cols.get(r["id"], [])) for r in self.catalog.table_rows()]
+        cols, roles = self.catalog.table_columns(), self.catalog.column_roles()
+        return [replace(self._info(r, cols.get(r["id"], [])), roles=roles.get(r["id"], {}))
+                for r in self.catalog.table_rows()]
 
     def _info(self, r, cols) -> TableInfo:
         return TableInfo(

@@ -12,13 +12,15 @@ from pages._resources import pipeline
 log = logging.getLogger("excelchat.ui")
 
 
-def number_columns(df) -> dict:
-    """column_config showing every numeric column with thousands separators (55,225,396)."""
+def number_columns(df, formats: dict | None = None) -> dict:
+    """column_config showing every numeric column as its role says (13.1% for a ratio, 1,234.50 for money),
+    else with thousands separators (55,225,396)."""
     import pandas as pd
 
     if df is None:
         return {}
-    return {str(c): st.column_config.NumberColumn(format="localized") for c in df.columns
+    shown = ui.number_formats(formats or {})
+    return {str(c): st.column_config.NumberColumn(format=shown.get(str(c), "localized")) for c in df.columns
             if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
 
 
@@ -61,7 +63,7 @@ def readings(answer: dict, key: str, *, readonly: bool) -> None:
 
 
 def render_answer(text, df, chart_df, chart_spec, key: str, *, interpretation=None, unused=(), error=None,
-                  details=None) -> None:
+                  details=None, formats=None) -> None:
     """One answer, stored or live: the chart beside; the error, what was computed, the text (a string, or
     pieces as they stream) and the table; then `details()` (flags, readings, how it was computed, feedback),
     called after the text so a live answer's last events are in."""
@@ -80,7 +82,7 @@ def render_answer(text, df, chart_df, chart_spec, key: str, *, interpretation=No
             st.markdown(ui.safe_markdown(text))
         else:
             stream_text(text)
-        answer_table(df, key)
+        answer_table(df, key, formats)
     if details is not None:
         details()
 
@@ -98,13 +100,16 @@ def stream_text(pieces) -> str:
     return shown
 
 
-def answer_table(df, key: str) -> None:
-    """The computed result under the answer's text (numbers with thousands separators, dates without 00:00)."""
+def answer_table(df, key: str, formats: dict | None = None) -> None:
+    """The computed result under the answer's text (numbers as their roles say, dates without 00:00)."""
     if df is None or not len(df.columns):
         return
+    if not len(df):  # an empty grid draws taller than its header and ran over the caption below it
+        st.caption("The result has no rows.")
+        return
     shown = ui.display_frame(df)
-    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}-table", column_config=number_columns(shown),
-                 height=min(36 * (len(shown) + 1) + 3, 420))
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}-table",
+                 column_config=number_columns(shown, formats), height=min(36 * (len(shown) + 1) + 3, 420))
 
 
 def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=None, feedback=None,

@@ -81,7 +81,7 @@ def _render_history(messages, readonly) -> None:
             df, key = ui.answer_frame(answer), f"m{m['id']}"
             view.render_answer(
                 m["content"], df, df, answer.get("chart"), key, interpretation=answer.get("interpretation"),
-                unused=answer.get("unused") or (),
+                unused=answer.get("unused") or (), formats=answer.get("formats"),
                 details=lambda a=answer, d=df, k=key, m=m: view.answer_details(
                     a, d, k, readonly=readonly, message_id=m["id"], feedback=m.get("feedback")))
 
@@ -123,12 +123,22 @@ def _stream_answer(pipe, question: str, cid: str, me, file_ids, chosen: dict | N
         def details():
             answer = (got.get("done") or {}).get("answer") or {}
             view.answer_details(answer, table.get("df"), key, readonly=False, message_id=answer.get("message_id"),
-                                statuses=got["status"])
+                                statuses=_once_per_conversation(got["status"], cid))
 
         table, chart = got.get("table") or {}, got.get("chart") or {}
         view.render_answer(tokens(), table.get("df"), chart.get("df"), chart.get("spec"), key,
                            interpretation=table.get("interpretation"), unused=table.get("unused") or (),
+                           formats=table.get("formats"),
                            error=(got.get("error") or {}).get("message"), details=details)
+
+
+def _once_per_conversation(statuses: list[dict], cid: str) -> list[dict]:
+    """The "LLM is off" note under the first answer of a conversation only: it says the same every time."""
+    noted = st.session_state.setdefault("llm-off-noted", set())
+    out = [s for s in statuses if s.get("stage") != "llm_off" or cid not in noted]
+    if any(s.get("stage") == "llm_off" for s in statuses):
+        noted.add(cid)
+    return out
 
 
 def _starters(pipe) -> None:

@@ -5,6 +5,7 @@ import streamlit as st
 
 from core import explore_charts, ui
 from pages import _entry
+from pages._answer_view import number_columns
 from pages._guard import guard
 from pages._resources import get_workspace
 
@@ -13,7 +14,8 @@ _entry.ensure_app()
 
 @st.cache_data(show_spinner="Drawing charts…", max_entries=16)
 def _charts(table_id: int, parquet: str, _ws):
-    return explore_charts(_ws.load_table(table_id))
+    roles = _ws.table(table_id).roles or ui.roles_from_profile(_ws.table_profile(table_id))
+    return explore_charts(_ws.load_table(table_id), roles=roles)
 
 
 def page() -> None:
@@ -36,7 +38,7 @@ def page() -> None:
     st.caption(f"Sheet '{t.sheet}', range {t.range}: {t.rows:,} rows × {len(t.columns)} columns ({t.kind} table)")
 
     st.subheader("Profile")
-    prof = ui.profile_frame(ws.table_profile(t.id))
+    prof = ui.profile_frame(ws.table_profile(t.id), t.roles)  # roles guessed from the profile when not stored
     wide = {c: st.column_config.TextColumn(width="medium") for c in ("min", "max", "mean", "sum") if c in prof.columns}
     st.dataframe(prof, hide_index=True, width="stretch", key=f"profile-{t.id}", column_config=wide,
                  height=min(36 * (len(prof) + 1) + 3, 640))
@@ -58,7 +60,9 @@ def page() -> None:
     val = f2.text_input("contains", key=f"filter-val-{t.id}", placeholder="text to look for (case-insensitive)")
     shown = ui.filter_frame(df, None if col == "(no filter)" else col, val)
     st.caption(f"{len(shown):,} of {len(df):,} rows")
-    st.dataframe(shown.head(5000), width="stretch", hide_index=True, key=f"rows-{t.id}")
+    shown = ui.display_frame(shown.head(5000))  # dates at midnight without 00:00:00
+    st.dataframe(shown, width="stretch", hide_index=True, key=f"rows-{t.id}",
+                 column_config=number_columns(shown, t.roles))  # ratios as %, money with cents
 
 
 guard(page)

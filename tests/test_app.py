@@ -537,3 +537,44 @@ def test_files_dropped_on_the_chat_box_are_what_the_conversation_asks_about(tmp_
     at.chat_input[0].set_value("What was the total Quantity?").run()
     ok(at)
     assert texts(at).count("The total of Quantity is 11") == 2
+
+
+def test_a_ratio_shows_as_a_percentage_and_the_llm_off_note_once(tmp_path, monkeypatch):
+    """A margin stored as 0.1305 with a % format reads 13.1% in the chat answer; the "LLM off" note shows under
+    the conversation's first answer only; a ranking shows the runners-up under a superlative."""
+    book = tmp_path / "margins.xlsx"
+    df = pd.DataFrame({"Store": ["North", "South", "East", "West"], "Margin": [0.1305, 0.2, 0.05, 0.2],
+                       "Sales": [1200.5, 800.25, 300.125, 950.0]})
+    with pd.ExcelWriter(book) as w:
+        df.to_excel(w, index=False)
+        for row in range(2, 6):
+            w.sheets["Sheet1"].cell(row=row, column=2).number_format = "0.0%"
+    home = tmp_path / "ws"
+    ws = Workspace(Settings.from_env(home=home, llm_enabled=False, build_index=False, isolate_parsing=False))
+    assert ws.add_file(book)["status"] == "ok"
+    at = app(home, monkeypatch, llm_url="http://127.0.0.1:9", user="ida")  # on, but nothing answers there
+    at.run()
+    at.chat_input[0].set_value("What is the average Margin?").run()
+    ok(at)
+    page = texts(at)
+    assert f"{df.Margin.mean() * 100:.1f}%" in page, page  # 14.5%, not 0.1451
+    assert page.count("LLM off:") == 1  # the note (the sidebar badge says "LLM off —")
+    at.chat_input[0].set_value("Which store has the highest Margin?").run()
+    ok(at)
+    page = texts(at)
+    assert "South and West tie" in page and "20.0%" in page, page
+    assert "LLM off:" not in page  # said once in this conversation
+    ranked = [d.value for d in at.dataframe if len(d.value) == len(df)]
+    assert ranked and set(ranked[-1].iloc[:2, 0]) == {"South", "West"}
+
+
+def test_explore_profile_never_sums_an_id_or_a_ratio(books, monkeypatch):
+    at = app(books, monkeypatch)
+    at.run()
+    at.switch_page("pages/explore.py").run()
+    ok(at)
+    prof = next(d.value for d in at.dataframe if {"column", "type", "role"} <= set(d.value.columns))
+    assert set(prof["role"]) >= {"category"}
+    for _, r in prof.iterrows():
+        if r["role"] in ("id", "ratio", "percent", "rate"):
+            assert not r.get("sum"), r.to_dict()

@@ -93,10 +93,14 @@ def schema(path: Path) -> dict:
     return out
 
 
+def every_migration() -> list[str]:
+    return [m.__name__ for m in catalog_mod.MIGRATIONS]
+
+
 def test_fresh_catalog_runs_migration_1_once(tmp_path):
     path = tmp_path / "catalog.sqlite"
     cat = Catalog(path)
-    assert applied_migrations(cat.conn()) == ["m001_initial_schema"]
+    assert applied_migrations(cat.conn()) == every_migration()
     first = cat.query("SELECT id, name, applied_at FROM _migrations")
     assert migrate(cat.conn()) == []  # nothing left to run
     Catalog(path)
@@ -104,8 +108,9 @@ def test_fresh_catalog_runs_migration_1_once(tmp_path):
     assert [tuple(r) for r in again] == [tuple(r) for r in first]
 
 
-def test_migration_1_creates_exactly_the_old_schema(tmp_path):
+def test_migration_1_creates_exactly_the_old_schema(tmp_path, monkeypatch):
     old = old_database(tmp_path / "old.sqlite")
+    monkeypatch.setattr(catalog_mod, "MIGRATIONS", catalog_mod.MIGRATIONS[:1])
     Catalog(tmp_path / "new.sqlite")
     assert schema(tmp_path / "new.sqlite") == schema(old)
     assert {"files", "row_decisions", "embeddings", "conversations", "messages"} <= set(schema(old))
@@ -114,11 +119,19 @@ def test_migration_1_creates_exactly_the_old_schema(tmp_path):
 def test_old_database_opens_with_its_rows_and_migration_1_recorded(tmp_path):
     path = old_database(tmp_path / "catalog.sqlite")
     cat = Catalog(path)
-    assert applied_migrations(cat.conn()) == ["m001_initial_schema"]
+    assert applied_migrations(cat.conn()) == every_migration()
     assert [f["name"] for f in cat.files()] == ["old.xlsx"]
     assert cat.report_by_sha(cat.conn(), "abc") == {"file": "old.xlsx"}
     assert cat.cached_vectors(["h1", "h2"], "m")["h1"].tolist() == [1.0, 2.0, 3.0]
     assert Conversations(cat).get("c1")["title"] == "Sales"
+
+
+def test_column_roles_migration_adds_role_and_format_to_an_old_catalog(tmp_path):
+    path = old_database(tmp_path / "catalog.sqlite")
+    cat = Catalog(path)
+    cols = {r[1] for r in cat.conn().execute("PRAGMA table_info(columns)")}
+    assert {"role", "number_format"} <= cols
+    assert cat.column_roles() == {}  # columns stored before roles existed have none; readers guess them
 
 
 def _counting(name: str, calls: list, sql: str | None = None, fail: bool = False):
@@ -141,7 +154,7 @@ def test_a_new_migration_runs_exactly_once(tmp_path, monkeypatch):
     cat = Catalog(path)
     Catalog(path)
     assert calls == ["m002_file_note"]
-    assert applied_migrations(cat.conn()) == ["m001_initial_schema", "m002_file_note"]
+    assert applied_migrations(cat.conn()) == [*every_migration()[:-1], "m002_file_note"]
     assert cat.query("SELECT note FROM files")[0]["note"] is None  # the column exists, the row survived
 
 
@@ -155,11 +168,11 @@ def test_a_failing_migration_leaves_nothing_and_runs_again_next_open(tmp_path, m
         Catalog(path)
     c = sqlite3.connect(path)
     assert c.execute("SELECT name FROM sqlite_master WHERE name='extra'").fetchone() is None
-    assert applied_migrations(c) == ["m001_initial_schema"]
+    assert applied_migrations(c) == every_migration()[:-1]
     c.close()
     good = _counting("m002_extra", calls, "CREATE TABLE extra (x INTEGER)")
     monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS[:-1], good])
-    assert applied_migrations(Catalog(path).conn()) == ["m001_initial_schema", "m002_extra"]
+    assert applied_migrations(Catalog(path).conn()) == every_migration()
     assert calls == ["m002_extra", "m002_extra"]
 
 
@@ -183,7 +196,7 @@ def test_catalogs_opened_at_once_run_each_migration_once(tmp_path, monkeypatch):
     for t in threads:
         t.join()
     assert errors == [] and calls == ["m002_noop"]
-    assert applied_migrations(Catalog(path).conn()) == ["m001_initial_schema", "m002_noop"]
+    assert applied_migrations(Catalog(path).conn()) == every_migration()
 
 
 def test_a_migration_another_process_ran_meanwhile_is_skipped(tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CannotAnswer
 from ..plan import Filter, Measure, Plan
+from ..roles import running_number
 from .model import Planned, TableView
 from .words import (
     ADDITIVE,
@@ -378,14 +379,13 @@ def not_a_quantity(t: TableView, col: str) -> bool:
     # "Year", "Season", "Invoice Number", "Episode No": a label; "Years since divergence": a quantity
     if ws and ((len(ws) == 1 and ws[0] in SEQUENCE_WORDS) or ws[-1] in LABEL_ENDINGS):
         return True
+    if t.roles.get(col) == "id":  # decided at ingest (core.roles): an id, a code, a running number
+        return True
     p = t.profiles.get(col, {})
-    lo, hi, rows = p.get("min"), p.get("max"), max(1, p.get("rows", 0) - p.get("nulls", 0))
+    lo, hi = p.get("min"), p.get("max")
     if lo is None or hi is None or t.dtypes.get(col) != "integer":
         return False
-    years = 1800 <= lo and hi <= 2100
-    # a running number: every row its own, and together (nearly) every integer of the range
-    index = rows >= 10 and t.distinct_ratio(col) >= 0.99 and 0 <= lo and hi - lo + 1 <= 1.05 * rows
-    return years or index
+    return 1800 <= lo and hi <= 2100 or running_number("integer", p)  # a year, or every row its own number
 
 
 def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:

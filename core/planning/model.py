@@ -24,6 +24,7 @@ class TableView:
     warnings: list[str] = field(default_factory=list)  # the ingest's warnings for this table and its sheet
     text_numbers: set[str] = field(default_factory=set)  # text columns of numbers ("412", "s" for suppressed)
     notes: list[str] = field(default_factory=list)  # marked notes of its sheet outside it ("(2) Estimates are ...")
+    roles: dict[str, str] = field(default_factory=dict)  # column -> role (core.roles: id, money, ratio, ...)
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]

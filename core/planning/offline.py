@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from ..errors import Ambiguous, CannotAnswer
+from ..roles import NUMERIC_ROLES, column_roles, summable
 from .grounding import Grounded, ground
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
@@ -169,18 +170,25 @@ class OfflinePlanner:
         raise e
 
     def suggestions(self, k: int = 5) -> list[str]:
+        """Starter questions that make sense for each table's column roles: totals of money and counts only,
+        averages of ratios and rates, never an id's sum; categories to group by, never a number."""
         out = []
         for t in self.tables[:3]:
-            nums, dates = t.numeric(), t.dates()
-            texts = [c for c in t.texts() if 2 <= t.profiles.get(c, {}).get("distinct", 0) <= 50]
-            if nums:
-                out.append(f"What is the total {nums[-1]}?")
-            if nums and texts:
-                out.append(f"Which {texts[0]} has the highest {nums[-1]}?")
+            roles = t.roles or column_roles(t.dtypes, t.profiles)
+            nums = [c for c in t.numeric() if roles.get(c) in NUMERIC_ROLES - {"id"}]
+            nums.sort(key=lambda c: ("money", "count", "measure").index(roles[c]) if summable(roles[c]) else 3)
+            texts = [c for c in t.texts() if roles.get(c) == "category"
+                     and 2 <= t.profiles.get(c, {}).get("distinct", 0) <= 50]
+            main = nums[0] if nums else None
+            what = ("total" if summable(roles.get(main)) else "average") if main else None
+            if main:
+                out.append(f"What is the {what} {main}?")
+            if main and texts:
+                out.append(f"Which {texts[0]} has the highest {what} {main}?")
             if texts:
                 out.append(f"How many rows are there per {texts[0]}?")
-            if nums and dates:
-                out.append(f"Show the monthly trend of {nums[-1]}")
+            if main and t.dates():
+                out.append(f"Show the monthly trend of {main}")
         return out[:k]
 
 
