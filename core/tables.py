@@ -502,6 +502,11 @@ def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> t
     `overrides` maps an Excel row of this sheet to "keep" or "exclude" (a user's decision on totals).
     """
     warnings: list[str] = []
+    if sheet.columns is not None and sheet.grid is None:
+        found = _detect_columnar(sheet, overrides)
+        if found is not None:
+            return _name_tables(sheet.name, found), warnings
+        sheet.cells()  # too irregular for the columnar path: the grid path, on the same cells
     g = _apply_merges(sheet)
     if g.size == 0:
         return [], warnings
@@ -577,7 +582,10 @@ def _header_names(block, bf, h: int, hn: int, letters: list[str]) -> list[str]:
 def _typed_columns(data, names: list[str], rows_kept, has_header: bool):
     cols, dtypes, tw = {}, {}, []
     for c, nm in enumerate(names):
-        tc = type_column(data[:, c], nm, rows_kept)
+        if isinstance(data, TextColumns):
+            tc = type_text_column(data.column(c), nm, rows_kept)
+        else:
+            tc = type_column(data[:, c], nm, rows_kept)
         # columns with no header and no data (trailing formatting) are dropped
         if tc.dtype == "empty" and nm.startswith("Column ") and has_header:
             continue
@@ -617,8 +625,13 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     kind = "pivot" if any(isinstance(v, str) and PIVOT_RE.match(v) for v in edges) else "data"
     dk = _data_kinds(block, data_start)
     excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
-    totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
-    sections = find_sections(data, df_fill, dk, excel_rows, overrides)
+    if isinstance(data, TextColumns):
+        totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _text_floats, overrides,
+                             labels=_text_labels(data, dk))
+        sections = _text_sections(data, df_fill, dk, excel_rows, overrides)
+    else:
+        totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
+        sections = find_sections(data, df_fill, dk, excel_rows, overrides)
     keep = ~totals.flags & df_fill.any(axis=1)
     if sections is not None:
         keep &= ~sections.flags
@@ -670,3 +683,230 @@ def _describe(t: ParsedTable) -> str:
         return "key figures"
     cols = [c for c in t.df.columns if not c.startswith("Column ")][:3]
     return ", ".join(cols) if cols else f"table at {t.range}"
+
+
+# --- CSV by columns ----------------------------------------------------------
+# A CSV read by pyarrow (core/readers.py) stays as string columns. Detection runs the same functions as
+# on a grid: blocks from the same filled mask, header and totals through the same code on a view that
+# hands out rows and column samples (TextColumns), and typing decided on each column's distinct values
+# with the same rules, expanded back to rows by index. What it cannot do cheaply (several blocks, section
+# headings) goes to the grid path, so the two agree on every file (tests/test_csv_columnar.py).
+class _Irregular(Exception):
+    """The columnar path met a layout it leaves to the grid path."""
+
+
+class TextColumns:
+    """A read-only 2-D view of string columns ("" for blank) that answers the numpy-style reads
+    detection makes: `v[i]` a row, `v[rows, c]` cells of one column (the whole pyarrow column for
+    `v[:, c]`), `v[a:b]` and `v[mask]` sub-views, `ravel()` of a small view."""
+
+    def __init__(self, arrays: list):
+        self.arrays = arrays
+        self.shape = (len(arrays[0]) if arrays else 0, len(arrays))
+
+    def column(self, c: int):
+        return self.arrays[c]
+
+    def ravel(self) -> np.ndarray:
+        rows = np.empty(self.shape, dtype=object)
+        for c, a in enumerate(self.arrays):
+            rows[:, c] = a.to_pylist()
+        return rows.ravel()
+
+    def __getitem__(self, key):
+        import pyarrow as pa
+
+        if isinstance(key, tuple):
+            rows, c = key
+            col = self.arrays[c]
+            if isinstance(rows, slice):
+                if rows == slice(None):
+                    return col
+                return np.array(col[rows].to_pylist(), dtype=object)
+            return np.array(col.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist(), dtype=object)
+        if isinstance(key, (int, np.integer)):
+            i = int(key) + (self.shape[0] if key < 0 else 0)
+            return np.array([a[i].as_py() for a in self.arrays], dtype=object)
+        if isinstance(key, slice):
+            return TextColumns([a[key] for a in self.arrays])
+        mask = pa.array(np.asarray(key, dtype=bool))
+        return TextColumns([a.filter(mask) for a in self.arrays])
+
+
+def _codes(col) -> tuple[np.ndarray, np.ndarray]:
+    """A pyarrow string column as (distinct values in order of first appearance, each row's index into them)."""
+    import pyarrow.compute as pc
+
+    uniq = pc.unique(col)
+    codes = pc.index_in(col, value_set=uniq).to_numpy(zero_copy_only=False)
+    return np.asarray(uniq.to_numpy(zero_copy_only=False), dtype=object), codes.astype(np.int64)
+
+
+def _text_floats(col) -> np.ndarray:
+    """`_column_floats` for a pyarrow column, computed once per distinct value (a row's number depends
+    only on its text)."""
+    if isinstance(col, np.ndarray):
+        return _column_floats(col)
+    uniq, codes = _codes(col)
+    return _column_floats(uniq)[codes] if len(uniq) else np.zeros(0)
+
+
+def _text_labels(data: TextColumns, dk: list[str]) -> dict[int, tuple[int, str]]:
+    """totals._labels on distinct values: rows labelled like a total in a label column."""
+    from .totals import _label_columns, is_total_label
+
+    out: dict[int, tuple[int, str]] = {}
+    for c in _label_columns(dk):
+        uniq, codes = _codes(data.column(c))
+        hits = np.flatnonzero([is_total_label(u) for u in uniq])
+        if len(hits):
+            for i in np.flatnonzero(np.isin(codes, hits)):
+                out.setdefault(int(i), (c, str(uniq[codes[i]]).strip()))
+    return out
+
+
+def _text_sections(data: TextColumns, filled: np.ndarray, dk: list[str], excel_rows, overrides):
+    """find_sections' answer when it is None (fewer than two heading rows); else the grid path decides."""
+    from .sections import MIN_SECTIONS, _heading
+
+    if data.shape[0] == 0 or "n" not in dk or np.median(filled.sum(axis=1)) < 3:
+        return None
+    lone = np.flatnonzero(filled.sum(axis=1) == 1)  # a heading holds one cell
+    if len(lone) > 1000:
+        raise _Irregular("many one-cell rows")
+    heads = [i for i in lone if _heading(data[int(i)], filled[i], dk) is not None]
+    if len(heads) >= MIN_SECTIONS:
+        raise _Irregular("section headings")
+    return None
+
+
+def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
+    """The tables of a CSV read by columns, or None when its layout needs the grid path."""
+    import pyarrow.compute as pc
+
+    table = sheet.columns
+    if table.num_rows == 0 or table.num_columns == 0:
+        return None
+    filled = np.empty((table.num_rows, table.num_columns), dtype=bool)
+    for c, col in enumerate(table.columns):
+        filled[:, c] = pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+    rects = _blocks(filled)
+    if len(rects) != 1:
+        return None  # stacked or side-by-side tables, titles on their own lines: the grid path
+    r0, r1, c0, c1 = rects[0]
+    block = TextColumns([table.column(c)[r0:r1] for c in range(c0, c1)])
+    bf = filled[r0:r1, c0:c1]
+    n, w = block.shape
+    if n == 1 and bf.sum() <= 2 or (n <= 2 and w == 1 and bf.sum() <= 2):
+        return None
+    try:
+        t = _build(sheet, block, bf, (r0, c0), None, overrides)
+    except _Irregular:
+        return None
+    return [t] if t is not None else []
+
+
+def _first_rows(mask: np.ndarray, k: int) -> np.ndarray:
+    """Indexes of the first k True rows."""
+    return np.flatnonzero(mask)[:k]
+
+
+def _where_text(values: np.ndarray, mask: np.ndarray, row_numbers) -> str:
+    """type_column's `where`: the first cells a warning is about, with their Excel rows."""
+    idx = np.flatnonzero(mask)
+    rows = row_numbers[idx][:5] if row_numbers is not None else []
+    vals = values[idx[:5]].tolist()
+    more = int(mask.sum()) - len(vals)
+    cells = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, vals, strict=False)) if len(rows) else ", ".join(map(repr, vals))
+    return cells + (f" and {more} more" if more > 0 else "")
+
+
+def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
+    """type_column's first step on text cells (before trimming): every cell a plain number, no leading zero."""
+    present = uniq != ""
+    nonnull = present[codes]
+    sample = uniq[codes[_first_rows(nonnull, 300)]]
+    if not _may_be_numbers(pd.Series(sample, dtype=object)):
+        return None
+    u = pd.Series(uniq[present], dtype=object)
+    num = pd.to_numeric(u, errors="coerce")
+    if num.isna().any() or u[num.notna()].str.match(LEADING_ZERO_RE).any():
+        return None
+    floats = np.full(len(uniq) + 1, np.nan)
+    floats[np.flatnonzero(present)] = num.astype("float64").to_numpy()
+    v, t = _numeric(pd.Series(floats[np.where(nonnull, codes, -1)]))
+    return TypedColumn(v, t)
+
+
+def _trimmed(uniq: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells trimmed (blank and all-space cells become None) as new distinct values and row codes (-1: None),
+    the values still in order of first appearance."""
+    stripped = np.array([u.strip() or None for u in uniq], dtype=object)
+    keep = np.array([v is not None for v in stripped], dtype=bool)
+    remap, new = pd.factorize(pd.Series(stripped[keep], dtype=object))
+    full = np.full(len(uniq), -1, dtype=np.int64)
+    full[keep] = remap
+    return np.asarray(new, dtype=object), full[codes]
+
+
+def _numbers_text(uniq2, codes2, nonnull, values, name, row_numbers) -> TypedColumn | None:
+    """type_column's numbers-stored-as-text step on trimmed cells (loose numbers, missing markers)."""
+    u = pd.Series(uniq2, dtype=object)
+    num = pd.to_numeric(u, errors="coerce")
+    bad_u = num.isna().to_numpy()
+    if bad_u.any():
+        num = num.astype("float64").copy()
+        num[bad_u] = _parse_loose_numbers(u[bad_u]).astype("float64")
+        bad_u = num.isna().to_numpy()
+    bad = np.append(bad_u, False)[codes2]
+    warnings: list[str] = []
+    if not bad.all() and bad.any():
+        if u[bad_u].str.lower().isin(NA_MARKERS).all():
+            warnings.append(f"'{name}': {int(bad.sum())} cell(s) marked as missing ({_where_text(values, bad, row_numbers)}) read as empty.")
+            bad = bad & False
+    if bad.any():
+        return None
+    floats = np.append(num.astype("float64").to_numpy(), np.nan)
+    v, t = _numeric(pd.Series(floats[codes2]))
+    return TypedColumn(v, t, warnings)
+
+
+def _dates_text(uniq2, codes2, nonnull, values, name, row_numbers) -> TypedColumn | None:
+    """type_column's dates-typed-as-text step on trimmed cells."""
+    sample = pd.Series(uniq2[codes2[_first_rows(nonnull, 500)]], dtype=object)
+    if sample.str.match(DATE_RE.pattern).mean() < 0.8:
+        return None
+    parsed = _dates_from_text(pd.Series(uniq2, dtype=object)).astype("datetime64[us]").to_numpy()
+    d = np.append(parsed, np.datetime64("NaT", "us"))[codes2]
+    badd = nonnull & np.isnat(d)
+    if badd.sum() > 0.2 * nonnull.sum():
+        return None
+    warnings = []
+    if badd.any():
+        warnings.append(f"'{name}': {int(badd.sum())} text value(s) that are not real dates ({_where_text(values, badd, row_numbers)}) were left empty.")
+    v, t = _date_dtype(pd.Series(d))
+    return TypedColumn(v, t, warnings)
+
+
+def type_text_column(col, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
+    """type_column for a column of CSV text (pyarrow strings, "" blank), with the same rules and results,
+    each step run on the distinct values: a 2-million-row column of 40 regions parses 40 strings."""
+    uniq, codes = _codes(col)
+    n = len(codes)
+    if not (uniq != "").any():
+        return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")
+    first = _numbers_first(uniq, codes)
+    if first is not None:
+        return first
+    uniq2, codes2 = _trimmed(uniq, codes)
+    nonnull = codes2 >= 0
+    if not nonnull.any():
+        return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")
+    values = np.append(uniq2, None)[codes2]  # the trimmed cells, None for blank: the text column itself
+    sample = pd.Series(uniq2[codes2[_first_rows(nonnull, 300)]], dtype=object)
+    if _may_be_numbers(sample) and not pd.Series(uniq2, dtype=object).str.match(LEADING_ZERO_RE).any():
+        tc = _numbers_text(uniq2, codes2, nonnull, values, name, row_numbers)
+        if tc is not None:
+            return tc
+    tc = _dates_text(uniq2, codes2, nonnull, values, name, row_numbers)
+    return tc if tc is not None else TypedColumn(pd.Series(values, dtype=object), "text")
