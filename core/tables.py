@@ -657,7 +657,7 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     bottom = int(excel_rows[-1]) - 1 if len(excel_rows) else top
     rng = f"{a1(top, sheet.col0 + c0)}:{a1(bottom, sheet.col0 + c0 + block.shape[1] - 1)}"
     return ParsedTable(
-        name="", sheet=sheet.name, df=pd.DataFrame(cols), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
+        name="", sheet=sheet.name, df=pd.DataFrame(cols, copy=False), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
         first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
         excluded=tuple(excluded), dtypes=dtypes, letters=src, warnings=tuple(totals.warnings + tw),
     )
@@ -729,17 +729,18 @@ class TextColumns:
             return np.array([a[i].as_py() for a in self.arrays], dtype=object)
         if isinstance(key, slice):
             return TextColumns([a[key] for a in self.arrays])
-        mask = pa.array(np.asarray(key, dtype=bool))
+        mask = np.asarray(key, dtype=bool)
+        if mask.all():
+            return self  # the usual case (no row left out): no copy of every column
+        mask = pa.array(mask)
         return TextColumns([a.filter(mask) for a in self.arrays])
 
 
 def _codes(col) -> tuple[np.ndarray, np.ndarray]:
-    """A pyarrow string column as (distinct values in order of first appearance, each row's index into them)."""
-    import pyarrow.compute as pc
+    """A text column as (distinct values in order of first appearance, each row's index into them)."""
+    from .readers import column_codes
 
-    uniq = pc.unique(col)
-    codes = pc.index_in(col, value_set=uniq).to_numpy(zero_copy_only=False)
-    return np.asarray(uniq.to_numpy(zero_copy_only=False), dtype=object), codes.astype(np.int64)
+    return column_codes(col)
 
 
 def _text_floats(col) -> np.ndarray:
@@ -782,14 +783,13 @@ def _text_sections(data: TextColumns, filled: np.ndarray, dk: list[str], excel_r
 
 def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
     """The tables of a CSV read by columns, or None when its layout needs the grid path."""
-    import pyarrow.compute as pc
-
     table = sheet.columns
     if table.num_rows == 0 or table.num_columns == 0:
         return None
     filled = np.empty((table.num_rows, table.num_columns), dtype=bool)
     for c, col in enumerate(table.columns):
-        filled[:, c] = pc.not_equal(col, "").to_numpy(zero_copy_only=False)
+        uniq, codes = _codes(col)
+        filled[:, c] = (uniq != "")[codes]
     rects = _blocks(filled)
     if len(rects) != 1:
         return None  # stacked or side-by-side tables, titles on their own lines: the grid path

@@ -127,6 +127,9 @@ MESSY = {
     "numbers_text.csv": "Id,Score,Pct\n1,\"1,200\",45%\n2,(7),12%\n3,$12,#N/A\n",
     "trailing_delims.csv": "a,b,\n1,2,\n3,4,\n",
     "pivot.csv": "Row Labels,Sum of Sales\nEast,100\nWest,200\nGrand Total,300\n",
+    "trailing_blank.csv": "a,b\n1,2\n3,4\n\n",
+    "one_col_blank.txt": "Name\nAnn\n\nBob\nCid\n",
+    "one_col_blank_crlf.txt": "Name\r\nAnn\r\n\r\nBob\r\n",
     "header_late.csv": "x,1,2\ny,3,4\n" + "".join(f"r{i},{i},{i * 2}\n" for i in range(40)),
 }
 
@@ -156,7 +159,8 @@ def test_regular_file_takes_the_columnar_path(tmp_path):
     assert any("marked as missing" in w for w in t.warnings)
 
 
-@pytest.mark.parametrize("name", ["title_alone.csv", "stacked.csv", "stacked_commas.csv", "ragged.csv", "sections.csv"])
+@pytest.mark.parametrize("name", ["title_alone.csv", "stacked.csv", "stacked_commas.csv", "ragged.csv", "sections.csv",
+                                  "one_col_blank.txt"])
 def test_irregular_files_fall_back_to_the_grid(tmp_path, name):
     _, took = parse(write(tmp_path, name, MESSY[name]), True)
     assert took == "grid"
