@@ -46,38 +46,82 @@ class RawSheet:
     hidden: bool = False
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
     no_none: bool = False  # empty cells are "", never None (CSV, calamine): no null scan needed
-    # a CSV read by columns: a pyarrow Table of string columns ("" for a blank cell), grid None until asked
-    columns: object = None
+    # a CSV read by columns (TextColumns, "" for a blank cell): grid None until something needs one
+    columns: TextColumns | None = None
 
     def cells(self) -> np.ndarray:
-        """The 2-D grid, built from `columns` the first time a CSV read by columns needs one."""
+        """The 2-D grid, built from `columns` the first time a CSV read by columns needs one (equal
+        cells share one str object)."""
         if self.grid is None:
-            self.grid = columns_to_grid(self.columns)
+            self.grid = self.columns.ravel().reshape(self.columns.shape)
         return self.grid
 
 
-def columns_to_grid(table) -> np.ndarray:
-    """A Table of text columns -> the object grid pandas' reader would have made (str cells; equal cells
-    share one str object)."""
-    grid = np.empty((table.num_rows, table.num_columns), dtype=object)
-    for c, col in enumerate(table.columns):
-        uniq, codes = column_codes(col)
-        grid[:, c] = uniq[codes]
-    return grid
+@dataclass(frozen=True)
+class TextColumn:
+    """One column of a TextColumns view: its dictionary (distinct texts, maybe more than these rows use)
+    and each row's index into it."""
+
+    dictionary: np.ndarray
+    indices: np.ndarray
+
+    def codes(self) -> tuple[np.ndarray, np.ndarray]:
+        """(the texts these rows use, in order of first appearance; each row's index into them)."""
+        import pandas as pd
+
+        codes, used = pd.factorize(self.indices)
+        return self.dictionary[used], codes
 
 
-def column_codes(col) -> tuple[np.ndarray, np.ndarray]:
-    """A dictionary-encoded text column (pyarrow ChunkedArray, chunks sharing one dictionary) as its
-    distinct values, in order of first appearance in these rows, and each row's index into them."""
-    import pandas as pd
+class TextColumns:
+    """A read-only 2-D view of dictionary-encoded text columns ("" for blank) that answers the numpy-style
+    reads detection makes: `v[i]` a row, `v[rows, c]` cells of one column (a TextColumn for `v[:, c]`),
+    `v[a:b]` and `v[mask]` sub-views, `ravel()` of a small view. Each column's dictionary is turned into
+    Python strings once and shared by every view; a view slices the row indices (numpy), not the text."""
 
-    chunks = [ch for ch in col.chunks if len(ch)]
-    if not chunks:
-        return np.empty(0, dtype=object), np.empty(0, dtype=np.int64)
-    codes = np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in chunks])
-    # the dictionary also holds values of rows sliced away (the header): keep the ones these rows use
-    codes, used = pd.factorize(codes)
-    return np.asarray(chunks[0].dictionary.to_numpy(zero_copy_only=False), dtype=object)[used], codes
+    def __init__(self, dictionaries: list[np.ndarray], indices: list[np.ndarray]):
+        self.dictionaries, self.indices = dictionaries, indices
+        self.shape = (len(indices[0]) if indices else 0, len(indices))
+
+    @classmethod
+    def of(cls, table) -> TextColumns:
+        """A pyarrow Table of dictionary-encoded text columns (one dictionary per column, core/readers.py)."""
+        dicts, idx = [], []
+        for col in table.columns:
+            chunks = list(col.chunks)
+            dicts.append(np.asarray(chunks[0].dictionary.to_numpy(zero_copy_only=False), dtype=object)
+                         if chunks else np.empty(0, dtype=object))
+            idx.append(np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in chunks])
+                       if chunks else np.empty(0, dtype=np.int32))
+        return cls(dicts, idx)
+
+    def column(self, c: int) -> TextColumn:
+        return TextColumn(self.dictionaries[c], self.indices[c])
+
+    def block(self, r0: int, r1: int, c0: int, c1: int) -> TextColumns:
+        return TextColumns(self.dictionaries[c0:c1], [i[r0:r1] for i in self.indices[c0:c1]])
+
+    def ravel(self) -> np.ndarray:
+        rows = np.empty(self.shape, dtype=object)
+        for c, (d, i) in enumerate(zip(self.dictionaries, self.indices, strict=True)):
+            rows[:, c] = d[i]
+        return rows.ravel()
+
+    def __getitem__(self, key):
+        if isinstance(key, tuple):
+            rows, c = key
+            if isinstance(rows, slice) and rows == slice(None):
+                return self.column(c)
+            return self.dictionaries[c][self.indices[c][rows]]
+        if isinstance(key, (int, np.integer)):
+            return np.array([d[i[key]] for d, i in zip(self.dictionaries, self.indices, strict=True)], dtype=object)
+        if isinstance(key, slice):
+            return TextColumns(self.dictionaries, [i[key] for i in self.indices])
+        mask = np.asarray(key, dtype=bool)
+        if mask.all():
+            return self  # the usual case (no row left out): no copy
+        return TextColumns(self.dictionaries, [i[mask] for i in self.indices])
+
 
 
 @dataclass
@@ -556,9 +600,11 @@ def _read_columnar(raw: bytes, enc: str, name: str, *, max_rows: int, max_cells:
         return None  # ragged rows, bytes that are not UTF-8 after all: the grid path copes and warns
     if any(t != _text_type() for t in table.schema.types):
         return None  # more fields than the first physical line shows (a quoted newline in the header)
-    table = table.unify_dictionaries()  # one dictionary per column, shared by its chunks
     _check_shape(name, table.num_rows, table.num_columns, max_rows, max_cells)
-    sheet = RawSheet(Path(name).stem or "data", None, no_none=True, columns=table)
+    cols = TextColumns.of(table.unify_dictionaries())  # one dictionary per column, shared by its chunks
+    del table
+    pa.default_memory_pool().release_unused()  # the parsed table is gone: give its pages back now
+    sheet = RawSheet(Path(name).stem or "data", None, no_none=True, columns=cols)
     return RawBook("csv", [sheet], encoding=enc, delimiter=delim)
 
 

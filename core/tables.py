@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from .readers import RawSheet
+from .readers import RawSheet, TextColumn, TextColumns
 from .sections import SECTION_COLUMN, find_sections
 from .totals import find_totals
 
@@ -695,61 +695,26 @@ class _Irregular(Exception):
     """The columnar path met a layout it leaves to the grid path."""
 
 
-class TextColumns:
-    """A read-only 2-D view of string columns ("" for blank) that answers the numpy-style reads
-    detection makes: `v[i]` a row, `v[rows, c]` cells of one column (the whole pyarrow column for
-    `v[:, c]`), `v[a:b]` and `v[mask]` sub-views, `ravel()` of a small view."""
-
-    def __init__(self, arrays: list):
-        self.arrays = arrays
-        self.shape = (len(arrays[0]) if arrays else 0, len(arrays))
-
-    def column(self, c: int):
-        return self.arrays[c]
-
-    def ravel(self) -> np.ndarray:
-        rows = np.empty(self.shape, dtype=object)
-        for c, a in enumerate(self.arrays):
-            rows[:, c] = a.to_pylist()
-        return rows.ravel()
-
-    def __getitem__(self, key):
-        import pyarrow as pa
-
-        if isinstance(key, tuple):
-            rows, c = key
-            col = self.arrays[c]
-            if isinstance(rows, slice):
-                if rows == slice(None):
-                    return col
-                return np.array(col[rows].to_pylist(), dtype=object)
-            return np.array(col.take(pa.array(np.asarray(rows, dtype=np.int64))).to_pylist(), dtype=object)
-        if isinstance(key, (int, np.integer)):
-            i = int(key) + (self.shape[0] if key < 0 else 0)
-            return np.array([a[i].as_py() for a in self.arrays], dtype=object)
-        if isinstance(key, slice):
-            return TextColumns([a[key] for a in self.arrays])
-        mask = np.asarray(key, dtype=bool)
-        if mask.all():
-            return self  # the usual case (no row left out): no copy of every column
-        mask = pa.array(mask)
-        return TextColumns([a.filter(mask) for a in self.arrays])
-
-
-def _codes(col) -> tuple[np.ndarray, np.ndarray]:
-    """A text column as (distinct values in order of first appearance, each row's index into them)."""
-    from .readers import column_codes
-
-    return column_codes(col)
-
-
 def _text_floats(col) -> np.ndarray:
-    """`_column_floats` for a pyarrow column, computed once per distinct value (a row's number depends
-    only on its text)."""
+    """`_column_floats` for a TextColumn, computed once per distinct text (a cell's number depends only on
+    its text)."""
     if isinstance(col, np.ndarray):
         return _column_floats(col)
-    uniq, codes = _codes(col)
-    return _column_floats(uniq)[codes] if len(uniq) else np.zeros(0)
+    if not len(col.dictionary):
+        return np.zeros(len(col.indices))
+    return _column_floats(col.dictionary)[col.indices]
+
+
+_TOTAL_WORDS = ("total", "sum", "count", "avg", "average", "mean", "overall")
+
+
+def _maybe_total(v: str) -> bool:
+    """Cheap first test before totals.LABEL_RE: every label it accepts holds one of these words (non-ASCII
+    text goes to the full test: case-folding there is Unicode's)."""
+    if not v.isascii():
+        return True
+    low = v.lower()
+    return any(w in low for w in _TOTAL_WORDS)
 
 
 def _text_labels(data: TextColumns, dk: list[str]) -> dict[int, tuple[int, str]]:
@@ -758,11 +723,11 @@ def _text_labels(data: TextColumns, dk: list[str]) -> dict[int, tuple[int, str]]
 
     out: dict[int, tuple[int, str]] = {}
     for c in _label_columns(dk):
-        uniq, codes = _codes(data.column(c))
-        hits = np.flatnonzero([is_total_label(u) for u in uniq])
+        col = data.column(c)
+        hits = np.flatnonzero([_maybe_total(u) and is_total_label(u) for u in col.dictionary])
         if len(hits):
-            for i in np.flatnonzero(np.isin(codes, hits)):
-                out.setdefault(int(i), (c, str(uniq[codes[i]]).strip()))
+            for i in np.flatnonzero(np.isin(col.indices, hits)):
+                out.setdefault(int(i), (c, str(col.dictionary[col.indices[i]]).strip()))
     return out
 
 
@@ -783,18 +748,17 @@ def _text_sections(data: TextColumns, filled: np.ndarray, dk: list[str], excel_r
 
 def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
     """The tables of a CSV read by columns, or None when its layout needs the grid path."""
-    table = sheet.columns
-    if table.num_rows == 0 or table.num_columns == 0:
+    if 0 in sheet.columns.shape:
         return None
-    filled = np.empty((table.num_rows, table.num_columns), dtype=bool)
-    for c, col in enumerate(table.columns):
-        uniq, codes = _codes(col)
-        filled[:, c] = (uniq != "")[codes]
+    full = sheet.columns
+    filled = np.empty(full.shape, dtype=bool)
+    for c in range(full.shape[1]):
+        filled[:, c] = (full.dictionaries[c] != "")[full.indices[c]]
     rects = _blocks(filled)
     if len(rects) != 1:
         return None  # stacked or side-by-side tables, titles on their own lines: the grid path
     r0, r1, c0, c1 = rects[0]
-    block = TextColumns([table.column(c)[r0:r1] for c in range(c0, c1)])
+    block = full.block(r0, r1, c0, c1)
     bf = filled[r0:r1, c0:c1]
     n, w = block.shape
     if n == 1 and bf.sum() <= 2 or (n <= 2 and w == 1 and bf.sum() <= 2):
@@ -888,10 +852,10 @@ def _dates_text(uniq2, codes2, nonnull, values, name, row_numbers) -> TypedColum
     return TypedColumn(v, t, warnings)
 
 
-def type_text_column(col, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
+def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
     """type_column for a column of CSV text (pyarrow strings, "" blank), with the same rules and results,
     each step run on the distinct values: a 2-million-row column of 40 regions parses 40 strings."""
-    uniq, codes = _codes(col)
+    uniq, codes = col.codes()
     n = len(codes)
     if not (uniq != "").any():
         return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")

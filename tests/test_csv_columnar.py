@@ -178,3 +178,15 @@ def test_limits_raise_the_same_error(tmp_path, limits):
     (kind, msg), took = parse(p, True, **limits)
     assert took == "error" and kind == FileLimitExceeded.__name__ and "big.csv" in msg
     assert not both(p, **limits)[0]
+
+
+def test_user_decisions_same_by_columns_and_by_grid(tmp_path):
+    """A user's keep/exclude choices on rows (Excel row numbers) land on the same rows on both paths."""
+    p = write(tmp_path, "t.csv", MESSY["totals.csv"])
+    out = []
+    for columnar in (True, False):
+        book = read_file(p, p.name, columnar=columnar, **LIMITS)
+        out.append(detect_tables(book.sheets[0], {5: "keep", 3: "exclude"})[0])
+    (a,), (b,) = out
+    assert a.excluded == b.excluded and a.df.equals(b.df)
+    assert [e["status"] for e in a.excluded] == ["excluded", "kept"] and a.rows == 3
