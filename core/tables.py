@@ -627,7 +627,7 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
     if isinstance(data, TextColumns):
         totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _text_floats, overrides,
-                             labels=_text_labels(data, dk))
+                             labels=_text_labels(data, df_fill, dk))
         sections = _text_sections(data, df_fill, dk, excel_rows, overrides)
     else:
         totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
@@ -705,23 +705,23 @@ def _text_floats(col) -> np.ndarray:
     return _column_floats(col.dictionary)[col.indices]
 
 
-_TOTAL_WORDS = ("total", "sum", "count", "avg", "average", "mean", "overall")
+_TOTAL_WORDS = re.compile("total|sum|count|avg|average|mean|overall")
 
 
 def _maybe_total(v: str) -> bool:
     """Cheap first test before totals.LABEL_RE: every label it accepts holds one of these words (non-ASCII
     text goes to the full test: case-folding there is Unicode's)."""
-    if not v.isascii():
-        return True
-    low = v.lower()
-    return any(w in low for w in _TOTAL_WORDS)
+    return not v.isascii() or _TOTAL_WORDS.search(v.lower()) is not None
 
 
-def _text_labels(data: TextColumns, dk: list[str]) -> dict[int, tuple[int, str]]:
+def _text_labels(data: TextColumns, filled: np.ndarray, dk: list[str]) -> dict[int, tuple[int, str]]:
     """totals._labels on distinct values: rows labelled like a total in a label column."""
-    from .totals import _label_columns, is_total_label
+    from .totals import MAX_CANDIDATES, _label_columns, is_total_label
 
     out: dict[int, tuple[int, str]] = {}
+    fill = filled.sum(axis=1)
+    if len(fill) and (fill < np.median(fill)).sum() > MAX_CANDIDATES:
+        return out  # find_totals tries no row of a table with this many sparse rows: labels change nothing
     for c in _label_columns(dk):
         col = data.column(c)
         hits = np.flatnonzero([_maybe_total(u) and is_total_label(u) for u in col.dictionary])

@@ -130,6 +130,8 @@ MESSY = {
     "trailing_blank.csv": "a,b\n1,2\n3,4\n\n",
     "one_col_blank.txt": "Name\nAnn\n\nBob\nCid\n",
     "one_col_blank_crlf.txt": "Name\r\nAnn\r\n\r\nBob\r\n",
+    # more sparse rows than totals.MAX_CANDIDATES: no row is tried as a total, labelled or not
+    "many_sparse.csv": "Item,A,B\n" + "".join(f"i{i},{i},{'' if i % 2 else i}\n" for i in range(41_000)) + "Total,1,2\n",
     "header_late.csv": "x,1,2\ny,3,4\n" + "".join(f"r{i},{i},{i * 2}\n" for i in range(40)),
 }
 
