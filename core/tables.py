@@ -770,36 +770,51 @@ def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
     return [t] if t is not None else []
 
 
-def _first_rows(mask: np.ndarray, k: int) -> np.ndarray:
-    """Indexes of the first k True rows."""
-    return np.flatnonzero(mask)[:k]
+def _first_rows(codes: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
+    """The first k rows whose code satisfies `pred` (one flag per distinct value, then one for code -1),
+    looking at a growing prefix of the rows: a sample never scans the whole column."""
+    out, start, step = [], 0, 4096
+    while start < len(codes) and sum(map(len, out)) < k:
+        out.append(np.flatnonzero(pred[codes[start:start + step]]) + start)
+        start, step = start + step, step * 4
+    return np.concatenate(out)[:k] if out else np.empty(0, dtype=np.int64)
 
 
-def _where_text(values: np.ndarray, mask: np.ndarray, row_numbers) -> str:
-    """type_column's `where`: the first cells a warning is about, with their Excel rows."""
-    idx = np.flatnonzero(mask)
-    rows = row_numbers[idx][:5] if row_numbers is not None else []
-    vals = values[idx[:5]].tolist()
-    more = int(mask.sum()) - len(vals)
+def _where_text(uniq: np.ndarray, codes: np.ndarray, bad: np.ndarray, count: int, row_numbers) -> str:
+    """type_column's `where` for the rows whose code is flagged in `bad` (per distinct value, then -1)."""
+    idx = _first_rows(codes, bad, 5)
+    rows = row_numbers[idx] if row_numbers is not None else []
+    vals = uniq[codes[idx]].tolist()
+    more = count - len(vals)
     cells = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, vals, strict=False)) if len(rows) else ", ".join(map(repr, vals))
     return cells + (f" and {more} more" if more > 0 else "")
+
+
+def _numeric_codes(u: np.ndarray, codes: np.ndarray) -> tuple[pd.Series, str]:
+    """`_numeric` for rows whose numbers are u[codes] (code -1: empty), decided on the distinct numbers:
+    whole numbers below 2**53 become Int64, anything else float."""
+    finite = u[~np.isnan(u)]
+    whole = len(finite) and np.all(np.mod(finite, 1) == 0) and np.abs(finite).max() < 2**53
+    if not whole:
+        return pd.Series(np.append(u, np.nan)[codes]), "number"
+    ints = np.append(np.where(np.isnan(u), 0, u), 0).astype(np.int64)[codes]
+    mask = np.append(np.isnan(u), True)[codes]
+    return pd.Series(pd.arrays.IntegerArray(ints, mask)), "integer"
 
 
 def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
     """type_column's first step on text cells (before trimming): every cell a plain number, no leading zero."""
     present = uniq != ""
-    nonnull = present[codes]
-    sample = uniq[codes[_first_rows(nonnull, 300)]]
+    sample = uniq[codes[_first_rows(codes, np.append(present, False), 300)]]
     if not _may_be_numbers(pd.Series(sample, dtype=object)):
         return None
     u = pd.Series(uniq[present], dtype=object)
     num = pd.to_numeric(u, errors="coerce")
     if num.isna().any() or u[num.notna()].str.match(LEADING_ZERO_RE).any():
         return None
-    floats = np.full(len(uniq) + 1, np.nan)
-    floats[np.flatnonzero(present)] = num.astype("float64").to_numpy()
-    v, t = _numeric(pd.Series(floats[np.where(nonnull, codes, -1)]))
-    return TypedColumn(v, t)
+    floats = np.full(len(uniq), np.nan)  # the blank text's number stays empty
+    floats[present] = num.astype("float64").to_numpy()
+    return TypedColumn(*_numeric_codes(floats, codes))
 
 
 def _trimmed(uniq: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -808,13 +823,14 @@ def _trimmed(uniq: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarra
     stripped = np.array([u.strip() or None for u in uniq], dtype=object)
     keep = np.array([v is not None for v in stripped], dtype=bool)
     remap, new = pd.factorize(pd.Series(stripped[keep], dtype=object))
-    full = np.full(len(uniq), -1, dtype=np.int64)
-    full[keep] = remap
+    full = np.full(len(uniq) + 1, -1, dtype=np.int64)  # the last one: for code -1, never used here
+    full[:-1][keep] = remap
     return np.asarray(new, dtype=object), full[codes]
 
 
-def _numbers_text(uniq2, codes2, nonnull, values, name, row_numbers) -> TypedColumn | None:
-    """type_column's numbers-stored-as-text step on trimmed cells (loose numbers, missing markers)."""
+def _numbers_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
+    """type_column's numbers-stored-as-text step on trimmed cells (loose numbers, missing markers).
+    `counts`: rows per distinct value, then the empty rows."""
     u = pd.Series(uniq2, dtype=object)
     num = pd.to_numeric(u, errors="coerce")
     bad_u = num.isna().to_numpy()
@@ -822,39 +838,40 @@ def _numbers_text(uniq2, codes2, nonnull, values, name, row_numbers) -> TypedCol
         num = num.astype("float64").copy()
         num[bad_u] = _parse_loose_numbers(u[bad_u]).astype("float64")
         bad_u = num.isna().to_numpy()
-    bad = np.append(bad_u, False)[codes2]
     warnings: list[str] = []
-    if not bad.all() and bad.any():
-        if u[bad_u].str.lower().isin(NA_MARKERS).all():
-            warnings.append(f"'{name}': {int(bad.sum())} cell(s) marked as missing ({_where_text(values, bad, row_numbers)}) read as empty.")
-            bad = bad & False
-    if bad.any():
+    every_row_bad = bad_u.all() and counts[-1] == 0
+    if bad_u.any() and not every_row_bad and u[bad_u].str.lower().isin(NA_MARKERS).all():
+        nbad = int(counts[:-1][bad_u].sum())
+        where = _where_text(uniq2, codes2, np.append(bad_u, False), nbad, row_numbers)
+        warnings.append(f"'{name}': {nbad} cell(s) marked as missing ({where}) read as empty.")
+    elif bad_u.any():
         return None
-    floats = np.append(num.astype("float64").to_numpy(), np.nan)
-    v, t = _numeric(pd.Series(floats[codes2]))
+    v, t = _numeric_codes(num.astype("float64").to_numpy(), codes2)
     return TypedColumn(v, t, warnings)
 
 
-def _dates_text(uniq2, codes2, nonnull, values, name, row_numbers) -> TypedColumn | None:
+def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     """type_column's dates-typed-as-text step on trimmed cells."""
-    sample = pd.Series(uniq2[codes2[_first_rows(nonnull, 500)]], dtype=object)
+    nonnull = np.append(np.ones(len(uniq2), dtype=bool), False)
+    sample = pd.Series(uniq2[codes2[_first_rows(codes2, nonnull, 500)]], dtype=object)
     if sample.str.match(DATE_RE.pattern).mean() < 0.8:
         return None
     parsed = _dates_from_text(pd.Series(uniq2, dtype=object)).astype("datetime64[us]").to_numpy()
-    d = np.append(parsed, np.datetime64("NaT", "us"))[codes2]
-    badd = nonnull & np.isnat(d)
-    if badd.sum() > 0.2 * nonnull.sum():
+    nat = np.isnat(parsed)
+    nbad = int(counts[:-1][nat].sum())
+    if nbad > 0.2 * int(counts[:-1].sum()):
         return None
     warnings = []
-    if badd.any():
-        warnings.append(f"'{name}': {int(badd.sum())} text value(s) that are not real dates ({_where_text(values, badd, row_numbers)}) were left empty.")
-    v, t = _date_dtype(pd.Series(d))
+    if nbad:
+        where = _where_text(uniq2, codes2, np.append(nat, False), nbad, row_numbers)
+        warnings.append(f"'{name}': {nbad} text value(s) that are not real dates ({where}) were left empty.")
+    v, t = _date_dtype(pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2]))
     return TypedColumn(v, t, warnings)
 
 
 def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
-    """type_column for a column of CSV text (pyarrow strings, "" blank), with the same rules and results,
-    each step run on the distinct values: a 2-million-row column of 40 regions parses 40 strings."""
+    """type_column for a column of CSV text ("" blank), with the same rules and results, each step run
+    on the distinct values: a 2-million-row column of 40 regions parses 40 strings."""
     uniq, codes = col.codes()
     n = len(codes)
     if not (uniq != "").any():
@@ -863,14 +880,16 @@ def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None 
     if first is not None:
         return first
     uniq2, codes2 = _trimmed(uniq, codes)
-    nonnull = codes2 >= 0
-    if not nonnull.any():
+    counts = np.bincount(codes2 + 1, minlength=len(uniq2) + 1)
+    counts = np.append(counts[1:], counts[0])  # rows per distinct value, then the empty rows
+    if counts[-1] == n:
         return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")
-    values = np.append(uniq2, None)[codes2]  # the trimmed cells, None for blank: the text column itself
-    sample = pd.Series(uniq2[codes2[_first_rows(nonnull, 300)]], dtype=object)
+    sample = pd.Series(uniq2[codes2[_first_rows(codes2, np.append(np.ones(len(uniq2), dtype=bool), False), 300)]],
+                       dtype=object)
     if _may_be_numbers(sample) and not pd.Series(uniq2, dtype=object).str.match(LEADING_ZERO_RE).any():
-        tc = _numbers_text(uniq2, codes2, nonnull, values, name, row_numbers)
+        tc = _numbers_text(uniq2, codes2, counts, name, row_numbers)
         if tc is not None:
             return tc
-    tc = _dates_text(uniq2, codes2, nonnull, values, name, row_numbers)
-    return tc if tc is not None else TypedColumn(pd.Series(values, dtype=object), "text")
+    tc = _dates_text(uniq2, codes2, counts, name, row_numbers)
+    # the trimmed cells, None for blank: the text column itself
+    return tc if tc is not None else TypedColumn(pd.Series(np.append(uniq2, None)[codes2], dtype=object), "text")

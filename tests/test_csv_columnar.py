@@ -132,6 +132,8 @@ MESSY = {
     "one_col_blank_crlf.txt": "Name\r\nAnn\r\n\r\nBob\r\n",
     # more sparse rows than totals.MAX_CANDIDATES: no row is tried as a total, labelled or not
     "many_sparse.csv": "Item,A,B\n" + "".join(f"i{i},{i},{'' if i % 2 else i}\n" for i in range(41_000)) + "Total,1,2\n",
+    "all_markers.csv": "Name,A,B,C\nx,N/A,1,-0\ny,N/A,,inf\nz,-,3,1e3\nw,N/A,4,2\n",
+    "big_ints.csv": "Name,Id,F\nx,9007199254740993,1.5\ny,1,\nz,-0,2\n",
     "header_late.csv": "x,1,2\ny,3,4\n" + "".join(f"r{i},{i},{i * 2}\n" for i in range(40)),
 }
 
