@@ -513,13 +513,14 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int, columnar:
     """A CSV/TSV/TXT file as one sheet: by columns (pyarrow) when it parses cleanly, else as a grid.
 
     `columnar=False` forces the grid path (the equivalence tests run both over the same files)."""
-    raw = path.read_bytes()
-    enc = detect_encoding(raw[:262144])
+    with open(path, "rb") as fh:
+        head = fh.read(262144)
+    enc = detect_encoding(head)
     if columnar:
-        book = _read_columnar(raw, enc, name, max_rows=max_rows, max_cells=max_cells)
+        book = _read_columnar(path, head, enc, name, max_rows=max_rows, max_cells=max_cells)
         if book is not None:
             return book
-    return _read_grid(raw, enc, name, max_rows=max_rows, max_cells=max_cells)
+    return _read_grid(path.read_bytes(), enc, name, max_rows=max_rows, max_cells=max_cells)
 
 
 def _check_text_limits(name: str, first: str, delim: str, lines: int, max_cells: int) -> None:
@@ -554,58 +555,96 @@ def _text_type():
 _BLANK_LINES = (b"\n\n", b"\n\r\n", b"\r\r")
 
 
-def _read_columnar(raw: bytes, enc: str, name: str, *, max_rows: int, max_cells: int) -> RawBook | None:
+CHUNK = 1 << 24  # bytes per read while scanning a text file
+
+
+def _file_chunks(path: Path):
+    with open(path, "rb") as fh:
+        while block := fh.read(CHUNK):
+            yield block
+
+
+def _scan(chunks, blank_lines: bool) -> tuple[bool, bool, int]:
+    """(any NUL byte, any blank line if asked, number of LFs) over a file's chunks, one pass, no copy of the
+    whole file. A blank line may straddle two chunks: the last two bytes of one lead the next search."""
+    nul, blank, lines, tail = False, False, 0, b""
+    for block in chunks:
+        nul = nul or b"\x00" in block
+        lines += block.count(b"\n")
+        if blank_lines and not blank:
+            edge = tail + block[:2]
+            blank = any(b in block or b in edge for b in _BLANK_LINES)
+            tail = (tail + block[-2:])[-2:]
+    return nul, blank, lines
+
+
+def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: int, max_cells: int) -> RawBook | None:
     """pyarrow's multithreaded CSV reader, every column as text: the same cells as the grid path at a
     fraction of its time and memory (no Python object per cell). None when the file needs the grid path.
 
     Columns come dictionary-encoded: each distinct text is stored once (a 200 MB file of repeated
     regions, dates and amounts takes half the memory) and typing works on the distinct values anyway.
+    A UTF-8 file is streamed from disk (pyarrow reads it block by block, never all of it in memory);
+    other encodings are decoded here, as the grid path decodes them, and handed over as UTF-8.
 
     pyarrow rather than DuckDB's reader: it hands back exactly the cells (no type sniffing to switch
-    off, no header guess), reads from bytes already in memory, and fails loudly on a ragged row, which
-    is the cheap irregularity test (a sample could miss a short row at the end)."""
+    off, no header guess), and fails loudly on a ragged row, which is the cheap irregularity test (a
+    sample could miss a short row at the end)."""
     import pyarrow as pa
-    from pyarrow import csv as pacsv
 
-    if enc in ("utf-8", "utf-8-sig"):
-        data = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
+    if enc == "utf-8" and not head.startswith(codecs.BOM_UTF8):
+        data, chunks, source = head, _file_chunks(path), pa.OSFile(str(path))
     else:
-        try:  # pyarrow reads UTF-8: other encodings are decoded here, as the grid path decodes them
-            text = raw.decode(enc, errors="strict")
+        raw = path.read_bytes()
+        try:
+            text = raw[3:].decode("utf-8") if enc == "utf-8-sig" else raw.decode(enc, errors="strict")
         except (UnicodeDecodeError, LookupError):
             return None
         data = text.removeprefix("\ufeff").encode("utf-8")
-    # (a search for the first non-space byte, not data.strip(): that would copy the whole file)
-    if b"\x00" in data or not re.search(rb"\S", data) or data.startswith((b"\n", b"\r")):
-        return None  # NULs to remove with a warning, empty files, a leading blank line: the grid path
-    head = data[:262144].decode("utf-8", errors="ignore")[:65536]
-    delim = detect_delimiter(head, Path(name).suffix.lower())
+        del raw, text
+        chunks, source = (data[i:i + CHUNK] for i in range(0, len(data), CHUNK)), pa.py_buffer(data)
     nl = data.find(b"\n")
+    # a first line longer than the head, a leading blank line, no text at all: the grid path
+    if nl < 0 and len(data) >= len(head) == 262144 or data.startswith((b"\n", b"\r")) or not re.search(rb"\S", data):
+        return None
+    delim = detect_delimiter(data[:262144].decode("utf-8", errors="ignore")[:65536], Path(name).suffix.lower())
     first = (data if nl < 0 else data[:nl]).decode("utf-8", errors="replace")
     # pyarrow refuses a blank line among rows of several fields; one field per row would read it as a
-    # row, so only then is the whole file searched for one
-    if delim not in first and any(b in data for b in _BLANK_LINES):
+    # row, so only then are blank lines searched for
+    nul, blank, lines = _scan(chunks, blank_lines=delim not in first)
+    if nul or blank:
+        return None  # NULs to remove with a warning, blank lines to keep: the grid path
+    _check_text_limits(name, first, delim, lines + 1, max_cells)
+    table = _arrow_csv(source, delim, first.count(delim) + 1)
+    if table is None:
         return None
-    _check_text_limits(name, first, delim, data.count(b"\n") + 1, max_cells)
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": _text_type() for i in range(first.count(delim) + 1)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # ragged rows, bytes that are not UTF-8 after all: the grid path copes and warns
-    if any(t != _text_type() for t in table.schema.types):
-        return None  # more fields than the first physical line shows (a quoted newline in the header)
     _check_shape(name, table.num_rows, table.num_columns, max_rows, max_cells)
     cols = TextColumns.of(table.unify_dictionaries())  # one dictionary per column, shared by its chunks
     del table
     pa.default_memory_pool().release_unused()  # the parsed table is gone: give its pages back now
     sheet = RawSheet(Path(name).stem or "data", None, no_none=True, columns=cols)
     return RawBook("csv", [sheet], encoding=enc, delimiter=delim)
+
+
+def _arrow_csv(source, delim: str, width: int):
+    """Every field as dictionary-encoded text, the header a row like any other; None when pyarrow refuses."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    try:
+        table = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": _text_type() for i in range(width)},
+                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # ragged rows, bytes that are not UTF-8 after all: the grid path copes and warns
+    if any(t != _text_type() for t in table.schema.types):
+        return None  # more fields than the first physical line shows (a quoted newline in the header)
+    return table
 
 
 def _read_grid(raw: bytes, enc: str, name: str, *, max_rows: int, max_cells: int) -> RawBook:

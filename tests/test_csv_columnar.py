@@ -194,3 +194,16 @@ def test_user_decisions_same_by_columns_and_by_grid(tmp_path):
     (a,), (b,) = out
     assert a.excluded == b.excluded and a.df.equals(b.df)
     assert [e["status"] for e in a.excluded] == ["excluded", "kept"] and a.rows == 3
+
+
+@pytest.mark.parametrize("name", ["one_col_blank.txt", "one_col_blank_crlf.txt", "one_col.txt", "mixed.csv"])
+@pytest.mark.parametrize("chunk", [1, 2, 3, 7])
+def test_scan_in_small_chunks(tmp_path, monkeypatch, name, chunk):
+    """NULs, line counts and blank lines found across chunk edges (a blank line split between two reads)."""
+    import core.readers as readers
+
+    monkeypatch.setattr(readers, "CHUNK", chunk)
+    p = write(tmp_path, name, MESSY[name])
+    _, took = parse(p, True)
+    assert took == ("grid" if "blank" in name else "columns")
+    assert not both(p)[0]
