@@ -751,7 +751,7 @@ def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
     if 0 in sheet.columns.shape:
         return None
     full = sheet.columns
-    filled = np.empty(full.shape, dtype=bool)
+    filled = np.empty(full.shape, dtype=bool, order="F")  # column-major: row sums add whole columns
     for c in range(full.shape[1]):
         filled[:, c] = (full.dictionaries[c] != "")[full.indices[c]]
     rects = _blocks(filled)
