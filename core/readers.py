@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -626,6 +627,11 @@ def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: in
     return RawBook("csv", [sheet], encoding=enc, delimiter=delim)
 
 
+# pyarrow's parser threads pay off with cores to spare; on two cores shared with the app's own work
+# (and other uploads) they only contend: a 200 MB file parsed in 2.7 s on one thread, 4.2 s on two
+PARSE_THREADS = (os.cpu_count() or 1) > 2
+
+
 def _arrow_csv(source, delim: str, width: int):
     """Every field as dictionary-encoded text, the header a row like any other; None when pyarrow refuses."""
     import pyarrow as pa
@@ -634,7 +640,8 @@ def _arrow_csv(source, delim: str, width: int):
     try:
         table = pacsv.read_csv(
             source,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 24,
+                                           use_threads=PARSE_THREADS),
             parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={f"f{i}": _text_type() for i in range(width)},
