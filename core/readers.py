@@ -67,11 +67,14 @@ class TextColumn:
     indices: np.ndarray
 
     def codes(self) -> tuple[np.ndarray, np.ndarray]:
-        """(the texts these rows use, in order of first appearance; each row's index into them)."""
-        import pandas as pd
-
-        codes, used = pd.factorize(self.indices)
-        return self.dictionary[used], codes
+        """(the texts these rows use, in dictionary order; each row's index into them). The dictionary
+        is in order of first appearance in the file, which rows sliced or left out can change: a step
+        that depends on the order (the date format inferred from the first date) restores it itself."""
+        counts = np.bincount(self.indices, minlength=len(self.dictionary))
+        used = np.flatnonzero(counts)
+        remap = np.full(len(self.dictionary), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        return self.dictionary[used], remap[self.indices]
 
 
 class TextColumns:

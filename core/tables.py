@@ -856,7 +856,10 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     sample = pd.Series(uniq2[codes2[_first_rows(codes2, nonnull, 500)]], dtype=object)
     if sample.str.match(DATE_RE.pattern).mean() < 0.8:
         return None
-    parsed = _dates_from_text(pd.Series(uniq2, dtype=object)).astype("datetime64[us]").to_numpy()
+    # in order of first appearance in these rows, as type_column sees them: the first date sets the format
+    first = pd.factorize(codes2[codes2 >= 0])[1]
+    parsed = np.empty(len(uniq2), dtype="datetime64[us]")
+    parsed[first] = _dates_from_text(pd.Series(uniq2[first], dtype=object)).astype("datetime64[us]").to_numpy()
     nat = np.isnat(parsed)
     nbad = int(counts[:-1][nat].sum())
     if nbad > 0.2 * int(counts[:-1].sum()):

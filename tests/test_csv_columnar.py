@@ -134,6 +134,11 @@ MESSY = {
     "many_sparse.csv": "Item,A,B\n" + "".join(f"i{i},{i},{'' if i % 2 else i}\n" for i in range(41_000)) + "Total,1,2\n",
     "all_markers.csv": "Name,A,B,C\nx,N/A,1,-0\ny,N/A,,inf\nz,-,3,1e3\nw,N/A,4,2\n",
     "big_ints.csv": "Name,Id,F\nx,9007199254740993,1.5\ny,1,\nz,-0,2\n",
+    # the first date in the rows sets the format; here the dictionary (file order) starts with another one
+    "date_order.csv": "When,V\n03/04/2021,1\n" + "".join(f"{d:02d}/01/2021,{d}\n" for d in range(1, 13))
+                      + "2021-03-04,99\n" + "03/04/2021,5\n" + "Total,197\n",
+    "header_value_again.csv": "When,V\n2021-01-05,1\nWhen,2\n2021-02-05,3\n2021-03-05,4\n2021-04-05,5\n",
+    "date_title.csv": "2021-12-31,,\nWhen,V,W\n" + "".join(f"{m:02d}/02/2021,{m},x{m}\n" for m in range(1, 13)) + "2021-12-31,5,y\n",
     "header_late.csv": "x,1,2\ny,3,4\n" + "".join(f"r{i},{i},{i * 2}\n" for i in range(40)),
 }
 
