@@ -22,11 +22,11 @@ SECTIONS = ["read", "ingest", "index", "answer", "load", "memory", "llm"]
 DEFAULT_SECTIONS = SECTIONS[:-1]  # llm needs a real model server: only when asked for
 
 PROFILES = {
-    "quick": dict(big_rows=50_000, csv_mb=20, ws=(10, 5_000, 5_000), repeats=3, real_repeats=1, csv_repeats=1,
+    "quick": dict(big_rows=50_000, csv_mb=20, messy_mb=20, messy_ingest_mb=5, ws=(10, 5_000, 5_000), repeats=3, real_repeats=1, csv_repeats=1,
                   budget=60, ingest_repeats=2, index_ingest_repeats=1, index_ingest_warmup=0, index_window_cap=20,
                   search_queries=100, index_files=1, index_max_chunks=64, passes=1, unscoped_per_table=2,
                   users=10, per_user=6, uploads=3, mem_questions=1000, bare=True, llm_per_set=5),
-    "full": dict(big_rows=500_000, csv_mb=200, ws=(100, 50_000, 200_000), repeats=3, real_repeats=5, csv_repeats=2,
+    "full": dict(big_rows=500_000, csv_mb=200, messy_mb=200, messy_ingest_mb=40, ws=(100, 50_000, 200_000), repeats=3, real_repeats=5, csv_repeats=2,
                  budget=180, ingest_repeats=3, index_ingest_repeats=2, index_ingest_warmup=1, index_window_cap=None,
                  search_queries=300, index_files=3, index_max_chunks=None, passes=2, unscoped_per_table=1,
                  users=10, per_user=20, uploads=3, mem_questions=1000, bare=True, llm_per_set=20),
@@ -39,6 +39,8 @@ FIGURES = [
     "read.real.ours", "read.real.openpyxl", "read.real.calamine", "read.real.pd_calamine",
     "read.real.speedup_vs_openpyxl", "read.real.overhead_vs_calamine",
     "read.csv.ours", "read.csv.pandas", "read.csv.overhead_vs_pandas",
+    "read.csv_messy.ours", "read.csv_messy.grid", "read.csv_messy.pandas", "read.csv_messy.vs_pandas",
+    "read.csv_messy.peak_rss", "read.csv_messy.ingest",
     "ingest.workspace_build", "ingest.no_index", "ingest.with_index", "ingest.cache_hit",
     "index.build", "index.bare_encode", "index.build_vs_bare", "index.search_p50", "index.search_p95",
     "answer.real_p50", "answer.real_p95", "answer.gen_scoped_p50", "answer.gen_scoped_p95",
@@ -146,6 +148,42 @@ def run_read(p, rep: Report):
                 note="ours (read as text + detect + type) / pandas.read_csv with its own inference; no target")
     else:
         rep.skip("read.csv.overhead_vs_pandas", "a reader failed")
+    run_read_messy_csv(p, rep)
+
+
+def run_read_messy_csv(p, rep: Report):
+    """The columnar CSV path (issue #17) on codes with leading zeros, text dates, money with thousands
+    separators and missing markers: ours by columns, ours by grid (the path before), pandas.read_csv; and
+    the smaller file through Workspace.add_file (parse + store, no index). Each in its own process."""
+    path = data.messy_csv(p["messy_mb"])
+    c = {k: run_case("read", path=str(path), reader=r, repeats=p["csv_repeats"], budget_s=p["budget"])
+         for k, r in (("ours", "ours"), ("grid", "ours_grid"), ("pandas", "pd_csv"))}
+    rep.raw["read_csv_messy"] = c
+    for k, v in c.items():
+        if "error" in v:
+            rep.failed(f"read.csv_messy.{k}", v)
+        else:
+            rep.add(f"read.csv_messy.{k}", v["time"]["median"], "s", _spread(v["time"]), v["peak_rss_mb"],
+                    note=f"{v['rows']:,} rows, {v['mb']:.0f} MB: {_rate(v)}" + (f"; {v['time']['note']}" if v["time"].get("note") else ""))
+    if "error" not in c["ours"] and "error" not in c["pandas"]:
+        ratio = c["ours"]["time"]["median"] / c["pandas"]["time"]["median"]
+        rep.add("read.csv_messy.vs_pandas", ratio, "x", target="<= 3x", ok=ratio <= 3,
+                note="ours (read + detect + type, by columns) / pandas.read_csv with its own inference, same file")
+        peak = c["ours"]["peak_rss_mb"]
+        rep.add("read.csv_messy.peak_rss", peak, "MB", target="<= 700 MB", ok=peak <= 700,
+                note=f"peak RSS of the reading process (imports included); pandas.read_csv: {c['pandas']['peak_rss_mb']:.0f} MB")
+    else:
+        rep.skip("read.csv_messy.vs_pandas", "a reader failed")
+        rep.skip("read.csv_messy.peak_rss", "a reader failed")
+    small = data.messy_csv(p["messy_ingest_mb"])
+    r = run_case("ingest", path=str(small), with_index=False, repeats=p["ingest_repeats"], budget_s=p["budget"],
+                 cache_repeats=1)
+    rep.raw["ingest_csv_messy"] = r
+    if "error" in r:
+        rep.failed("read.csv_messy.ingest", r)
+    else:
+        rep.add("read.csv_messy.ingest", r["time"]["median"], "s", _spread(r["time"]), r["peak_rss_mb"],
+                note=f"Workspace.add_file, no index: {r['rows']:,} rows, {r['mb']:.0f} MB CSV, {r['rows_per_s']:,.0f} rows/s")
 
 
 def run_prepare(p, rep: Report) -> bool:

@@ -252,3 +252,42 @@ def questions(specs: list[TableSpec], per_table: int = 5, seed: int = 3) -> list
               f"What was the total {m2} in {y}?"]
         out += [(s.file, q) for q in qs[:per_table]]
     return out
+
+
+def messy_frame(rows: int, seed: int = 13) -> pd.DataFrame:
+    """CSV-shaped columns as people export them: codes with leading zeros, dates as text, money with
+    thousands separators and missing markers ('N/A', '-'), quoted text with commas."""
+    rng = np.random.default_rng(seed)
+    base = np.datetime64("2018-01-01")
+    days = (base + rng.integers(0, 7 * 365, rows).astype("timedelta64[D]")).astype(str)
+    amount = np.round(rng.gamma(2.0, 900.0, rows), 2)
+    money = np.array([f"{v:,.2f}" for v in rng.choice(amount, 5000)])[rng.integers(0, 5000, rows)]
+    money[rng.random(rows) < 0.01] = "N/A"
+    qty = rng.integers(1, 500, rows).astype(str).astype(object)
+    qty[rng.random(rows) < 0.02] = "-"
+    notes = np.array([", ".join(rng.choice(WORDS, 2)) for _ in range(997)])
+    return pd.DataFrame({
+        "Account Code": np.char.zfill(rng.integers(1, 99999, rows).astype(str), 6),
+        "Posting Date": days,
+        "Region": rng.choice(REGIONS, rows),
+        "Customer": np.char.add("Customer ", rng.integers(0, 50000, rows).astype(str)),
+        "Amount": money,
+        "Quantity": qty,
+        "Unit Price": np.round(rng.gamma(2.0, 40.0, rows) + 1, 2),
+        "Discount": np.where(rng.random(rows) < 0.05, "", rng.choice(["0", "0.05", "0.1"], rows)),
+        "Notes": notes[rng.integers(0, len(notes), rows)],
+    })
+
+
+def messy_csv(target_mb: int) -> Path:
+    """`messy_frame` as a CSV of about `target_mb` MB (the columnar CSV reader's benchmark file)."""
+    DATA.mkdir(parents=True, exist_ok=True)
+    p = DATA / f"messy-v{VERSION}-{target_mb}mb.csv"
+    with locked(p.name):
+        if not _done(p):
+            per_row = len(messy_frame(20000).to_csv(index=False).encode()) / 20000
+            tmp = p.with_suffix(".part")
+            messy_frame(int(target_mb * 1_000_000 / per_row)).to_csv(tmp, index=False)
+            os.replace(tmp, p)
+            _mark(p)
+    return p

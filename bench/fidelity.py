@@ -56,13 +56,13 @@ def _letter_index(letter: str) -> int:
 def _labelled(sheet, row: int) -> bool:
     from core.totals import is_total_label
 
-    cells = sheet.grid[row - 1 - sheet.row0][:3]
+    cells = sheet.cells()[row - 1 - sheet.row0][:3]
     return any(is_total_label(v) for v in cells)
 
 
 def _check(sheet, rec: dict, letters: dict, left_out: set[int]) -> bool:
     """Recompute one left-out row's proof from the raw grid."""
-    g, proof = sheet.grid, rec.get("proof")
+    g, proof = sheet.cells(), rec.get("proof")
     if not proof:
         return False
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from .readers import RawSheet
+from .readers import RawSheet, TextColumn, TextColumns
 from .sections import SECTION_COLUMN, find_sections
 from .totals import find_totals
 
@@ -517,6 +517,11 @@ def detect_tables(sheet: RawSheet, overrides: dict[int, str] | None = None) -> t
     `overrides` maps an Excel row of this sheet to "keep" or "exclude" (a user's decision on totals).
     """
     warnings: list[str] = []
+    if sheet.columns is not None and sheet.grid is None:
+        found = _detect_columnar(sheet, overrides)
+        if found is not None:
+            return _name_tables(sheet.name, found), warnings
+        sheet.cells()  # too irregular for the columnar path: the grid path, on the same cells
     g = _apply_merges(sheet)
     if g.size == 0:
         return [], warnings
@@ -592,7 +597,10 @@ def _header_names(block, bf, h: int, hn: int, letters: list[str]) -> list[str]:
 def _typed_columns(data, names: list[str], rows_kept, has_header: bool):
     cols, dtypes, tw, fmts = {}, {}, [], {}
     for c, nm in enumerate(names):
-        tc = type_column(data[:, c], nm, rows_kept)
+        if isinstance(data, TextColumns):
+            tc = type_text_column(data.column(c), nm, rows_kept)
+        else:
+            tc = type_column(data[:, c], nm, rows_kept)
         # columns with no header and no data (trailing formatting) are dropped
         if tc.dtype == "empty" and nm.startswith("Column ") and has_header:
             continue
@@ -634,8 +642,13 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     kind = "pivot" if any(isinstance(v, str) and PIVOT_RE.match(v) for v in edges) else "data"
     dk = _data_kinds(block, data_start)
     excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
-    totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
-    sections = find_sections(data, df_fill, dk, excel_rows, overrides)
+    if isinstance(data, TextColumns):
+        totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _text_floats, overrides,
+                             labels=_text_labels(data, df_fill, dk))
+        sections = _text_sections(data, df_fill, dk, excel_rows, overrides)
+    else:
+        totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
+        sections = find_sections(data, df_fill, dk, excel_rows, overrides)
     keep = ~totals.flags & df_fill.any(axis=1)
     if sections is not None:
         keep &= ~sections.flags
@@ -661,7 +674,7 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     bottom = int(excel_rows[-1]) - 1 if len(excel_rows) else top
     rng = f"{a1(top, sheet.col0 + c0)}:{a1(bottom, sheet.col0 + c0 + block.shape[1] - 1)}"
     return ParsedTable(
-        name="", sheet=sheet.name, df=pd.DataFrame(cols), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
+        name="", sheet=sheet.name, df=pd.DataFrame(cols, copy=False), range=rng, header_row=top + 1 if hn else None, header_rows=hn,
         first_data_row=int(rows_kept[0]) if len(rows_kept) else top + 1, title=title, kind=kind,
         excluded=tuple(excluded), dtypes=dtypes, letters=src, warnings=tuple(totals.warnings + tw),
         formats={rename.get(k, k): v for k, v in fmts.items()},
@@ -688,3 +701,216 @@ def _describe(t: ParsedTable) -> str:
         return "key figures"
     cols = [c for c in t.df.columns if not c.startswith("Column ")][:3]
     return ", ".join(cols) if cols else f"table at {t.range}"
+
+
+# --- CSV by columns ----------------------------------------------------------
+# A CSV read by pyarrow (core/readers.py) stays as string columns. Detection runs the same functions as
+# on a grid: blocks from the same filled mask, header and totals through the same code on a view that
+# hands out rows and column samples (TextColumns), and typing decided on each column's distinct values
+# with the same rules, expanded back to rows by index. What it cannot do cheaply (several blocks, section
+# headings) goes to the grid path, so the two agree on every file (tests/test_csv_columnar.py).
+class _Irregular(Exception):
+    """The columnar path met a layout it leaves to the grid path."""
+
+
+def _text_floats(col) -> np.ndarray:
+    """`_column_floats` for a TextColumn, computed once per distinct text (a cell's number depends only on
+    its text)."""
+    if isinstance(col, np.ndarray):
+        return _column_floats(col)
+    if not len(col.dictionary):
+        return np.zeros(len(col.indices))
+    return _column_floats(col.dictionary)[col.indices]
+
+
+_TOTAL_WORDS = re.compile("total|sum|count|avg|average|mean|overall")
+
+
+def _maybe_total(v: str) -> bool:
+    """Cheap first test before totals.LABEL_RE: every label it accepts holds one of these words (non-ASCII
+    text goes to the full test: case-folding there is Unicode's)."""
+    return not v.isascii() or _TOTAL_WORDS.search(v.lower()) is not None
+
+
+def _text_labels(data: TextColumns, filled: np.ndarray, dk: list[str]) -> dict[int, tuple[int, str]]:
+    """totals._labels on distinct values: rows labelled like a total in a label column."""
+    from .totals import MAX_CANDIDATES, _label_columns, is_total_label
+
+    out: dict[int, tuple[int, str]] = {}
+    fill = filled.sum(axis=1)
+    if len(fill) and (fill < np.median(fill)).sum() > MAX_CANDIDATES:
+        return out  # find_totals tries no row of a table with this many sparse rows: labels change nothing
+    for c in _label_columns(dk):
+        col = data.column(c)
+        hits = np.flatnonzero([_maybe_total(u) and is_total_label(u) for u in col.dictionary])
+        if len(hits):
+            for i in np.flatnonzero(np.isin(col.indices, hits)):
+                out.setdefault(int(i), (c, str(col.dictionary[col.indices[i]]).strip()))
+    return out
+
+
+def _text_sections(data: TextColumns, filled: np.ndarray, dk: list[str], excel_rows, overrides):
+    """find_sections' answer when it is None (fewer than two heading rows); else the grid path decides."""
+    from .sections import MIN_SECTIONS, _heading
+
+    if data.shape[0] == 0 or "n" not in dk or np.median(filled.sum(axis=1)) < 3:
+        return None
+    lone = np.flatnonzero(filled.sum(axis=1) == 1)  # a heading holds one cell
+    if len(lone) > 1000:
+        raise _Irregular("many one-cell rows")
+    heads = [i for i in lone if _heading(data[int(i)], filled[i], dk) is not None]
+    if len(heads) >= MIN_SECTIONS:
+        raise _Irregular("section headings")
+    return None
+
+
+def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
+    """The tables of a CSV read by columns, or None when its layout needs the grid path."""
+    if 0 in sheet.columns.shape:
+        return None
+    full = sheet.columns
+    filled = np.empty(full.shape, dtype=bool, order="F")  # column-major: row sums add whole columns
+    for c in range(full.shape[1]):
+        filled[:, c] = (full.dictionaries[c] != "")[full.indices[c]]
+    rects = _blocks(filled)
+    if len(rects) != 1:
+        return None  # stacked or side-by-side tables, titles on their own lines: the grid path
+    r0, r1, c0, c1 = rects[0]
+    block = full.block(r0, r1, c0, c1)
+    bf = filled[r0:r1, c0:c1]
+    n, w = block.shape
+    if n == 1 and bf.sum() <= 2 or (n <= 2 and w == 1 and bf.sum() <= 2):
+        return None
+    try:
+        t = _build(sheet, block, bf, (r0, c0), None, overrides)
+    except _Irregular:
+        return None
+    return [t] if t is not None else []
+
+
+def _first_rows(codes: np.ndarray, pred: np.ndarray, k: int) -> np.ndarray:
+    """The first k rows whose code satisfies `pred` (one flag per distinct value, then one for code -1),
+    looking at a growing prefix of the rows: a sample never scans the whole column."""
+    out, start, step = [], 0, 4096
+    while start < len(codes) and sum(map(len, out)) < k:
+        out.append(np.flatnonzero(pred[codes[start:start + step]]) + start)
+        start, step = start + step, step * 4
+    return np.concatenate(out)[:k] if out else np.empty(0, dtype=np.int64)
+
+
+def _where_text(uniq: np.ndarray, codes: np.ndarray, bad: np.ndarray, count: int, row_numbers) -> str:
+    """type_column's `where` for the rows whose code is flagged in `bad` (per distinct value, then -1)."""
+    idx = _first_rows(codes, bad, 5)
+    rows = row_numbers[idx] if row_numbers is not None else []
+    vals = uniq[codes[idx]].tolist()
+    more = count - len(vals)
+    cells = ", ".join(f"row {r}: {v!r}" for r, v in zip(rows, vals, strict=False)) if len(rows) else ", ".join(map(repr, vals))
+    return cells + (f" and {more} more" if more > 0 else "")
+
+
+def _numeric_codes(u: np.ndarray, codes: np.ndarray) -> tuple[pd.Series, str]:
+    """`_numeric` for rows whose numbers are u[codes] (code -1: empty), decided on the distinct numbers:
+    whole numbers below 2**53 become Int64, anything else float."""
+    finite = u[~np.isnan(u)]
+    whole = len(finite) and np.all(np.mod(finite, 1) == 0) and np.abs(finite).max() < 2**53
+    if not whole:
+        return pd.Series(np.append(u, np.nan)[codes]), "number"
+    ints = np.append(np.where(np.isnan(u), 0, u), 0).astype(np.int64)[codes]
+    mask = np.append(np.isnan(u), True)[codes]
+    return pd.Series(pd.arrays.IntegerArray(ints, mask)), "integer"
+
+
+def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
+    """type_column's first step on text cells (before trimming): every cell a plain number, no leading zero."""
+    present = uniq != ""
+    sample = uniq[codes[_first_rows(codes, np.append(present, False), 300)]]
+    if not _may_be_numbers(pd.Series(sample, dtype=object)):
+        return None
+    u = pd.Series(uniq[present], dtype=object)
+    num = pd.to_numeric(u, errors="coerce")
+    if num.isna().any() or u[num.notna()].str.match(LEADING_ZERO_RE).any():
+        return None
+    floats = np.full(len(uniq), np.nan)  # the blank text's number stays empty
+    floats[present] = num.astype("float64").to_numpy()
+    return TypedColumn(*_numeric_codes(floats, codes))
+
+
+def _trimmed(uniq: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cells trimmed (blank and all-space cells become None) as new distinct values and row codes (-1: None),
+    the values still in order of first appearance."""
+    stripped = np.array([u.strip() or None for u in uniq], dtype=object)
+    keep = np.array([v is not None for v in stripped], dtype=bool)
+    remap, new = pd.factorize(pd.Series(stripped[keep], dtype=object))
+    full = np.full(len(uniq) + 1, -1, dtype=np.int64)  # the last one: for code -1, never used here
+    full[:-1][keep] = remap
+    return np.asarray(new, dtype=object), full[codes]
+
+
+def _numbers_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
+    """type_column's numbers-stored-as-text step on trimmed cells (loose numbers, missing markers).
+    `counts`: rows per distinct value, then the empty rows."""
+    u = pd.Series(uniq2, dtype=object)
+    num = pd.to_numeric(u, errors="coerce")
+    bad_u = num.isna().to_numpy()
+    if bad_u.any():
+        num = num.astype("float64").copy()
+        num[bad_u] = _parse_loose_numbers(u[bad_u]).astype("float64")
+        bad_u = num.isna().to_numpy()
+    warnings: list[str] = []
+    every_row_bad = bad_u.all() and counts[-1] == 0
+    if bad_u.any() and not every_row_bad and u[bad_u].str.lower().isin(NA_MARKERS).all():
+        nbad = int(counts[:-1][bad_u].sum())
+        where = _where_text(uniq2, codes2, np.append(bad_u, False), nbad, row_numbers)
+        warnings.append(f"'{name}': {nbad} cell(s) marked as missing ({where}) read as empty.")
+    elif bad_u.any():
+        return None
+    v, t = _numeric_codes(num.astype("float64").to_numpy(), codes2)
+    return TypedColumn(v, t, warnings)
+
+
+def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
+    """type_column's dates-typed-as-text step on trimmed cells."""
+    nonnull = np.append(np.ones(len(uniq2), dtype=bool), False)
+    sample = pd.Series(uniq2[codes2[_first_rows(codes2, nonnull, 500)]], dtype=object)
+    if sample.str.match(DATE_RE.pattern).mean() < 0.8:
+        return None
+    # in order of first appearance in these rows, as type_column sees them: the first date sets the format
+    first = pd.factorize(codes2[codes2 >= 0])[1]
+    parsed = np.empty(len(uniq2), dtype="datetime64[us]")
+    parsed[first] = _dates_from_text(pd.Series(uniq2[first], dtype=object)).astype("datetime64[us]").to_numpy()
+    nat = np.isnat(parsed)
+    nbad = int(counts[:-1][nat].sum())
+    if nbad > 0.2 * int(counts[:-1].sum()):
+        return None
+    warnings = []
+    if nbad:
+        where = _where_text(uniq2, codes2, np.append(nat, False), nbad, row_numbers)
+        warnings.append(f"'{name}': {nbad} text value(s) that are not real dates ({where}) were left empty.")
+    v, t = _date_dtype(pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2]))
+    return TypedColumn(v, t, warnings)
+
+
+def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
+    """type_column for a column of CSV text ("" blank), with the same rules and results, each step run
+    on the distinct values: a 2-million-row column of 40 regions parses 40 strings."""
+    uniq, codes = col.codes()
+    n = len(codes)
+    if not (uniq != "").any():
+        return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")
+    first = _numbers_first(uniq, codes)
+    if first is not None:
+        return first
+    uniq2, codes2 = _trimmed(uniq, codes)
+    counts = np.bincount(codes2 + 1, minlength=len(uniq2) + 1)
+    counts = np.append(counts[1:], counts[0])  # rows per distinct value, then the empty rows
+    if counts[-1] == n:
+        return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")
+    sample = pd.Series(uniq2[codes2[_first_rows(codes2, np.append(np.ones(len(uniq2), dtype=bool), False), 300)]],
+                       dtype=object)
+    if _may_be_numbers(sample) and not pd.Series(uniq2, dtype=object).str.match(LEADING_ZERO_RE).any():
+        tc = _numbers_text(uniq2, codes2, counts, name, row_numbers)
+        if tc is not None:
+            return tc
+    tc = _dates_text(uniq2, codes2, counts, name, row_numbers)
+    # the trimmed cells, None for blank: the text column itself
+    return tc if tc is not None else TypedColumn(pd.Series(np.append(uniq2, None)[codes2], dtype=object), "text")

@@ -168,18 +168,19 @@ def _near_miss_warnings(missed: dict[str, list[str]]) -> list[str]:
 
 def find_totals(data: np.ndarray, filled: np.ndarray, dk: list[str], names: list[str], excel_rows: np.ndarray,
                 letters: list[str], numbers: Callable[[np.ndarray], np.ndarray],
-                overrides: dict[int, str] | None = None) -> TotalsResult:
+                overrides: dict[int, str] | None = None, labels: dict[int, tuple[int, str]] | None = None) -> TotalsResult:
     """Which rows of a table body are proven totals (and so left out), with reasons and near-miss warnings.
 
     `numbers(column cells)` turns one column's raw cells into floats (NaN where not a number);
-    `overrides` maps an Excel row to "keep" or "exclude" (a user's decision).
+    `overrides` maps an Excel row to "keep" or "exclude" (a user's decision); `labels` are the rows
+    `_labels` would find, when the caller found them faster (on a column's distinct values).
     """
     n, w = data.shape
     flags = np.zeros(n, dtype=bool)
     overrides = overrides or {}
     if n == 0:
         return TotalsResult(flags, [], [])
-    labels = _labels(data, dk)
+    labels = _labels(data, dk) if labels is None else labels
     fill = filled.sum(axis=1)
     sparse = fill < np.median(fill)
     cand = sorted(set(labels) | set(np.flatnonzero(sparse).tolist()))
@@ -227,6 +228,8 @@ def _apply_overrides(data, excel_rows, overrides: dict[int, str], excluded: list
         if overrides.get(rec["row"]) == "keep":
             rec = {**rec, "status": "kept", "reason": "kept as data by a user"}
         out.append(rec)
+    if not overrides:
+        return sorted(out, key=lambda r: r["row"])
     known = {rec["row"] for rec in out}
     row_index = {int(r): i for i, r in enumerate(excel_rows)}
     for row, action in sorted(overrides.items()):
