@@ -865,7 +865,9 @@ def _numbers_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | Non
     elif bad_u.any():
         return None
     v, t = _numeric_codes(num.astype("float64").to_numpy(), codes2)
-    return TypedColumn(v, t, warnings)
+    # the grid path's _text_format sees the first 200 filled cells in row order: the same cells here
+    sample = uniq2[codes2[_first_rows(codes2, np.append(np.ones(len(uniq2), dtype=bool), False), 200)]]
+    return TypedColumn(v, t, warnings, _text_format(pd.Series(sample, dtype=object)))
 
 
 def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:

@@ -43,7 +43,7 @@ def differences(a, b) -> list[str]:
         return out + [f"{len(a[3])} tables != {len(b[3])}"]
     for s, t in zip(a[3], b[3], strict=True):
         for f in ("name", "sheet", "range", "header_row", "header_rows", "first_data_row", "title", "kind",
-                  "excluded", "dtypes", "letters", "warnings"):
+                  "excluded", "dtypes", "letters", "warnings", "formats"):
             if getattr(s, f) != getattr(t, f):
                 out.append(f"{s.name}.{f}: {getattr(s, f)!r} != {getattr(t, f)!r}"[:400])
         try:
@@ -139,6 +139,8 @@ MESSY = {
                       + "2021-03-04,99\n" + "03/04/2021,5\n" + "Total,197\n",
     "header_value_again.csv": "When,V\n2021-01-05,1\nWhen,2\n2021-02-05,3\n2021-03-05,4\n2021-04-05,5\n",
     "date_title.csv": "2021-12-31,,\nWhen,V,W\n" + "".join(f"{m:02d}/02/2021,{m},x{m}\n" for m in range(1, 13)) + "2021-12-31,5,y\n",
+    # the format numbers written as text carry ('13%' a percentage, '$12' money) is kept on both paths
+    "text_formats.csv": "Item,Share,Price\n" + "".join(f"i{i}, {i}% ,${i}.50\n" for i in range(300)),
     "header_late.csv": "x,1,2\ny,3,4\n" + "".join(f"r{i},{i},{i * 2}\n" for i in range(40)),
 }
 
