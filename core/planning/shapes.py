@@ -465,6 +465,8 @@ def lookup(g: Grounded) -> Planned | None:
     targets = [h.column for h in g.chits if h.column not in g.value_cols and h.column != key]
     if not targets or g.how_many and g.t.dtypes[targets[0]] not in ("integer", "number"):
         return None  # "how many players ranked above X" is no cell of a text column
+    if len(_fully_named(g)) >= 2 and (HOW_MUCH_MORE.search(g.q) or "difference" in g.qw):
+        return None  # "how much higher in Germany than Poland": two cells compared, not one cell read
     return g.planned(g.plan(select=[key, targets[0]], limit=50, headline="value"), "lookup")
 
 
@@ -727,3 +729,30 @@ def gap_between_named(g: Grounded) -> Planned | None:
                   compute=[Compute(alias="difference", op="gap" if gap else "sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
 
+
+
+def _fully_named(g: Grounded) -> list[str]:
+    """The number columns every word of whose name the question says ("Poland", "Sudetendeutsch"), in the order
+    the question names them."""
+    qs = [stem(w) for w in g.qw]
+    hits = [h for h in g.numeric_hits if h.column not in g.value_cols
+            and all(any(same(stem(w), q) for q in qs) for w in words(h.column) if w not in STOP)]
+    return [h.column for h in sorted(hits, key=lambda h: h.position)]
+
+
+@shape("gap between named columns")
+def gap_between_columns(g: Grounded) -> Planned | None:
+    """"the difference between suicides in Poland and Sudetendeutsch": one row (named by a value of a column of
+    unique names) read in two number columns, the gap between them; "how much higher is A than B": A minus B."""
+    m = HOW_MUCH_MORE.search(g.q)
+    if not (re.search(r"\bdifference\b", g.q) and not m or m and THAN.search(g.q)) or g.how_many and not m:
+        return None
+    cols = _fully_named(g)
+    keys = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
+    if len(cols) != 2 or len(keys) != 1 or len(g.filters) != 1 or g.t.distinct_ratio(keys[0][0]) < 0.999:
+        return None  # one row only: with several, their totals or one row each would be two readings
+    a, b = cols if not (m and m.group(1) in ("lower", "less", "smaller", "fewer")) else cols[::-1]
+    ms = [Measure(agg="max", column=c, alias=c) for c in (a, b)]
+    plan = g.plan(measures=ms, headline="value",
+                  compute=[Compute(alias="difference", op="sub" if m else "gap", left=a, right=b)])
+    return g.planned(plan, "value")
