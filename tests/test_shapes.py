@@ -1074,3 +1074,15 @@ def test_the_difference_between_two_columns_of_one_named_row(tmp_path):
     ans = answered(pipe, "What is the difference between suicides in Poland and Germany?")
     assert ans.value == abs(row["Poland"] - row["Germany"])
     assert answered(pipe, "How much higher were suicides in Germany than Poland?").value == row["Germany"] - row["Poland"]
+
+
+def test_a_count_of_things_inside_a_named_one_of_them_is_not_answered(tmp_path):
+    # "how many districts in Saint Lucia ...": Saint Lucia is a value of District (a total row), which holds the
+    # districts counted; the rows where District is Saint Lucia are one by construction
+    df = pd.DataFrame({"District": ["Anse", "Praslin", "Castries", "Gros Islet", "Saint Lucia"],
+                       "Population": [6247, 2044, 65656, 25210, 165595]})
+    pipe = _named_pipe(tmp_path, df, "districts")
+    assert pipe.answer("How many districts in Saint Lucia have populations greater than 10,000 people?").status \
+        != "answered"
+    assert answered(pipe, "How many districts have a population greater than 10,000?").value == \
+        (df["Population"] > 10000).sum()
