@@ -466,6 +466,10 @@ def _filter_text(f) -> str | None:
         return f"{f.column} is {fmt(f.value)}"
     if f.op == "in":
         return f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}"
+    if f.op == "ne":  # "not 95 laps", "other than Hungary": the condition kept says so
+        return f"{f.column} is not {fmt(f.value)}"
+    if f.op == "not_in":
+        return f"{f.column} is neither {' nor '.join(fmt(v) for v in f.values or [])}"
     if f.op in ("year", "month", "quarter"):
         return f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}"
     if f.op in ("not_null", "is_null"):

@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .plan import Plan, _measure_name
-from .planning.grounding import table_kind
+from .planning.grounding import game_nouns, table_kind
 from .planning.model import Planned
 from .planning.words import (
     FAMILIES,
@@ -24,6 +24,7 @@ from .planning.words import (
     MONTHS,
     ROW_NOUNS,
     SYNONYMS,
+    TALLY_VERBS,
     TITLED,
     VALUE_WORDS,
     WORD_NUM,
@@ -79,7 +80,8 @@ GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "gr
 COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigger", "higher", "lower", "over", "above",
                  "under", "below", "least", "most", "exceed", "exceeded", "exceeds", "exceeding", "beyond", "after",
                  "before", "prior", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
-                 "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against"}
+                 "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against",
+                 "longer", "taller", "heavier", "wider", "deeper", "farther", "shorter", "lighter", "narrower"}
 NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "other", "others", "without", "non",
                   "besides", "apart", "neither", "nor", "never"}
 TEST_WORDS = {"any", "exist", "exists", "existed", "there", "ever", "yes", "every", "all", "unique", "same",
@@ -230,7 +232,8 @@ def _operation_words(plan: Plan) -> set[str]:
     ops = {f.op for f in plan.filters} | {f.op for m in plan.measures for f in m.where}
     if ops & {"gt", "gte", "lt", "lte", "between"}:
         out |= COMPARE_WORDS
-    if ops & {"ne", "not_in", "is_null"}:
+    zero = any(f.op == "eq" and f.value == 0 and not isinstance(f.value, bool) for f in plan.filters)
+    if ops & {"ne", "not_in", "is_null"} or zero:  # "no gold", "did not win gold": none of them, Gold = 0
         out |= NEGATION_WORDS | {"empty", "blank", "missing"}
     if "not_null" in ops:
         out |= {"filled", "known", "recorded", "with", "have", "has", "some"}
@@ -306,11 +309,30 @@ def explained(planned: Planned) -> set[str]:
         # "the biggest single deal": one row's own value, so what a row is and words for one row
         stems |= row_entities(view) or {stem(w) for w in ROW_NOUNS}
         stems |= {"single", "individual", "one", "each"}
+    if counts_rows and not plan.group_by:
+        # "how many games", "which match": a row of a table of game results (a count per group counts rows of
+        # another kind: "the most we scored in a single game" is no count of games per scorer)
+        stems |= game_nouns(view)
+    stems |= _outcome_words(plan, view)
+    stems |= {v for c in _plan_columns(plan) for w in words(c) for v in TALLY_VERBS.get(stem(w), ())}
     if row_entities(view) & PEOPLE:  # a row is a person: "the lowest paid person", "anyone in Sales"
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
     return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned)
+
+
+def _outcome_words(plan: Plan, view) -> set[str]:
+    """A filter on the column of game results accounts for the words of the outcomes it keeps ("victories" for
+    the rows starting with W)."""
+    from .planning.grounding import OUTCOME_WORDS, _outcome, result_column
+
+    found = result_column(view)
+    if found is None:
+        return set()
+    kept = {_outcome(v) for f in _all_filters(plan) if f.column == found[0] and f.op in ("eq", "in")
+            for v in ([f.value] if f.value is not None else f.values or [])}
+    return {stem(w) for w, kind in OUTCOME_WORDS.items() if kind in kept} | {w for w, kind in OUTCOME_WORDS.items() if kind in kept}
 
 
 def _family_words(planned: Planned) -> set[str]:

@@ -77,3 +77,11 @@ def test_a_year_column_labels_rows_and_is_never_a_quantity(view):
 def test_nothing_named_is_said(view):
     with pytest.raises(CannotAnswer, match="No column or value"):
         ground("what is the weather like on mars", view, NO_ROUTE)
+
+
+def test_at_least_a_number_is_a_comparison_not_an_end(view):
+    # "at least 100" names no lowest anything, and the number before "sales" is no count of groups
+    g = ground("the store with at least 100 sales", view, NO_ROUTE)
+    assert g.direction is None and g.group_col is None
+    assert ("Sales", "gte", 100.0) in filters(g)
+    assert int((SHOP["Sales"] >= 100).sum()) == 2

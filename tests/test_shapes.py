@@ -7,6 +7,7 @@ from core import Settings, Workspace
 from core.answer import Answerer
 from core.chat import ChatPipeline
 from core.planning.grounding import contained_hits, ground, number_equalities
+from core.planning.offline import _planning_view
 from core.planning.shapes import SHAPES
 
 RACES = pd.DataFrame({
@@ -966,3 +967,122 @@ def test_show_as_the_first_word_is_a_verb_not_a_work(tracks):
     assert [h.column for h in g.chits if h.column == "Title"] == ["Title"]  # named by "title" itself
     g = ground("Show the first song", view, {"tables": [], "columns": []})
     assert any(h.column == "Title" and h.position == 3 for h in g.chits)  # "song", not "show"
+
+
+SCHEDULE = pd.DataFrame({"Week": [1, 2, 3, 4, 5, 6, 7],
+                         "Opponent": ["Lions", "at Bears", "Rams", "at Jets", "Colts", "at Lions", "Bills"],
+                         "Result": ["W 27–24", "L 17–18", "W 12–0", "T 7–7", "L 3–10", "W 21–20", "L 0–35"],
+                         "Attendance": [54412, 48000, 31840, 60210, 45000, 52000, 39000]})
+
+
+def test_a_verb_of_a_game_outcome_keeps_the_results_starting_with_it(tmp_path):
+    # a Result column of "W 27–24", "L 17–18": "win" keeps the rows starting with W, and a row is a game
+    pipe = _named_pipe(tmp_path, SCHEDULE, "games")
+    first = SCHEDULE["Result"].str.split().str[0]
+    assert answered(pipe, "How many games did they win?").value == (first == "W").sum()
+    assert answered(pipe, "How many games were lost?").value == (first == "L").sum()
+    assert answered(pipe, "How many ties are listed?").value == (first == "T").sum()
+    big = SCHEDULE[first == "W"]
+    assert answered(pipe, "Which win had the highest attendance?").value == big.loc[big["Attendance"].idxmax(),
+                                                                                     "Opponent"]
+    # "did not win" is no filter to make up, nor "who won" (a winner is asked for)
+    assert pipe.answer("How many games did they not win?").status != "answered"
+    view = pipe.answerer.table_views()[0]
+    g = ground("who won the game after the Rams game?", view, {"tables": [], "columns": []})
+    assert not any(f.column == "Result" for f in g.filters)
+    g = ground("how many games did the opponent win?", view, {"tables": [], "columns": []})  # their losses
+    assert not any(f.column == "Result" for f in g.filters)
+    # a column of wins counted is the column, not a filter on results
+    wins = _named_pipe(tmp_path, pd.DataFrame({"Team": ["A", "B", "C"], "Wins": [3, 5, 1],
+                                               "Last": ["W 1–0", "L 0–2", "W 3–1"]}), "wintally")
+    assert answered(wins, "How many wins did team B have?").value == 5
+
+
+def test_how_many_more_rows_of_one_value_than_another_counts_the_rows(tmp_path):
+    # "how many more releases were on CD than on cassette": the noun counted is what a row is, counted per value
+    df = pd.DataFrame({"Region": ["UK", "US", "US", "US", "JP", "DE", "FR"],
+                       "Format": ["LP", "Compact Disc", "cassette tape", "Compact Disc", "Compact Disc", "LP",
+                                  "Compact Disc"]})
+    pipe = _named_pipe(tmp_path, df, "releases")
+    counts = df["Format"].value_counts()
+    ans = answered(pipe, "How many more releases were in compact disc format than cassette tape?")
+    assert ans.value == counts["Compact Disc"] - counts["cassette tape"]
+
+
+def test_the_verb_of_a_tally_is_accounted_for_by_its_column(tmp_path):
+    # "points scored" says no more than Points does
+    df = pd.DataFrame({"Rider": ["Ana Lopez", "Ben Hall", "Cy Moss"], "Points": [25, 19, 7]})
+    pipe = _named_pipe(tmp_path, df, "scored")
+    pts = df.set_index("Rider")["Points"]
+    ans = answered(pipe, "What is the difference in points scored between Ana Lopez and Cy Moss?")
+    assert ans.value == abs(pts["Ana Lopez"] - pts["Cy Moss"])
+
+
+def test_a_compared_share_is_never_a_compared_count(tmp_path):
+    # "over 10% of the vote" compares the Percentage column on its own scale, never Votes with 10
+    df = pd.DataFrame({"Candidate": ["A", "B", "C", "D", "E", "F"], "Votes": [700, 600, 280, 150, 40, 30],
+                       "Percentage": ["38%", "33%", "15%", "8%", "3%", "3%"]})
+    view = _named_pipe(tmp_path, df, "votes").answerer.table_views()[0]
+    g = ground("how many candidates got over 10% of the votes?", _planning_view(view), {"tables": [], "columns": []})
+    assert [(f.column, f.op, f.value) for f in g.filters if f.op == "gt"] == [("Percentage", "gt", 0.1)]  # cells "38%" are 0.38
+    no_share = _named_pipe(tmp_path, df.drop(columns="Percentage"), "noshare").answerer.table_views()[0]
+    g = ground("how many candidates got over 10% of the votes?", no_share, {"tables": [], "columns": []})
+    assert not any(f.op == "gt" for f in g.filters)
+    pct = df["Percentage"].str.rstrip("%").astype(float)
+    pipe = _named_pipe(tmp_path, df, "shares")
+    assert answered(pipe, "How many candidates had over 10%?").value == (pct > 10).sum()
+
+
+def test_a_negated_number_or_count_keeps_the_other_rows(tmp_path):
+    # "did not complete 95 laps": every other number of laps, said so; "did not win gold": Gold is 0
+    df = pd.DataFrame({"Driver": ["Ana", "Ben", "Cy", "Dee", "Eli"], "Laps": [95, 95, 80, 12, 95],
+                       "Gold": [2, 0, 1, 0, 0], "Silver": [1, 1, 0, 0, 3]})
+    pipe = _named_pipe(tmp_path, df, "negated")
+    ans = answered(pipe, "How many drivers did not complete 95 laps?")
+    assert ans.value == (df["Laps"] != 95).sum() and "Laps is not 95" in ans.answer
+    assert answered(pipe, "How many drivers did not win gold?").value == (df["Gold"] == 0).sum()
+    assert answered(pipe, "How many drivers won no silver?").value == (df["Silver"] == 0).sum()
+    # a place is never 0: "did not finish" beside a Finish column of places is no Finish = 0
+    places = _named_pipe(tmp_path, df.assign(Finish=[1, 2, 3, 4, 5]), "finish").answerer.table_views()[0]
+    g = ground("How many drivers did not finish?", places, {"tables": [], "columns": []})
+    assert not any(f.column == "Finish" and f.value == 0 for f in g.filters)
+
+
+def test_a_comparative_of_size_compares_like_more_than(tmp_path):
+    df = pd.DataFrame({"River": ["Alpha", "Beta", "Gamma", "Delta", "Epsilon"], "Length (km)": [820, 410, 1200, 95, 505]})
+    pipe = _named_pipe(tmp_path, df, "rivers")
+    assert answered(pipe, "How many rivers are longer than 500 km?").value == (df["Length (km)"] > 500).sum()
+    assert answered(pipe, "How many rivers are shorter than 500 km?").value == (df["Length (km)"] < 500).sum()
+
+
+def test_a_place_in_the_top_n_is_at_most_n(tmp_path):
+    df = pd.DataFrame({"Year": [2001, 2002, 2003, 2004, 2005, 2006], "Venue": ["Oslo", "Rome", "Lima", "Kyiv", "Baku",
+                                                                            "Riga"],
+                       "Position": ["12th", "1st", "5th", "3rd", "2nd", "9th"]})
+    pipe = _named_pipe(tmp_path, df, "topn")
+    place = df["Position"].str.extract(r"(\d+)")[0].astype(int)
+    assert answered(pipe, "How many times did she finish in the top 3?").value == (place <= 3).sum()
+    assert answered(pipe, "How many top 5 finishes did she have?").value == (place <= 5).sum()
+
+
+def test_the_difference_between_two_columns_of_one_named_row(tmp_path):
+    # "the difference between suicides in Poland and Germany": the Suicides row read in both columns
+    df = pd.DataFrame({"Description": ["Violent deaths", "Suicides", "Missing"], "Poland": [44603, 10330, 2100],
+                       "Germany": [5596, 3411, 800]})
+    pipe = _named_pipe(tmp_path, df, "colgap")
+    row = df.set_index("Description").loc["Suicides"]
+    ans = answered(pipe, "What is the difference between suicides in Poland and Germany?")
+    assert ans.value == abs(row["Poland"] - row["Germany"])
+    assert answered(pipe, "How much higher were suicides in Germany than Poland?").value == row["Germany"] - row["Poland"]
+
+
+def test_a_count_of_things_inside_a_named_one_of_them_is_not_answered(tmp_path):
+    # "how many districts in Saint Lucia ...": Saint Lucia is a value of District (a total row), which holds the
+    # districts counted; the rows where District is Saint Lucia are one by construction
+    df = pd.DataFrame({"District": ["Anse", "Praslin", "Castries", "Gros Islet", "Saint Lucia"],
+                       "Population": [6247, 2044, 65656, 25210, 165595]})
+    pipe = _named_pipe(tmp_path, df, "districts")
+    assert pipe.answer("How many districts in Saint Lucia have populations greater than 10,000 people?").status \
+        != "answered"
+    assert answered(pipe, "How many districts have a population greater than 10,000?").value == \
+        (df["Population"] > 10000).sum()

@@ -343,7 +343,9 @@ def direction_of(q: str) -> str | None:
         if re.search(r"\b(most|least) (common|frequent)\b", q):
             return "max" if "most" in ws else "min"
         return "max"
-    if re.search(r"\b(bottom|lowest|least|smallest|fewest|worst|youngest|cheapest|minimum)\b", q):
+    # "at least 70,000" is a comparison, not the least of anything
+    lows = r"\b(bottom|lowest|least|smallest|fewest|worst|youngest|cheapest|minimum)\b"
+    if re.search(lows, re.sub(r"\bat least\b", "", q)):
         return "min"
     return None
 
@@ -405,7 +407,8 @@ def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
     return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
 
-COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+|total\s+)?([a-z]+)"
+# "how many more releases were on CD than on tape": the rows counted are releases, as in "how many releases"
+COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+|total\s+|more\s+|fewer\s+)?([a-z]+)"
                      r"(?:\s+([a-z']+))?(?:\s+([a-z0-9']+))?")
 # after "how many N", words that leave N the subject ("how many songs were produced", "how many cars in 1960"):
 # "how many games did they win" makes N the object, which may be a quantity of each row, not rows
@@ -468,14 +471,27 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
                 prev2 = qw[i - 2] if i > 1 else ""
                 if prev in ("by", "per", "each", "which", "what", "every", "across") or prev2 in ("by", "per", "each", "which", "what", "across") \
                         or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
-                    if prev == "all" or prev2 == "all" and prev != "by":
+                    if prev == "all" or prev2 == "all" and prev != "by" or _compared_number(qw, i):
                         continue
                     _named_alone(qs, t, h.column, w)
                     return h.column
-    # "most common reason": the one text column named
+    # "most common reason": the one text column named ("at least 0.005 inches" compares, it names no end)
+    q = re.sub(r"\bat (?:least|most)\b", "", q)
     if re.search(r"\b(most|least) (common|frequent|popular)\b", q) or re.search(r"\b(highest|lowest|most|least)\b", q):
         return text_hits[0].column
     return None
+
+COMPARED_BY = {"least", "most", "than", "over", "under", "above", "below", "exceeding", "exactly"}
+
+
+def _compared_number(qw: list[str], i: int) -> bool:
+    """"at least 0.005 inches", "more than 20 laps": the number before the word is a comparison, not how many
+    groups ("top 5 regions")."""
+    k = i - 1
+    while k >= 0 and qw[k].isdigit():
+        k -= 1
+    return k < i - 1 and k >= 0 and qw[k] in COMPARED_BY
+
 
 def _named_alone(qs: list[str], t: TableView, col: str, w: str) -> None:
     """"the number of countries in each team" with columns Team 1 and Team 2: the word names both and the question
@@ -554,9 +570,13 @@ def _year_column_filters(q: str, ycol: str, years: list[int], rng) -> list[Filte
 
 
 NUM = r"\$?([\d,]+(?:\.\d+)?|" + "|".join(WORD_NUM) + r")\b"
-COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding)\s+" + NUM, "gt"),
+# comparatives of size ("longer than 100 days", "taller than 80 m") compare like "more than"; "higher" and "lower"
+# are left out: on a column of places "higher" is the smaller number
+COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding|longer than|"
+                r"taller than|bigger than|heavier than|wider than|deeper than|farther than)\s+" + NUM, "gt"),
                (r"(?:at least|no less than|no fewer than|minimum of)\s+" + NUM, "gte"),
-               (r"(?<!no )(?:under|below|less than|fewer than|younger than|smaller than)\s+" + NUM, "lt"),
+               (r"(?<!no )(?:under|below|less than|fewer than|younger than|smaller than|shorter than|lighter than|"
+                r"narrower than)\s+" + NUM, "lt"),
                (r"(?:at most|no more than|maximum of)\s+" + NUM, "lte"),
                # "eight or more goals", "four total points scored or more"
                (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:more|greater|higher|above)\b", "gte"),
@@ -580,9 +600,39 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             before = q[: m.start()]
             cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
             col = col or _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else (nums[0] if nums else None))
+            if PERCENT_AFTER.match(q[m.end():]):  # "over 10% of the vote": a share, never 10 votes
+                col = col if col and _is_percent(col) else _one_percent_column(t)
+                v = _on_percent_scale(v, col, t) if col else None
+                col = col if v is not None else None
             if col:
                 out.append(Filter(column=col, op=op, value=v))
     return out + _number_ranges(q, t, nums)
+
+
+PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
+PERCENT_WORDS = {"%", "percent", "percentage", "pct", "share"}
+
+
+def _is_percent(col: str) -> bool:
+    return any(w in PERCENT_WORDS for w in words(col))
+
+
+def _on_percent_scale(v: float, col: str, t: TableView) -> float | None:
+    """A percentage as the column writes it: 10% is 0.1 in a column of fractions (cells "38%" are read as 0.38),
+    10 in a column of percents (38.0); None when the column's values do not say which (all of them under 1
+    and the percentage too)."""
+    hi = t.profiles.get(col, {}).get("max")
+    if hi is None or col in t.text_numbers:
+        return v if col in t.text_numbers else None  # "38%" read as written: 38
+    if hi <= 1:
+        return v / 100 if v > 1 else None
+    return v if hi <= 100 else None
+
+
+def _one_percent_column(t: TableView) -> str | None:
+    """The one number column of percentages ("Percentage", "% of votes"), which a compared share is about."""
+    cols = [c for c in t.numeric() if _is_percent(c)]
+    return cols[0] if len(cols) == 1 else None
 
 
 BETWEEN = re.compile(r"\bbetween\s+\$?(\d[\d,]*(?:\.\d+)?)\s+and\s+\$?(\d[\d,]*(?:\.\d+)?)\b")
@@ -651,9 +701,16 @@ def place_direction(q: str, direction: str | None, measure_col: str | None, t: T
     return said[0] if len(set(said)) == 1 else direction
 
 
+# "placed in the top 10", "a top-3 finish": a place no lower than N
+TOP_PLACES = re.compile(r"\b(?:in|into|inside|within|made|make|reached|reach)\s+the\s+top\s+(\d{1,3}|"
+                        + "|".join(WORD_NUM) + r")\b(?!\s*%)|\btop[- ](\d{1,3}|" + "|".join(WORD_NUM)
+                        + r")\s+(?:finish|finishes|placing|placings|placement|placements)\b")
+
+
 def place_phrases(q: str) -> list[tuple[int, int, int, str]]:
     """(start, end, place, op) of each place in a ranking the question names ("third or better": 3, lte)."""
-    out = []
+    out = [(m.start(), m.end(), int(n) if n.isdigit() else WORD_NUM[n], "lte")
+           for m in TOP_PLACES.finditer(q) for n in [m.group(1) or m.group(2)]]
     for pat in PLACE_PHRASES:
         for m in pat.finditer(q):
             tok = m.group(1)
@@ -703,8 +760,30 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
                                                   if cw not in STOP)), None)
         shared = _shared_comparison(toks, i, taken)
         if col and not any(f.column == col for f in taken + out) and not (shared and toks[i - 1] == "or"):
-            # "at least 1 gold and 1 silver": the comparison holds for both numbers
-            out.append(Filter(column=col, op=shared.op if shared else "eq", value=int(v) if v.is_integer() else v))
+            # "at least 1 gold and 1 silver": the comparison holds for both numbers; "did not complete 95 laps":
+            # every other number of laps
+            op = shared.op if shared else "ne" if any(x in NEGATIONS for x in toks[max(0, i - 3):i]) else "eq"
+            out.append(Filter(column=col, op=op, value=int(v) if v.is_integer() else v))
+    return out + _none_of(toks, t, taken + out)
+
+
+COUNTED_THINGS = {stem(w) for w in TALLY_NOUNS | {m for ms in KINDS.values() for m in ms}}
+
+
+def _none_of(toks: list[str], t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"nations that did not win gold", "the year they earned no gold medals": a column counting things (Gold,
+    whole numbers from 0, none missing) named right after "no", or a negated verb, is 0 on those rows."""
+    out = []
+    for i, w in enumerate(toks[1:], 1):
+        before = toks[max(0, i - 3):i]
+        if not (toks[i - 1] == "no" or any(x in NEGATIONS for x in before[:-1]) and before[-1] not in STOP):
+            continue
+        # a tally (Gold, Losses) that is 0 on some rows; a place ("did not finish" with a Finish column) is never 0
+        cols = [c for c in t.numeric() if t.dtypes[c] == "integer" and not not_a_quantity(t, c)
+                and [stem(x) for x in words(c)] == [stem(w)] and stem(w) in COUNTED_THINGS
+                and t.profiles.get(c, {}).get("min") == 0 and not t.profiles.get(c, {}).get("nulls")]
+        if len(cols) == 1 and not any(f.column == cols[0] for f in taken + out):
+            out.append(Filter(column=cols[0], value=0))
     return out
 
 
@@ -916,7 +995,8 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     """How well the table fits the question, and the word naming what a row is ("employees")."""
     score = 3 * len(vhits) + sum(2 * h.score for h in chits)
     name_words = {stem(w) for w in words(t.label + " " + t.file)}
-    row_noun = next((w for w in qw if stem(w) in ROW_NOUNS or stem(w) in name_words), None)
+    games = game_nouns(t)
+    row_noun = next((w for w in qw if stem(w) in ROW_NOUNS or stem(w) in name_words or stem(w) in games), None)
     row_noun = row_noun or counted_noun(norm(" ".join(qw)), t)
     if any(stem(w) in name_words for w in qw if w not in STOP):
         score += 1
@@ -984,6 +1064,85 @@ def _negated_filter(f: Filter) -> Filter:
     return f.model_copy(update={"op": "ne" if f.op == "eq" else "not_in"})
 
 
+# the first word a game's result is written with ("W 27–24", "Loss", "Won 3–1", "D"), by the outcome it records
+OUTCOME_CELLS = {"win": {"w", "win", "won", "victory"}, "loss": {"l", "loss", "lost", "defeat"},
+                 "draw": {"d", "draw", "drawn"}, "tie": {"t", "tie", "tied"}}
+# the question's words for an outcome: "how many games did they win", "their losses", "how many ties"
+OUTCOME_WORDS = {"win": "win", "wins": "win", "won": "win", "victory": "win", "victories": "win", "lose": "loss",
+                 "loses": "loss", "lost": "loss", "loss": "loss", "losses": "loss", "defeats": "loss",
+                 "draw": "draw", "draws": "draw", "drew": "draw", "tie": "tie", "ties": "tie", "tied": "tie"}
+RIVALS = {"opponent", "opposition", "rival", "opposing"}
+# nouns of what one row of a table of results is: "how many games", "which match"
+GAME_NOUNS = {"game", "match", "fixture", "bout"}
+CELL_HEAD = re.compile(r"^\s*([a-z]+)\b")
+
+
+def _outcome(cell) -> str | None:
+    """The outcome a result cell records by its first word ("W 27–24" -> win), or None."""
+    m = CELL_HEAD.match(str(cell).lower())
+    return next((k for k, heads in OUTCOME_CELLS.items() if m and m.group(1) in heads), None)
+
+
+def result_column(t: TableView) -> tuple[str, dict[str, list]] | None:
+    """The one text column of game results (nearly every value starts with W/L/Win/Loss/..., wins and losses
+    both among them), with its values by outcome; None when no column or several are (built once per view)."""
+    if "_results" not in t.__dict__:
+        t.__dict__["_results"] = _result_column(t)
+    return t.__dict__["_results"]
+
+
+def _result_column(t: TableView) -> tuple[str, dict[str, list]] | None:
+    found = []
+    for col in t.texts():
+        cells = list(dict.fromkeys(v for vs in t.values.values() for c, v in vs if c == col))
+        by = {}
+        for v in cells:
+            by.setdefault(_outcome(v), []).append(v)
+        known = len(cells) - len(by.get(None, []))
+        if cells and known >= 0.8 * len(cells) and "win" in by and "loss" in by:
+            found.append((col, {k: v for k, v in by.items() if k}))
+    return found[0] if len(found) == 1 else None
+
+
+SCORE_CELL = re.compile(r"^\s*(?:[a-z]{1,4}\s+)?\d{1,3}\s*[-–:]\s*\d{1,3}\b", re.I)
+
+
+def _has_scores(t: TableView) -> bool:
+    """A Score or Result column of final scores ("2-2", "W 35–21"): each row is one game."""
+    for col in t.texts():
+        if not {stem(w) for w in words(col)} & {"score", "result"}:
+            continue
+        cells = list(dict.fromkeys(v for vs in t.values.values() for c, v in vs if c == col))
+        if cells and sum(bool(SCORE_CELL.match(str(v))) for v in cells) >= 0.8 * len(cells):
+            return True
+    return False
+
+
+def game_nouns(t: TableView) -> set[str]:
+    """"how many games ...": in a table of game results or final scores, a row is a game (or a match)."""
+    if "_games" not in t.__dict__:
+        t.__dict__["_games"] = GAME_NOUNS if result_column(t) is not None or _has_scores(t) else set()
+    return t.__dict__["_games"]
+
+
+def outcome_filters(qw: list[str], t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"how many games did they lose" with a Result column of "W 27–24", "L 17–18": the rows whose result starts
+    with that outcome. Not "who won" (the winner is asked for), not after a negation, not a word naming a column
+    ("Wins"), and not when the question names a value of that column already."""
+    found = result_column(t)
+    if found is None or any(f.column == found[0] for f in taken):
+        return []
+    col, by = found
+    if any(stem(w) in RIVALS for w in qw):
+        return []  # "how many times did the opponent win": the table's results are the other side's
+    said = {OUTCOME_WORDS[w] for i, w in enumerate(qw) if w in OUTCOME_WORDS and not _names_a_column(w, t)
+            and not (i and qw[i - 1] in NEGATIONS | {"who", "whoever"})}
+    if len(said) != 1 or (kind := next(iter(said))) not in by:
+        return []
+    vals = by[kind]
+    return [Filter(column=col, value=vals[0]) if len(vals) == 1 else Filter(column=col, op="in", values=vals)]
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
     q, qw = norm(question), words(question)
@@ -992,7 +1151,8 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", q))
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
-    if not chits and not vhits and not inside and not (row_noun and how_many) and not placed:
+    outcomes = outcome_filters(qw, t, [])
+    if not chits and not vhits and not inside and not (row_noun and how_many) and not placed and not outcomes:
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
     negated = [v for v in vhits if _negated(question, v)]
@@ -1007,9 +1167,11 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
     filters += place_filters(q, t, filters)
+    outcomes = outcome_filters(qw, t, filters)
+    filters += outcomes
     flags = [f for f in flag_filters(qw, t, chits) if f.column not in by_col]
     filters += flags
-    value_cols = {v.column for v in vhits + inside} | {f.column for f in flags}
+    value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     measure_col = numeric_hits[0].column if numeric_hits else None
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]

@@ -410,7 +410,7 @@ def how_many(g: Grounded) -> Planned | None:
         _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
-    if _rows_or_values(g) or _one_named_row(g):
+    if _rows_or_values(g) or _one_named_row(g) or _container_named(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
 
@@ -422,6 +422,18 @@ def _rows_or_values(g: Grounded) -> bool:
         return False
     return any(g.t.distinct_ratio(h.column) < 1 and any(same(stem(g.row_noun), stem(w)) for w in words(h.column))
                for h in g.text_hits)
+
+
+def _container_named(g: Grounded) -> bool:
+    """"how many districts in Saint Lucia have ..." where Saint Lucia is a value of District, whose values are
+    one per row: the named value holds the things counted (a total row, a country), it is not one of them, so
+    a count of the rows where District is Saint Lucia answers another question."""
+    from .grounding import COUNTED
+
+    m = COUNTED.search(g.q)
+    noun = stem(m.group(1)) if m else ""
+    return bool(noun) and any(f.op == "eq" and f.column in g.by_col and g.t.distinct_ratio(f.column) >= 0.8
+                              and any(same(noun, stem(w)) for w in words(f.column)) for f in g.filters)
 
 
 def _one_named_row(g: Grounded) -> bool:
@@ -465,6 +477,11 @@ def lookup(g: Grounded) -> Planned | None:
     targets = [h.column for h in g.chits if h.column not in g.value_cols and h.column != key]
     if not targets or g.how_many and g.t.dtypes[targets[0]] not in ("integer", "number"):
         return None  # "how many players ranked above X" is no cell of a text column
+    if g.how_many and (_container_named(g) or any(f.column == targets[0] and f.op in ("gt", "gte", "lt", "lte")
+                                                  for f in g.filters)):
+        return None  # "how many districts in X have over 10,000 people": a count, not X's population
+    if len(_fully_named(g)) >= 2 and (HOW_MUCH_MORE.search(g.q) or "difference" in g.qw):
+        return None  # "how much higher in Germany than Poland": two cells compared, not one cell read
     return g.planned(g.plan(select=[key, targets[0]], limit=50, headline="value"), "lookup")
 
 
@@ -544,7 +561,7 @@ def count_per_group(g: Grounded) -> Planned | None:
 
 @shape("filtered count")
 def filtered_count(g: Grounded) -> Planned | None:
-    if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g):
+    if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g) or _container_named(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count", score=g.score - 1)
 
@@ -727,3 +744,30 @@ def gap_between_named(g: Grounded) -> Planned | None:
                   compute=[Compute(alias="difference", op="gap" if gap else "sub", left=str(a), right=str(b))])
     return g.planned(plan, "value")
 
+
+
+def _fully_named(g: Grounded) -> list[str]:
+    """The number columns every word of whose name the question says ("Poland", "Sudetendeutsch"), in the order
+    the question names them."""
+    qs = [stem(w) for w in g.qw]
+    hits = [h for h in g.numeric_hits if h.column not in g.value_cols
+            and all(any(same(stem(w), q) for q in qs) for w in words(h.column) if w not in STOP)]
+    return [h.column for h in sorted(hits, key=lambda h: h.position)]
+
+
+@shape("gap between named columns")
+def gap_between_columns(g: Grounded) -> Planned | None:
+    """"the difference between suicides in Poland and Sudetendeutsch": one row (named by a value of a column of
+    unique names) read in two number columns, the gap between them; "how much higher is A than B": A minus B."""
+    m = HOW_MUCH_MORE.search(g.q)
+    if not (re.search(r"\bdifference\b", g.q) and not m or m and THAN.search(g.q)) or g.how_many and not m:
+        return None
+    cols = _fully_named(g)
+    keys = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
+    if len(cols) != 2 or len(keys) != 1 or len(g.filters) != 1 or g.t.distinct_ratio(keys[0][0]) < 0.999:
+        return None  # one row only: with several, their totals or one row each would be two readings
+    a, b = cols if not (m and m.group(1) in ("lower", "less", "smaller", "fewer")) else cols[::-1]
+    ms = [Measure(agg="max", column=c, alias=c) for c in (a, b)]
+    plan = g.plan(measures=ms, headline="value",
+                  compute=[Compute(alias="difference", op="sub" if m else "gap", left=a, right=b)])
+    return g.planned(plan, "value")

@@ -29,6 +29,11 @@ KINDS = {"medal": {"gold", "silver", "bronze"}}
 KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earned", "receive", "receives", "received",
                         "take", "takes", "took", "taken", "get", "gets", "got", "claim", "claimed", "collect",
                         "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
+# verbs a tally takes ("points scored", "goals scored", "votes received"): a plan on a column of that tally
+# accounts for them, as it does for the noun
+SCORED = {"score", "scores", "scored", "scoring", "net", "netted"}
+TALLY_VERBS = {"point": SCORED, "goal": SCORED, "run": SCORED, "try": SCORED, "touchdown": SCORED, "basket": SCORED,
+               "vote": {"receive", "receives", "received", "got", "get", "gets", "poll", "polled", "gain", "gained"}}
 # works a Title column names ("the first song on this album", "which film ...")
 TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book", "novel", "show", "series", "play",
           "programme", "program", "release", "work", "publication", "opera", "poem", "painting"}
