@@ -230,8 +230,16 @@ class _FileIndex:
 class SemanticIndex:
     """Per-file FAISS indexes over the catalog's chunks, kept in step with the workspace."""
 
-    def __init__(self, ws, settings: Settings | None = None, embedder: Embedder | None = None):
+    def __init__(self, ws, settings: Settings | None = None, embedder: Embedder | None = None, *,
+                 background: bool = False):
+        """background=True: a stored file is embedded by a worker thread (the app); False: before add_file
+        returns (the CLI, benchmarks). Either way searches never embed a file: unindexed files are skipped."""
+        from .indexer import Indexer
+
         self.ws = ws
+        self.background = background
+        self.indexer = Indexer(self.add, self._describe)
+        self._cancelled: set[int] = set()  # files being removed: an embedding that finishes later is dropped
         self.settings = settings or ws.settings
         self.root = ws.home / "index"
         self.root.mkdir(parents=True, exist_ok=True)
@@ -260,14 +268,25 @@ class SemanticIndex:
     def _dir(self, data_dir: str) -> Path:
         return self.root / data_dir
 
+    def _describe(self, file_id: int) -> tuple[str, int] | None:
+        """(name, chunk count) of a stored file, for the indexer's status; None when it is gone."""
+        f = self.ws.catalog.file(file_id)
+        return None if f is None else (f["name"], len(self.ws.catalog.chunk_ids(file_id)))
+
     def _on_event(self, event: str, file_id: int, progress: Progress = _noop) -> None:
         try:
             if event == "added":
-                self.add(file_id, progress)
+                with self._lock:
+                    self._cancelled.discard(file_id)
+                if self.background:
+                    self.indexer.submit(file_id)
+                else:
+                    self.add(file_id, progress)
             elif event == "removing":
                 self.remove(file_id)
         except Exception as e:  # the file is stored either way; reconcile() retries the index later
             log.exception("semantic index: %s of file %s failed", event, file_id)
+            self.indexer.record_failure(file_id, str(e) or type(e).__name__)
             progress("index_error", 1.0, f"The search index could not be updated: {e}")
 
     # -- the embedding cache --
@@ -305,11 +324,29 @@ class SemanticIndex:
         chunks = self.ws.catalog.chunks_for_file(file_id)
         vecs = self.vectors([c["text"] for c in chunks], [c["text_hash"] for c in chunks], progress, f["name"])
         progress("indexing", 0.0, f"Indexing {f['name']}")
-        index = self._write(f["data_dir"], file_id, chunks, vecs)
-        with self._lock:
+        with self._lock:  # remove() takes this lock too: a file removed while it was embedded is not written
+            if not self._still_current(file_id, f["data_dir"], chunks):
+                return
+            index = self._write(f["data_dir"], file_id, chunks, vecs)
             self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
-        self.ws.catalog.mark_indexed(file_id)
+            self.ws.catalog.mark_indexed(file_id)
+        self.indexer.indexed(file_id)
         progress("indexed", 1.0, f"{f['name']} is searchable ({len(chunks)} chunks)")
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until the background indexer has nothing left to embed; False when the timeout came first."""
+        return self.indexer.wait_idle(timeout)
+
+    def indexing_status(self):
+        """An IndexingStatus: files pending (the one embedded now first), chunks done/total, failed files."""
+        return self.indexer.status()
+
+    def _still_current(self, file_id: int, data_dir: str, chunks: list[dict]) -> bool:
+        """The file is still stored as it was when its embedding started (not removed, not derived again)."""
+        if file_id in self._cancelled:
+            return False
+        f = self.ws.catalog.file(file_id)
+        return f is not None and f["data_dir"] == data_dir and self.ws.catalog.chunk_ids(file_id) == [c["id"] for c in chunks]
 
     def _write(self, data_dir: str, file_id: int, chunks: list[dict], vecs: np.ndarray):
         import faiss
@@ -359,9 +396,9 @@ class SemanticIndex:
             f = self._files().get(file_id)
             if f is None:
                 return None
-            if self._meta_ok(f["data_dir"], file_id) is None:
-                self.add(file_id)
-                return self._loaded.get(file_id)
+            if self._meta_ok(f["data_dir"], file_id) is None:  # not indexed yet: the worker does it, not a search
+                self.indexer.submit(file_id, retry=False)
+                return None
             from llama_index.core import StorageContext, load_index_from_storage
             from llama_index.vector_stores.faiss import FaissVectorStore
 
@@ -371,13 +408,15 @@ class SemanticIndex:
             chunks = self.ws.catalog.chunks_for_file(file_id)
             nodes = index.index_struct.nodes_dict  # FAISS position -> node id, must match meta's order
             if len(nodes) != len(chunks) or any(nodes.get(str(i)) != f"chunk-{c['id']}" for i, c in enumerate(chunks)):
-                self.add(file_id)
-                return self._loaded.get(file_id)
+                self.indexer.submit(file_id, retry=False)
+                return None
             fi = self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
             return fi
 
     def remove(self, file_id: int) -> None:
+        self.indexer.cancel(file_id)
         with self._lock:
+            self._cancelled.add(file_id)
             fi = self._loaded.pop(file_id, None)
             f = self.ws.catalog.file(file_id)
             data_dir = f["data_dir"] if f else (fi.data_dir if fi else None)
@@ -399,7 +438,10 @@ class SemanticIndex:
                     dropped += 1
         for fid, f in files.items():
             if self._meta_ok(f["data_dir"], fid) is None:
-                self.add(fid, progress)
+                if self.background:
+                    self.indexer.submit(fid)
+                else:
+                    self.add(fid, progress)
                 built += 1
             elif not f["indexed"]:
                 self.ws.catalog.mark_indexed(fid)
