@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 # FAISS and torch each keep an OpenMP pool in this process; spinning waiters of one starve the other
 # (query embedding 250-500 ms right after a FAISS search instead of ~15 ms). Must be set before either loads.
@@ -321,7 +322,7 @@ class SemanticIndex:
         f = self._files().get(file_id)
         if f is None:
             return
-        chunks = self.ws.catalog.chunks_for_file(file_id)
+        chunks = self._chunks(file_id, f, progress)
         vecs = self.vectors([c["text"] for c in chunks], [c["text_hash"] for c in chunks], progress, f["name"])
         progress("indexing", 0.0, f"Indexing {f['name']}")
         with self._lock:  # remove() takes this lock too: a file removed while it was embedded is not written
@@ -332,6 +333,22 @@ class SemanticIndex:
             self.ws.catalog.mark_indexed(file_id)
         self.indexer.indexed(file_id)
         progress("indexed", 1.0, f"{f['name']} is searchable ({len(chunks)} chunks)")
+
+    def _chunks(self, file_id: int, f: dict, progress: Progress = _noop) -> list[dict]:
+        """The file's chunks, made from its stored tables when it has none yet (an upload returns before)."""
+        chunks = self.ws.catalog.chunks_for_file(file_id)
+        if chunks:
+            return chunks
+        from .chunks import make_chunks
+
+        progress("chunking", 0.0, f"Preparing {f['name']} for search")
+        s = self.settings
+        made = [(t.id, make_chunks(t.file, t.name, pd.read_parquet(t.parquet), self.ws.table_profile(t.id),
+                                   model_path=s.embed_model, limit=s.chunk_tokens, row_window_cap=s.row_window_cap,
+                                   title=t.title))
+                for t in self.ws.tables(file_id) if t.parquet.parent.name == f["data_dir"]]
+        self.ws.catalog.insert_chunks(file_id, f["data_dir"], made)
+        return self.ws.catalog.chunks_for_file(file_id)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until the background indexer has nothing left to embed; False when the timeout came first."""

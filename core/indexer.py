@@ -41,16 +41,23 @@ class IndexingStatus:
 class _Job:
     file_id: int
     name: str
-    chunks: int
+    chunks: int  # 0 until the index has made the file's chunks
+    describe: Callable = field(repr=False, default=lambda _fid: None)
     done: int = 0
-    cancelled: bool = field(default=False)
+    cancelled: bool = False
 
     def progress(self, stage: str, fraction: float, message: str) -> None:
         """The index's progress callback: counts chunks, and stops the work of a removed file early."""
         if self.cancelled:
             raise Cancelled(self.name)
         if stage == "embedding":
+            if not self.chunks:
+                self.recount()
             self.done = min(self.chunks, int(float(fraction or 0) * self.chunks))
+
+    def recount(self) -> None:
+        described = self.describe(self.file_id)
+        self.chunks = described[1] if described else 0
 
 
 class Indexer:
@@ -78,7 +85,7 @@ class Indexer:
             return
         with self._cv:
             self._failed.pop(file_id, None)
-            self._queue[file_id] = _Job(file_id, *described)
+            self._queue[file_id] = _Job(file_id, *described, describe=self._describe)
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="excelchat-indexer", daemon=True)
                 self._thread.start()

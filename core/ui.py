@@ -221,7 +221,8 @@ def indexing_text(status) -> str | None:
         return None
     n = len(status.pending)
     now = f" (now {status.current})" if status.current else ""
-    return f"Indexing {n} file{'s' if n != 1 else ''}: {status.chunks_done:,}/{status.chunks_total:,} chunks{now}"
+    counts = f": {status.chunks_done:,}/{status.chunks_total:,} chunks" if status.chunks_total else ""
+    return f"Indexing {n} file{'s' if n != 1 else ''}{counts}{now}"
 
 
 def indexing_failures(status) -> list[str]:
