@@ -130,6 +130,22 @@ def _normalize(a: np.ndarray) -> np.ndarray:
     return (a / n).astype(np.float32)
 
 
+def make_file_chunks(ws, settings: Settings, file_id: int) -> bool:
+    """Make and store a stored file's chunks (the index's input) from its Parquet tables and profiles, unless
+    it has some already; True when they were made. Uploads store a file without them (the index's worker
+    makes them), so the file is answerable sooner."""
+    from .chunks import make_chunks
+
+    f = ws.catalog.file(file_id)
+    if f is None:
+        return False
+    made = [(t.id, make_chunks(t.file, t.name, pd.read_parquet(t.parquet), ws.table_profile(t.id),
+                               model_path=settings.embed_model, limit=settings.chunk_tokens,
+                               row_window_cap=settings.row_window_cap, title=t.title))
+            for t in ws.tables(file_id) if t.parquet.parent.name == f["data_dir"]]
+    return ws.catalog.insert_chunks(file_id, f["data_dir"], made)
+
+
 # --- hits ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Hit:
@@ -339,15 +355,8 @@ class SemanticIndex:
         chunks = self.ws.catalog.chunks_for_file(file_id)
         if chunks:
             return chunks
-        from .chunks import make_chunks
-
         progress("chunking", 0.0, f"Preparing {f['name']} for search")
-        s = self.settings
-        made = [(t.id, make_chunks(t.file, t.name, pd.read_parquet(t.parquet), self.ws.table_profile(t.id),
-                                   model_path=s.embed_model, limit=s.chunk_tokens, row_window_cap=s.row_window_cap,
-                                   title=t.title))
-                for t in self.ws.tables(file_id) if t.parquet.parent.name == f["data_dir"]]
-        self.ws.catalog.insert_chunks(file_id, f["data_dir"], made)
+        make_file_chunks(self.ws, self.settings, file_id)
         return self.ws.catalog.chunks_for_file(file_id)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
