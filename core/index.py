@@ -482,6 +482,13 @@ class SemanticIndex:
         progress("rebuilt", 1.0, f"Rebuilt {len(ids)} indexes")
         return len(ids)
 
+    def rebuild_in_background(self) -> int:
+        """Queue every file for the worker to index again (from the embedding cache); returns how many."""
+        ids = sorted(self._files())
+        for fid in ids:
+            self.indexer.submit(fid)
+        return len(ids)
+
     def indexed_file_ids(self) -> set[int]:
         """Catalog files whose on-disk index is present and current."""
         return {fid for fid, f in self._files().items() if self._meta_ok(f["data_dir"], fid) is not None}

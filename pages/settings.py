@@ -62,17 +62,8 @@ def index_section(s) -> None:
     for line in ui.unindexed_lines(files, indexed, idx.indexing_status()):
         st.caption(ui.safe_markdown(line))
     if st.button("Re-index all files", icon=":material/refresh:"):
-        with st.status("Re-indexing…", expanded=True) as box:
-            bar = st.progress(0.0)
-
-            def progress(stage, fraction, message):
-                try:
-                    bar.progress(min(max(float(fraction or 0), 0.0), 1.0), text=message)
-                except Exception:
-                    pass
-
-            count = idx.rebuild(progress=progress)
-            box.update(label=f"Re-indexed {count} file(s)", state="complete")
+        idx.rebuild_in_background()
+        st.rerun()  # the sidebar follows the worker from the next run on
 
 
 def shown(v) -> str:

@@ -131,6 +131,9 @@ def test_a_restart_indexes_the_files_left_unindexed(tmp_path):
     assert idx.wait_idle(WAIT)
     assert idx.indexed_file_ids() == ids and all(f["indexed"] for f in ws2.files())
     assert idx.search("ZX-9931")[0].file == "staff.csv"
+    calls = len(emb.threads)
+    assert idx.rebuild_in_background() == 2 and idx.wait_idle(WAIT)  # Settings' "Re-index all files"
+    assert idx.indexed_file_ids() == ids and len(emb.threads) == calls  # rebuilt from the embedding cache
 
 
 def test_the_upload_queue_stores_every_file_and_names_the_bad_one(tmp_path):
