@@ -1,6 +1,8 @@
-"""Ingest: a file on disk -> parsed sheets and tables with profiles and chunks (no storage here).
+"""Ingest: a file on disk -> parsed sheets and tables with profiles (no storage here).
 
-`parse_file` is pure so it can run in a child process; `Workspace.add_file` stores its result.
+`parse_file` is pure so it can run in a child process; `Workspace.add_file` stores its result. The
+semantic index's chunks are made later, from the stored tables (`core.index.make_file_chunks`), so a file
+is answerable before any of its search work is done.
 """
 from __future__ import annotations
 
