@@ -120,6 +120,22 @@ def test_removing_files_while_queued_or_embedded_leaves_a_consistent_index(tmp_p
     assert idx.indexing_status().failed == ()
 
 
+def test_a_file_derived_again_while_it_is_embedded_is_indexed_as_it_is_now(tmp_path):
+    emb = HeldEmbedder()
+    ws, idx = open_ws(tmp_path / "ws", emb)
+    fid = ws.add_file(books(tmp_path)["sales"])["file_id"]
+    assert emb.entered.wait(WAIT)
+    old_dir = ws.catalog.file(fid)["data_dir"]
+    ws.rederive(fid)  # e.g. a user's row decision: new tables and folder, the same file id
+    new_dir = ws.catalog.file(fid)["data_dir"]
+    assert new_dir != old_dir
+    emb.gate.set()
+    assert idx.wait_idle(WAIT)
+    assert idx.indexed_file_ids() == {fid}
+    assert {d.name for d in (ws.home / "index").iterdir()} == {new_dir}  # the first embedding was dropped
+    assert {h.table_id for h in idx.search("sales by region")} == {t.id for t in ws.tables(fid)}
+
+
 def test_a_restart_indexes_the_files_left_unindexed(tmp_path):
     p = books(tmp_path)
     ws = Workspace(Settings(home=tmp_path / "ws", isolate_parsing=False, build_index=False))
