@@ -17,6 +17,8 @@ def ingest_uploads(files, uploaded_by: str | None) -> list[dict]:
     The queue's thread stores them: leaving the page mid-drop stops only this display, not the ingest."""
     q = get_uploads()
     ids = [q.submit(f.name, f.getvalue(), uploaded_by) for f in files]
+    # listed on the Files page too: a visitor who leaves the chat mid-drop finds the reports there
+    st.session_state.setdefault("upload-jobs", {}).update({f"chat-{i}": i for i in ids})
     with st.status(f"Loading {len(ids)} file(s)…", expanded=True) as box:
         bar = st.progress(0.0)
         while not q.wait(ids, timeout=POLL_S / 3):

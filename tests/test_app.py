@@ -304,6 +304,9 @@ def test_files_dropped_on_chat_input_are_ingested_before_answering(tmp_path, mon
     page = texts(at)
     assert "Adidas US Sales Datasets.xlsx" in page
     assert "899,902,125" in page
+    at.switch_page("pages/files.py").run()  # the drop is listed with the Files page's uploads too
+    ok(at)
+    assert any(e.label.startswith("Adidas US Sales Datasets.xlsx: loaded") for e in at.status)
 
 
 def test_remove_all_needs_confirmation(tmp_path, monkeypatch):
