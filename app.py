@@ -4,7 +4,7 @@ import streamlit as st
 st.set_page_config(page_title="Excel Chat", page_icon=":bar_chart:", layout="wide")
 
 from core import ui  # noqa: E402
-from pages import _entry, _identity, _resources  # noqa: E402
+from pages import _entry, _identity, _progress, _resources  # noqa: E402
 from pages._guard import guard  # noqa: E402
 
 # Why the sidebar lists the pages with st.page_link and st.navigation's own menu is hidden
@@ -39,6 +39,7 @@ def sidebar(pages: list):
         identity = _identity.identity_sidebar()
         st.session_state["identity"] = identity
         stats = st.empty()
+        _progress.index_progress()
         status = _resources.pipeline().llm_status()
         if status.get("ok"):
             st.success(f"LLM online: {status.get('model') or _resources.current_model()}",

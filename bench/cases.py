@@ -252,6 +252,14 @@ def _real_questions(ws):
     return out
 
 
+def _chunk_all(ws, s) -> None:
+    """Chunks for every file of a workspace stored without the index (the index's worker makes them in the app)."""
+    from core.index import make_file_chunks
+
+    for f in ws.files():
+        make_file_chunks(ws, s, f["id"])
+
+
 # --- 3. index -----------------------------------------------------------------------
 def index(n: int, lo: int, hi: int, build_files: int = 1, search_queries: int = 200, bare: bool = True,
           max_chunks: int | None = None) -> dict:
@@ -276,6 +284,7 @@ def index(n: int, lo: int, hi: int, build_files: int = 1, search_queries: int = 
     emb.embed(["warm up the model"])
     res["model_load_s"] = time.perf_counter() - t
     ws = Workspace(s)
+    _chunk_all(ws, s)
     res["workspace_chunks"] = len(ws.chunks())
     for f in ws.files()[build_files:]:
         ws.remove_file(f["id"])
@@ -298,6 +307,7 @@ def index(n: int, lo: int, hi: int, build_files: int = 1, search_queries: int = 
     home = _copy_ws(n, lo, hi)
     s = settings(home, build_index=True)
     ws = Workspace(s)
+    _chunk_all(ws, s)
     rows = ws.catalog.query("SELECT DISTINCT text_hash FROM chunks")
     rng = np.random.default_rng(5)
     with ws.catalog.tx() as c:

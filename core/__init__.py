@@ -35,7 +35,8 @@ _LAZY = {"Answer": ".answer", "Answerer": ".answer", "ChatPipeline": ".chat", "E
          "Conversations": ".conversations", "OfflinePlanner": ".planning", "escape_formula": ".safety",
          "export_csv": ".safety", "export_xlsx": ".safety", "warm_up": ".isolate", "OllamaLLM": ".llm",
          "SemanticIndex": ".index", "render": ".charts", "explore_charts": ".charts", "recommend": ".charts",
-         "ChartSpec": ".charts", "ChatModel": ".llm", "ChatChunk": ".llm"}
+         "ChartSpec": ".charts", "ChatModel": ".llm", "ChatChunk": ".llm",
+         "Uploads": ".uploads", "UploadJob": ".uploads", "IndexingStatus": ".indexer"}
 
 
 def __getattr__(name):
@@ -52,7 +53,7 @@ __all__ = [
     "Settings", "SETTINGS", "Workspace", "TableInfo", "ingest_paths", "error_report",
     "Answer", "Answerer", "ChatPipeline", "Event", "Conversations", "OfflinePlanner",
     "escape_formula", "export_csv", "export_xlsx", "warm_up",
-    "ChatModel", "ChatChunk", "OllamaLLM", "SemanticIndex", "render", "explore_charts", "recommend", "ChartSpec",
+    "ChatModel", "ChatChunk", "OllamaLLM", "SemanticIndex", "IndexingStatus", "Uploads", "UploadJob", "render", "explore_charts", "recommend", "ChartSpec",
     "ui",
     "ExcelChatError", "FileError", "UnsupportedFileType", "ContentMismatch", "FileTooLarge", "CorruptFile",
     "EncryptedFile", "EmptyWorkbook", "FileLimitExceeded", "NotFound", "QueryError", "PlanError", "CannotAnswer",

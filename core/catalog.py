@@ -243,6 +243,22 @@ class Catalog:
                       [(file_id, t.sheet, t.name, w) for w in t.warnings])
         return sql_name
 
+    def insert_chunks(self, file_id: int, data_dir: str, made: list[tuple[int, list]]) -> bool:
+        """A stored file's chunks ([(table id, [core.chunks.Chunk])]), unless it already has some or is no
+        longer stored as data_dir (removed or derived again meanwhile); True when they were inserted."""
+        with self.tx() as c:
+            f = c.execute("SELECT data_dir FROM files WHERE id=?", (file_id,)).fetchone()
+            if f is None or f["data_dir"] != data_dir:
+                return False
+            if c.execute("SELECT 1 FROM chunks WHERE file_id=? LIMIT 1", (file_id,)).fetchone():
+                return False
+            c.executemany(
+                "INSERT INTO chunks (file_id, table_id, kind, text, text_hash, tokens, column_name, row_start, row_end)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [(file_id, tid, ch.kind, ch.text, text_hash(ch.text), ch.tokens, ch.column, ch.row_start, ch.row_end)
+                 for tid, chunks in made for ch in chunks])
+            return True
+
     def replace_sheets(self, c: sqlite3.Connection, file_id: int, name: str, data_dir: str, parsed,
                        parquets: list[str]) -> list[str]:
         """Swap a file's derived rows (sheets, tables, chunks, warnings) for new ones, keeping the file's id."""

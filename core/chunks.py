@@ -1,4 +1,6 @@
-"""Chunks for the semantic index, sized by the embedding model's own tokenizer (all-MiniLM-L6-v2: 256 word pieces)."""
+"""Chunks for the semantic index, sized by the embedding model's own tokenizer (all-MiniLM-L6-v2: 256 word pieces).
+
+Made from a stored table by the index (`core.index.make_file_chunks`), after the upload has returned."""
 from __future__ import annotations
 
 import threading

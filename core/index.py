@@ -29,6 +29,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 # FAISS and torch each keep an OpenMP pool in this process; spinning waiters of one starve the other
 # (query embedding 250-500 ms right after a FAISS search instead of ~15 ms). Must be set before either loads.
@@ -127,6 +128,22 @@ def _normalize(a: np.ndarray) -> np.ndarray:
     n = np.linalg.norm(a, axis=1, keepdims=True)
     n[n == 0] = 1.0
     return (a / n).astype(np.float32)
+
+
+def make_file_chunks(ws, settings: Settings, file_id: int) -> bool:
+    """Make and store a stored file's chunks (the index's input) from its Parquet tables and profiles, unless
+    it has some already; True when they were made. Uploads store a file without them (the index's worker
+    makes them), so the file is answerable sooner."""
+    from .chunks import make_chunks
+
+    f = ws.catalog.file(file_id)
+    if f is None:
+        return False
+    made = [(t.id, make_chunks(t.file, t.name, pd.read_parquet(t.parquet), ws.table_profile(t.id),
+                               model_path=settings.embed_model, limit=settings.chunk_tokens,
+                               row_window_cap=settings.row_window_cap, title=t.title))
+            for t in ws.tables(file_id) if t.parquet.parent.name == f["data_dir"]]
+    return ws.catalog.insert_chunks(file_id, f["data_dir"], made)
 
 
 # --- hits ------------------------------------------------------------------------
@@ -230,8 +247,16 @@ class _FileIndex:
 class SemanticIndex:
     """Per-file FAISS indexes over the catalog's chunks, kept in step with the workspace."""
 
-    def __init__(self, ws, settings: Settings | None = None, embedder: Embedder | None = None):
+    def __init__(self, ws, settings: Settings | None = None, embedder: Embedder | None = None, *,
+                 background: bool = False):
+        """background=True: a stored file is embedded by a worker thread (the app); False: before add_file
+        returns (the CLI, benchmarks). Either way searches never embed a file: unindexed files are skipped."""
+        from .indexer import Indexer
+
         self.ws = ws
+        self.background = background
+        self.indexer = Indexer(self.add, self._describe)
+        self._cancelled: set[int] = set()  # files being removed: an embedding that finishes later is dropped
         self.settings = settings or ws.settings
         self.root = ws.home / "index"
         self.root.mkdir(parents=True, exist_ok=True)
@@ -260,14 +285,25 @@ class SemanticIndex:
     def _dir(self, data_dir: str) -> Path:
         return self.root / data_dir
 
+    def _describe(self, file_id: int) -> tuple[str, int] | None:
+        """(name, chunk count) of a stored file, for the indexer's status; None when it is gone."""
+        f = self.ws.catalog.file(file_id)
+        return None if f is None else (f["name"], len(self.ws.catalog.chunk_ids(file_id)))
+
     def _on_event(self, event: str, file_id: int, progress: Progress = _noop) -> None:
         try:
             if event == "added":
-                self.add(file_id, progress)
+                with self._lock:
+                    self._cancelled.discard(file_id)
+                if self.background:
+                    self.indexer.submit(file_id)
+                else:
+                    self.add(file_id, progress)
             elif event == "removing":
                 self.remove(file_id)
         except Exception as e:  # the file is stored either way; reconcile() retries the index later
             log.exception("semantic index: %s of file %s failed", event, file_id)
+            self.indexer.record_failure(file_id, str(e) or type(e).__name__)
             progress("index_error", 1.0, f"The search index could not be updated: {e}")
 
     # -- the embedding cache --
@@ -302,14 +338,41 @@ class SemanticIndex:
         f = self._files().get(file_id)
         if f is None:
             return
-        chunks = self.ws.catalog.chunks_for_file(file_id)
+        chunks = self._chunks(file_id, f, progress)
         vecs = self.vectors([c["text"] for c in chunks], [c["text_hash"] for c in chunks], progress, f["name"])
         progress("indexing", 0.0, f"Indexing {f['name']}")
-        index = self._write(f["data_dir"], file_id, chunks, vecs)
-        with self._lock:
+        with self._lock:  # remove() takes this lock too: a file removed while it was embedded is not written
+            if not self._still_current(file_id, f["data_dir"], chunks):
+                return
+            index = self._write(f["data_dir"], file_id, chunks, vecs)
             self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
-        self.ws.catalog.mark_indexed(file_id)
+            self.ws.catalog.mark_indexed(file_id)
+        self.indexer.indexed(file_id)
         progress("indexed", 1.0, f"{f['name']} is searchable ({len(chunks)} chunks)")
+
+    def _chunks(self, file_id: int, f: dict, progress: Progress = _noop) -> list[dict]:
+        """The file's chunks, made from its stored tables when it has none yet (an upload returns before)."""
+        chunks = self.ws.catalog.chunks_for_file(file_id)
+        if chunks:
+            return chunks
+        progress("chunking", 0.0, f"Preparing {f['name']} for search")
+        make_file_chunks(self.ws, self.settings, file_id)
+        return self.ws.catalog.chunks_for_file(file_id)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """Wait until the background indexer has nothing left to embed; False when the timeout came first."""
+        return self.indexer.wait_idle(timeout)
+
+    def indexing_status(self):
+        """An IndexingStatus: files pending (the one embedded now first), chunks done/total, failed files."""
+        return self.indexer.status()
+
+    def _still_current(self, file_id: int, data_dir: str, chunks: list[dict]) -> bool:
+        """The file is still stored as it was when its embedding started (not removed, not derived again)."""
+        if file_id in self._cancelled:
+            return False
+        f = self.ws.catalog.file(file_id)
+        return f is not None and f["data_dir"] == data_dir and self.ws.catalog.chunk_ids(file_id) == [c["id"] for c in chunks]
 
     def _write(self, data_dir: str, file_id: int, chunks: list[dict], vecs: np.ndarray):
         import faiss
@@ -359,9 +422,9 @@ class SemanticIndex:
             f = self._files().get(file_id)
             if f is None:
                 return None
-            if self._meta_ok(f["data_dir"], file_id) is None:
-                self.add(file_id)
-                return self._loaded.get(file_id)
+            if self._meta_ok(f["data_dir"], file_id) is None:  # not indexed yet: the worker does it, not a search
+                self.indexer.submit(file_id, retry=False)
+                return None
             from llama_index.core import StorageContext, load_index_from_storage
             from llama_index.vector_stores.faiss import FaissVectorStore
 
@@ -371,13 +434,15 @@ class SemanticIndex:
             chunks = self.ws.catalog.chunks_for_file(file_id)
             nodes = index.index_struct.nodes_dict  # FAISS position -> node id, must match meta's order
             if len(nodes) != len(chunks) or any(nodes.get(str(i)) != f"chunk-{c['id']}" for i, c in enumerate(chunks)):
-                self.add(file_id)
-                return self._loaded.get(file_id)
+                self.indexer.submit(file_id, retry=False)
+                return None
             fi = self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
             return fi
 
     def remove(self, file_id: int) -> None:
+        self.indexer.cancel(file_id)
         with self._lock:
+            self._cancelled.add(file_id)
             fi = self._loaded.pop(file_id, None)
             f = self.ws.catalog.file(file_id)
             data_dir = f["data_dir"] if f else (fi.data_dir if fi else None)
@@ -399,7 +464,10 @@ class SemanticIndex:
                     dropped += 1
         for fid, f in files.items():
             if self._meta_ok(f["data_dir"], fid) is None:
-                self.add(fid, progress)
+                if self.background:
+                    self.indexer.submit(fid)
+                else:
+                    self.add(fid, progress)
                 built += 1
             elif not f["indexed"]:
                 self.ws.catalog.mark_indexed(fid)
@@ -412,6 +480,13 @@ class SemanticIndex:
             progress("rebuilding", i / max(1, len(ids)), f"Rebuilding index {i + 1}/{len(ids)}")
             self.add(fid)
         progress("rebuilt", 1.0, f"Rebuilt {len(ids)} indexes")
+        return len(ids)
+
+    def rebuild_in_background(self) -> int:
+        """Queue every file for the worker to index again (from the embedding cache); returns how many."""
+        ids = sorted(self._files())
+        for fid in ids:
+            self.indexer.submit(fid)
         return len(ids)
 
     def indexed_file_ids(self) -> set[int]:

@@ -1,6 +1,8 @@
-"""Ingest: a file on disk -> parsed sheets and tables with profiles and chunks (no storage here).
+"""Ingest: a file on disk -> parsed sheets and tables with profiles (no storage here).
 
-`parse_file` is pure so it can run in a child process; `Workspace.add_file` stores its result.
+`parse_file` is pure so it can run in a child process; `Workspace.add_file` stores its result. The
+semantic index's chunks are made later, from the stored tables (`core.index.make_file_chunks`), so a file
+is answerable before any of its search work is done.
 """
 from __future__ import annotations
 
@@ -9,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .chunks import make_chunks
 from .config import Settings
 from .errors import EmptyWorkbook
 from .numfmt import xlsx_column_formats
@@ -62,7 +63,7 @@ def sha256_file(path: Path) -> str:
 
 def parse_file(path: Path, name: str, settings: Settings, progress: Progress | None = None,
                decisions: dict[str, dict[int, str]] | None = None) -> ParsedFile:
-    """Read, detect tables, type columns, profile and chunk one file. Raises typed FileErrors.
+    """Read, detect tables, type columns and profile one file. Raises typed FileErrors.
 
     `decisions` are a user's keep/exclude choices on total rows: sheet name -> Excel row -> action.
     """
@@ -78,10 +79,9 @@ def parse_file(path: Path, name: str, settings: Settings, progress: Progress | N
         done = []
         for t in tables:
             progress("profiling", si / n_sheets, f"Profiling '{t.name}'")
+            # no chunks here: they are the search index's input, made by it after the file is stored
             prof = profile_table(t.df, t.dtypes)
-            chunks = make_chunks(name, t.name, t.df, prof, model_path=settings.embed_model,
-                                 limit=settings.chunk_tokens, row_window_cap=settings.row_window_cap, title=t.title)
-            done.append(replace(t, profile=prof, chunks=tuple(chunks), **_roles(t, prof, formats.get(sh.name, {}))))
+            done.append(replace(t, profile=prof, **_roles(t, prof, formats.get(sh.name, {}))))
         sheets.append(ParsedSheet(sh.name, bool(sh.hidden), tuple(done), tuple(warns)))
     if not any(s.tables for s in sheets):
         raise EmptyWorkbook(f"{name}: no table with data was found in any sheet.", file=name)

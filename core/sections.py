@@ -46,7 +46,8 @@ def find_sections(data: np.ndarray, filled: np.ndarray, dk: list[str], excel_row
     overrides = overrides or {}
     if n == 0 or "n" not in dk or np.median(filled.sum(axis=1)) < 3:
         return None
-    heads = [i for i in range(n) if _heading(data[i], filled[i], dk) is not None]
+    # only a row with exactly one filled cell can be a heading: the others are skipped without a Python call
+    heads = [int(i) for i in np.flatnonzero(filled.sum(axis=1) == 1) if _heading(data[i], filled[i], dk) is not None]
     if len(heads) < MIN_SECTIONS:
         return None
     for a, b in zip(heads, heads[1:] + [n], strict=True):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 LABEL_RE = re.compile(
     r"^(?:"
@@ -49,7 +50,7 @@ def _labels(data: np.ndarray, dk: list[str]) -> dict[int, tuple[int, str]]:
     out: dict[int, tuple[int, str]] = {}
     for c in _label_columns(dk):
         col = data[:, c]
-        hits = {u for u in set(v for v in col if isinstance(v, str)) if is_total_label(u)}
+        hits = {u for u in pd.unique(col) if isinstance(u, str) and is_total_label(u)}  # hashed once per value
         if hits:
             for i in np.flatnonzero([v in hits if isinstance(v, str) else False for v in col]):
                 out.setdefault(int(i), (c, str(col[i]).strip()))
@@ -187,7 +188,7 @@ def find_totals(data: np.ndarray, filled: np.ndarray, dk: list[str], names: list
     # number columns, and columns empty in the sample (a lone count under an otherwise blank column)
     num_cols = [c for c in range(w) if dk[c] in ("n", "e")]
     excluded, missed, proven = [], {}, []
-    if num_cols and len(cand) <= MAX_CANDIDATES:
+    if num_cols and cand and len(cand) <= MAX_CANDIDATES:  # no candidate row: no column sums to prove with
         sums = _Sums(np.column_stack([numbers(data[:, c]) for c in num_cols]).astype(float))
         col_names = [names[c] for c in num_cols]
         for i in cand:

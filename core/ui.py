@@ -271,3 +271,45 @@ def narrated_by(answer: dict) -> str:
         who += f" ({llm.get('prompt_tokens', 0):,} tokens read, {llm['completion_tokens']:,} written"
         who += f", stopped: {llm['done_reason']})" if llm.get("done_reason") else ")"
     return f"Planned by: {planner}; narrated by: {who}"
+
+
+# --- background work ------------------------------------------------------------------------
+def indexing_text(status) -> str | None:
+    """'Indexing 2 files: 140/430 chunks' (the file embedded now named), or None when nothing is pending."""
+    if status is None or not status.pending:
+        return None
+    n = len(status.pending)
+    now = f" (now {status.current})" if status.current else ""
+    counts = f": {status.chunks_done:,}/{status.chunks_total:,} chunks" if status.chunks_total else ""
+    return f"Indexing {n} file{'s' if n != 1 else ''}{counts}{now}"
+
+
+def indexing_failures(status) -> list[str]:
+    """One message per file that could not be indexed, naming the file and the reason."""
+    if status is None:
+        return []
+    return [f"{name} could not be indexed: {reason} (its answers are exact; it is left out of search)"
+            for name, reason in status.failed]
+
+
+def upload_text(job) -> str:
+    """One upload's line while it runs: its name and what is happening."""
+    return f"{job.name}: {job.message}"
+
+
+def unindexed_lines(files: list[dict], indexed_ids, status) -> list[str]:
+    """Each stored file without a current search index, named, with why: failed (the reason), waiting, or not built."""
+    failed = dict(status.failed) if status is not None else {}
+    pending = set(status.pending) if status is not None else set()
+    out = []
+    for f in files:
+        if f["id"] in indexed_ids:
+            continue
+        name = f["name"]
+        if name in failed:
+            out.append(f"{name}: could not be indexed: {failed[name]}")
+        elif name in pending:
+            out.append(f"{name}: waiting to be indexed")
+        else:
+            out.append(f"{name}: not indexed yet")
+    return out

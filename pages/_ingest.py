@@ -1,43 +1,58 @@
-"""Ingest an upload with live progress (st.status + st.progress) and show its report."""
+"""Uploads: handed to the core's upload queue, their progress polled, their reports shown."""
 from __future__ import annotations
-
-import logging
 
 import streamlit as st
 
-from core import ExcelChatError, Workspace, error_report, ui
+from core import ui
+from pages._resources import get_uploads
 
-log = logging.getLogger("excelchat.ui")
+POLL_S = 1.0  # seconds between two looks at the upload queue
 
 FILE_TYPES = ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "tsv", "txt"]
 
 
-def ingest_upload(ws: Workspace, name: str, data: bytes, uploaded_by: str | None) -> dict:
-    """Ingest one upload inside an st.status that follows the progress callback; returns its report
-    (an error report when it failed, shown as st.error naming the file)."""
-    with st.status(f"Loading {name}…", expanded=True) as box:
-        bar = st.progress(0.0, text=f"Reading {name}")
+def ingest_uploads(files, uploaded_by: str | None) -> list[dict]:
+    """Hand dropped files to the workspace's upload queue and wait for their reports, with live progress.
 
-        def progress(stage: str, fraction: float, message: str) -> None:
-            try:
-                box.update(label=f"{name}: {message}")
-                bar.progress(min(max(float(fraction or 0), 0.0), 1.0), text=message)
-            except Exception:  # a callback from another thread has no script context: skip the update
-                pass
-
-        try:
-            rep = ws.add_bytes(name, data, uploaded_by=uploaded_by, progress=progress)
-        except ExcelChatError as e:
-            rep = error_report(name, e)
-        except Exception as e:
-            log.exception("ingesting %s failed", name)
-            rep = error_report(name, e)
-            rep["error"] = f"{name}: could not be loaded because of an unexpected error ({type(e).__name__}); it was logged."
+    The queue's thread stores them: leaving the page mid-drop stops only this display, not the ingest."""
+    q = get_uploads()
+    ids = [q.submit(f.name, f.getvalue(), uploaded_by) for f in files]
+    # listed on the Files page too: a visitor who leaves the chat mid-drop finds the reports there
+    st.session_state.setdefault("upload-jobs", {}).update({f"chat-{i}": i for i in ids})
+    with st.status(f"Loading {len(ids)} file(s)…", expanded=True) as box:
+        bar = st.progress(0.0)
+        while not q.wait(ids, timeout=POLL_S / 3):
+            jobs = q.jobs(ids)
+            running = next((j for j in jobs if not j.done), None)
+            if running is not None:
+                bar.progress(sum(j.fraction for j in jobs) / max(1, len(jobs)), text=ui.upload_text(running))
         bar.empty()
-        show_report(rep)
-        box.update(label=report_label(name, rep), state="error" if rep.get("status") == "error" else "complete",
-                   expanded=rep.get("status") == "error")
-    return rep
+        jobs = q.jobs(ids)
+        for j in jobs:
+            show_report(j.report)
+        failed = [j for j in jobs if j.failed]
+        box.update(label="; ".join(report_label(j.name, j.report) for j in jobs),
+                   state="error" if failed else "complete", expanded=bool(failed))
+    return [j.report for j in jobs]
+
+
+def show_uploads(ids: list[str]) -> None:
+    """The uploads of this session: progress while the queue works on them (polled), then their reports."""
+    if not ids:
+        return
+    busy = not all(j.done for j in get_uploads().jobs(ids))
+    st.fragment(run_every=POLL_S if busy else None)(_upload_boxes)(ids, busy)
+
+
+def _upload_boxes(ids: list[str], was_busy: bool) -> None:
+    jobs = get_uploads().jobs(ids)
+    for j in jobs:
+        if j.done:
+            show_report_box(j.name, j.report)
+        else:
+            st.progress(j.fraction, text=ui.safe_markdown(ui.upload_text(j)))
+    if was_busy and all(j.done for j in jobs):
+        st.rerun()  # the whole page again: the library lists the new files
 
 
 def report_label(name: str, rep: dict) -> str:

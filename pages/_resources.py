@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from core import Answerer, ChatPipeline, Settings, Workspace
+from core import Answerer, ChatPipeline, Settings, Uploads, Workspace
 
 log = logging.getLogger("excelchat.ui")
 
@@ -26,9 +26,12 @@ def get_workspace() -> Workspace:
     return Workspace(settings)
 
 
-@st.cache_resource(show_spinner="Loading the search index (the first start embeds existing files)…")
+@st.cache_resource(show_spinner="Opening the search index…")
 def get_index():
-    """The semantic index (it registers itself as a workspace listener, so uploads get indexed), or None."""
+    """The semantic index (it registers itself as a workspace listener, so uploads get indexed), or None.
+
+    Files are embedded by its background worker: an upload is answerable once stored, and files not yet
+    indexed when the server starts are queued (the sidebar shows the progress)."""
     s = get_settings()
     if not s.build_index:
         return None
@@ -37,10 +40,17 @@ def get_index():
     except ImportError:
         return None
     try:
-        return SemanticIndex(get_workspace(), s)
+        return SemanticIndex(get_workspace(), s, background=True)
     except Exception:  # answers are exact without it; only the LLM's extra context is lost
         log.exception("the semantic index could not be loaded")
         return None
+
+
+@st.cache_resource(show_spinner=False)
+def get_uploads() -> Uploads:
+    """The workspace's upload queue: its thread stores dropped files even after the visitor leaves the page."""
+    get_index()  # the index listens before the first upload is stored
+    return Uploads(get_workspace())
 
 
 @st.cache_resource(show_spinner=False)

@@ -10,7 +10,7 @@ from pages import _answer_view as view
 from pages import _entry
 from pages._guard import guard
 from pages._identity import user
-from pages._ingest import FILE_TYPES, ingest_upload
+from pages._ingest import FILE_TYPES, ingest_uploads
 from pages._resources import get_workspace, pipeline
 
 _entry.ensure_app()
@@ -188,7 +188,7 @@ def page() -> None:
         if getattr(prompt, "files", None):
             with st.chat_message("user"):
                 st.caption(f"Added {len(prompt.files)} file(s) to the workspace:")
-                reports = [ingest_upload(ws, f.name, f.getvalue(), me) for f in prompt.files]
+                reports = ingest_uploads(prompt.files, me)
             dropped = [r["file_id"] for r in reports if r.get("status") == "ok" and r.get("file_id")]
             if dropped:  # the question is about the files just dropped, and so are the next ones ("Ask about")
                 file_ids = dropped

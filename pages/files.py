@@ -9,8 +9,8 @@ from core import export_csv, export_xlsx, ui
 from pages import _entry
 from pages._guard import guard
 from pages._identity import user
-from pages._ingest import FILE_TYPES, ingest_upload, show_report_box
-from pages._resources import get_index, get_settings, get_workspace
+from pages._ingest import FILE_TYPES, show_uploads
+from pages._resources import get_index, get_settings, get_uploads, get_workspace
 
 _entry.ensure_app()
 
@@ -24,17 +24,18 @@ def uploads(ws, me) -> None:
     gen = st.session_state.setdefault("uploader-gen", 0)
     files = st.file_uploader("Drop files here", type=FILE_TYPES, accept_multiple_files=True,
                              key=f"uploader-{gen}")
-    done: dict = st.session_state.setdefault("processed-uploads", {})
+    # uploader file id -> upload job id: a file is handed to the queue once, and its job outlives the widget
+    # (leave the page mid-drop and come back: the jobs, finished by the server, are still listed)
+    jobs: dict = st.session_state.setdefault("upload-jobs", {})
     for f in files or []:
         fid = getattr(f, "file_id", None) or f"{f.name}:{f.size}"
-        if fid in done:  # already ingested on an earlier rerun: show its report, do not ingest again
-            show_report_box(f.name, done[fid])
-        else:
-            done[fid] = ingest_upload(ws, f.name, f.getvalue(), me)
-    if files:
+        if fid not in jobs:
+            jobs[fid] = get_uploads().submit(f.name, f.getvalue(), me)
+    show_uploads(list(jobs.values()))
+    if jobs:
         def clear():
             st.session_state["uploader-gen"] = gen + 1
-            st.session_state["processed-uploads"] = {}
+            st.session_state["upload-jobs"] = {}
 
         st.button("Clear the upload list", on_click=clear, icon=":material/clear_all:")
 

@@ -57,20 +57,13 @@ def index_section(s) -> None:
     if idx is None:
         st.caption("The semantic index is off (EXCELCHAT_INDEX=0 or not available); answers are exact without it.")
         return
-    n = len(get_workspace().files())
-    st.caption(f"{len(idx.indexed_file_ids())} of {n} file(s) indexed.")
+    files, indexed = get_workspace().files(), idx.indexed_file_ids()
+    st.caption(f"{len(indexed & {f['id'] for f in files})} of {len(files)} file(s) indexed.")
+    for line in ui.unindexed_lines(files, indexed, idx.indexing_status()):
+        st.caption(ui.safe_markdown(line))
     if st.button("Re-index all files", icon=":material/refresh:"):
-        with st.status("Re-indexing…", expanded=True) as box:
-            bar = st.progress(0.0)
-
-            def progress(stage, fraction, message):
-                try:
-                    bar.progress(min(max(float(fraction or 0), 0.0), 1.0), text=message)
-                except Exception:
-                    pass
-
-            count = idx.rebuild(progress=progress)
-            box.update(label=f"Re-indexed {count} file(s)", state="complete")
+        idx.rebuild_in_background()
+        st.rerun()  # the sidebar follows the worker from the next run on
 
 
 def shown(v) -> str:
@@ -99,7 +92,7 @@ def maintenance_section() -> None:
     sure = st.checkbox("I understand that this removes every file for everyone using this app", key="set-sure")
     if st.button("Remove all files", icon=":material/delete_forever:", type="primary", disabled=not sure or not files):
         ws.remove_all()
-        st.session_state["processed-uploads"] = {}
+        st.session_state["upload-jobs"] = {}
         st.success("All files were removed.")
 
 

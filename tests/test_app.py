@@ -55,6 +55,18 @@ def ok(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+def settle(at: AppTest, tries: int = 1200) -> AppTest:
+    """Rerun (as the page's polling fragment would) until no upload or indexing progress bar is left."""
+    import time
+
+    for _ in range(tries):
+        if not at.get("progress"):
+            return at
+        time.sleep(0.1)
+        at.run()
+    raise AssertionError("the uploads never finished")
+
+
 @pytest.fixture(scope="module")
 def books(tmp_path_factory):
     """A workspace holding the three real workbooks, ingested once with the same core call the pages use."""
@@ -324,6 +336,7 @@ def test_upload_bad_file_shows_error_and_others_load(tmp_path, monkeypatch):
                                    ("SampleData.xlsx", good, XLSX),
                                    ("notes.csv", b"name,amount\nA,1\nB,=2+3\nC,@SUM(A1)\n", "text/csv")]).run()
     ok(at)
+    settle(at)  # the upload queue's thread stores them; the page polls until it is done
     errors = [e.value for e in at.error]
     assert any("broken.xlsx" in e for e in errors), errors
     assert all("broken.xlsx" in e for e in errors), errors  # the other two loaded
@@ -354,6 +367,9 @@ def test_files_dropped_on_chat_input_are_ingested_before_answering(tmp_path, mon
     page = texts(at)
     assert "Adidas US Sales Datasets.xlsx" in page
     assert "899,902,125" in page
+    at.switch_page("pages/files.py").run()  # the drop is listed with the Files page's uploads too
+    ok(at)
+    assert any(e.label.startswith("Adidas US Sales Datasets.xlsx: loaded") for e in at.status)
 
 
 def test_remove_all_needs_confirmation(tmp_path, monkeypatch):

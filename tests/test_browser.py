@@ -256,3 +256,30 @@ def test_an_ambiguous_question_offers_its_readings(tmp_path, browser):
         assert "north_2023.xlsx" in body and "11" in body
         page.screenshot(path=str(SHOTS / "ambiguous.png"))
         ctx.close()
+
+
+def test_uploads_finish_on_the_server_while_the_visitor_is_on_another_page(tmp_path, browser):
+    """Three files dropped at once, the visitor leaves for Chat while they are being stored and comes back:
+    all three are in the library and the upload list shows each one's report."""
+    books = sorted((ROOT.parent / "shared" / "realbooks").glob("*.xlsx"))
+    assert len(books) == 3
+    with streamlit_server(tmp_path) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/files?user=max")
+        page.locator("input[type=file]").first.wait_for(state="attached", timeout=60_000)
+        idle(page)
+        page.locator("input[type=file]").first.set_input_files([str(p) for p in books])
+        # the page has handed all three to the server's queue: a progress bar is shown while it works
+        page.locator("[data-testid='stProgress']").first.wait_for(timeout=60_000)
+        assert page.get_by_text("Library (3 files)").count() == 0, "the files were stored before the visitor left"
+        page.locator("[data-testid='stSidebar'] [data-testid='stPageLink-NavLink']").get_by_text(
+            "Chat", exact=True).click()
+        page.get_by_role("heading", name="Chat", exact=True).wait_for(timeout=30_000)
+        go(page, "Files")
+        page.get_by_text("Library (3 files)").wait_for(timeout=120_000)
+        idle(page)
+        body = page.inner_text("body")
+        for p in books:
+            assert f"{p.name}: loaded" in body, body[:2000]
+        ctx.close()
