@@ -55,6 +55,9 @@ class Settings:
                                factory=_default_embed_model, shown_default="bundled all-MiniLM-L6-v2")
     chunk_tokens: int = setting(200, "EXCELCHAT_CHUNK_TOKENS",
                                 "chunk size in the embedding model's word pieces (its window is 256)")
+    # ONNX Runtime exports the bundled weights once into <home>/models; torch is used when it cannot load
+    embed_backend: str = setting("onnx", "EXCELCHAT_EMBED_BACKEND",
+                                 "how chunks are embedded: `onnx`, `onnx-int8` (quantised) or `torch` (the fallback)")
     row_window_cap: int = setting(200, "EXCELCHAT_ROW_WINDOWS", "row-window chunks per table at most")
     build_index: bool = setting(True, "EXCELCHAT_INDEX", "build the semantic index (answers are exact without it)")
     # LLM (Ollama)
