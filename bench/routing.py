@@ -96,9 +96,10 @@ def workspace(name: str, questions: list[dict], fresh: bool = False):
     return home
 
 
-def copy_without(home: Path, dest: Path, drop: set[str]) -> Path:
-    """A copy of a workspace (its embedding cache too) whose catalog lacks the chunks of the dropped kinds,
-    as if make_chunks had not made them; its index folder is left out, so it is built anew."""
+def copy_without(home: Path, dest: Path, drop: set[str], rows_kept: int | None = None) -> Path:
+    """A copy of a workspace (its embedding cache too) whose catalog lacks the chunks of the dropped kinds
+    (and row windows past the first `rows_kept` of each table), as if make_chunks had not made them; its
+    index folder is left out, so it is built anew."""
     shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(home, dest, ignore=shutil.ignore_patterns("index", "models"))
     from core.catalog import Catalog
@@ -107,6 +108,11 @@ def copy_without(home: Path, dest: Path, drop: set[str]) -> Path:
     if drop:
         with cat.tx() as c:
             c.execute(f"DELETE FROM chunks WHERE kind IN ({','.join('?' * len(drop))})", sorted(drop))
+    if rows_kept is not None:
+        with cat.tx() as c:
+            c.execute("DELETE FROM chunks WHERE id IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER"
+                      " (PARTITION BY table_id ORDER BY id) AS n FROM chunks WHERE kind='rows') WHERE n > ?)",
+                      (rows_kept,))
     return dest
 
 
@@ -180,10 +186,13 @@ def kinds_ablation(name: str, home: Path, questions: list[dict], backend: str, m
     """Routing with each chunk kind left out (and with only summary+columns+values), from cached vectors."""
     from core.workspace import Workspace
 
-    variants = {"all": set()} | {f"-{k}": {k} for k in KINDS} | {"-rows-text": {"rows", "text"}}
+    variants = {"all": (set(), None)} | {f"-{k}": ({k}, None) for k in KINDS}
+    variants |= {"-rows-text": ({"rows", "text"}, None), "rows: first 1 per table": (set(), 1),
+                 "rows: first 3 per table": (set(), 3), "-rows-columns": ({"rows", "columns"}, None),
+                 "-rows-values": ({"rows", "values"}, None), "-rows-summary": ({"rows", "summary"}, None)}
     out = {}
-    for label, drop in variants.items():
-        dest = copy_without(home, WORK / f"{name}-ablation", drop)
+    for label, (drop, kept) in variants.items():
+        dest = copy_without(home, WORK / f"{name}-ablation", drop, kept)
         idx, fig = build(dest, backend, models, clear_cache=False)
         out[label] = {"chunks": fig["chunks"], "routing": route_all(idx, Workspace(_settings(dest)), questions)}
         print(f"  {name} {label}: {out[label]}", file=sys.stderr)

@@ -1,10 +1,13 @@
 """The semantic index: routes questions to tables, columns and values (numbers always come from SQL).
 
 Pieces:
-  * `Embedder`: all-MiniLM-L6-v2 from the bundled local path through LlamaIndex's HuggingFaceEmbedding,
-    loaded once per process (cache keyed by model path, behind a lock), offline only.
+  * `Embedder`: all-MiniLM-L6-v2 from the bundled local path, offline only, loaded once per process (per
+    model path and backend, behind a lock): ONNX Runtime over a graph exported once from those weights into
+    <home>/models (core/embed_onnx.py), or LlamaIndex's HuggingFaceEmbedding on torch (Settings.embed_backend;
+    torch is also the fallback when ONNX Runtime cannot load).
   * the embedding cache: table `embeddings(text_hash, model, dim, vec)` in the workspace catalog, so
-    re-ingesting unchanged content embeds nothing (`SemanticIndex.embedded` counts real embeddings).
+    re-ingesting unchanged content embeds nothing (`SemanticIndex.embedded` counts real embeddings); `model`
+    is `model_key(path, backend)`, so vectors of different backends never mix.
   * one FAISS IndexFlatIP per file (normalized vectors, so inner product = cosine), wrapped in
     llama-index's FaissVectorStore + VectorStoreIndex (explicit embed_model, never the global Settings)
     and persisted with the LlamaIndex StorageContext under <home>/index/<data_dir>/, plus meta.json
@@ -41,6 +44,9 @@ log = logging.getLogger(__name__)
 
 COS_WEIGHT, BM25_WEIGHT = 0.7, 0.3
 BATCH = 64
+# ONNX Runtime runs length-sorted batches of 16 faster than of 64 here (bench/README.md, "Embedding backends":
+# 1.4x fp32, 1.1-1.5x int8 in chunks per CPU-second): smaller activations stay in cache
+ONNX_BATCH = 16
 META = "meta.json"
 _STOP = frozenset(
     "a an the of in on at to for by with and or is are was were be what which who how many much show me "
@@ -109,7 +115,7 @@ class Embedder:
                 f = embed_onnx.ensure_exported(path, models_root, int8=backend == "onnx-int8")
                 enc = embed_onnx.OnnxEncoder(path, f)
                 log.info("embedding model %s (%s) loaded in %.1fs", f, backend, time.perf_counter() - t)
-                return backend, embed_onnx.llama_embedding(enc, BATCH), enc.dim, enc
+                return backend, embed_onnx.llama_embedding(enc, ONNX_BATCH), enc.dim, enc
             except Exception as e:  # missing or broken onnxruntime, a failed export: torch still works
                 log.warning("embedding backend %s unavailable (%s: %s); using torch", backend, type(e).__name__, e)
                 _FALLEN_BACK.add((path, backend))
@@ -138,13 +144,13 @@ class Embedder:
         return m
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """(n, dim) float32, L2-normalized, in batches of 64. ONNX: the encoder directly, which sorts all the
-        texts by length first (LlamaIndex's batching would pad each 64 in arrival order)."""
+        """(n, dim) float32, L2-normalized. torch: batches of 64 through LlamaIndex; ONNX: the encoder directly,
+        in batches of 16 after sorting all the texts by length (LlamaIndex would pad each batch in arrival order)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
             if self._encoder is not None:
-                return self._encoder.encode(list(texts), BATCH)
+                return self._encoder.encode(list(texts), ONNX_BATCH)
             vecs = self.model.get_text_embedding_batch(list(texts))
         return _normalize(np.asarray(vecs, dtype=np.float32))
 
