@@ -83,7 +83,9 @@ def workspace(name: str, questions: list[dict], fresh: bool = False):
 
     _, books = SETS[name]
     files = sorted({f for q in questions for f in q["files"]})
-    home = WORK / f"{name}-{len(questions)}"
+    # chunks are made at ingest: a new row-window cap (or chunk size) needs its own workspace
+    s = _settings(WORK)
+    home = WORK / f"{name}-{len(questions)}-rows{s.row_window_cap}-tok{s.chunk_tokens}"
     stamp = home / "files.json"
     if fresh or not stamp.exists() or json.loads(stamp.read_text()) != files:
         shutil.rmtree(home, ignore_errors=True)

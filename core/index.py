@@ -7,7 +7,7 @@ Pieces:
     torch is also the fallback when ONNX Runtime cannot load).
   * the embedding cache: table `embeddings(text_hash, model, dim, vec)` in the workspace catalog, so
     re-ingesting unchanged content embeds nothing (`SemanticIndex.embedded` counts real embeddings); `model`
-    is `model_key(path, backend)`, so vectors of different backends never mix.
+    is `model_key(path, backend)`, so int8 vectors never mix with torch's (fp32 ONNX's are the same).
   * one FAISS IndexFlatIP per file (normalized vectors, so inner product = cosine), wrapped in
     llama-index's FaissVectorStore + VectorStoreIndex (explicit embed_model, never the global Settings)
     and persisted with the LlamaIndex StorageContext under <home>/index/<data_dir>/, plus meta.json
@@ -79,7 +79,8 @@ class Embedder:
     Backends (Settings.embed_backend): `torch` is LlamaIndex's HuggingFaceEmbedding (sentence-transformers
     on torch); `onnx` / `onnx-int8` run the same weights exported to ONNX (core/embed_onnx.py), fp32 or
     dynamically quantised to int8. When onnxruntime or the export fails, torch is used and the reason logged;
-    `backend` and `key` then say torch, so cached vectors of different backends never mix."""
+    `backend` and `key` then say torch, so int8 and torch vectors never mix in the cache (fp32 ONNX's are
+    torch's, and share its key)."""
 
     _models: dict[tuple, tuple] = {}
     _model_locks: dict[tuple, threading.Lock] = {}
@@ -169,12 +170,17 @@ def effective_backend(settings: Settings) -> str:
     return "torch" if (str(settings.embed_model), b) in _FALLEN_BACK else b
 
 
+# backends whose vectors are torch's up to float rounding (fp32 ONNX: cosine >= 0.9999 on every real chunk
+# measured), so they share its cache and indexes: switching between them re-embeds nothing
+SAME_VECTORS = ("torch", "onnx")
+
+
 def model_key(path: str, backend: str = "torch") -> str:
-    """The cache key of a model: its resolved path, plus the backend when that is not torch (ONNX and int8
-    vectors differ slightly from torch's, and an index must not mix them); a new path re-embeds."""
+    """The cache key of a model: its resolved path, plus the backend when its vectors differ from torch's
+    (int8: cosine ~0.95 to torch's; an index must not mix them); a new path re-embeds."""
     p = Path(path)
     base = str(p.resolve()) if p.exists() else str(path)
-    return base if backend == "torch" else f"{base}#{backend}"
+    return base if backend in SAME_VECTORS else f"{base}#{backend}"
 
 
 def _normalize(a: np.ndarray) -> np.ndarray:

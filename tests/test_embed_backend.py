@@ -86,21 +86,24 @@ def test_onnx_vectors_agree_with_torch(onnx_home, chunk_texts):
     assert cos8.min() < FP32_MIN_COS  # it is the quantised graph, not the fp32 one under another name
 
 
-def test_backends_keep_their_vectors_apart(onnx_home):
+def test_cache_keys_part_only_backends_whose_vectors_differ(onnx_home):
     path = Settings().embed_model
-    keys = {model_key(path, b) for b in index_mod.BACKENDS}
-    assert len(keys) == 3 and model_key(path) == model_key(path, "torch")
-    assert Embedder(Settings(home=onnx_home, embed_backend="onnx")).key == model_key(path, "onnx")
+    assert model_key(path) == model_key(path, "torch") == model_key(path, "onnx")  # same vectors (test above)
+    assert model_key(path, "onnx-int8") not in (model_key(path), model_key(path, "onnx"))
+    assert Embedder(Settings(home=onnx_home, embed_backend="onnx-int8")).key == model_key(path, "onnx-int8")
 
 
-def test_index_built_with_another_backend_embeds_again(tmp_path):
+def test_index_built_with_int8_embeds_again_and_fp32_onnx_reuses_torch(tmp_path):
     book = tmp_path / "staff.csv"
     pd.DataFrame({"Name": ["Ann Lee", "Bob Ray"], "Department": ["Finance", "IT"]}).to_csv(book, index=False)
     s = Settings(home=tmp_path / "ws", embed_backend="torch")
     ws = Workspace(s)
     SemanticIndex(ws, s)
     ws.add_file(book)
-    s2 = s.with_(embed_backend="onnx")
+    s1 = s.with_(embed_backend="onnx")
+    idx1 = SemanticIndex(Workspace(s1), s1)
+    assert idx1.embedded == 0 and idx1.indexed_file_ids()  # torch's index and vectors serve fp32 ONNX as they are
+    s2 = s.with_(embed_backend="onnx-int8")
     idx2 = SemanticIndex(Workspace(s2), s2)  # reconcile(): the meta's model key differs, so it rebuilds
     assert idx2.embedded == len({c["text_hash"] for c in ws.chunks()}) > 0  # torch's cached vectors not reused
     assert idx2.search("finance department")[0].sql_name == ws.tables()[0].sql_name
