@@ -45,7 +45,7 @@ log = logging.getLogger(__name__)
 COS_WEIGHT, BM25_WEIGHT = 0.7, 0.3
 BATCH = 64
 # ONNX Runtime runs length-sorted batches of 16 faster than of 64 here (bench/README.md, "Embedding backends":
-# 1.4x fp32, 1.1-1.5x int8 in chunks per CPU-second): smaller activations stay in cache
+# 1.4x fp32, 1.5x int8 in chunks per CPU-second), though texts are length-sorted either way
 ONNX_BATCH = 16
 META = "meta.json"
 _STOP = frozenset(
