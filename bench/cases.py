@@ -271,7 +271,7 @@ def index(n: int, lo: int, hi: int, build_files: int = 1, search_queries: int = 
         return {"skipped": "core/index.py is missing"}
     import numpy as np
 
-    from core.index import Embedder, SemanticIndex, model_key
+    from core.index import Embedder, SemanticIndex
     from core.workspace import Workspace
 
     base = rss_mb()
@@ -313,7 +313,7 @@ def index(n: int, lo: int, hi: int, build_files: int = 1, search_queries: int = 
     with ws.catalog.tx() as c:
         c.execute("CREATE TABLE IF NOT EXISTS embeddings (text_hash TEXT, model TEXT, dim INT, vec BLOB,"
                   " PRIMARY KEY(text_hash, model))")
-        key = model_key(s.embed_model)
+        key = emb.key  # the backend's own cache key (ONNX vectors are kept apart from torch's)
         vecs = rng.standard_normal((len(rows), emb.dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
         c.executemany("INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)",

@@ -55,7 +55,15 @@ class Settings:
                                factory=_default_embed_model, shown_default="bundled all-MiniLM-L6-v2")
     chunk_tokens: int = setting(200, "EXCELCHAT_CHUNK_TOKENS",
                                 "chunk size in the embedding model's word pieces (its window is 256)")
-    row_window_cap: int = setting(200, "EXCELCHAT_ROW_WINDOWS", "row-window chunks per table at most")
+    # ONNX Runtime exports the bundled weights once into <home>/models; torch is used when it cannot load.
+    # fp32 ONNX by default: torch's vectors (so routing, answers and the cache are unchanged) 1.4-1.7x faster;
+    # int8 is 2.4-2.7x faster but routed 4 of 120 wtq questions out of the top 3 (bench/README.md)
+    embed_backend: str = setting("onnx", "EXCELCHAT_EMBED_BACKEND",
+                                 "how chunks are embedded: `onnx`, `onnx-int8` (quantised) or `torch` (the fallback)")
+    # one window of each table's first rows: more of them crowd the other tables out of routing on big sheets
+    # (realbooks: top-1 21/30 with 200, 28/30 with 1; bench/README.md, "Chunk kinds") and cost most of the
+    # embedding time; values, columns and free-text chunks still cover what later rows hold
+    row_window_cap: int = setting(1, "EXCELCHAT_ROW_WINDOWS", "row-window chunks per table at most")
     build_index: bool = setting(True, "EXCELCHAT_INDEX", "build the semantic index (answers are exact without it)")
     # LLM (Ollama)
     llm_enabled: bool = setting(True, "EXCELCHAT_LLM", "use the LLM (0: answers are computed and described without it)")

@@ -1,10 +1,13 @@
 """The semantic index: routes questions to tables, columns and values (numbers always come from SQL).
 
 Pieces:
-  * `Embedder`: all-MiniLM-L6-v2 from the bundled local path through LlamaIndex's HuggingFaceEmbedding,
-    loaded once per process (cache keyed by model path, behind a lock), offline only.
+  * `Embedder`: all-MiniLM-L6-v2 from the bundled local path, offline only, loaded once per process (per
+    model path and backend, behind a lock): ONNX Runtime over a graph exported once from those weights into
+    <home>/models (core/embed_onnx.py), or LlamaIndex's HuggingFaceEmbedding on torch (Settings.embed_backend;
+    torch is also the fallback when ONNX Runtime cannot load).
   * the embedding cache: table `embeddings(text_hash, model, dim, vec)` in the workspace catalog, so
-    re-ingesting unchanged content embeds nothing (`SemanticIndex.embedded` counts real embeddings).
+    re-ingesting unchanged content embeds nothing (`SemanticIndex.embedded` counts real embeddings); `model`
+    is `model_key(path, backend)`, so int8 vectors never mix with torch's (fp32 ONNX's are the same).
   * one FAISS IndexFlatIP per file (normalized vectors, so inner product = cosine), wrapped in
     llama-index's FaissVectorStore + VectorStoreIndex (explicit embed_model, never the global Settings)
     and persisted with the LlamaIndex StorageContext under <home>/index/<data_dir>/, plus meta.json
@@ -42,6 +45,9 @@ log = logging.getLogger(__name__)
 
 COS_WEIGHT, BM25_WEIGHT = 0.7, 0.3
 BATCH = 64
+# ONNX Runtime runs length-sorted batches of 16 faster than of 64 here (bench/README.md, "Embedding backends":
+# 1.4x fp32, 1.5x int8 in chunks per CPU-second), though texts are length-sorted either way
+ONNX_BATCH = 16
 META = "meta.json"
 _STOP = frozenset(
     "a an the of in on at to for by with and or is are was were be what which who how many much show me "
@@ -65,24 +71,61 @@ def content_words(text: str) -> set[str]:
 
 
 # --- the embedding model -------------------------------------------------------
-class Embedder:
-    """all-MiniLM-L6-v2 via LlamaIndex's HuggingFaceEmbedding; one loaded model per path per process."""
+BACKENDS = ("torch", "onnx", "onnx-int8")
 
-    _models: dict[str, object] = {}
-    _model_locks: dict[str, threading.Lock] = {}
+
+class Embedder:
+    """all-MiniLM-L6-v2, the one place embeddings are made; one loaded model per (path, backend) per process.
+
+    Backends (Settings.embed_backend): `torch` is LlamaIndex's HuggingFaceEmbedding (sentence-transformers
+    on torch); `onnx` / `onnx-int8` run the same weights exported to ONNX (core/embed_onnx.py), fp32 or
+    dynamically quantised to int8. When onnxruntime or the export fails, torch is used and the reason logged;
+    `backend` and `key` then say torch, so int8 and torch vectors never mix in the cache (fp32 ONNX's are
+    torch's, and share its key)."""
+
+    _models: dict[tuple, tuple] = {}
+    _model_locks: dict[tuple, threading.Lock] = {}
     _guard = threading.Lock()
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, backend: str | None = None):
         self.path = str(settings.embed_model)
+        want = backend or settings.embed_backend
+        if want not in BACKENDS:
+            raise ValueError(f"unknown embedding backend {want!r}: one of {', '.join(BACKENDS)}")
+        # the ONNX files are exported into the workspace (<home>/models) that first loads the backend; other
+        # workspaces in the same process share the loaded model (one session per process, not one per home:
+        # a test run or a server with many homes would otherwise export and hold a copy for each)
+        models_root = Path(settings.home).resolve() / "models"
+        ck = (self.path, want)
         with Embedder._guard:
-            if self.path not in Embedder._models:
-                Embedder._models[self.path] = self._load(self.path)
-                Embedder._model_locks[self.path] = threading.Lock()
-            self.model = Embedder._models[self.path]  # the LlamaIndex BaseEmbedding
-            self._lock = Embedder._model_locks[self.path]
-        st = self.model._model
-        self.dim = int((getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)())
-        self.key = model_key(self.path)
+            if ck not in Embedder._models:
+                Embedder._models[ck] = self._load_backend(self.path, want, models_root)
+                Embedder._model_locks[ck] = threading.Lock()
+            # model: the LlamaIndex BaseEmbedding; encoder: the ONNX encoder, called directly by embed()
+            self.backend, self.model, self.dim, self._encoder = Embedder._models[ck]
+            self._lock = Embedder._model_locks[ck]
+        self.key = model_key(self.path, self.backend)
+
+    @classmethod
+    def _load_backend(cls, path: str, backend: str, models_root: Path) -> tuple:
+        """(backend actually used, LlamaIndex embedding, dimension, ONNX encoder or None)."""
+        if backend != "torch":
+            try:
+                import onnxruntime  # noqa: F401  - first, so a missing runtime costs no export
+
+                from . import embed_onnx
+
+                t = time.perf_counter()
+                f = embed_onnx.ensure_exported(path, models_root, int8=backend == "onnx-int8")
+                enc = embed_onnx.OnnxEncoder(path, f)
+                log.info("embedding model %s (%s) loaded in %.1fs", f, backend, time.perf_counter() - t)
+                return backend, embed_onnx.llama_embedding(enc, ONNX_BATCH), enc.dim, enc
+            except Exception as e:  # missing or broken onnxruntime, a failed export: torch still works
+                log.warning("embedding backend %s unavailable (%s: %s); using torch", backend, type(e).__name__, e)
+                _FALLEN_BACK.add((path, backend))
+        m = cls._load(path)
+        st = m._model
+        return "torch", m, int((getattr(st, "get_embedding_dimension", None) or st.get_sentence_embedding_dimension)()), None
 
     @staticmethod
     def _load(path: str):
@@ -105,10 +148,13 @@ class Embedder:
         return m
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        """(n, dim) float32, L2-normalized; batched through get_text_embedding_batch (batch 64)."""
+        """(n, dim) float32, L2-normalized. torch: batches of 64 through LlamaIndex; ONNX: the encoder directly,
+        in batches of 16 after sorting all the texts by length (LlamaIndex would pad each batch in arrival order)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock:
+            if self._encoder is not None:
+                return self._encoder.encode(list(texts), ONNX_BATCH)
             vecs = self.model.get_text_embedding_batch(list(texts))
         return _normalize(np.asarray(vecs, dtype=np.float32))
 
@@ -118,10 +164,26 @@ class Embedder:
         return _normalize(np.asarray([v], dtype=np.float32))[0]
 
 
-def model_key(path: str) -> str:
-    """The cache key of a model: its resolved path (one bundled model; a new path re-embeds)."""
+_FALLEN_BACK: set[tuple[str, str]] = set()  # (path, backend) that failed to load in this process
+
+
+def effective_backend(settings: Settings) -> str:
+    """The backend an Embedder for these settings uses: the configured one unless it already failed here."""
+    b = settings.embed_backend
+    return "torch" if (str(settings.embed_model), b) in _FALLEN_BACK else b
+
+
+# backends whose vectors are torch's up to float rounding (fp32 ONNX: cosine >= 0.9999 on every real chunk
+# measured), so they share its cache and indexes: switching between them re-embeds nothing
+SAME_VECTORS = ("torch", "onnx")
+
+
+def model_key(path: str, backend: str = "torch") -> str:
+    """The cache key of a model: its resolved path, plus the backend when its vectors differ from torch's
+    (int8: cosine ~0.95 to torch's; an index must not mix them); a new path re-embeds."""
     p = Path(path)
-    return str(p.resolve()) if p.exists() else str(path)
+    base = str(p.resolve()) if p.exists() else str(path)
+    return base if backend in SAME_VECTORS else f"{base}#{backend}"
 
 
 def _normalize(a: np.ndarray) -> np.ndarray:
@@ -260,7 +322,6 @@ class SemanticIndex:
         self.settings = settings or ws.settings
         self.root = ws.home / "index"
         self.root.mkdir(parents=True, exist_ok=True)
-        self.key = model_key(self.settings.embed_model)
         self._embedder = embedder
         self._loaded: dict[int, _FileIndex] = {}
         self._lock = threading.RLock()
@@ -272,6 +333,13 @@ class SemanticIndex:
         ws.listeners.append(self._on_event)
 
     # -- plumbing --
+    @property
+    def key(self) -> str:
+        """The embedding cache key: the embedder's once loaded, else what these settings will load (without
+        loading the model, so an all-cached rebuild never loads it)."""
+        e = self._embedder
+        return e.key if e is not None else model_key(self.settings.embed_model, effective_backend(self.settings))
+
     @property
     def embedder(self) -> Embedder:
         with self._lock:
@@ -309,13 +377,15 @@ class SemanticIndex:
     # -- the embedding cache --
     def vectors(self, texts: list[str], hashes: list[str], progress: Progress = _noop, label: str = "") -> np.ndarray:
         """Vectors for texts, from the cache where possible; misses are embedded (batches of 64) and stored."""
-        found = self.ws.catalog.cached_vectors(hashes, self.key)
-        miss = {}
-        for t, h in zip(texts, hashes, strict=True):
-            if h not in found:
-                miss.setdefault(h, t)
+        key = self.key
+        found = self.ws.catalog.cached_vectors(hashes, key)
+        miss = {h: t for t, h in zip(texts, hashes, strict=True) if h not in found}
         if miss:
             emb = self.embedder
+            if emb.key != key:  # the configured backend failed to load: never mix its cached vectors with torch's
+                found = self.ws.catalog.cached_vectors(hashes, emb.key)
+                miss = {h: t for t, h in zip(texts, hashes, strict=True) if h not in found}
+        if miss:
             mh, mt = list(miss), list(miss.values())
             for i in range(0, len(mt), BATCH * 4):
                 progress("embedding", i / len(mt), f"Embedding {label}: {i}/{len(mt)} chunks")
