@@ -195,7 +195,9 @@ def _rebuild_error(name: str, cls_name: str, message: str) -> FileError:
     return cls(message, file=name)
 
 
-STREAMING_RETRY_EXTS = {".xlsx", ".xlsm", ".xltx", ".xltm"}
+# xlsx: calamine's bounding box; CSV: pyarrow aborts (SIGABRT, no exception) when an allocation fails under
+# the memory limit, and the grid path then either reads the file or runs out of memory as a MemoryError
+STREAMING_RETRY_EXTS = {".xlsx", ".xlsm", ".xltx", ".xltm", ".csv", ".tsv", ".txt"}
 
 
 def parse_isolated(path: Path | str, name: str, settings: Settings, progress=None, decisions=None, *, _target=None):
@@ -203,7 +205,8 @@ def parse_isolated(path: Path | str, name: str, settings: Settings, progress=Non
 
     When the fast reader crashes or runs out of memory on an xlsx (calamine allocates the bounding box
     of all cells, so one stray cell at XFD1048576 is a 500 GB allocation), the file is tried once more
-    with the streaming reader (openpyxl read-only), which either reads it or says what is wrong.
+    with the streaming reader (openpyxl read-only), which either reads it or says what is wrong; a CSV
+    is tried once more through the grid path instead of pyarrow's columns.
     `_target` (tests only) replaces the child's entry point; it gets the same arguments as `_child`.
     """
     progress = progress or _no_progress
@@ -216,8 +219,8 @@ def parse_isolated(path: Path | str, name: str, settings: Settings, progress=Non
         progress("reading", 0.0, f"Reading {name} again with the streaming reader")
         try:
             parsed = _run_child(path, name, settings, _child, streaming=True, decisions=decisions)
-        except _Crashed:
-            raise e.error from None
+        except _Crashed as again:  # the memory limit, when the retry says so, is the clearer of the two
+            raise (again.error if isinstance(again.error, FileLimitExceeded) else e.error) from None
     progress("parsed", 1.0, f"Parsed {name}")
     return parsed
 

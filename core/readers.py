@@ -263,7 +263,8 @@ def read_file(path: Path, name: str, *, max_rows: int, max_cells: int, columnar:
 
 
 OPENPYXL_KINDS = {"xlsx"}
-# set only in an isolated child retrying a file the fast reader crashed on (core/isolate.py)
+# set only in an isolated child retrying a file the fast reader crashed on (core/isolate.py): xlsx through
+# openpyxl's streaming reader, CSV through the grid path
 PREFER_STREAMING = False
 
 
@@ -520,7 +521,7 @@ def read_text(path: Path, name: str, *, max_rows: int, max_cells: int, columnar:
     with open(path, "rb") as fh:
         head = fh.read(262144)
     enc = detect_encoding(head)
-    if columnar:
+    if columnar and not PREFER_STREAMING:  # a retry after pyarrow crashed: the grid path this time
         book = _read_columnar(path, head, enc, name, max_rows=max_rows, max_cells=max_cells)
         if book is not None:
             return book

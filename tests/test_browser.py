@@ -283,3 +283,39 @@ def test_uploads_finish_on_the_server_while_the_visitor_is_on_another_page(tmp_p
         for p in books:
             assert f"{p.name}: loaded" in body, body[:2000]
         ctx.close()
+
+
+def test_a_ratio_reads_as_a_percentage_and_a_tie_is_named(tmp_path, browser):
+    """Seen in the browser: a margin stored as 0.1305 with a % format reads 14.5% on average (not 0.1451), and
+    "highest" names both tied stores and shows the ranking with the runners-up, the tied pair first."""
+    import pandas as pd
+
+    sys.path.insert(0, str(ROOT))
+    from core import Settings, Workspace
+
+    book = tmp_path / "margins.xlsx"
+    df = pd.DataFrame({"Store": ["North", "South", "East", "West"], "Margin": [0.1305, 0.2, 0.05, 0.2]})
+    with pd.ExcelWriter(book) as w:
+        df.to_excel(w, index=False)
+        for row in range(2, 6):
+            w.sheets["Sheet1"].cell(row=row, column=2).number_format = "0.0%"
+    ws = Workspace(Settings(home=tmp_path, build_index=False, isolate_parsing=False))
+    assert ws.add_file(book)["status"] == "ok"
+    with streamlit_server(tmp_path) as url:
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(url + "/?user=ida")
+        page.get_by_role("heading", name="Chat", exact=True).wait_for(timeout=60_000)
+        idle(page)
+        ask(page, "What is the average Margin?")
+        page.get_by_text("Computed:").first.wait_for(timeout=60_000)
+        idle(page)
+        mean = f"{df.Margin.mean() * 100:.1f}%"  # 14.5%
+        assert mean in page.inner_text("body") and "0.1451" not in page.inner_text("body")
+        ask(page, "Which store has the highest Margin?")
+        page.get_by_text("South and West tie").wait_for(timeout=60_000)
+        idle(page)
+        # the ranking grid (a canvas): its cells are not text, so check the tie in the sentence and a screenshot
+        assert "20.0%" in page.inner_text("body")
+        page.screenshot(path=str(SHOTS / "ratio-and-tie.png"), full_page=True)
+        ctx.close()
