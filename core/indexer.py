@@ -9,12 +9,16 @@ and tests wait for the index to be complete.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 log = logging.getLogger(__name__)
+_LIVE: weakref.WeakSet = weakref.WeakSet()  # every Indexer, stopped at interpreter exit
+STOP_WAIT_S = 10.0
 
 
 class Cancelled(Exception):
@@ -73,6 +77,7 @@ class Indexer:
         self._current: _Job | None = None
         self._failed: dict[int, tuple[str, str]] = {}
         self._thread: threading.Thread | None = None
+        _LIVE.add(self)
 
     def submit(self, file_id: int, retry: bool = True) -> None:
         """Queue a file (again); retry=False leaves a file that failed alone (a search must not loop on it)."""
@@ -137,6 +142,15 @@ class Indexer:
                     self._current = None
                     self._cv.notify_all()
 
+    def stop(self, timeout: float = STOP_WAIT_S) -> bool:
+        """Drop the queue and stop the running embedding at its next batch; False if it did not end in time.
+        (A daemon thread still inside ONNX Runtime when the interpreter exits aborts with a C++ message.)"""
+        with self._cv:
+            self._queue.clear()
+            if self._current is not None:
+                self._current.cancelled = True
+        return self.wait_idle(timeout)
+
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until nothing is queued or being embedded; False when the timeout came first."""
         with self._cv:
@@ -151,3 +165,9 @@ class Indexer:
                 current=self._current.name if self._current is not None else None,
                 chunks_done=sum(j.done for j in jobs), chunks_total=sum(j.chunks for j in jobs),
                 failed=tuple(sorted(self._failed.values())))
+
+
+@atexit.register
+def _stop_all() -> None:
+    for indexer in list(_LIVE):
+        indexer.stop()

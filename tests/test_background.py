@@ -196,3 +196,26 @@ def test_the_sidebar_shows_indexing_progress_and_names_failed_files(progress_sta
     assert len(bar) == 1 and f"Indexing 2 files: 0/{status.chunks_total} chunks (now sales.xlsx)" in bar[0].proto.text
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 1 and warnings[0].startswith("sensors.csv could not be indexed: the embedding model ran out")
+
+
+def test_stop_drops_the_queue_and_ends_the_running_embedding_at_its_next_batch():
+    """What runs at interpreter exit: the worker must not be left inside the model (ONNX Runtime aborts)."""
+    from core.indexer import Indexer
+
+    started, batches = threading.Event(), []
+
+    def build(file_id, progress):  # a long embedding: a batch at a time, each reporting its progress
+        started.set()
+        for i in range(10_000):
+            batches.append(i)
+            progress("embedding", i / 10_000, f"batch {i}")
+            threading.Event().wait(0.01)
+
+    ix = Indexer(build, lambda fid: (f"file{fid}.xlsx", 10_000))
+    for fid in (1, 2, 3):
+        ix.submit(fid)
+    assert started.wait(WAIT)
+    assert ix.status().pending == ("file1.xlsx", "file2.xlsx", "file3.xlsx")
+    assert ix.stop(WAIT)
+    assert ix.status().pending == () and ix.status().failed == ()  # a stop is not a failure
+    assert len(batches) < 10_000  # ended early, not run to completion
