@@ -24,7 +24,15 @@ def rss_mb() -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak RSS of this process so far (ru_maxrss is KB on Linux), MB."""
+    """Peak RSS of this process so far, MB: /proc's VmHWM, the high-water mark of this process's own memory.
+    (Linux carries ru_maxrss across exec, so a worker started by a 2 GB parent reported the parent's peak.)"""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
