@@ -1,0 +1,226 @@
+"""The insight engine (core.insights): planted patterns are found and ranked high, noise is not, and every
+number an insight states is computed again here with pandas."""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import Settings, Workspace
+from core.insights import insights_iter, summarize, wants_insights
+from core.insights.groups import TOTAL_LABELS
+from core.query import QueryEngine
+
+REALBOOKS = Path("/work/shared/realbooks")
+BIZ = Path("/work/shared/qa/biz")
+MONTHS = pd.date_range("2024-01-01", periods=12, freq="MS")
+
+
+def planted(seed: int = 7) -> pd.DataFrame:
+    """600 orders over 2024: region 'North' holds 70% of Sales, December's sales are 3x November's, one
+    Discount is far out, Clicks follow Visitors closely and a fifth of Channel is empty."""
+    rng = np.random.default_rng(seed)
+    n = 600
+    region = np.tile(["North", "South", "East", "West"], n // 4)
+    sales = rng.uniform(80, 120, n) * np.where(region == "North", 7.0, 1.0)
+    month = np.repeat(np.arange(12), n // 12)
+    sales = sales * np.where(month == 11, 3.0, 1.0)
+    visitors = rng.integers(100, 1000, n)
+    channel = rng.choice(["Web", "Store"], n).astype(object)
+    channel[rng.choice(n, n // 5, replace=False)] = None
+    discount = rng.normal(10, 1, n)
+    discount[123] = 400.0
+    return pd.DataFrame({
+        "Order ID": [f"O-{i:04d}" for i in range(n)], "Date": MONTHS[month] + pd.to_timedelta(rng.integers(0, 27, n), "D"),
+        "Region": region, "Channel": channel, "Sales": sales.round(2), "Visitors": visitors,
+        "Clicks": (visitors * 0.3 + rng.normal(0, 10, n)).round(1), "Discount": discount.round(2)})
+
+
+def noise(seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 600
+    return pd.DataFrame({
+        "Order ID": [f"O-{i:04d}" for i in range(n)], "Date": MONTHS[np.repeat(np.arange(12), n // 12)],
+        "Region": rng.choice(["North", "South", "East", "West"], n), "Channel": rng.choice(["Web", "Store"], n),
+        "Sales": rng.normal(100, 10, n).round(2), "Visitors": rng.integers(100, 1000, n),
+        "Clicks": rng.normal(300, 30, n).round(1), "Discount": rng.normal(10, 1, n).round(2)})
+
+
+def workspace(tmp_path, frames: dict[str, pd.DataFrame]):
+    ws = Workspace(Settings(home=tmp_path / "ws", build_index=False))
+    for name, df in frames.items():
+        p = tmp_path / f"{name}.csv"
+        df.to_csv(p, index=False)
+        ws.add_file(p)
+    return ws, QueryEngine(ws)
+
+
+def found(tmp_path, df, **kw):
+    ws, engine = workspace(tmp_path, {"orders": df})
+    return summarize(ws, engine, **kw), ws
+
+
+# --- pandas cross-checks: each kind's numbers computed again from the frame ----------
+def recheck(i, df: pd.DataFrame) -> None:
+    v = i.values
+    check = CHECKS.get(i.kind)
+    if check:
+        check(v, df)
+
+
+def _size(v, df):
+    assert v["rows"] == len(df) and v["columns"] == df.shape[1]
+    assert v["filled"] == pytest.approx(df.notna().to_numpy().mean())
+
+
+def _missing(v, df):
+    assert v["missing"] == df[v["column"]].isna().sum() == df.isna().sum().max()
+    assert v["share"] == pytest.approx(df[v["column"]].isna().mean())
+
+
+def _concentration(v, df):
+    df = df[~df[v["category"]].map(lambda x: bool(re.search(TOTAL_LABELS, str(x).lower())))]
+    by = df.groupby(v["category"])
+    g = (by.size() if v["measure"] == "rows" else by[v["measure"]].sum()).sort_values(ascending=False)
+    assert v["top"] == str(g.index[0]) and v["groups"] == len(g)
+    assert v["top_share"] == pytest.approx(g.iloc[0] / g.sum())
+    assert v["top3_share"] == pytest.approx(g.iloc[:3].sum() / g.sum())
+
+
+def _jump(v, df):
+    freq = {"month": "M", "quarter": "Q", "year": "Y"}[v["grain"]]
+    by = df.groupby(pd.to_datetime(df[DATE[0]]).dt.to_period(freq))
+    totals = by.size() if v["measure"] == "rows" else by[v["measure"]].sum()
+    rows = by.size()
+    period = pd.Period(v["period"].replace(" ", ""), freq)
+    assert v["after"] == pytest.approx(totals[period]) and v["before"] == pytest.approx(totals[period - 1])
+    assert v["ratio"] == pytest.approx(v["after"] / v["before"])
+    # the largest change among periods next to each other, each with a quarter of the usual rows or more
+    full = rows >= 0.25 * rows.median()
+    pairs = [(p, p - 1) for p in totals.index if p - 1 in totals.index and full[p] and full[p - 1]
+             and totals[p] > 0 and totals[p - 1] > 0]
+    assert abs(math.log(v["ratio"])) == pytest.approx(max(abs(math.log(totals[a] / totals[b])) for a, b in pairs))
+
+
+def _outlier(v, df):
+    x = df[v["measure"]].dropna()
+    med = x.median()
+    mad = (x - med).abs().median() * 1.4826
+    far = x[(x - med).abs() > 5 * mad]
+    assert v["median"] == pytest.approx(med) and v["count"] == len(far)
+    assert v["value"] == pytest.approx(far.loc[(far - med).abs().idxmax()])
+
+
+def _correlation(v, df):
+    assert v["r"] == pytest.approx(df[v["a"]].corr(df[v["b"]]), abs=1e-9)
+    assert v["n"] == df[[v["a"], v["b"]]].dropna().shape[0]
+
+
+def _split(v, df):
+    means = df.dropna(subset=[v["category"], v["measure"]]).groupby(v["category"])[v["measure"]].mean()
+    assert v["high_mean"] == pytest.approx(means.max()) and v["low_mean"] == pytest.approx(means.min())
+
+
+CHECKS = {"size": _size, "missing": _missing, "concentration": _concentration, "jump": _jump, "outlier": _outlier,
+          "correlation": _correlation, "split": _split}
+DATE = ["Date"]
+
+
+def test_every_planted_pattern_is_found_ranked_in_the_top_5_and_rechecked(tmp_path):
+    df = planted()
+    shown, _ = found(tmp_path, df)
+    kinds = [i.kind for i in shown]
+    top5 = kinds[:5]
+    for kind in ("concentration", "jump", "outlier", "correlation", "missing"):
+        assert kind in top5, (kind, [(i.kind, round(i.score, 2), i.sentence) for i in shown])
+    by_kind = {i.kind: i for i in shown}
+    assert by_kind["concentration"].values["top"] == "North"
+    assert by_kind["concentration"].values["top_share"] == pytest.approx(0.7, abs=0.03)
+    assert "70." in by_kind["concentration"].sentence or "69." in by_kind["concentration"].sentence
+    assert by_kind["jump"].values["period"] == "2024-12" and by_kind["jump"].values["ratio"] == pytest.approx(3, rel=0.15)
+    assert by_kind["outlier"].values["label"] == "O-0123" and by_kind["outlier"].values["value"] == 400
+    assert {by_kind["correlation"].values["a"], by_kind["correlation"].values["b"]} == {"Visitors", "Clicks"}
+    assert by_kind["missing"].values["column"] == "Channel" and by_kind["missing"].values["share"] == pytest.approx(0.2)
+    for i in shown:
+        recheck(i, df)
+        assert i.sql and i.sentence
+
+
+def test_noise_beats_no_planted_pattern(tmp_path):
+    shown, _ = found(tmp_path / "p", planted())
+    quiet, _ = found(tmp_path / "n", noise())
+    planted_scores = [i.score for i in shown if i.kind in ("concentration", "jump", "outlier", "correlation", "missing")]
+    assert quiet, "the size of a table is always worth a sentence"
+    assert max(i.score for i in quiet) < min(planted_scores), [(i.kind, i.score) for i in quiet]
+    for i in quiet:
+        recheck(i, noise())
+
+
+def test_an_id_or_a_ratio_is_never_summed(tmp_path):
+    df = planted()
+    df["Margin %"] = np.where(df["Region"] == "North", 0.9, 0.1)  # a ratio column concentrated in one region
+    df["Store No"] = np.where(df["Region"] == "North", 9000, 1)
+    shown, _ = found(tmp_path, df, limit=50)
+    for i in shown:
+        if i.kind in ("concentration", "jump", "trend", "movers"):
+            assert i.values["measure"] not in ("Margin %", "Store No"), i.sentence
+            assert "sum(\"Margin %\")" not in i.sql and "sum(\"Store No\")" not in i.sql
+
+
+def test_charts_draw_from_each_insights_own_data(tmp_path):
+    from core.charts import render
+
+    shown, _ = found(tmp_path, planted())
+    drawn = [i for i in shown if i.chart]
+    assert len(drawn) >= 3
+    for i in drawn:
+        assert render(i.df, i.chart).data, i.kind
+
+
+@pytest.mark.parametrize("question", ["Summarize this", "summarise the file", "What's interesting in this data?",
+                                      "what's interesting?", "Tell me about this file", "any anomalies?",
+                                      "Are there any outliers?", "What changed last month?", "overview"])
+def test_triggers(question):
+    assert wants_insights(question)
+
+
+@pytest.mark.parametrize("question", ["Summarize sales by region", "What were total sales in 2021?",
+                                      "which region had the most outliers in price", "describe sales by month",
+                                      "what changed in sales between 2020 and 2021"])
+def test_ordinary_questions_are_not_stolen(question):
+    assert not wants_insights(question)
+
+
+def _books(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in (".xlsx", ".csv", ".xls") and p.stem != "SOURCES")
+
+
+@pytest.mark.parametrize("folder", [REALBOOKS, BIZ], ids=["realbooks", "biz"])
+def test_shared_workbooks_get_5_to_8_insights_with_right_numbers(tmp_path, folder):
+    if not folder.is_dir() or not _books(folder):
+        pytest.skip(f"{folder} is not here")
+    for book in _books(folder):
+        ws = Workspace(Settings(home=tmp_path / book.stem, build_index=False))
+        ws.add_file(book)
+        engine = QueryEngine(ws)
+        shown = summarize(ws, engine)
+        # a table of 3 text columns has fewer than 5 things worth saying; none is made up to fill the list
+        assert 1 <= len(shown) <= 8, (book.name, [i.sentence for i in shown])
+        kinds = Counter(i.kind for i in insights_iter(ws, engine))
+        assert len(shown) >= 5 or len(shown) == sum(min(2, n) for n in kinds.values()), book.name
+        frames = {t.name: ws.load_table(t.id) for t in ws.tables()}
+        labels = {f"'{t.name}' in {t.file}": t.name for t in ws.tables()}
+        for i in shown:
+            DATE[0] = i.values.get("date_column") or _date_of(frames[labels[i.table]])
+            recheck(i, frames[labels[i.table]])
+        engine.close()
+
+
+def _date_of(df: pd.DataFrame) -> str:
+    cols = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
+    return cols[0] if cols else "Date"
