@@ -22,14 +22,16 @@ log = logging.getLogger(__name__)
 MAX_TABLES = 4
 MIN_ROWS = 5  # a table of a row or two (a note, a heading block) has nothing to summarize  # "summarize" over a whole workspace looks at its largest tables only
 
-__all__ = ["Insight", "PROBES", "insights_iter", "summarize", "wants_insights", "focus_of", "subject", "rank"]
+rank_insights = rank  # the name core exports it under
+__all__ = ["Insight", "PROBES", "insights_iter", "summarize", "wants_insights", "focus_of", "subject", "rank",
+           "rank_insights"]
 
 
-def subject(ws, engine, t) -> Subject:
+def subject(ws, engine, t, named: bool = True) -> Subject:
     profiles = ws.column_profiles(t.id)
     roles = dict(t.roles or column_roles(dict(t.dtypes), profiles))
     warns = [w["message"] for w in ws.warnings(t.file_id) if w["sheet"] == t.sheet and w["tbl"] in (t.name, None)]
-    return Subject(engine, t, roles, profiles, warns)
+    return Subject(engine, t, roles, profiles, warns, named)
 
 
 def pick_tables(ws, file_ids: list[int] | None = None) -> list:
@@ -43,8 +45,9 @@ def insights_iter(ws, engine, file_ids: list[int] | None = None, tables: list | 
     """Every insight found, probe by probe and table by table, as soon as each probe finishes (unranked).
     A probe that fails is logged and skipped: the others' insights stand."""
     engine.refresh()
-    for t in tables if tables is not None else pick_tables(ws, file_ids):
-        s = subject(ws, engine, t)
+    tables = tables if tables is not None else pick_tables(ws, file_ids)
+    for t in tables:
+        s = subject(ws, engine, t, named=len(tables) > 1)
         for p in PROBES:
             try:
                 yield from p(s)

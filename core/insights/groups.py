@@ -35,7 +35,7 @@ def _concentration(s: Subject, m: str | None, c: str) -> Insight | None:
     role = s.roles.get(m)
     lead = str(df[c].iloc[0])
     text = (f"'{lead}' holds {share(top1)} of {m} ({format_value(df[m].iloc[0], role)} of "
-            f"{format_value(total, role)}) across {n} {c} values in {s.label}")
+            f"{format_value(total, role)}) across {n} {c} values{s.where}")
     text += f"; the top 3 hold {share(top3)}." if n > 3 else "."
     return Insight("concentration", text, min(1.0, score), sql, s.label,
                    {"measure": m, "category": c, "top": lead, "top_share": top1, "top3_share": top3, "total": total,
@@ -66,7 +66,7 @@ def _split(s: Subject, m: str, c: str) -> Insight | None:
         return None
     role = s.roles.get(m)
     hi, lo = df.iloc[0], df.iloc[-1]
-    text = (f"{m} differs most by {c} in {s.label}: '{hi[c]}' averages {format_value(hi[m], role)} against "
+    text = (f"{m} differs most by {c}{s.where}: '{hi[c]}' averages {format_value(hi[m], role)} against "
             f"{format_value(lo[m], role)} for '{lo[c]}' ({c} explains {share(eta2)} of the variation).")
     shown = df[[c, m]]
     return Insight("split", text, 0.7 * eta2, sql, s.label,

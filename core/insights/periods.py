@@ -68,7 +68,7 @@ def _jump(s: Subject, m: str, g: str, sql: str, df: pd.DataFrame) -> Insight | N
     when, before = label(df["period"].iloc[i + 1], g), label(df["period"].iloc[i], g)
     word = f"jumped {r:.1f}x" if r > 1 else f"fell by {(1 - r) * 100:.0f}%"
     text = (f"{m} {word} in {when} ({format_value(v[i], role)} in {before} to "
-            f"{format_value(v[i + 1], role)}), the largest change between consecutive {g}s in {s.label}.")
+            f"{format_value(v[i + 1], role)}), the largest change between consecutive {g}s{s.where}.")
     return Insight("jump", text, min(1.0, abs(math.log(r)) / math.log(4)), sql, s.label,
                    {"measure": m, "period": when, "before": float(v[i]), "after": float(v[i + 1]), "ratio": r,
                     "grain": g},
@@ -89,7 +89,7 @@ def _trend(s: Subject, m: str, g: str, sql: str, df: pd.DataFrame) -> Insight | 
     if r2 < MIN_R2:
         return None
     role = s.roles.get(m)
-    text = (f"{m} trends {'up' if slope > 0 else 'down'} over {len(y)} {g}s in {s.label}, by about "
+    text = (f"{m} trends {'up' if slope > 0 else 'down'} over {len(y)} {g}s{s.where}, by about "
             f"{format_value(abs(float(slope)), role)} a {g} (a straight line explains {r2 * 100:.0f}% of its ups and downs).")
     return Insight("trend", text, 0.6 * r2, sql, s.label, {"measure": m, "slope": float(slope), "r2": r2, "periods": len(y)},
                    shown(df, g, m), {"chart_type": "line", "x": "period", "y": m, "title": f"{m} by {g}"}, {m: role})
@@ -131,7 +131,7 @@ def _movers(s: Subject, d: str, m: str, c: str, g: str) -> Insight | None:
     text = (f"From {before} to {after}, {m} of '{top[c]}' moved most: {format_value(top['previous'], role)} to "
             f"{format_value(top['latest'], role)} ({'+' if top['change'] >= 0 else '-'}"
             f"{format_value(abs(top['change']), role)}; {abs(top['change']) / total_moved * 100:.0f}% of all movement "
-            f"across {c}) in {s.label}.")
+            f"across {c}){s.where}.")
     shown = df[[c, "previous", "latest", "change"]]
     # a mover that carries most of the movement, and a movement large against the period's total
     score = 0.6 * abs(float(top["change"])) / total_moved * min(1.0, abs(float(top["change"])) / base)

@@ -69,7 +69,7 @@ def missing(s: Subject) -> list[Insight]:
     if part < 0.05:
         return []
     others = sum(1 for c in cols if c != worst and int(r[c]) >= 0.05 * rows)
-    text = (f"'{worst}' is empty in {format_value(n)} of {format_value(rows)} rows ({share(part)}) of {s.label}"
+    text = (f"'{worst}' is empty in {format_value(n)} of {format_value(rows)} rows ({share(part)}){s.where}"
             + (f"; {others} other column(s) are at least 5% empty." if others else "."))
     return [Insight("missing", text, min(1.0, 0.3 + 2 * part), sql, s.label,
                     {"column": worst, "missing": n, "rows": rows, "share": part})]
@@ -83,7 +83,7 @@ def duplicates(s: Subject) -> list[Insight]:
     rows, dup = int(r["rows"]), int(r["duplicates"])
     if not dup:
         return []
-    text = f"{format_value(dup)} row(s) of {s.label} repeat another row exactly ({share(dup / rows)} of its rows)."
+    text = f"{format_value(dup)} row(s){s.where} repeat another row exactly ({share(dup / rows)} of its rows)."
     return [Insight("duplicates", text, min(1.0, 0.3 + 3 * dup / rows), sql, s.label,
                     {"duplicates": dup, "rows": rows})]
 
@@ -95,7 +95,7 @@ def ingest_notes(s: Subject) -> list[Insight]:
     notes = []
     if out:
         reasons = sorted({str(e.get("reason") or "other") for e in out})
-        notes.append(f"{len(out)} row(s) of {s.label} were left out of the data as {', '.join(reasons)} rows "
+        notes.append(f"{len(out)} row(s){s.where} were left out of the data as {', '.join(reasons)} rows "
                      "(the Files page lists them and can keep them)")
     notes += [str(w).rstrip(". ") for w in s.warnings[:2]]
     if not notes:

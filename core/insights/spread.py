@@ -29,7 +29,7 @@ def _outliers(s: Subject, m: str) -> Insight | None:
     role = s.roles.get(m)
     z = abs(float(top["robust_z"]))
     text = (f"{m} of {top['label']} is {format_value(top[m], role)}, far from the usual {format_value(top['median'], role)} "
-            f"(median) in {s.label}" + (f"; {len(df)} value(s) lie that far out." if len(df) > 1 else "."))
+            f"(median){s.where}" + (f"; {len(df)} value(s) lie that far out." if len(df) > 1 else "."))
     return Insight("outlier", text, min(1.0, 0.4 + z / 25), sql, s.label,
                    {"measure": m, "label": top["label"], "value": float(top[m]), "median": float(top["median"]),
                     "count": len(df), "robust_z": z}, df.drop(columns=["robust_z"]), None, {m: role, "median": role})
@@ -62,7 +62,7 @@ def correlation(s: Subject) -> list[Insight]:
     n = int(s.run(one).iloc[0]["n"])
     points = s.run(f"SELECT {qi(a)}, {qi(b)} FROM {s.name} WHERE {qi(a)} IS NOT NULL AND {qi(b)} IS NOT NULL "
                    f"LIMIT {MAX_POINTS}")
-    text = (f"{a} and {b} move {'together' if rv > 0 else 'in opposite directions'} in {s.label} "
+    text = (f"{a} and {b} move {'together' if rv > 0 else 'in opposite directions'}{s.where} "
             f"(correlation {rv:.2f} over {format_value(n)} rows).")
     return [Insight("correlation", text, 0.9 * strength, one, s.label, {"a": a, "b": b, "r": rv, "n": n}, points,
                     {"chart_type": "scatter", "x": a, "y": b, "title": f"{b} against {a}"},

@@ -23,6 +23,7 @@ class Subject:
     roles: dict
     profiles: dict
     warnings: list = field(default_factory=list)  # ingest warnings of this table (messages)
+    named: bool = True  # sentences name the table (several tables are looked at), else it goes without saying
 
     @property
     def name(self) -> str:
@@ -31,6 +32,10 @@ class Subject:
     @property
     def label(self) -> str:
         return f"'{self.table.name}' in {self.table.file}"
+
+    @property
+    def where(self) -> str:
+        return f" in {self.label}" if self.named else ""
 
     def run(self, sql: str) -> pd.DataFrame:
         return self.engine.sql(sql)
