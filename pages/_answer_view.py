@@ -131,11 +131,18 @@ def insight_card(ins: dict, n: int, key: str, sentence: bool = True) -> None:
             st.code(ins.get("sql") or "", language="sql")
 
 
+def insight_grid(insights: list[dict], key: str, sentences: bool = True) -> None:
+    """Insight cards two abreast (a full-width chart each would push the last findings far down)."""
+    cols = st.columns(2) if insights else []
+    for n, ins in enumerate(insights, 1):
+        with cols[(n - 1) % 2]:
+            insight_card(ins, n, key, sentence=sentences)
+
+
 def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=None, feedback=None,
                    statuses=()) -> None:
     """Everything below an answer's text and table: flags, suggestions, how it was computed, feedback."""
-    for n, ins in enumerate(answer.get("insights") or [], 1):
-        insight_card(ins, n, key, sentence=False)
+    insight_grid(answer.get("insights") or [], key, sentences=False)
     for s in statuses:
         if s.get("stage") in ("llm_off", "llm_failed"):
             st.caption(ui.safe_markdown(s.get("message")))

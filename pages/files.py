@@ -7,7 +7,7 @@ import streamlit as st
 
 from core import export_csv, export_xlsx, insights_iter, rank_insights, ui
 from pages import _entry
-from pages._answer_view import insight_card
+from pages._answer_view import insight_grid
 from pages._guard import guard
 from pages._identity import user
 from pages._ingest import FILE_TYPES, show_uploads
@@ -85,8 +85,7 @@ def summary(ws, f) -> None:
         box.update(label=f"{len(ranked)} findings in {f['name']}", state="complete", expanded=False)
     if not ranked:
         st.caption("Nothing stands out: no table of this file has enough rows or columns to summarize.")
-    for n, ins in enumerate(ranked, 1):
-        insight_card(ins.to_json(), n, key)
+    insight_grid([i.to_json() for i in ranked], key)
     st.button("Hide the summary", key=f"{key}-hide", on_click=lambda: st.session_state.pop(key, None))
 
 

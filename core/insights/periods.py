@@ -46,11 +46,14 @@ STEP = {"month": pd.DateOffset(months=1), "quarter": pd.DateOffset(months=3), "y
 
 def comparable(df: pd.DataFrame, g: str) -> np.ndarray:
     """Which consecutive pairs of periods can be compared: next to each other in time (no empty period
-    between), each with at least a quarter of the usual number of rows (a first or last month holding a few
-    days of data is no drop)."""
+    between), and neither the first nor the last period a stub (under a quarter of the usual number of rows:
+    a last month holding a few days of data is no drop). Periods inside the data compare as they are: a
+    month with few rows there is what happened."""
     p = pd.to_datetime(df["period"])
     adjacent = (p.iloc[:-1] + STEP[g]).to_numpy() == p.iloc[1:].to_numpy()
-    full = df["period_rows"].to_numpy() >= 0.25 * float(df["period_rows"].median())
+    rows = df["period_rows"].to_numpy()
+    full = np.ones(len(rows), dtype=bool)
+    full[[0, -1]] = rows[[0, -1]] >= 0.25 * float(np.median(rows))
     return adjacent & full[:-1] & full[1:]
 
 
