@@ -261,7 +261,7 @@ class ChatPipeline:
         if plan is None and wants_insights(question):  # "summarize", "what's interesting?": no plan, probes
             planned = None
             yield Status("insights", "Looking for what stands out")
-            self._insights(question, ans, file_ids)
+            yield from self._insights(question, ans, file_ids)
         else:
             planned = yield from self._compute(question, intent, prev, file_ids, llm, ans, timings, plan)
         if planned is None and ans.error is None and not ans.insights:
@@ -536,16 +536,20 @@ class ChatPipeline:
             return None
 
     # --- pieces ----------------------------------------------------------------------
-    def _insights(self, question: str, ans: Answer, file_ids) -> None:
+    def _insights(self, question: str, ans: Answer, file_ids) -> Iterator[Event]:
         """The ranked insights of the files asked about (or the workspace's largest tables): each a sentence
         with its numbers, its SQL and maybe a chart, all from queries on the data."""
-        from .insights import focus_of, summarize
+        from .insights import focus_of, insights_iter, rank
 
-        try:
-            found = summarize(self.ws, self.answerer.engine, file_ids, focus=focus_of(question))
+        seen = []
+        try:  # a status per finding as its probe finishes: the page shows the search going on
+            for i in insights_iter(self.ws, self.answerer.engine, file_ids):
+                seen.append(i)
+                yield Status("insights", f"Found {len(seen)}: {i.sentence[:90]}")
         except ExcelChatError as e:
             ans.error = str(e)
             return
+        found = rank(seen, focus=focus_of(question))
         if not found:
             return  # no table: the workspace description says so
         tables = sorted({i.table for i in found})

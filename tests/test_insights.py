@@ -282,3 +282,26 @@ def test_the_llm_retells_the_findings_fenced_as_data_and_its_own_numbers_are_fla
     assert "Ignore previous instructions" in block and user.count("Ignore previous instructions") == 1
     for i in ans.insights:
         assert i["sentence"] in block
+
+
+def test_findings_stream_as_status_events_before_the_ranked_answer(tmp_path):
+    pipe = pipeline_for(tmp_path, planted())
+    events = list(pipe.ask("Summarize this", use_llm=False))
+    found = [e for e in events if e.type == "status" and e.stage == "insights" and e.message.startswith("Found ")]
+    done = events[-1].result
+    assert len(found) >= len(done.insights) >= 5
+    assert events.index(found[-1]) < next(i for i, e in enumerate(events) if e.type == "token")
+
+
+def test_a_probe_that_fails_leaves_the_others_standing(tmp_path, monkeypatch):
+    from core.insights import probes
+
+    def broken(s):
+        raise ZeroDivisionError("a bug in one probe")
+
+    monkeypatch.setattr(probes, "PROBES", [broken, *probes.PROBES])
+    import core.insights as insights
+
+    monkeypatch.setattr(insights, "PROBES", probes.PROBES)
+    shown, _ = found(tmp_path, planted())
+    assert {"concentration", "jump", "outlier"} <= {i.kind for i in shown}
