@@ -147,6 +147,12 @@ HELP = ("I answer questions about the spreadsheets in this workspace with exact 
         "'Show the monthly trend of sales', 'Compare sales by method'.")
 
 
+# what an insight question asked about first, when no probe found it (core.insights.triggers.focus_of)
+NOTHING_OF = {"outlier": "No outliers: no value of any measure lies beyond its median ± 5 scaled MADs.",
+              "movers": "Nothing moved much: no jump of 1.5x between periods, no clear trend and no category's "
+                        "change between the last two periods stands out."}
+
+
 # --- the pipeline -----------------------------------------------------------------------
 DISTINCT_WORDS = re.compile(r"\b(distinct|different|unique|separate|various)\b", re.IGNORECASE)
 ONE_NUMBER = re.compile(r"^\s*how (?:much|many)\b|\bby how much\b", re.IGNORECASE)
@@ -549,7 +555,8 @@ class ChatPipeline:
         except ExcelChatError as e:
             ans.error = str(e)
             return
-        found = rank(seen, focus=focus_of(question))
+        focus = focus_of(question)
+        found = rank(seen, focus=focus)
         if not found:
             return  # no table: the workspace description says so
         tables = sorted({i.table for i in found})
@@ -557,7 +564,8 @@ class ChatPipeline:
         ans.insights = [i.to_json() for i in found]
         ans.interpretation = (f"{len(found)} findings about {', '.join(tables)}, each computed by its own query "
                               "and ranked by how much it stands out.")
-        ans.answer = f"What stands out in {', '.join(tables)}:\n\n" + "\n".join(f"{n}. {i.sentence}" for n, i in enumerate(found, 1))
+        missed = NOTHING_OF.get(focus[0]) if focus and not any(i.kind in focus for i in found) else None
+        ans.answer = (missed + "\n\n" if missed else "") + f"What stands out in {', '.join(tables)}:\n\n" + "\n".join(f"{n}. {i.sentence}" for n, i in enumerate(found, 1))
         ans.sql = "\n\n".join(f"-- {n}. {i.kind} ({i.table})\n{i.sql}" for n, i in enumerate(found, 1))
         ans.sources = [{"file": t.file, "sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows}
                        for t in self.ws.tables() if f"'{t.name}' in {t.file}" in tables]

@@ -305,3 +305,14 @@ def test_a_probe_that_fails_leaves_the_others_standing(tmp_path, monkeypatch):
     monkeypatch.setattr(insights, "PROBES", probes.PROBES)
     shown, _ = found(tmp_path, planted())
     assert {"concentration", "jump", "outlier"} <= {i.kind for i in shown}
+
+
+def test_asked_for_outliers_where_there_are_none_it_says_so_and_still_summarizes(tmp_path):
+    df = noise()
+    x = df["Discount"]
+    assert not ((x - x.median()).abs() > 5 * 1.4826 * (x - x.median()).abs().median()).any()
+    ans = pipeline_for(tmp_path, df).answer("Any outliers?", use_llm=False)
+    assert ans.answer.startswith("No outliers") and ans.status == "answered"
+    assert all(i["kind"] != "outlier" for i in ans.insights) and ans.insights
+    planted_ans = pipeline_for(tmp_path / "p", planted()).answer("Any outliers?", use_llm=False)
+    assert not planted_ans.answer.startswith("No outliers")
