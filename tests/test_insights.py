@@ -92,11 +92,18 @@ def _concentration(v, df):
     assert v["top3_share"] == pytest.approx(g.iloc[:3].sum() / g.sum())
 
 
+FREQ = {"month": "M", "quarter": "Q", "year": "Y"}
+
+
+def _per_period(v, df):
+    """The measure's total (or the rows) per period of the insight's date column, and the rows per period."""
+    by = df.groupby(pd.to_datetime(df[v["date"]]).dt.to_period(FREQ[v["grain"]]))
+    return (by.size() if v["measure"] == "rows" else by[v["measure"]].sum()), by.size()
+
+
 def _jump(v, df):
-    freq = {"month": "M", "quarter": "Q", "year": "Y"}[v["grain"]]
-    by = df.groupby(pd.to_datetime(df[DATE[0]]).dt.to_period(freq))
-    totals = by.size() if v["measure"] == "rows" else by[v["measure"]].sum()
-    rows = by.size()
+    freq = FREQ[v["grain"]]
+    totals, rows = _per_period(v, df)
     period = pd.Period(v["period"].replace(" ", ""), freq)
     assert v["after"] == pytest.approx(totals[period]) and v["before"] == pytest.approx(totals[period - 1])
     assert v["ratio"] == pytest.approx(v["after"] / v["before"])
@@ -106,6 +113,30 @@ def _jump(v, df):
     pairs = [(p, p - 1) for p in totals.index if p - 1 in totals.index and full[p] and full[p - 1]
              and totals[p] > 0 and totals[p - 1] > 0]
     assert abs(math.log(v["ratio"])) == pytest.approx(max(abs(math.log(totals[a] / totals[b])) for a, b in pairs))
+
+
+def _trend(v, df):
+    totals, _ = _per_period(v, df)
+    x = np.arange(len(totals), dtype=float)
+    assert v["periods"] == len(totals)
+    assert v["slope"] == pytest.approx(np.polyfit(x, totals.to_numpy(float), 1)[0])
+    assert v["r2"] == pytest.approx(np.corrcoef(x, totals.to_numpy(float))[0, 1] ** 2)
+
+
+def _movers(v, df):
+    df = df.dropna(subset=[v["category"], v["date"]])
+    by = df.groupby([df[v["category"]], pd.to_datetime(df[v["date"]]).dt.to_period(FREQ[v["grain"]])])
+    per = by[v["measure"]].sum().unstack(fill_value=0)
+    last, prev = per.columns.max(), sorted(per.columns)[-2]
+    change = per[last] - per[prev]
+    tied = change[change.abs() == change.abs().max()]  # a tie goes to the first name (ORDER BY ..., 1)
+    top = sorted(tied.index, key=str)[0]
+    assert str(top) == str(v["top"]) and v["change"] == pytest.approx(change[top])
+    assert v["previous"] == pytest.approx(per.loc[top, prev]) and v["latest"] == pytest.approx(per.loc[top, last])
+
+
+def _duplicates(v, df):
+    assert v["rows"] == len(df) and v["duplicates"] == df.duplicated().sum()
 
 
 def _outlier(v, df):
@@ -128,8 +159,8 @@ def _split(v, df):
 
 
 CHECKS = {"size": _size, "missing": _missing, "concentration": _concentration, "jump": _jump, "outlier": _outlier,
-          "correlation": _correlation, "split": _split}
-DATE = ["Date"]
+          "correlation": _correlation, "split": _split, "trend": _trend, "movers": _movers,
+          "duplicates": _duplicates}
 
 
 def test_every_planted_pattern_is_found_ranked_in_the_top_5_and_rechecked(tmp_path):
@@ -217,14 +248,8 @@ def test_shared_workbooks_get_5_to_8_insights_with_right_numbers(tmp_path, folde
         frames = {t.name: ws.load_table(t.id) for t in ws.tables()}
         labels = {f"'{t.name}' in {t.file}": t.name for t in ws.tables()}
         for i in shown:
-            DATE[0] = i.values.get("date_column") or _date_of(frames[labels[i.table]])
             recheck(i, frames[labels[i.table]])
         engine.close()
-
-
-def _date_of(df: pd.DataFrame) -> str:
-    cols = [c for c in df.columns if pd.api.types.is_datetime64_any_dtype(df[c])]
-    return cols[0] if cols else "Date"
 
 
 # --- the chat: the one path from a question to an answer ---------------------------------

@@ -94,7 +94,7 @@ def _trend(s: Subject, m: str, g: str, sql: str, df: pd.DataFrame) -> Insight | 
     role = s.roles.get(m)
     text = (f"{m} trends {'up' if slope > 0 else 'down'} over {len(y)} {g}s{s.where}, by about "
             f"{format_value(abs(float(slope)), role)} a {g} (a straight line explains {r2 * 100:.0f}% of its ups and downs).")
-    return Insight("trend", text, 0.6 * r2, sql, s.label, {"measure": m, "slope": float(slope), "r2": r2, "periods": len(y)},
+    return Insight("trend", text, 0.6 * r2, sql, s.label, {"measure": m, "slope": float(slope), "r2": r2, "periods": len(y), "grain": g},
                    shown(df, g, m), {"chart_type": "line", "x": "period", "y": m, "title": f"{m} by {g}"}, {m: role})
 
 
@@ -109,6 +109,8 @@ def over_time(s: Subject) -> list[Insight]:
     for m in s.additive()[:MAX_MEASURES] or ["rows"]:  # no measure: the number of rows per period
         sql, df = series(s, dates[0], m, g)
         out += [i for i in (_jump(s, m, g, sql, df), _trend(s, m, g, sql, df)) if i]
+    for i in out:
+        i.values["date"] = dates[0]
     return out
 
 
@@ -119,7 +121,7 @@ def _movers(s: Subject, d: str, m: str, c: str, g: str) -> Insight | None:
            f"SELECT {qi(c)}, coalesce(sum(v) FILTER (WHERE period = (SELECT min(period) FROM last2)), 0) AS previous, "
            f"coalesce(sum(v) FILTER (WHERE period = (SELECT max(period) FROM last2)), 0) AS latest, "
            f"(SELECT min(period) FROM last2) AS previous_period, (SELECT max(period) FROM last2) AS latest_period "
-           f"FROM p WHERE period IN (SELECT period FROM last2) GROUP BY 1 ORDER BY abs(latest - previous) DESC")
+           f"FROM p WHERE period IN (SELECT period FROM last2) GROUP BY 1 ORDER BY abs(latest - previous) DESC, 1")
     df = s.run(sql)
     if len(df) < 2 or df["previous_period"].iloc[0] == df["latest_period"].iloc[0]:
         return None
@@ -139,7 +141,7 @@ def _movers(s: Subject, d: str, m: str, c: str, g: str) -> Insight | None:
     # a mover that carries most of the movement, and a movement large against the period's total
     score = 0.6 * abs(float(top["change"])) / total_moved * min(1.0, abs(float(top["change"])) / base)
     return Insight("movers", text, score, sql, s.label,
-                   {"measure": m, "category": c, "top": top[c], "previous": float(top["previous"]),
+                   {"measure": m, "category": c, "date": d, "grain": g, "top": top[c], "previous": float(top["previous"]),
                     "latest": float(top["latest"]), "change": float(top["change"]), "from": before, "to": after},
                    shown, bar(c, "change", f"Change in {m}, {before} to {after}"),
                    {"previous": role, "latest": role, "change": role})
