@@ -76,6 +76,9 @@ def recheck(i, df: pd.DataFrame) -> None:
 def _size(v, df):
     assert v["rows"] == len(df) and v["columns"] == df.shape[1]
     assert v["filled"] == pytest.approx(df.notna().to_numpy().mean())
+    if "date_column" in v:
+        dates = pd.to_datetime(df[v["date_column"]])
+        assert pd.Timestamp(v["first"]) == dates.min() and pd.Timestamp(v["last"]) == dates.max()
 
 
 def _missing(v, df):
@@ -154,8 +157,14 @@ def _correlation(v, df):
 
 
 def _split(v, df):
-    means = df.dropna(subset=[v["category"], v["measure"]]).groupby(v["category"])[v["measure"]].mean()
+    both = df.dropna(subset=[v["category"], v["measure"]])
+    means = both.groupby(v["category"])[v["measure"]].mean()
     assert v["high_mean"] == pytest.approx(means.max()) and v["low_mean"] == pytest.approx(means.min())
+    # the share of the variance between the groups; the overall mean and variance over rows with a category
+    x = df.dropna(subset=[v["category"]])[v["measure"]]
+    sizes = both.groupby(v["category"]).size()
+    between = (sizes * (means - x.mean()) ** 2).sum()
+    assert v["eta2"] == pytest.approx(between / (sizes.sum() * x.var(ddof=0)))
 
 
 CHECKS = {"size": _size, "missing": _missing, "concentration": _concentration, "jump": _jump, "outlier": _outlier,
@@ -341,3 +350,17 @@ def test_asked_for_outliers_where_there_are_none_it_says_so_and_still_summarizes
     assert all(i["kind"] != "outlier" for i in ans.insights) and ans.insights
     planted_ans = pipeline_for(tmp_path / "p", planted()).answer("Any outliers?", use_llm=False)
     assert not planted_ans.answer.startswith("No outliers")
+
+
+def test_a_rate_is_split_by_the_category_that_explains_it_and_never_totalled(tmp_path):
+    rng = np.random.default_rng(5)
+    tier = rng.choice(["Basic", "Plus", "Pro"], 300)
+    df = pd.DataFrame({"Tier": tier, "Region": rng.choice(["N", "S"], 300),
+                       "Unit Price": np.select([tier == "Basic", tier == "Plus"], [10.0, 20.0], 40.0) + rng.normal(0, 2, 300)})
+    shown, _ = found(tmp_path, df, limit=50)
+    split = next(i for i in shown if i.kind == "split")
+    assert split.values["category"] == "Tier" and split.values["high"] == "Pro" and split.values["eta2"] > 0.9
+    recheck(split, df)
+    summed = [i for i in shown if i.kind in ("concentration", "jump", "trend", "movers")
+              and i.values["measure"] == "Unit Price"]
+    assert not summed and 'sum("Unit Price")' not in " ".join(i.sql for i in shown), "a price is never summed"
