@@ -36,7 +36,7 @@ _LAZY = {"Answer": ".answer", "Answerer": ".answer", "ChatPipeline": ".chat", "E
          "export_csv": ".safety", "export_xlsx": ".safety", "warm_up": ".isolate", "OllamaLLM": ".llm",
          "SemanticIndex": ".index", "render": ".charts", "explore_charts": ".charts", "recommend": ".charts",
          "ChartSpec": ".charts", "ChatModel": ".llm", "ChatChunk": ".llm",
-         "Uploads": ".uploads", "UploadJob": ".uploads", "IndexingStatus": ".indexer"}
+         "Uploads": ".uploads", "summarize": ".insights", "insights_iter": ".insights", "rank_insights": ".insights", "UploadJob": ".uploads", "IndexingStatus": ".indexer"}
 
 
 def __getattr__(name):
@@ -54,6 +54,7 @@ __all__ = [
     "Answer", "Answerer", "ChatPipeline", "Event", "Conversations", "OfflinePlanner",
     "escape_formula", "export_csv", "export_xlsx", "warm_up",
     "ChatModel", "ChatChunk", "OllamaLLM", "SemanticIndex", "IndexingStatus", "Uploads", "UploadJob", "render", "explore_charts", "recommend", "ChartSpec",
+    "summarize", "insights_iter", "rank_insights",
     "ui",
     "ExcelChatError", "FileError", "UnsupportedFileType", "ContentMismatch", "FileTooLarge", "CorruptFile",
     "EncryptedFile", "EmptyWorkbook", "FileLimitExceeded", "NotFound", "QueryError", "PlanError", "CannotAnswer",

@@ -50,6 +50,7 @@ class Answer:
     reading_plans: list[dict | None] = field(default_factory=list)  # each reading's plan (None: ask its text)
     formats: dict[str, str] = field(default_factory=dict)  # result column -> role (core.roles), for display
     ranking: pd.DataFrame | None = None  # a superlative's top rows (winners first), shown instead of df
+    insights: list[dict] = field(default_factory=list)  # "what's interesting?": core.insights.Insight.to_json, ranked
 
     def ranking_json(self) -> dict | None:
         if self.ranking is None or self.df is None:  # a declined answer shows no table at all
@@ -70,7 +71,7 @@ class Answer:
                 "notes": self.notes, "suggestions": self.suggestions, "status": self.status,
                 "interpretation": self.interpretation, "unused": self.unused,
                 "interpretations": self.interpretations, "reading_plans": self.reading_plans,
-                "formats": self.formats, "ranking": self.ranking_json()}
+                "formats": self.formats, "ranking": self.ranking_json(), "insights": self.insights}
 
 
 NUMBER_TEXT = re.compile(r"^\(?[-+]?[$€£]?\s?\d[\d,]*(\.\d+)?\)?\s?%?$")

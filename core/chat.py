@@ -21,6 +21,7 @@ from .config import Settings
 from .conversations import Conversations
 from .coverage import ignored_data, outside_the_data, reading_by_meaning, unused_words
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
+from .insights.triggers import wants_insights
 from .intents import classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
@@ -146,6 +147,12 @@ HELP = ("I answer questions about the spreadsheets in this workspace with exact 
         "'Show the monthly trend of sales', 'Compare sales by method'.")
 
 
+# what an insight question asked about first, when no probe found it (core.insights.triggers.focus_of)
+NOTHING_OF = {"outlier": "No outliers: no value of any measure lies beyond its median ± 5 scaled MADs.",
+              "movers": "Nothing moved much: no jump of 1.5x between periods, no clear trend and no category's "
+                        "change between the last two periods stands out."}
+
+
 # --- the pipeline -----------------------------------------------------------------------
 DISTINCT_WORDS = re.compile(r"\b(distinct|different|unique|separate|various)\b", re.IGNORECASE)
 ONE_NUMBER = re.compile(r"^\s*how (?:much|many)\b|\bby how much\b", re.IGNORECASE)
@@ -257,8 +264,13 @@ class ChatPipeline:
         ans = Answer(question=question, intent=intent)
         history = self.conversations.window(conversation_id, self.settings.memory_turns) if conversation_id else []
         prev = self.conversations.last_plan(conversation_id) if conversation_id else None
-        planned = yield from self._compute(question, intent, prev, file_ids, llm, ans, timings, plan)
-        if planned is None and ans.error is None:
+        if plan is None and wants_insights(question):  # "summarize", "what's interesting?": no plan, probes
+            planned = None
+            yield Status("insights", "Looking for what stands out")
+            yield from self._insights(question, ans, file_ids)
+        else:
+            planned = yield from self._compute(question, intent, prev, file_ids, llm, ans, timings, plan)
+        if planned is None and ans.error is None and not ans.insights:
             self._describe_workspace(ans, file_ids, intent)
         yield from self._result_events(ans)
         narration, info = yield from self._narrate(question, ans, intent, history, llm, t0, timings)
@@ -530,6 +542,34 @@ class ChatPipeline:
             return None
 
     # --- pieces ----------------------------------------------------------------------
+    def _insights(self, question: str, ans: Answer, file_ids) -> Iterator[Event]:
+        """The ranked insights of the files asked about (or the workspace's largest tables): each a sentence
+        with its numbers, its SQL and maybe a chart, all from queries on the data."""
+        from .insights import focus_of, insights_iter, rank
+
+        seen = []
+        try:  # a status per finding as its probe finishes: the page shows the search going on
+            for i in insights_iter(self.ws, self.answerer.engine, file_ids):
+                seen.append(i)
+                yield Status("insights", f"Found {len(seen)}: {i.sentence[:90]}")
+        except ExcelChatError as e:
+            ans.error = str(e)
+            return
+        focus = focus_of(question)
+        found = rank(seen, focus=focus)
+        if not found:
+            return  # no table: the workspace description says so
+        tables = sorted({i.table for i in found})
+        ans.status, ans.intent = "answered", "data_summary"
+        ans.insights = [i.to_json() for i in found]
+        ans.interpretation = (f"{len(found)} findings about {', '.join(tables)}, each computed by its own query "
+                              "and ranked by how much it stands out.")
+        missed = NOTHING_OF.get(focus[0]) if focus and not any(i.kind in focus for i in found) else None
+        ans.answer = (missed + "\n\n" if missed else "") + f"What stands out in {', '.join(tables)}:\n\n" + "\n".join(f"{n}. {i.sentence}" for n, i in enumerate(found, 1))
+        ans.sql = "\n\n".join(f"-- {n}. {i.kind} ({i.table})\n{i.sql}" for n, i in enumerate(found, 1))
+        ans.sources = [{"file": t.file, "sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows}
+                       for t in self.ws.tables() if f"'{t.name}' in {t.file}" in tables]
+
     def _describe_workspace(self, ans: Answer, file_ids, intent: str) -> None:
         """data_summary and general questions: what is in the workspace, from the catalog (no LLM needed)."""
         tables = [t for t in self.ws.tables() if file_ids is None or t.file_id in file_ids]

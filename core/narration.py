@@ -34,6 +34,9 @@ INTENT_HINTS = {
     "search": "Say what was found, with the matching values.",
     "general_question": "Answer briefly. If the question is not about the data, say what you can help with.",
 }
+INSIGHTS_HINT = ("The computed answer lists findings about the data, most telling first, each computed by a query. "
+                 "Retell the most telling ones in a few plain sentences with their numbers as given; add no figure, "
+                 "cause or finding of your own.")
 CUT_OFF = ("The model's explanation ran past its limit of {n} tokens and was cut off; the computed answer is "
            "shown instead.")
 ECHOED = ("The model repeated its instructions or the data instead of explaining them; the computed answer is "
@@ -54,17 +57,20 @@ class Prompt:
 
 def narration_prompt(question: str, ans: Answer, intent: str, history: list[dict], context: str) -> Prompt:
     """System rules, the conversation so far, then the question with the computed answer fenced as data."""
-    system = SYSTEM + "\n" + INTENT_HINTS.get(intent, "")
+    system = SYSTEM + "\n" + (INSIGHTS_HINT if ans.insights else INTENT_HINTS.get(intent, ""))
     msgs: list[Message] = [{"role": "system", "content": system}]
     for m in history:
         if m["role"] in ("user", "assistant"):
             msgs.append({"role": m["role"], "content": m["content"][:2000]})
-    parts = [f"Question: {question}", "Computed answer: " + (ans.answer or "")]
+    computed = "the findings below" if ans.insights else (ans.answer or "")
+    parts = [f"Question: {question}", "Computed answer: " + computed]
     csv = ""
     if ans.df is not None and not ans.df.empty:
         csv = ans.df.head(30).to_csv(index=False)
         parts.append("Computed result (first rows):\n" + fence("result", csv))
-    if ans.sql:
+    if ans.insights:  # the findings are data, not instructions: a cell's text is in them
+        parts.append("Findings:\n" + fence("findings", "\n".join(i["sentence"] for i in ans.insights)))
+    elif ans.sql:
         parts.append(f"Computed with: {ans.sql}")
     if context:
         parts.append("Related data:\n" + fence("context", context))

@@ -141,6 +141,12 @@ class QueryEngine:
             sources.append({"file": t.file, "sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows})
         return Result(df, c.sql, c.params, c.tables, truncated, render_sql(c.sql, c.params), sources)
 
+    def sql(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        """One read-only SELECT of our own (the insight probes), checked like any compiled plan."""
+        self.refresh()
+        check_single_select(sql)
+        return self._execute(sql, params or [])
+
     def _execute(self, sql: str, params: list) -> pd.DataFrame:
         with self._lock:
             if self.con is None:

@@ -112,9 +112,37 @@ def answer_table(df, key: str, formats: dict | None = None) -> None:
                  column_config=number_columns(shown, formats), height=min(36 * (len(shown) + 1) + 3, 420))
 
 
+KIND_TITLES = {"size": "Size and coverage", "missing": "Missing data", "duplicates": "Duplicate rows",
+               "quality": "Data quality", "concentration": "Concentration", "split": "Split by category",
+               "jump": "Biggest jump", "trend": "Trend", "movers": "Biggest movers", "outlier": "Outliers",
+               "correlation": "Relationship"}
+
+
+def insight_card(ins: dict, n: int, key: str, sentence: bool = True) -> None:
+    """One insight: its sentence (or just its title under an answer that lists the sentences), its chart drawn
+    from its own query's rows, and that query under "How this was computed"."""
+    with st.container(border=True):
+        title = f"**{n}. {KIND_TITLES.get(ins.get('kind'), ins.get('kind'))}**"
+        st.markdown(title + (" — " + ui.safe_markdown(ins.get("sentence")) if sentence else ""))
+        data = ui.answer_frame(ins)
+        if ins.get("chart") and data is not None and len(data):
+            plot(data, ins["chart"], key=f"{key}-insight-{n}")
+        with st.expander("How this was computed"):
+            st.code(ins.get("sql") or "", language="sql")
+
+
+def insight_grid(insights: list[dict], key: str, sentences: bool = True) -> None:
+    """Insight cards two abreast (a full-width chart each would push the last findings far down)."""
+    cols = st.columns(2) if insights else []
+    for n, ins in enumerate(insights, 1):
+        with cols[(n - 1) % 2]:
+            insight_card(ins, n, key, sentence=sentences)
+
+
 def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=None, feedback=None,
                    statuses=()) -> None:
     """Everything below an answer's text and table: flags, suggestions, how it was computed, feedback."""
+    insight_grid(answer.get("insights") or [], key, sentences=False)
     for s in statuses:
         if s.get("stage") in ("llm_off", "llm_failed"):
             st.caption(ui.safe_markdown(s.get("message")))
@@ -130,10 +158,11 @@ def answer_details(answer: dict, df, key: str, *, readonly: bool, message_id=Non
         cols = st.columns(min(3, len(answer["suggestions"])))
         for i, s in enumerate(answer["suggestions"][:6]):
             cols[i % len(cols)].button(s, key=f"{key}-sugg-{i}", on_click=ask_again, args=(s,))
-    if answer.get("sql") or answer.get("sources"):
-        with st.expander("How this was computed"):
-            if answer.get("sql"):
-                st.code(answer["sql"], language="sql")
+    sql = None if answer.get("insights") else answer.get("sql")  # each insight shows its own query above
+    if sql or answer.get("sources"):
+        with st.expander("How this was computed" if sql else "Sources"):
+            if sql:
+                st.code(sql, language="sql")
             if answer.get("plan"):
                 st.caption("Plan")
                 st.json(answer["plan"], expanded=False)

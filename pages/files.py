@@ -5,12 +5,13 @@ from pathlib import Path
 
 import streamlit as st
 
-from core import export_csv, export_xlsx, ui
+from core import export_csv, export_xlsx, insights_iter, rank_insights, ui
 from pages import _entry
+from pages._answer_view import insight_grid
 from pages._guard import guard
 from pages._identity import user
 from pages._ingest import FILE_TYPES, show_uploads
-from pages._resources import get_index, get_settings, get_uploads, get_workspace
+from pages._resources import get_answerer, get_index, get_settings, get_uploads, get_workspace
 
 _entry.ensure_app()
 
@@ -48,7 +49,7 @@ def library(ws, me) -> None:
         return
     for f in files:
         with st.container(border=True):
-            c1, c2 = st.columns([6, 1], vertical_alignment="center")
+            c1, c3, c2 = st.columns([5, 1, 1], vertical_alignment="center")
             c1.markdown(f"**{ui.safe_markdown(f['name'])}**  \n"
                         f"{ui.human_size(f['size'])} · {f['n_tables']} table(s) · {int(f['n_rows'] or 0):,} rows · "
                         f"uploaded {ui.when(f['uploaded_at'])} by {ui.safe_markdown(ui.display_user(f['uploaded_by']) or 'unknown')}")
@@ -56,7 +57,11 @@ def library(ws, me) -> None:
                 ws.remove_file(f["id"])
                 st.toast(f"Removed {f['name']}")
                 st.rerun()
+            if c3.button("Summarize", key=f"sum-{f['id']}", icon=":material/insights:"):
+                st.session_state[f"summary-{f['id']}"] = True
             tables = ws.tables(f["id"])
+            if st.session_state.get(f"summary-{f['id']}"):
+                summary(ws, f)
             with st.expander("Tables and warnings"):
                 st.dataframe(
                     [{"sheet": t.sheet, "table": t.name, "range": t.range, "rows": t.rows, "columns": len(t.columns),
@@ -65,6 +70,23 @@ def library(ws, me) -> None:
                 for w in ws.warnings(f["id"]):
                     st.warning(ui.safe_markdown(w.get("message")))
             row_decisions(ws, f, tables, me)
+
+
+def summary(ws, f) -> None:
+    """The file's insights, streamed as the probes find them, then the best few ranked, each with its chart
+    and its SQL (the same as asking "what's interesting?" on the Chat page)."""
+    key = f"summary-{f['id']}"
+    found = []
+    with st.status(f"Looking for what stands out in {f['name']}", expanded=True) as box:
+        for ins in insights_iter(ws, get_answerer().engine, file_ids=[f["id"]]):
+            found.append(ins)
+            box.write(ui.safe_markdown(ins.sentence))
+        ranked = rank_insights(found)
+        box.update(label=f"{len(ranked)} findings in {f['name']}", state="complete", expanded=False)
+    if not ranked:
+        st.caption("Nothing stands out: no table of this file has enough rows or columns to summarize.")
+    insight_grid([i.to_json() for i in ranked], key)
+    st.button("Hide the summary", key=f"{key}-hide", on_click=lambda: st.session_state.pop(key, None))
 
 
 KEEPABLE = ("total", "section heading")  # rows the app left out (a user's own exclusions are undone instead)

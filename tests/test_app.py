@@ -594,3 +594,35 @@ def test_explore_profile_never_sums_an_id_or_a_ratio(books, monkeypatch):
     for _, r in prof.iterrows():
         if r["role"] in ("id", "ratio", "percent", "rate"):
             assert not r.get("sum"), r.to_dict()
+
+
+def test_chat_whats_interesting_shows_insights_each_with_its_query_and_a_chart(books, monkeypatch):
+    at = app(books, monkeypatch, user="dana")
+    at.run()
+    at.chat_input[0].set_value("What's interesting in this data?").run()
+    ok(at)
+    assert not at.error, [e.value for e in at.error]
+    page = texts(at)
+    assert "What stands out in" in page and "1. " in page
+    cards = [m.value for m in at.markdown if m.value.startswith("**") and ". " in m.value[:6]]
+    assert len(cards) >= 5, cards
+    assert at.get("plotly_chart"), "an insight's chart"
+    sql = [c.value for c in at.code if "SELECT" in c.value.upper()]
+    assert len(sql) >= 5, "each insight's query under 'How this was computed'"
+    at.run()  # the stored answer renders the same from history
+    ok(at)
+    assert at.get("plotly_chart") and len([c for c in at.code if "SELECT" in c.value.upper()]) >= 5
+
+
+def test_files_page_summarize_button_shows_the_files_insights(books, monkeypatch):
+    at = app(books, monkeypatch, user="dana")
+    at.run()
+    at.switch_page("pages/files.py").run()
+    ok(at)
+    ws = Workspace(Settings.from_env(home=books, llm_enabled=False, build_index=False, isolate_parsing=False))
+    adidas = next(f for f in ws.files() if f["name"].startswith("Adidas"))
+    at.button(key=f"sum-{adidas['id']}").click().run()
+    ok(at)
+    assert "Total Sales and Operating Profit move together" in texts(at)
+    assert at.get("plotly_chart")
+    assert len([c for c in at.code if "SELECT" in c.value.upper()]) >= 5

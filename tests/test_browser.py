@@ -319,3 +319,36 @@ def test_a_ratio_reads_as_a_percentage_and_a_tie_is_named(tmp_path, browser):
         assert "20.0%" in page.inner_text("body")
         page.screenshot(path=str(SHOTS / "ratio-and-tie.png"), full_page=True)
         ctx.close()
+
+
+def test_whats_interesting_shows_insights_with_a_chart_and_the_files_page_summarizes(tmp_path, browser):
+    """Asked "what's interesting?", the Chat page lists ranked findings, each with its query, and draws at
+    least one Plotly chart; the Files page's Summarize button shows the same findings for one file."""
+    sys.path.insert(0, str(ROOT))
+    from core import Settings, Workspace
+
+    ws = Workspace(Settings(home=tmp_path, build_index=False, isolate_parsing=False))
+    assert ws.add_file(ADIDAS)["status"] == "ok"
+    with streamlit_server(tmp_path) as url:
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1500})
+        page = ctx.new_page()
+        page.goto(url + "/?user=ivy")
+        page.get_by_role("heading", name="Chat", exact=True).wait_for(timeout=60_000)
+        idle(page)
+        ask(page, "what's interesting?")
+        page.get_by_text("What stands out in").first.wait_for(timeout=60_000)
+        idle(page)
+        findings = page.locator("[data-testid='stChatMessage'] li")
+        assert findings.count() >= 3, page.inner_text("body")[:2000]
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        assert "move together" in page.inner_text("body")
+        page.get_by_text("What stands out in").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "insights-chat.png"))
+        go(page, "Files")
+        page.get_by_role("button", name="Summarize").first.click()
+        page.get_by_text("findings in Adidas US Sales Datasets.xlsx").wait_for(timeout=60_000)
+        idle(page)
+        page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+        page.get_by_text("findings in Adidas US Sales Datasets.xlsx").first.scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "insights-files.png"))
+        ctx.close()
