@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +11,7 @@ import pandas as pd
 import pytest
 
 from core import Settings, Workspace
-from core.insights import insights_iter, summarize, wants_insights
+from core.insights import summarize, wants_insights
 from core.insights.groups import TOTAL_LABELS
 from core.query import QueryEngine
 
@@ -89,7 +88,7 @@ def _missing(v, df):
 def _concentration(v, df):
     df = df[~df[v["category"]].map(lambda x: bool(re.search(TOTAL_LABELS, str(x).lower())))]
     by = df.groupby(v["category"])
-    g = (by.size() if v["measure"] == "rows" else by[v["measure"]].sum()).sort_values(ascending=False)
+    g = (by.size() if v["measure"] == "rows" else by[v["measure"]].sum()).sort_values(ascending=False, kind="stable")
     assert v["top"] == str(g.index[0]) and v["groups"] == len(g)
     assert v["top_share"] == pytest.approx(g.iloc[0] / g.sum())
     assert v["top3_share"] == pytest.approx(g.iloc[:3].sum() / g.sum())
@@ -167,7 +166,43 @@ def _split(v, df):
     assert v["eta2"] == pytest.approx(between / (sizes.sum() * x.var(ddof=0)))
 
 
-CHECKS = {"size": _size, "missing": _missing, "concentration": _concentration, "jump": _jump, "outlier": _outlier,
+def as_numbers(x: pd.Series) -> pd.Series:
+    """A text column's numeric part as TRY_CAST reads it (spaces and thousands separators dropped)."""
+    return pd.to_numeric(x.dropna().astype(str).str.strip().str.replace(",", ""), errors="coerce")
+
+
+def _profile(v, df):
+    x = (as_numbers(df[v["measure"]]) if v["as_text"] else df[v["measure"]]).dropna()
+    assert v["n"] == len(x)
+    assert v["center"] == pytest.approx(x.sum() if v["stat"] == "sum" else x.mean())
+    assert v["median"] == pytest.approx(x.median())
+    assert v["low"] == pytest.approx(x.min()) and v["high"] == pytest.approx(x.max())
+    if v["label_column"]:
+        labels = df[v["label_column"]].astype(str)
+        assert x.min() in set(x[labels.loc[x.index] == v["low_label"]])
+        assert x.max() in set(x[labels.loc[x.index] == v["high_label"]])
+
+
+def _evenly(v, df):
+    _concentration(v, df)
+    n = v["groups"]
+    assert v["even_share"] == pytest.approx(1 / n)
+    assert (v["top_share"] - 1 / n) / (1 - 1 / n) < 0.15  # no value holds much more than an even share
+
+
+def _text_numbers(v, df):
+    x = df[v["column"]].dropna().astype(str).str.strip()
+    x = x[x != ""]
+    nums = as_numbers(x)
+    assert v["filled"] == len(x) and v["numeric"] == nums.notna().sum() and v["other"] == nums.isna().sum()
+    assert v["numeric"] >= 0.8 * v["filled"]
+    counts = x[nums.isna()].value_counts()
+    for value, n in v["values"].items():
+        assert counts[value] == n
+    assert sorted(v["values"].values(), reverse=True) == list(counts.iloc[:len(v["values"])])
+
+
+CHECKS = {"size": _size, "profile": _profile, "evenly": _evenly, "text_numbers": _text_numbers, "missing": _missing, "concentration": _concentration, "jump": _jump, "outlier": _outlier,
           "correlation": _correlation, "split": _split, "trend": _trend, "movers": _movers,
           "duplicates": _duplicates}
 
@@ -250,10 +285,8 @@ def test_shared_workbooks_get_5_to_8_insights_with_right_numbers(tmp_path, folde
         ws.add_file(book)
         engine = QueryEngine(ws)
         shown = summarize(ws, engine)
-        # a table of 3 text columns has fewer than 5 things worth saying; none is made up to fill the list
-        assert 1 <= len(shown) <= 8, (book.name, [i.sentence for i in shown])
-        kinds = Counter(i.kind for i in insights_iter(ws, engine))
-        assert len(shown) >= 5 or len(shown) == sum(min(2, n) for n in kinds.values()), book.name
+        # every workbook gets 5-8 findings; the descriptive ones (a measure's profile, an even spread) fill in
+        assert 5 <= len(shown) <= 8, (book.name, [i.sentence for i in shown])
         frames = {t.name: ws.load_table(t.id) for t in ws.tables()}
         labels = {f"'{t.name}' in {t.file}": t.name for t in ws.tables()}
         for i in shown:
@@ -364,3 +397,65 @@ def test_a_rate_is_split_by_the_category_that_explains_it_and_never_totalled(tmp
     summed = [i for i in shown if i.kind in ("concentration", "jump", "trend", "movers")
               and i.values["measure"] == "Unit Price"]
     assert not summed and 'sum("Unit Price")' not in " ".join(i.sql for i in shown), "a price is never summed"
+
+
+# --- descriptive probes: they fill a summary and never beat a pattern ------------------------
+def staff(seed: int = 11) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    n = 100
+    return pd.DataFrame({"Employee ID": [f"E{i:03d}" for i in range(n)], "Name": [f"Person {i}" for i in range(n)],
+                         "Department": np.tile(["IT", "Sales", "Finance", "HR", "Ops"], n // 5),
+                         "Gender": rng.choice(["F", "M"], n), "Salary": rng.integers(35, 121, n) * 1000,
+                         "Rating": rng.integers(1, 6, n)})
+
+
+def test_a_measure_profile_states_its_total_median_and_range_with_the_rows(tmp_path):
+    df = staff()
+    shown, _ = found(tmp_path, df, limit=50)
+    prof = {i.values["measure"]: i for i in shown if i.kind == "profile"}
+    sal = prof["Salary"]
+    recheck(sal, df)
+    assert sal.values["stat"] == "sum" and sal.values["label_column"] == "Employee ID"
+    assert f"Salary totals {df['Salary'].sum():,} over 100 rows" in sal.sentence
+    assert f"(median {df['Salary'].median():,.0f})" in sal.sentence.replace(".00)", ")")
+    assert f"from {df['Salary'].min():,} ({sal.values['low_label']})" in sal.sentence
+    rating = prof["Rating"]  # a rating adds to no rating: averaged, never totalled
+    recheck(rating, df)
+    assert rating.values["stat"] == "mean" and "averages" in rating.sentence and "sum(" not in rating.sql
+    assert max(i.score for i in shown if i.kind == "profile") < 0.25
+
+
+def test_an_even_spread_is_said_with_its_numbers_once_per_measure(tmp_path):
+    df = staff()
+    shown, _ = found(tmp_path, df, limit=50)
+    assert not [i for i in shown if i.kind == "concentration"]
+    even = [i for i in shown if i.kind == "evenly"]
+    assert even and len({i.values["measure"] for i in even}) == len(even) <= 2
+    sal = next(i for i in even if i.values["measure"] == "Salary")
+    assert sal.values["category"] == "Department" and sal.values["groups"] == 5
+    by = df.groupby("Department")["Salary"].sum().sort_values(ascending=False)
+    assert sal.values["top"] == by.index[0] and f"'{by.index[0]}', holds {by.iloc[0] / by.sum():.1%}" in sal.sentence
+    assert "an even share is 20.0%" in sal.sentence
+    for i in even:
+        recheck(i, df)
+        assert i.score < 0.2
+
+
+def test_text_in_a_number_column_is_noted_and_its_numbers_profiled(tmp_path):
+    rng = np.random.default_rng(2)
+    n = 200
+    score = rng.integers(300, 700, n).astype(object)
+    score[rng.choice(n, 30, replace=False)] = "s"
+    score[[3, 9]] = "n/a"
+    df = pd.DataFrame({"School": [f"S{i:03d}" for i in range(n)], "Borough": np.tile(["A", "B", "C", "D"], n // 4),
+                       "Math Score": score})
+    shown, _ = found(tmp_path, df, limit=50)
+    (note,) = [i for i in shown if i.kind == "text_numbers"]
+    recheck(note, df)
+    assert note.values["column"] == "Math Score"
+    nums = as_numbers(df["Math Score"]).notna().sum()
+    assert f"holds numbers in {nums} of {n} filled rows; the other {n - nums} say 's'" in note.sentence
+    assert note.values["values"]["n/a"] == 2 and note.values["values"]["s"] == n - nums - 2
+    prof = next(i for i in shown if i.kind == "profile" and i.values["measure"] == "Math Score")
+    recheck(prof, df)
+    assert prof.values["as_text"] and f"of the {nums} numeric rows" in prof.sentence and "TRY_CAST" in prof.sql

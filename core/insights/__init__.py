@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from ..errors import ExcelChatError
 from ..roles import column_roles
-from . import groups, periods, spread  # noqa: F401  (registering their probes)
+from . import groups, periods, profile, spread  # noqa: F401  (registering their probes)
 from .model import Insight
 from .probes import PROBES
 from .rank import SHOWN, rank
