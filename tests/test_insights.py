@@ -177,10 +177,11 @@ def _profile(v, df):
     assert v["center"] == pytest.approx(x.sum() if v["stat"] == "sum" else x.mean())
     assert v["median"] == pytest.approx(x.median())
     assert v["low"] == pytest.approx(x.min()) and v["high"] == pytest.approx(x.max())
-    if v["label_column"]:
-        labels = df[v["label_column"]].astype(str)
-        assert x.min() in set(x[labels.loc[x.index] == v["low_label"]])
-        assert x.max() in set(x[labels.loc[x.index] == v["high_label"]])
+    assert v["low_rows"] == (x == x.min()).sum() and v["high_rows"] == (x == x.max()).sum()
+    if v["label_column"]:  # the first label (in label order) among the rows holding the extreme
+        labels = df[v["label_column"]].loc[x.index]
+        assert v["low_label"] == min(labels[x == x.min()].dropna().astype(str))
+        assert v["high_label"] == min(labels[x == x.max()].dropna().astype(str))
 
 
 def _evenly(v, df):

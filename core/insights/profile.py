@@ -47,13 +47,24 @@ def _label(s: Subject) -> tuple[str, str | None]:
     return (f"coalesce(CAST({qi(lab)} AS VARCHAR), {row})" if lab else row), lab
 
 
+def _extreme(r, end: str, f) -> str:
+    """'35,000 (Ann Lee)', or '0 (Ad Set 082 and 12 other rows)' when several rows hold that value."""
+    ties = int(r[f"{end}_rows"])
+    return f"{f(r[end])} ({r[f'{end}_label']}" + (f" and {format_value(ties - 1)} other rows)" if ties > 1 else ")")
+
+
 def _profile(s: Subject, m: str, text: bool) -> Insight | None:
     label, lab = _label(s)
     x = as_number(m) if text else qi(m)
     total = not text and m in s.additive()
-    sql = (f"WITH v AS (SELECT {label} AS label, {x} AS x FROM {qi(rows_view(s.table.sql_name))} ) "
-           f"SELECT count(x) AS n, {'sum(x)' if total else 'avg(x)'} AS center, median(x) AS median, min(x) AS low, "
-           f"max(x) AS high, arg_min(label, x) AS low_label, arg_max(label, x) AS high_label FROM v")
+    # the extremes' rows: the first label (in label order) among the rows that hold the value, and how many do
+    sql = (f"WITH v AS (SELECT {label} AS label, {x} AS x FROM {qi(rows_view(s.table.sql_name))} WHERE {x} IS NOT NULL), "
+           f"e AS (SELECT min(x) AS low, max(x) AS high FROM v) "
+           f"SELECT count(x) AS n, {'sum(x)' if total else 'avg(x)'} AS center, median(x) AS median, "
+           f"any_value(e.low) AS low, any_value(e.high) AS high, "
+           f"min(label) FILTER (WHERE x = e.low) AS low_label, count(*) FILTER (WHERE x = e.low) AS low_rows, "
+           f"min(label) FILTER (WHERE x = e.high) AS high_label, count(*) FILTER (WHERE x = e.high) AS high_rows "
+           f"FROM v, e")
     r = s.run(sql).iloc[0]
     n = int(r["n"])
     if n < 2:
@@ -63,11 +74,12 @@ def _profile(s: Subject, m: str, text: bool) -> Insight | None:
     rows = (f"of the {format_value(n)} numeric rows" if text
             else f"over {format_value(n)} rows" + ("" if n == s.table.rows else " with a value"))
     verb = "totals" if total else "averages"
-    sentence = (f"{m} {verb} {f(r['center'])} {rows}{s.where} (median {f(r['median'])}), from {f(r['low'])} "
-                f"({r['low_label']}) to {f(r['high'])} ({r['high_label']}).")
+    sentence = (f"{m} {verb} {f(r['center'])} {rows}{s.where} (median {f(r['median'])}), from "
+                f"{_extreme(r, 'low', f)} to {_extreme(r, 'high', f)}.")
     values = {"measure": m, "n": n, "stat": "sum" if total else "mean", "center": float(r["center"]),
               "median": float(r["median"]), "low": float(r["low"]), "high": float(r["high"]),
-              "low_label": r["low_label"], "high_label": r["high_label"], "label_column": lab, "as_text": text}
+              "low_label": r["low_label"], "high_label": r["high_label"], "low_rows": int(r["low_rows"]),
+              "high_rows": int(r["high_rows"]), "label_column": lab, "as_text": text}
     return Insight("profile", sentence, PROFILE_SCORE, sql, s.label, values)
 
 
