@@ -50,7 +50,8 @@ def _label(s: Subject) -> tuple[str, str | None]:
 def _extreme(r, end: str, f) -> str:
     """'35,000 (Ann Lee)', or '0 (Ad Set 082 and 12 other rows)' when several rows hold that value."""
     ties = int(r[f"{end}_rows"])
-    return f"{f(r[end])} ({r[f'{end}_label']}" + (f" and {format_value(ties - 1)} other rows)" if ties > 1 else ")")
+    more = f" and {format_value(ties - 1)} other row{'s' if ties > 2 else ''}" if ties > 1 else ""
+    return f"{f(r[end])} ({r[f'{end}_label']}{more})"
 
 
 def _profile(s: Subject, m: str, text: bool) -> Insight | None:
