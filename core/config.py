@@ -67,7 +67,8 @@ class Settings:
     build_index: bool = setting(True, "EXCELCHAT_INDEX", "build the semantic index (answers are exact without it)")
     # LLM (Ollama)
     llm_enabled: bool = setting(True, "EXCELCHAT_LLM", "use the LLM (0: answers are computed and described without it)")
-    ollama_host: str = setting("http://localhost:11434", "OLLAMA_HOST", "the Ollama server")
+    ollama_host: str = setting("http://localhost:11434", "OLLAMA_HOST",
+                               "the Ollama server, or several separated by commas (a failing one is skipped)")
     ollama_model: str = setting("llama3", "EXCELCHAT_MODEL", "the default model", fallback_env="OLLAMA_MODEL")
     llm_temperature: float = setting(0.1, "EXCELCHAT_TEMPERATURE", "LLM temperature")
     # a narration is 2-5 sentences and a plan one small JSON object: a model that writes far more is echoing
@@ -80,6 +81,8 @@ class Settings:
     llm_budget_s: float = setting(120.0, "EXCELCHAT_LLM_BUDGET", "seconds an LLM reply may take in all")
     llm_attempts: int = setting(3, "EXCELCHAT_LLM_ATTEMPTS", "tries of a failing LLM call")
     llm_backoff_s: float = setting(1.0, "EXCELCHAT_LLM_BACKOFF", "seconds before the first retry (then doubled)")
+    llm_host_cooldown_s: float = setting(30.0, "EXCELCHAT_LLM_COOLDOWN",
+                                         "seconds an unreachable server of several in OLLAMA_HOST is passed over")
     llm_keep_alive: str = setting("5m", "EXCELCHAT_KEEP_ALIVE", "how long Ollama keeps the model loaded")
     # planner: auto (offline when it is sure, else the LLM), llm (LLM first, offline fallback), offline
     planner: str = setting("auto", "EXCELCHAT_PLANNER", "`auto`, `llm` or `offline`")
@@ -104,9 +107,16 @@ class Settings:
         return int(self.max_upload_mb * 1024 * 1024)
 
     @property
+    def ollama_hosts(self) -> tuple[str, ...]:
+        """The servers OLLAMA_HOST names (comma-separated), each as a URL without a trailing slash."""
+        parts = [h.strip().rstrip("/") for h in self.ollama_host.split(",")]
+        hosts = tuple(h if "://" in h else "http://" + h for h in parts if h)
+        return hosts or ("http://" + self.ollama_host.strip(),)
+
+    @property
     def ollama_base_url(self) -> str:
-        h = self.ollama_host.rstrip("/")
-        return h if "://" in h else "http://" + h
+        """The servers as people read them: one URL, or several joined by ", "."""
+        return ", ".join(self.ollama_hosts)
 
 
 def _flag(value: str) -> bool:

@@ -19,6 +19,7 @@ from typing import (
     TYPE_CHECKING,
     Any,
     Literal,
+    NotRequired,
     Protocol,
     TypedDict,
     TypeVar,
@@ -80,6 +81,7 @@ class Health(TypedDict):
     model: str
     model_available: bool
     detail: str
+    hosts: NotRequired[dict[str, str]]  # with several servers in OLLAMA_HOST: each one's detail
 
 
 @dataclass(frozen=True)
@@ -260,12 +262,29 @@ def _to_llama(messages: Sequence[Message]) -> list[ChatMessage]:
     return out
 
 
+def _fails_over(err: LLMError) -> bool:
+    """Another server may do better: this one did not answer, or sent no first token in time."""
+    return isinstance(err, (LLMUnavailable, LLMTimeout))
+
+
+@dataclass
+class _Host:
+    """One server of OLLAMA_HOST: its client, its llama-index models and until when it is passed over."""
+    url: str
+    client: ollama.Client
+    llamas: dict[str, Ollama] = field(default_factory=dict)
+    down_until: float = 0.0
+
+
 # --- Ollama ---------------------------------------------------------------------------------
 class OllamaLLM:
     """``ChatModel`` for one Ollama model, thread-safe: one instance may serve many sessions.
 
     Chat, streaming and JSON go through llama-index's ``Ollama``; the model list and health use
-    the same ``ollama.Client`` instance that class talks through.
+    the same ``ollama.Client`` instance that class talks through. With several servers in OLLAMA_HOST,
+    each has its own client; a call goes to the first one not in its cool-down, and one that does not
+    answer (or sends no first token in time) is passed over for ``llm_host_cooldown_s`` while the next
+    is tried. A reply that has started streaming stays on its server.
     """
 
     def __init__(self, settings: Settings):
@@ -277,8 +296,8 @@ class OllamaLLM:
         # Our own client (httpx.Client is thread-safe), so llama-index never creates one lazily. The read
         # timeout is the wait for the first token and between tokens; the whole reply has its own budget.
         timeout = httpx.Timeout(self._timeout, connect=min(self._timeout, 5.0))
-        self._client = ollama.Client(host=self._host, timeout=timeout)
-        self._llamas: dict[str, Ollama] = {}
+        self._hosts = [_Host(url, ollama.Client(host=url, timeout=timeout)) for url in settings.ollama_hosts]
+        self._client = self._hosts[0].client
         self._lock = threading.Lock()
 
     # --- small accessors ------------------------------------------------------
@@ -292,7 +311,8 @@ class OllamaLLM:
 
     def close(self) -> None:
         """Close the pooled HTTP connections (the instance must not be used afterwards)."""
-        self._client.close()
+        for h in self._hosts:
+            h.client.close()
 
     def __enter__(self) -> OllamaLLM:
         return self
@@ -300,25 +320,51 @@ class OllamaLLM:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _chat_llm(self, purpose: str) -> Ollama:
+    def _chat_llm(self, host: _Host, purpose: str) -> Ollama:
         """llama-index's Ollama for "narration" or "plan" (each with its own token cap), built on first use:
         importing it costs seconds a health probe need not pay."""
         with self._lock:
-            if purpose not in self._llamas:
+            if purpose not in host.llamas:
                 from llama_index.llms.ollama import Ollama
 
                 s = self._settings
                 cap = s.llm_narration_tokens if purpose == "narration" else s.llm_plan_tokens
-                self._llamas[purpose] = Ollama(
-                    model=self._model, base_url=self._host, temperature=s.llm_temperature,
+                host.llamas[purpose] = Ollama(
+                    model=self._model, base_url=host.url, temperature=s.llm_temperature,
                     context_window=DEFAULT_NUM_CTX, request_timeout=self._timeout,
                     keep_alive=s.llm_keep_alive, additional_kwargs={"num_predict": int(cap)},
-                    client=self._client,
+                    client=host.client,
                 )
-            return self._llamas[purpose]
+            return host.llamas[purpose]
 
-    def _error(self, exc: BaseException, phase: str = "waiting") -> LLMError:
-        return map_error(exc, host=self._host, model=self._model, timeout_s=self._timeout, phase=phase)
+    def _error(self, exc: BaseException, phase: str = "waiting", host: str | None = None) -> LLMError:
+        return map_error(exc, host=host or self._host, model=self._model, timeout_s=self._timeout, phase=phase)
+
+    def _on_hosts(self, call: Callable[[_Host], T]) -> T:
+        """``call(host)`` on the first server that answers: those not in their cool-down first, in the
+        order of OLLAMA_HOST, then the rest (soonest back first). One server: just ``call`` it."""
+        if len(self._hosts) == 1:
+            return call(self._hosts[0])
+        now = time.monotonic()
+        order = sorted(self._hosts, key=lambda h: (h.down_until > now, h.down_until if h.down_until > now else 0))
+        last: BaseException | None = None
+        for host in order:
+            try:
+                out = call(host)
+            except Exception as exc:
+                err = self._error(exc, host=host.url)
+                if not _fails_over(err):
+                    if err is exc:
+                        raise
+                    raise err from exc
+                host.down_until = time.monotonic() + float(self._settings.llm_host_cooldown_s)
+                last = exc
+                continue
+            host.down_until = 0.0  # it answers: no longer passed over
+            return out
+        assert last is not None
+        tried = ", ".join(h.url for h in order)
+        raise self._error(last, host=f"any of {tried}") from last
 
     def _retry(self, call: Callable[[], T], attempts: int | None = None) -> T:
         s = self._settings
@@ -342,16 +388,16 @@ class OllamaLLM:
         self._check_enabled()
         return self._stream(_to_llama(messages), "narration")
 
-    def _open_stream(self, msgs: list[ChatMessage], purpose: str,
-                     fmt: Any) -> tuple[list[ChatResponse], Iterator[ChatResponse]]:
+    def _open_stream(self, host: _Host, msgs: list[ChatMessage], purpose: str,
+                     fmt: Any) -> tuple[_Host, list[ChatResponse], Iterator[ChatResponse]]:
         """Start a stream and read it up to the first token (or the end): failures so far are retryable."""
-        gen = self._chat_llm(purpose).stream_chat(msgs, **({"format": fmt} if fmt is not None else {}))
+        gen = self._chat_llm(host, purpose).stream_chat(msgs, **({"format": fmt} if fmt is not None else {}))
         head: list[ChatResponse] = []
         try:
             for resp in gen:
                 head.append(resp)
                 if resp.delta or (resp.raw or {}).get("done"):
-                    return head, gen
+                    return host, head, gen
             raise _StreamEnded()
         except BaseException:
             gen.close()
@@ -359,7 +405,7 @@ class OllamaLLM:
 
     def _stream(self, msgs: list[ChatMessage], purpose: str, fmt: Any = None) -> Iterator[ChatChunk]:
         started = time.monotonic()
-        head, gen = self._retry(lambda: self._open_stream(msgs, purpose, fmt))
+        host, head, gen = self._retry(lambda: self._on_hosts(lambda h: self._open_stream(h, msgs, purpose, fmt)))
         tokens = 0
         try:
             done = False
@@ -372,13 +418,13 @@ class OllamaLLM:
                     tokens += 1
                     yield ChatChunk(text=resp.delta)
                 if not done and time.monotonic() - started > self._budget:
-                    raise _Where(self._host, self._model, self._timeout).over_budget(self._budget, tokens)
+                    raise _Where(host.url, self._model, self._timeout).over_budget(self._budget, tokens)
             if not done:
                 raise _StreamEnded()
         except LLMError:
             raise
         except Exception as exc:
-            raise self._error(exc, "streaming") from exc
+            raise self._error(exc, "streaming", host.url) from exc
         finally:
             gen.close()  # releases the HTTP connection (and so stops the generation) if we stop early
 
@@ -411,28 +457,50 @@ class OllamaLLM:
         return obj
 
     # --- server status --------------------------------------------------------
-    def _list(self) -> list[str]:
-        return [str(m.model) for m in self._client.list().models if m.model]
+    @staticmethod
+    def _list(host: _Host) -> list[str]:
+        return [str(m.model) for m in host.client.list().models if m.model]
 
     def models(self) -> list[str]:
-        """Names of the models installed in Ollama (``/api/tags``); raises LLMError."""
-        return self._retry(self._list)
+        """Names of the models installed in Ollama (``/api/tags``) on the first server that answers;
+        raises LLMError."""
+        return self._retry(lambda: self._on_hosts(self._list))
 
     def health(self) -> Health:
-        """Whether the written explanation can be produced now; one attempt, never raises."""
+        """Whether the written explanation can be produced now; one attempt per server, never raises.
+
+        With several servers it is ok when any one is, and ``hosts`` holds each server's detail."""
+        if len(self._hosts) == 1:
+            return self._probe(self._hosts[0])
+        probes = [self._probe(h) for h in self._hosts]
+        best = next((p for p in probes if p["ok"]), None) or next((p for p in probes if p["reachable"]), probes[0])
+        out = Health(ok=best["ok"], reachable=best["reachable"], model=self._model,
+                     model_available=best["model_available"], detail="")
+        out["hosts"] = {h.url: p["detail"] for h, p in zip(self._hosts, probes, strict=True)}
+        ready = [h.url for h, p in zip(self._hosts, probes, strict=True) if p["ok"]]
+        if ready and len(ready) < len(self._hosts):
+            out["detail"] = (f"{best['detail']} Not ready: "
+                             + " ".join(f"{url}: {d}" for url, d in out["hosts"].items() if url not in ready))
+        else:
+            out["detail"] = best["detail"] if ready else " ".join(f"{u}: {d}" for u, d in out["hosts"].items())
+        return out
+
+    def _probe(self, host: _Host) -> Health:
+        """The health of one server."""
         out = Health(ok=False, reachable=False, model=self._model, model_available=False, detail="")
         if not self._settings.llm_enabled:
             out["detail"] = "The language model is switched off (EXCELCHAT_LLM=0)."
             return out
-        try:
-            names = self._retry(self._list, attempts=1)  # a probe: the caller decides when to ask again
-        except LLMError as err:  # _retry turns every failure into one
+        try:  # a probe: the caller decides when to ask again
+            names = with_retries(lambda: self._list(host), attempts=1, backoff_s=0,
+                                 to_error=lambda e: self._error(e, host=host.url))
+        except LLMError as err:  # with_retries turns every failure into one
             out["detail"] = str(err)
             return out
         out["reachable"] = True
         out["model_available"] = out["ok"] = any(_same_model(n, self._model) for n in names)
         if out["ok"]:
-            out["detail"] = f"Ollama is running at {self._host}; model '{self._model}' is ready."
+            out["detail"] = f"Ollama is running at {host.url}; model '{self._model}' is ready."
         else:
             out["detail"] = (f"Ollama is running, but the model '{self._model}' is not "
                              f"installed. Download it with `ollama pull {self._model}`.")

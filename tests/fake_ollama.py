@@ -90,7 +90,8 @@ _STATUS_ERRORS = {
 class FakeOllama:
     """Threaded HTTP server on 127.0.0.1:<free port>; ``start()/stop()`` or ``with``."""
 
-    def __init__(self, models: list[str] | None = None, version: str = "0.12.6"):
+    def __init__(self, models: list[str] | None = None, version: str = "0.12.6", port: int = 0):
+        self.port = port  # 0: any free port
         self.models = list(models or ["llama3:latest"])
         self.version = version
         self.default_reply = Reply(text="Hello from the fake model.")
@@ -175,7 +176,7 @@ class FakeOllama:
             owner = fake
 
         self._stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", self.port), Handler)
         self._thread = threading.Thread(target=self._server.serve_forever,
                                          kwargs={"poll_interval": 0.05},
                                          name="fake-ollama", daemon=True)

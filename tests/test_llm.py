@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import httpx
 import ollama
 import pytest
-from fake_ollama import Reply, free_port
+from fake_ollama import FakeOllama, Reply, free_port
 
 from core import errors
 from core.config import Settings
@@ -573,3 +574,98 @@ def test_cli_uses_health_to_decide(fake_ollama, llm_settings):
     assert _llm_if_up(offline_settings(), said.append) is None
     assert "not reachable" in said[-1] and said[-1].startswith("LLM off:")
     assert _llm_if_up(llm_settings.with_(llm_enabled=False), said.append) is None
+
+
+# --- several servers in OLLAMA_HOST ----------------------------------------------------------
+@pytest.fixture
+def second_ollama():
+    with FakeOllama(models=["llama3:latest"]) as fake:
+        yield fake
+
+
+def pool_settings(*urls: str, **kw) -> Settings:
+    base = dict(ollama_model="llama3", llm_backoff_s=0.01, llm_timeout_s=2, llm_attempts=1)
+    return Settings(ollama_host=",".join(urls), **{**base, **kw})
+
+
+def test_ollama_host_lists_several_servers():
+    s = Settings(ollama_host=" http://a:11434/ , b:11434,, ")
+    assert s.ollama_hosts == ("http://a:11434", "http://b:11434")
+    assert s.ollama_base_url == "http://a:11434, http://b:11434"
+    assert Settings(ollama_host="localhost:11434/").ollama_hosts == ("http://localhost:11434",)
+    assert Settings().ollama_base_url == "http://localhost:11434"
+
+
+def test_calls_go_to_the_live_server(make_llm, fake_ollama):
+    dead = f"http://127.0.0.1:{free_port()}"
+    llm = make_llm(pool_settings(dead, fake_ollama.url))
+    fake_ollama.reply_text("Total sales are 42.")
+    fake_ollama.reply_json({"intent": "sum"})
+    assert "".join(texts(llm.stream_chat(MSGS))) == "Total sales are 42."
+    assert llm.complete_json(MSGS, SCHEMA) == {"intent": "sum"}
+    assert llm.models() == ["llama3:latest"]
+    assert len(fake_ollama.chat_requests) == 2
+
+
+def test_first_server_is_used_while_it_answers(make_llm, fake_ollama, second_ollama):
+    llm = make_llm(pool_settings(fake_ollama.url, second_ollama.url))
+    for _ in range(3):
+        fake_ollama.reply_text("one")
+        assert texts(llm.stream_chat(MSGS)) == ["one"]
+    assert len(fake_ollama.chat_requests) == 3 and second_ollama.requests == []
+
+
+def test_a_server_that_comes_back_is_used_after_the_cooldown(make_llm, second_ollama):
+    port = free_port()
+    llm = make_llm(pool_settings(f"http://127.0.0.1:{port}", second_ollama.url, llm_host_cooldown_s=0.5))
+    second_ollama.reply_text("from b")
+    assert texts(llm.stream_chat(MSGS)) == ["from", " b"]
+    with FakeOllama(port=port) as first:
+        first.reply_text("from a")
+        second_ollama.reply_text("still b")
+        assert texts(llm.stream_chat(MSGS)) == ["still", " b"]  # a is in its cool-down: not even asked
+        assert first.requests == []
+        time.sleep(0.6)
+        assert texts(llm.stream_chat(MSGS)) == ["from", " a"]
+        assert len(first.chat_requests) == 1 and len(second_ollama.chat_requests) == 2
+
+
+def test_a_server_with_no_first_token_in_time_is_passed_over(make_llm, fake_ollama, second_ollama):
+    llm = make_llm(pool_settings(fake_ollama.url, second_ollama.url, llm_timeout_s=0.5))
+    fake_ollama.reply_text("late", delay=2)
+    second_ollama.reply_text("on time")
+    assert texts(llm.stream_chat(MSGS)) == ["on", " time"]
+
+
+def test_a_reply_never_moves_to_another_server_mid_stream(make_llm, fake_ollama, second_ollama):
+    llm = make_llm(pool_settings(fake_ollama.url, second_ollama.url, llm_attempts=3))
+    fake_ollama.reply_disconnect(after=2)
+    gen = llm.stream_chat(MSGS)
+    assert next(gen).text == "one"
+    with pytest.raises(errors.LLMDropped):
+        list(gen)
+    assert second_ollama.requests == [] and len(fake_ollama.chat_requests) == 1
+
+
+def test_when_every_server_is_down_the_error_names_them_all(make_llm):
+    a, b = (f"http://127.0.0.1:{free_port()}" for _ in range(2))
+    llm = make_llm(pool_settings(a, b, llm_attempts=2))
+    for call in (lambda: list(llm.stream_chat(MSGS)), lambda: llm.complete_json(MSGS, SCHEMA), llm.models):
+        with pytest.raises(errors.LLMUnavailable) as ei:
+            call()
+        assert a in str(ei.value) and b in str(ei.value) and "OLLAMA_HOST" in str(ei.value)
+
+
+def test_health_reports_each_server_and_is_ok_when_one_is(make_llm, fake_ollama):
+    dead = f"http://127.0.0.1:{free_port()}"
+    h = make_llm(pool_settings(dead, fake_ollama.url)).health()
+    assert h["ok"] is True and h["reachable"] is True and h["model_available"] is True
+    assert set(h["hosts"]) == {dead, fake_ollama.url}
+    assert "not reachable" in h["hosts"][dead] and "ready" in h["hosts"][fake_ollama.url]
+    assert fake_ollama.url in h["detail"] and dead in h["detail"]
+    down = make_llm(pool_settings(dead, f"http://127.0.0.1:{free_port()}")).health()
+    assert down["ok"] is False and down["reachable"] is False and all("not reachable" in d for d in down["hosts"].values())
+
+
+def test_one_server_health_has_no_per_server_part(llm):
+    assert "hosts" not in llm.health()
