@@ -27,8 +27,10 @@ from .words import (
     SYNONYMS,
     TALLY_NOUNS,
     TITLED,
+    UNIT_NAMES,
     VALUE_WORDS,
     WORD_NUM,
+    cell_unit,
     norm,
     same,
     stem,
@@ -599,7 +601,11 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             # one named closest before the comparison
             before = q[: m.start()]
             cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
-            col = col or _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else (nums[0] if nums else None))
+            unit = UNIT_NAMES.get(next(iter(words(q[m.end():])), "")) if t.units else None
+            col = col or _unit_column(unit, t) or _named_after(q[m.end():], nums, t) or (
+                max(cand)[1] if cand else (nums[0] if nums else None))
+            if unit and col in t.units and cell_unit(t.units[col]) != unit:
+                raise CannotAnswer(f"{col} is written in another unit ('{t.units[col]}') than the question's.")
             if PERCENT_AFTER.match(q[m.end():]):  # "over 10% of the vote": a share, never 10 votes
                 col = col if col and _is_percent(col) else _one_percent_column(t)
                 v = _on_percent_scale(v, col, t) if col else None
@@ -607,6 +613,12 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             if col:
                 out.append(Filter(column=col, op=op, value=v))
     return out + _number_ranges(q, t, nums)
+
+
+def _unit_column(unit: str | None, t: TableView) -> str | None:
+    """The one column of numbers written with the unit a compared number is given in ("at least 80 meters")."""
+    cols = [c for c, cell in t.units.items() if unit and cell_unit(cell) == unit]
+    return cols[0] if len(cols) == 1 else None
 
 
 PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
