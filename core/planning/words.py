@@ -154,3 +154,17 @@ def cell_unit(cell: str) -> str | None:
     """The unit a cell's number is written with, by its one name ("107 metres" -> "m")."""
     m = UNIT_TEXT.match(cell.strip())
     return UNIT_NAMES.get(m.group("unit").lower()) if m else None
+
+
+SEASON = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)\b")
+
+
+def season_years(text: str) -> tuple[int, int] | None:
+    """A season written as a range of years ("2005–06", "2005-2006", "1998/99", "1999/00"): its first and last year;
+    None for anything else (the end must be the next year or a later one within ten)."""
+    m = SEASON.fullmatch(text.strip())
+    if not m:
+        return None
+    a, b = int(m.group(1)), m.group(2)
+    end = int(b) if len(b) == 4 else a // 100 * 100 + int(b) + (100 if int(b) < a % 100 else 0)
+    return (a, end) if 0 < end - a <= 10 else None
