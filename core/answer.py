@@ -11,7 +11,7 @@ import pandas as pd
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, PlanError
 from .plan import Plan, compile_plan
 from .planning import OfflinePlanner, Planned, TableView, shape_of
-from .planning.words import norm
+from .planning.words import norm, unit_example
 from .profiles import jsonable
 from .query import QueryEngine, Result
 from .roles import column_roles, format_value
@@ -171,6 +171,9 @@ class Answerer:
             distinct = self.engine.distinct_values(t.sql_name, c, MAX_VALUES_INDEXED)
             if _numbers_as_text(distinct):
                 view.text_numbers.add(c)
+            elif (cell := unit_example(sorted(distinct, key=str))) is not None:
+                view.text_numbers.add(c)
+                view.units[c] = cell
             if len(distinct) <= 20:  # few values: the LLM planner's prompt lists them whole, most frequent first
                 top = [v for v, _ in profiles[c].get("top", [])]
                 view.value_lists[c] = top + sorted((v for v in distinct if v not in top), key=str)
@@ -546,6 +549,8 @@ def interpretation(p: Planned) -> str:
         text += (f", with its columns {u.columns[0]} … {u.columns[-1]} ({len(u.columns)}) read as rows of "
                  f"{u.name} and {u.value}")
     text += _filters_text(plan)
+    text += "".join(f", reading '{cell}' as {m.group(0).replace(',', '')}" for c in plan.unit_columns
+                    if (cell := view.units.get(c)) and (m := re.match(r"[-+]?\d[\d,]*(?:\.\d+)?", cell)))
     if plan.relative:
         r = plan.relative
         anchor = " and ".join(f"{f.column} is {f.value}" for f in r.anchor)

@@ -463,7 +463,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
-                | _place_words(question, planned))
+                | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned))
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -472,6 +472,22 @@ def unused_words(question: str, planned: Planned) -> list[str]:
 def content_count(question: str, planned: Planned) -> int:
     """How many content words (and numbers) the question has, counted as unused_words counts them."""
     return len(_unexplained(question, planned.plan, set()))
+
+
+def _season_words(planned: Planned) -> set[str]:
+    """"in 2006" of a filter on the season "2005–06": the years a filtered season starts and ends in."""
+    from .planning.words import season_years
+
+    spans = [season_years(v) for v in _filter_values(planned.plan) if isinstance(v, str)]
+    return {stem(str(y)) for yrs in spans if yrs for y in yrs}
+
+
+def _unit_words(question: str, planned: Planned) -> set[str]:
+    """"at least 80 meters": the unit of a column of numbers with a unit the plan reads ("107 m")."""
+    from .planning.words import UNIT_NAMES, cell_unit
+
+    units = {cell_unit(planned.table.units.get(c, "")) for c in planned.plan.unit_columns} - {None}
+    return {stem(w) for w in words(norm(question)) if UNIT_NAMES.get(w) in units}
 
 
 def _place_words(question: str, planned: Planned) -> set[str]:

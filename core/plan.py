@@ -172,6 +172,9 @@ class Plan(BaseModel):
     test: Test | None = Field(None, description="a yes/no question about the rows or the result")
     headline: Literal["value", "label", "bool", "list", "table"] = Field("table", description="the shape of the answer")
     distinct_rows: bool = Field(False, description="list each distinct selected row once")
+    unit_columns: list[Name] = Field(default_factory=list, max_length=30, description=
+                                     "text columns of numbers with a unit ('113.6 m', '223 lb (101 kg)'): read as "
+                                     "numbers, the leading number is taken and a unit such as 'm' is no scale word")
 
     @model_validator(mode="after")
     def _shape(self):
@@ -240,15 +243,18 @@ _SCALES = ((("thousand", "k"), "1e3"), (("million", "mn", "mio", "m"), "1e6"), (
            (("trillion", "tn"), "1e12"))
 
 
-def number_sql(expr: str) -> str:
+def number_sql(expr: str, unit: bool = False) -> str:
     """SQL for the first number written in a text, scaled by a following scale word.
 
     '$2.3 billion' -> 2.3e9, '$4.5m' -> 4.5e6, '112 seats' -> 112, '4,051,237' -> 4051237, 'Jones (3)' -> 3.
     A percent sign is ignored: '12.5%' -> 12.5 (not 0.125), so a percentage compares with the number as written.
-    Text without a digit gives NULL.
+    Text without a digit gives NULL. With `unit` the word after the number is a unit, never a scale: '113.6 m'
+    (metres) -> 113.6, '223 lb (101 kg)' -> 223.
     """
     s = f"CAST({expr} AS VARCHAR)"
     num = f"NULLIF(replace(regexp_extract({s}, '{_NUM_RE}', 1), ',', ''), '')"
+    if unit:
+        return f"TRY_CAST({num} AS DOUBLE)"
     word = f"lower(regexp_extract({s}, '{_NUM_RE}', 2))"
     scale = " ".join(f"WHEN {word} IN ({', '.join(repr(w) for w in words)}) THEN {f}" for words, f in _SCALES)
     return f"(TRY_CAST({num} AS DOUBLE) * CASE {scale} ELSE 1 END)"
@@ -363,6 +369,12 @@ class Compiler:
         raise PlanError(f"{v!r} does not occur in column {column!r}.{hint}")
 
     # --- conditions ---------------------------------------------------------
+    def unit(self, name: str | None) -> bool:
+        """Is this column (or the output column read from it) one of numbers with a unit ('113.6 m')?"""
+        if not name or not self.p.unit_columns:
+            return False
+        return name in self.p.unit_columns or self.out_types.get(name, ("", None))[1] in self.p.unit_columns
+
     def operand(self, name: str, as_number: bool, ctx: Ctx | None) -> tuple[str, str, str | None]:
         """(SQL, dtype, column to check values in) of a column, or of an output column when ctx is given."""
         if ctx is not None:
@@ -372,7 +384,7 @@ class Compiler:
         else:
             (expr, dtype), src = self.col(name), ""
         if as_number and dtype not in NUMERIC:
-            return number_sql(expr), "number", None
+            return number_sql(expr, self.unit(src if ctx is not None and src else name)), "number", None
         return expr, dtype, src
 
     def cond(self, f: Filter, ctx: Ctx | None = None) -> str:
@@ -489,7 +501,7 @@ class Compiler:
             return "*"
         c, dtype = self.col(m.column)
         if m.as_number and dtype not in NUMERIC:
-            return number_sql(c)
+            return number_sql(c, self.unit(m.column))
         if m.agg in ("sum", "avg", "median", "share", "ratio") and dtype not in ("integer", "number", "boolean"):
             raise PlanError(f"Column {m.column!r} holds {dtype}, so it cannot be summed or averaged.")
         return c
@@ -636,7 +648,7 @@ class Compiler:
             if default:
                 raise PlanError(f"Grouped results can only be ordered by what they show ({', '.join(out)}), not {o.by!r}.")
             c, dtype = self.col(o.by)  # ordering rows by a column that is not shown
-            keys.append((number_sql(c) if o.as_number and dtype not in NUMERIC else c, d, None, False))
+            keys.append((number_sql(c, self.unit(o.by)) if o.as_number and dtype not in NUMERIC else c, d, None, False))
         return keys or default
 
     def compile(self) -> Compiled:
@@ -663,7 +675,7 @@ class Compiler:
         if wrapped:
             sql, out = self.outer(sql, out, keys)
         else:
-            order = [f"{number_sql(e) if num else e} {d}" for e, d, _, num in keys]
+            order = [f"{number_sql(e, self.unit(n)) if num else e} {d}" for e, d, n, num in keys]
             sql += (" ORDER BY " + ", ".join(order) if order else "") + self.limit_sql()
         tables = [p.table] + ([p.join.table] if p.join else []) + [t for t in dict.fromkeys(self.refs) if t != p.table]
         return Compiled(sql=sql, params=self.params, tables=tables, output=out)
@@ -699,7 +711,7 @@ class Compiler:
         sql = f"SELECT {', '.join(f'q.{qi(n)}' for n in out)} FROM ({inner}) q"
         if p.having:
             sql += " WHERE " + " AND ".join(self.cond(f, self.out_ctx("q", out)) for f in p.having)
-        order = ", ".join(f"{number_sql(e) if num else e} {d}" for e, d, _, num in
+        order = ", ".join(f"{number_sql(e, self.unit(n)) if num else e} {d}" for e, d, n, num in
                           [(f"q.{qi(k[2])}" if k[2] is not None else k[0], k[1], k[2], k[3]) for k in keys])
         if p.ties:
             if not order:

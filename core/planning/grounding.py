@@ -23,14 +23,18 @@ from .words import (
     MONTHS,
     ORDINALS,
     ROW_NOUNS,
+    SEASON,
     STOP,
     SYNONYMS,
     TALLY_NOUNS,
     TITLED,
+    UNIT_NAMES,
     VALUE_WORDS,
     WORD_NUM,
+    cell_unit,
     norm,
     same,
+    season_years,
     stem,
     words,
 )
@@ -530,7 +534,7 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     decade = DECADE.search(q)
     if date_col is None:
         ycol = next((c for c in t.numeric() if "year" in c.lower()), None)
-        return _year_column_filters(q, ycol, years, rng) if ycol else out
+        return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t)
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -549,6 +553,46 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if qm:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
     return out
+
+def season_column(t: TableView) -> tuple[str, dict[str, tuple[int, int]]] | None:
+    """The table's one text column of seasons ("2005–06", "1998/99"): nearly all its values are ranges of years."""
+    cells: dict[str, dict[str, tuple[int, int]]] = {}
+    total: Counter = Counter()
+    for found in t.values.values():
+        for c, v in found:
+            total[c] += 1
+            if isinstance(v, str) and (yrs := season_years(v)):
+                cells.setdefault(c, {})[v] = yrs
+    cols = [c for c, vs in cells.items() if len(vs) >= 2 and len(vs) >= 0.8 * total[c]]
+    return (cols[0], cells[cols[0]]) if len(cols) == 1 else None
+
+
+def season_filters(q: str, t: TableView) -> list[Filter]:
+    """A year or a season said of a table with a column of seasons: "in 2005-2006" is the cell "2005–06"; "in 2006"
+    is the one season it starts or ends, and no answer when two seasons hold it (2005–06 and 2006–07)."""
+    found = season_column(t)
+    if found is None:
+        return []
+    col, cells = found
+    said = [season_years(m.group(0)) for m in SEASON.finditer(q)]
+    rest = SEASON.sub(" ", q)
+    out = []
+    for yrs in said:
+        match = [v for v, y in cells.items() if y == yrs]
+        if len(match) != 1:
+            return []
+        out.append(match[0])
+    for y in re.findall(r"\b((?:19|20)\d\d)\b", rest):
+        match = [v for v, yrs in cells.items() if int(y) in yrs]
+        if len(match) > 1:
+            raise CannotAnswer(f"{y} could be the season {match[0]} or {match[1]} in {col}: which one is meant?")
+        if not match:
+            return []
+        out.append(match[0])
+    if not out:
+        return []
+    return [Filter(column=col, value=out[0])] if len(out) == 1 else [Filter(column=col, op="in", values=out)]
+
 
 DECADE = re.compile(r"\b(1[89]\d0|20\d0)'?s\b")  # "the 1980s": 1980 to 1989
 
@@ -599,7 +643,11 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             # one named closest before the comparison
             before = q[: m.start()]
             cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
-            col = col or _named_after(q[m.end():], nums, t) or (max(cand)[1] if cand else (nums[0] if nums else None))
+            unit = UNIT_NAMES.get(next(iter(words(q[m.end():])), "")) if t.units else None
+            col = col or _unit_column(unit, t) or _named_after(q[m.end():], nums, t) or (
+                max(cand)[1] if cand else (nums[0] if nums else None))
+            if unit and col in t.units and cell_unit(t.units[col]) != unit:
+                raise CannotAnswer(f"{col} is written in another unit ('{t.units[col]}') than the question's.")
             if PERCENT_AFTER.match(q[m.end():]):  # "over 10% of the vote": a share, never 10 votes
                 col = col if col and _is_percent(col) else _one_percent_column(t)
                 v = _on_percent_scale(v, col, t) if col else None
@@ -607,6 +655,12 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             if col:
                 out.append(Filter(column=col, op=op, value=v))
     return out + _number_ranges(q, t, nums)
+
+
+def _unit_column(unit: str | None, t: TableView) -> str | None:
+    """The one column of numbers written with the unit a compared number is given in ("at least 80 meters")."""
+    cols = [c for c, cell in t.units.items() if unit and cell_unit(cell) == unit]
+    return cols[0] if len(cols) == 1 else None
 
 
 PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")

@@ -25,6 +25,7 @@ class TableView:
     text_numbers: set[str] = field(default_factory=set)  # text columns of numbers ("412", "s" for suppressed)
     notes: list[str] = field(default_factory=list)  # marked notes of its sheet outside it ("(2) Estimates are ...")
     roles: dict[str, str] = field(default_factory=dict)  # column -> role (core.roles: id, money, ratio, ...)
+    units: dict[str, str] = field(default_factory=dict)  # text column of numbers with one unit -> a cell ("113.6 m")
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]

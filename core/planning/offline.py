@@ -216,4 +216,13 @@ def _read_numbers(p: Planned) -> Planned:
                 for m in plan.measures]
     order = [o.model_copy(update={"as_number": True}) if o.by in cols else o for o in plan.order]
     filters = [filt(f) for f in plan.filters]
-    return replace(p, plan=plan.model_copy(update={"measures": measures, "order": order, "filters": filters}))
+    units = sorted(c for c in p.table.units if c in _columns_read(measures, order, filters))
+    return replace(p, plan=plan.model_copy(update={"measures": measures, "order": order, "filters": filters,
+                                                   "unit_columns": units}))
+
+
+def _columns_read(measures, order, filters) -> set[str]:
+    """The columns a plan reads as numbers."""
+    fs = [*filters, *(f for m in measures for f in m.where)]
+    return ({m.column for m in measures if m.as_number} | {o.by for o in order if o.as_number}
+            | {f.column for f in fs if f.as_number})

@@ -111,3 +111,60 @@ def same(a: str, b: str) -> bool:
         k = max(4, min(len(a), len(b)) - 1)
         return a[:k] == b[:k] and abs(len(a) - len(b)) <= 2
     return False
+
+
+UNITS = {"m", "cm", "mm", "km", "ft", "in", "mi", "yd", "kg", "g", "lb", "lbs", "oz", "t", "s", "sec", "secs",
+         "min", "mins", "h", "hr", "hrs", "km²", "mi²", "m²", "ha", "acres", "mph", "km/h", "m/s", "kn", "l", "ml",
+         "gal", "kw", "mw", "hp", "cc", "°c", "°f", "kj", "kcal", "au", "ly", "metres", "meters", "metre", "meter",
+         "feet", "foot", "inches", "miles", "kilometres", "kilometers", "kilograms", "kg.", "pounds", "seconds",
+         "minutes", "hours", "days", "years", "laps", "hectares", "tonnes", "tons", "litres", "liters",
+         "km2", "sq mi", "m2", "ft.", "in.", "lb.", "lbs.", "cm.", "mm."}
+DECADE = re.compile(r"^\d{3}0'?s$")  # "1990s" is a decade, not 1990 seconds
+UNIT_TEXT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?P<unit>[^\d\s()]{1,10}|sq \w{1,2})(?:\s*\([^()]*\))?$")
+
+
+def unit_example(distinct) -> str | None:
+    """A text column of numbers written with one and the same unit ("113.6 m", "223 lb (101 kg)", "5.2 km²"): a
+    cell of it, or None. At least 5 different numbers, nearly all cells carry the unit, at most 3 other values
+    (markers such as "—"); a currency sign anywhere means money ("$3.2m" is 3.2 million), never a unit."""
+    vals = [str(v).strip() for v in distinct if str(v).strip()]
+    if any(re.search(r"[$€£¥]", v) for v in vals):
+        return None
+    found = [(v, m.group("unit").lower()) for v in vals if (m := UNIT_TEXT.match(v)) and not DECADE.match(v)]
+    units = {u for _, u in found}
+    other = len(vals) - len(found)
+    if len(units) != 1 or next(iter(units)) not in UNITS or len(found) < 5 or other > 3 or other > 0.1 * len(vals):
+        return None
+    return found[0][0]
+
+
+# the words a question may name a unit by, to the unit's one name
+UNIT_NAMES = {w: u for u, ws in {
+    "m": ("m", "metre", "metres", "meter", "meters"), "ft": ("ft", "ft.", "foot", "feet"),
+    "km": ("km", "kilometre", "kilometres", "kilometer", "kilometers"), "mi": ("mi", "mile", "miles"),
+    "cm": ("cm", "cm.", "centimetres", "centimeters"), "mm": ("mm", "mm.", "millimetres", "millimeters"),
+    "kg": ("kg", "kg.", "kilogram", "kilograms", "kilos"), "lb": ("lb", "lbs", "lb.", "lbs.", "pound", "pounds"),
+    "g": ("g", "gram", "grams"), "s": ("s", "sec", "secs", "second", "seconds"),
+    "min": ("min", "mins", "minute", "minutes"), "h": ("h", "hr", "hrs", "hour", "hours"), "days": ("days", "day"),
+    "in": ("in.", "inch", "inches"), "ha": ("ha", "hectare", "hectares"), "acres": ("acre", "acres"),
+    "mph": ("mph",), "cc": ("cc",), "laps": ("laps", "lap"), "years": ("years", "year")}.items() for w in ws}
+
+
+def cell_unit(cell: str) -> str | None:
+    """The unit a cell's number is written with, by its one name ("107 metres" -> "m")."""
+    m = UNIT_TEXT.match(cell.strip())
+    return UNIT_NAMES.get(m.group("unit").lower()) if m else None
+
+
+SEASON = re.compile(r"\b((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)\b")
+
+
+def season_years(text: str) -> tuple[int, int] | None:
+    """A season written as a range of years ("2005–06", "2005-2006", "1998/99", "1999/00"): its first and last year;
+    None for anything else (the end must be the next year or a later one within ten)."""
+    m = SEASON.fullmatch(text.strip())
+    if not m:
+        return None
+    a, b = int(m.group(1)), m.group(2)
+    end = int(b) if len(b) == 4 else a // 100 * 100 + int(b) + (100 if int(b) < a % 100 else 0)
+    return (a, end) if 0 < end - a <= 10 else None
