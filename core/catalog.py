@@ -1,7 +1,8 @@
-"""The catalog: SQLite (WAL) record of files, sheets, tables, columns, profiles, chunks, warnings, errors,
-the embedding cache and conversations.
+"""The catalog: the record of files, sheets, tables, columns, profiles, chunks, warnings, errors, the embedding
+cache and conversations, in SQLite (WAL, `<home>/catalog.sqlite`) or PostgreSQL (`database_url`).
 
-Every SQL statement on catalog.sqlite lives in this module; other modules call named `Catalog` methods.
+Every SQL statement on the catalog lives in this module, written once in SQLite's spelling; core/dialects.py
+rewrites it for PostgreSQL. Other modules call named `Catalog` methods.
 The schema is built by numbered migrations (`MIGRATIONS`), each run once per database and recorded in
 `_migrations`. One connection per thread; every multi-row write is one transaction, so a crash leaves
 either the whole file's entry or none of it.
@@ -20,6 +21,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+
+from . import dialects
+from .errors import WorkspaceError
 
 # Migration 1's schema: the catalog as it was before migrations existed, so a workspace created then opens
 # unchanged (every statement is IF NOT EXISTS) and has migration 1 recorded as done.
@@ -68,10 +72,16 @@ CREATE INDEX IF NOT EXISTS ix_conversations_user ON conversations(user, updated)
 """
 
 
+# A catalog connection: sqlite3's, or dialects.PgConnection (same execute/executemany, rows like sqlite3.Row).
+Connection = sqlite3.Connection | dialects.PgConnection
+# PostgreSQL advisory locks (per database) standing in for SQLite's one write lock: every write transaction
+# takes WRITE_LOCK, every migration MIGRATE_LOCK, so writers queue instead of interleaving.
+WRITE_LOCK, MIGRATE_LOCK = 0x4558_4348_0001, 0x4558_4348_0002
+
 # --- migrations --------------------------------------------------------------
 # Each schema change is one function appended here; it runs once per database, in list order, inside
 # its own transaction, and its name is recorded in `_migrations`. Never edit or reorder a shipped one.
-Migration = Callable[[sqlite3.Connection], None]
+Migration = Callable[[Connection], None]
 MIGRATIONS: list[Migration] = []
 
 
@@ -82,7 +92,7 @@ def migration(fn: Migration) -> Migration:
 
 
 @migration
-def m001_initial_schema(c: sqlite3.Connection) -> None:
+def m001_initial_schema(c: Connection) -> None:
     """Files, sheets, tables, columns, chunks, warnings, errors, row decisions, embeddings, conversations."""
     for stmt in _SCHEMA_1.split(";"):
         if stmt.strip():
@@ -90,21 +100,52 @@ def m001_initial_schema(c: sqlite3.Connection) -> None:
 
 
 @migration
-def m002_column_roles(c: sqlite3.Connection) -> None:
+def m002_column_roles(c: Connection) -> None:
     """Each column's role (id, money, ratio, ... core.roles) and Excel number format, decided at ingest. Columns
     stored before this have none; readers fall back to guessing from the name and profile."""
-    have = {r[1] for r in c.execute("PRAGMA table_info(columns)")}
+    have = columns_of(c, "columns")
     for col in ("role", "number_format"):
         if col not in have:
             c.execute(f"ALTER TABLE columns ADD COLUMN {col} TEXT")
 
 
-def applied_migrations(c: sqlite3.Connection) -> list[str]:
+def columns_of(c: Connection, table: str) -> set[str]:
+    """The names of a table's columns."""
+    if isinstance(c, sqlite3.Connection):
+        return {r[1] for r in c.execute(f"PRAGMA table_info({table})")}
+    return {r[0] for r in c.execute("SELECT column_name FROM information_schema.columns"
+                                    " WHERE table_schema = current_schema() AND table_name = ?", (table,))}
+
+
+def begin(c: Connection, lock: int = WRITE_LOCK) -> None:
+    """Begin a write transaction that waits for other writers (SQLite's BEGIN IMMEDIATE; on PostgreSQL, an
+    advisory lock held until the transaction ends)."""
+    if isinstance(c, sqlite3.Connection):
+        c.execute("BEGIN IMMEDIATE")
+        return
+    c.execute("BEGIN")
+    try:
+        c.execute("SELECT pg_advisory_xact_lock(?)", (lock,))
+    except BaseException:
+        rollback(c)
+        raise
+
+
+def rollback(c: Connection) -> None:
+    """Roll back; a PostgreSQL connection the server dropped needs none (the server rolled it back)."""
+    try:
+        c.execute("ROLLBACK")
+    except dialects.Disconnected:
+        if not getattr(c, "dead", False):
+            raise
+
+
+def applied_migrations(c: Connection) -> list[str]:
     """Names of the migrations this database has run, in the order they ran."""
     return [r[0] for r in c.execute("SELECT name FROM _migrations ORDER BY id")]
 
 
-def _wal(c: sqlite3.Connection) -> None:
+def _wal(c: Connection) -> None:
     """Switch to WAL. SQLite answers "locked" at once, without waiting, while other connections open a
     fresh file at the same moment: retry for a few seconds."""
     for attempt in range(60):
@@ -117,26 +158,33 @@ def _wal(c: sqlite3.Connection) -> None:
             time.sleep(0.05)
 
 
-def migrate(c: sqlite3.Connection) -> list[str]:
-    """Run the migrations this database lacks; returns the names run now (an autocommit connection)."""
-    c.execute("BEGIN IMMEDIATE")
-    c.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, applied_at REAL)")
+@contextmanager
+def _migration_tx(c: Connection):
+    """One migration step's transaction; migrations wait for each other (on PostgreSQL, their own lock)."""
+    begin(c, MIGRATE_LOCK)
+    try:
+        yield
+    except BaseException:
+        rollback(c)
+        raise
     c.execute("COMMIT")
+
+
+def migrate(c: Connection) -> list[str]:
+    """Run the migrations this database lacks; returns the names run now (an autocommit connection)."""
+    with _migration_tx(c):
+        c.execute("CREATE TABLE IF NOT EXISTS _migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+                  " applied_at REAL)")
     done = set(applied_migrations(c))
     pending = [m for m in MIGRATIONS if m.__name__ not in done]
     ran = []
     for m in pending:
-        c.execute("BEGIN IMMEDIATE")
-        try:
+        with _migration_tx(c):
             # another process may have run it while this one waited for the write lock
             if c.execute("SELECT 1 FROM _migrations WHERE name=?", (m.__name__,)).fetchone() is None:
                 m(c)
                 c.execute("INSERT INTO _migrations (name, applied_at) VALUES (?,?)", (m.__name__, time.time()))
                 ran.append(m.__name__)
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
-        c.execute("COMMIT")
     return ran
 
 
@@ -154,64 +202,102 @@ def slug(text: str, max_len: int = 40) -> str:
 
 
 class Catalog:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, url: str = ""):
+        """The SQLite catalog at `path`, or, when `url` is a postgresql:// URL, the PostgreSQL database it names."""
+        if url and not dialects.is_postgres_url(url):
+            raise WorkspaceError(f"EXCELCHAT_DATABASE_URL must be empty (SQLite) or a postgresql:// URL, not {url[:20]!r}...")
         self.path = Path(path)
+        self.url = url
         self._local = threading.local()
         migrate(self.conn())
 
-    def conn(self) -> sqlite3.Connection:
+    def conn(self) -> Connection:
+        """This thread's connection (a PostgreSQL one the server dropped is replaced by a new one)."""
         c = getattr(self._local, "conn", None)
+        if c is not None and self.url and c.dead:
+            c = None
         if c is None:
-            c = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
-            c.row_factory = sqlite3.Row
-            c.execute("PRAGMA busy_timeout=60000")
-            _wal(c)
-            c.execute("PRAGMA synchronous=NORMAL")
-            c.execute("PRAGMA foreign_keys=ON")
+            c = self._connect_pg() if self.url else self._connect_sqlite()
             self._local.conn = c
         return c
 
+    def _connect_sqlite(self) -> sqlite3.Connection:
+        c = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        c.row_factory = sqlite3.Row
+        c.execute("PRAGMA busy_timeout=60000")
+        _wal(c)
+        c.execute("PRAGMA synchronous=NORMAL")
+        c.execute("PRAGMA foreign_keys=ON")
+        return c
+
+    def _connect_pg(self) -> dialects.PgConnection:
+        try:
+            return dialects.PgConnection(self.url)
+        except dialects.Disconnected as e:
+            raise WorkspaceError(f"The catalog database (EXCELCHAT_DATABASE_URL) cannot be reached: {e}") from e
+
+    def close(self) -> None:
+        """Close this thread's connection (the next use opens a new one)."""
+        c = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if c is not None:
+            c.close()
+
     @contextmanager
     def tx(self):
-        """One write transaction (BEGIN IMMEDIATE: writers queue here instead of failing later)."""
+        """One write transaction; writers queue at its start (SQLite's BEGIN IMMEDIATE, a PostgreSQL advisory
+        lock) instead of failing later."""
         c = self.conn()
-        c.execute("BEGIN IMMEDIATE")
+        try:
+            begin(c)
+        except dialects.Disconnected:
+            if not c.dead:
+                raise
+            c = self.conn()  # the server dropped the connection while it was idle: nothing was done yet
+            begin(c)
         try:
             yield c
         except BaseException:
-            c.execute("ROLLBACK")
+            rollback(c)
             raise
         else:
             c.execute("COMMIT")
 
-    def query(self, sql: str, args=()) -> list[sqlite3.Row]:
-        return self.conn().execute(sql, args).fetchall()
+    def query(self, sql: str, args=()) -> list:
+        """Rows of a read (sqlite3.Row or dialects.Row: by index, by name, dict())."""
+        c = self.conn()
+        try:
+            return c.execute(sql, args).fetchall()
+        except dialects.Disconnected:
+            if not c.dead:
+                raise
+            return self.conn().execute(sql, args).fetchall()  # a read is safe to run again
 
     # --- writes ----------------------------------------------------------
-    def insert_file(self, c: sqlite3.Connection, f: dict, parsed, parquets: list[str]) -> tuple[int, list[str]]:
+    def insert_file(self, c: Connection, f: dict, parsed, parquets: list[str]) -> tuple[int, list[str]]:
         """Insert a parsed file (core.ingest.ParsedFile) inside the caller's transaction.
 
         `parquets` names each table's Parquet file, in table order; returns the file id and the tables' SQL names.
         """
         cur = c.execute(
             "INSERT INTO files (sha256,name,ext,kind,size,data_dir,stored_name,uploaded_at,uploaded_by,encoding,delimiter,report)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (f["sha256"], f["name"], f["ext"], f["kind"], f["size"], f["data_dir"], f["stored_name"], time.time(),
              f.get("uploaded_by"), f.get("encoding"), f.get("delimiter"), "{}"),
         )
-        file_id = cur.lastrowid
+        file_id = cur.fetchone()[0]
         for w in parsed.warnings:
             c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, None, None, w))
         return file_id, self.insert_sheets(c, file_id, f["name"], parsed.sheets, parquets)
 
-    def insert_sheets(self, c: sqlite3.Connection, file_id: int, name: str, sheets, parquets: list[str]) -> list[str]:
+    def insert_sheets(self, c: Connection, file_id: int, name: str, sheets, parquets: list[str]) -> list[str]:
         """Insert a file's sheets and their tables (the caller's transaction); returns the tables' SQL names."""
         stem, names, files = slug(Path(name).stem, 30), [], iter(parquets)
         for si, sh in enumerate(sheets):
             sid = c.execute(
-                "INSERT INTO sheets (file_id, idx, name, hidden, n_tables) VALUES (?,?,?,?,?)",
+                "INSERT INTO sheets (file_id, idx, name, hidden, n_tables) VALUES (?,?,?,?,?) RETURNING id",
                 (file_id, si, sh.name, int(sh.hidden), len(sh.tables)),
-            ).lastrowid
+            ).fetchone()[0]
             for w in sh.warnings:
                 c.execute("INSERT INTO warnings (file_id, sheet, tbl, message) VALUES (?,?,?,?)", (file_id, sh.name, None, w))
             for ti, t in enumerate(sh.tables):
@@ -219,16 +305,17 @@ class Catalog:
                 names.append(self._insert_table(c, file_id, sid, ti, t, self._free_sql_name(c, base), next(files)))
         return names
 
-    def _insert_table(self, c: sqlite3.Connection, file_id: int, sheet_id: int, idx: int, t, sql_name: str,
+    def _insert_table(self, c: Connection, file_id: int, sheet_id: int, idx: int, t, sql_name: str,
                       parquet: str) -> str:
         """One table (core.tables.ParsedTable) with its columns, chunks and warnings."""
         summary = {k: v for k, v in t.profile.items() if k != "column_profiles"}
         tid = c.execute(
             "INSERT INTO tables (file_id, sheet_id, idx, name, sql_name, kind, range, header_row, header_rows,"
-            " first_data_row, n_rows, n_cols, title, parquet, excluded, profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " first_data_row, n_rows, n_cols, title, parquet, excluded, profile) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+            " RETURNING id",
             (file_id, sheet_id, idx, t.name, sql_name, t.kind, t.range, t.header_row, t.header_rows,
              t.first_data_row, t.rows, len(t.columns), t.title, parquet, json.dumps(list(t.excluded)), json.dumps(summary)),
-        ).lastrowid
+        ).fetchone()[0]
         c.executemany("INSERT INTO columns (table_id, idx, name, dtype, letter, profile, role, number_format)"
                       " VALUES (?,?,?,?,?,?,?,?)",
                       [(tid, ci, col, t.dtypes[col], t.letters.get(col), json.dumps(t.profile["column_profiles"][col]),
@@ -259,7 +346,7 @@ class Catalog:
                  for tid, chunks in made for ch in chunks])
             return True
 
-    def replace_sheets(self, c: sqlite3.Connection, file_id: int, name: str, data_dir: str, parsed,
+    def replace_sheets(self, c: Connection, file_id: int, name: str, data_dir: str, parsed,
                        parquets: list[str]) -> list[str]:
         """Swap a file's derived rows (sheets, tables, chunks, warnings) for new ones, keeping the file's id."""
         c.execute("DELETE FROM sheets WHERE file_id=?", (file_id,))  # cascades to tables, columns, chunks
@@ -277,7 +364,7 @@ class Catalog:
         return out
 
     @staticmethod
-    def _free_sql_name(c: sqlite3.Connection, base: str) -> str:
+    def _free_sql_name(c: Connection, base: str) -> str:
         name, n = base, 1
         while c.execute("SELECT 1 FROM tables WHERE sql_name=?", (name,)).fetchone():
             n += 1
@@ -291,15 +378,15 @@ class Catalog:
                 (name, sha, type(err).__name__, str(err), time.time(), by),
             )
 
-    def write_report(self, c: sqlite3.Connection, file_id: int, report: dict) -> None:
+    def write_report(self, c: Connection, file_id: int, report: dict) -> None:
         """Store a file's ingest report (the caller's transaction)."""
         c.execute("UPDATE files SET report=? WHERE id=?", (json.dumps(report), file_id))
 
     @staticmethod
-    def bump_version(c: sqlite3.Connection) -> None:
+    def bump_version(c: Connection) -> None:
         """Inside a write transaction: readers holding a cached table list will re-read it."""
         c.execute("INSERT INTO meta (key, value) VALUES ('version', '1') "
-                  "ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1")
+                  "ON CONFLICT(key) DO UPDATE SET value = CAST(CAST(meta.value AS BIGINT) + 1 AS TEXT)")
 
     def delete_file(self, file_id: int) -> None:
         """Delete a file's rows (cascading to everything derived from it) and bump the version."""
@@ -327,7 +414,7 @@ class Catalog:
         return self.conn().execute("SELECT * FROM files WHERE sha256=?", (sha,)).fetchone()
 
     @staticmethod
-    def report_by_sha(c: sqlite3.Connection, sha: str) -> dict | None:
+    def report_by_sha(c: Connection, sha: str) -> dict | None:
         """The stored report of the file with this content (read in the caller's transaction), or None."""
         r = c.execute("SELECT report FROM files WHERE sha256=?", (sha,)).fetchone()
         return None if r is None else json.loads(r["report"])
@@ -342,12 +429,13 @@ class Catalog:
         rows = self.query(
             "SELECT f.id, f.name, f.sha256, f.size, f.kind, f.uploaded_at, f.uploaded_by, f.indexed,"
             " (SELECT COUNT(*) FROM tables t WHERE t.file_id=f.id) AS n_tables,"
-            " (SELECT COALESCE(SUM(n_rows),0) FROM tables t WHERE t.file_id=f.id) AS n_rows FROM files f ORDER BY f.id")
+            " (SELECT CAST(COALESCE(SUM(n_rows),0) AS BIGINT) FROM tables t WHERE t.file_id=f.id) AS n_rows"  # PG's SUM is numeric
+            " FROM files f ORDER BY f.id")
         return [dict(r) for r in rows]
 
     def file_dirs(self) -> list[dict]:
         """id, name, data_dir and indexed of every file (what the semantic index keeps in step with)."""
-        return [dict(r) for r in self.query("SELECT id, name, data_dir, indexed FROM files")]
+        return [dict(r) for r in self.query("SELECT id, name, data_dir, indexed FROM files ORDER BY id")]
 
     def data_dirs(self) -> set[str]:
         """The folder names under files/ that the catalog claims."""
@@ -359,7 +447,7 @@ class Catalog:
     def warnings(self, file_id: int | None = None) -> list[dict]:
         """Ingest warnings with their file's name (one file's, or all)."""
         q = "SELECT w.*, f.name AS file FROM warnings w JOIN files f ON f.id=w.file_id"
-        rows = self.query(q + (" WHERE file_id=?" if file_id else ""), (file_id,) if file_id else ())
+        rows = self.query(q + (" WHERE file_id=?" if file_id else "") + " ORDER BY w.id", (file_id,) if file_id else ())
         return [dict(r) for r in rows]
 
     def errors(self, limit: int = 50) -> list[dict]:
@@ -433,7 +521,8 @@ class Catalog:
     def store_vectors(self, model: str, dim: int, items: Iterable[tuple[str, np.ndarray]]) -> None:
         """Cache (text_hash, vector) pairs for a model in one transaction."""
         with self.tx() as c:
-            c.executemany("INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)",
+            c.executemany("INSERT INTO embeddings (text_hash, model, dim, vec) VALUES (?,?,?,?)"
+                          " ON CONFLICT(text_hash, model) DO UPDATE SET dim=excluded.dim, vec=excluded.vec",
                           [(h, model, dim, np.asarray(v, dtype=np.float32).tobytes()) for h, v in items])
 
     def vector_dim(self, model: str) -> int | None:
@@ -444,7 +533,7 @@ class Catalog:
     # --- conversations -------------------------------------------------------
     def add_conversation(self, cid: str, user: str | None, title: str, now: float, file_ids: str | None) -> None:
         with self.tx() as c:
-            c.execute("INSERT INTO conversations (id, user, title, created, updated, file_ids) VALUES (?,?,?,?,?,?)",
+            c.execute('INSERT INTO conversations (id, "user", title, created, updated, file_ids) VALUES (?,?,?,?,?,?)',
                       (cid, user, title, now, now, file_ids))
 
     def conversation(self, cid: str) -> dict | None:
@@ -454,7 +543,7 @@ class Catalog:
     def conversations(self, user: str | None = None) -> list[dict]:
         """Conversations (one user's, or all) with their message count `n`, most recently updated first."""
         q = "SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.conversation_id=c.id) AS n FROM conversations c"
-        rows = self.query(q + (" WHERE user IS ?" if user is not None else "") + " ORDER BY updated DESC",
+        rows = self.query(q + (' WHERE "user" IS NOT DISTINCT FROM ?' if user is not None else "") + " ORDER BY updated DESC",
                           (user,) if user is not None else ())
         return [dict(r) for r in rows]
 
@@ -462,8 +551,8 @@ class Catalog:
         """Append a message and touch its conversation; a first user message titles a new conversation."""
         with self.tx() as c:
             mid = c.execute(
-                "INSERT INTO messages (conversation_id, role, content, answer, plan, created) VALUES (?,?,?,?,?,?)",
-                (cid, role, content, answer, plan, now)).lastrowid
+                "INSERT INTO messages (conversation_id, role, content, answer, plan, created) VALUES (?,?,?,?,?,?)"
+                " RETURNING id", (cid, role, content, answer, plan, now)).fetchone()[0]
             c.execute("UPDATE conversations SET updated=? WHERE id=?", (now, cid))
             if role == "user":
                 c.execute("UPDATE conversations SET title=? WHERE id=? AND title='New conversation'", (content[:60], cid))

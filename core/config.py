@@ -50,6 +50,10 @@ class Settings:
     query_timeout_s: float = setting(15.0, "EXCELCHAT_QUERY_TIMEOUT", "seconds a query may run")
     duckdb_memory_limit: str = setting("2GB", "EXCELCHAT_DUCKDB_MEMORY", "DuckDB memory limit")
     duckdb_threads: int = setting(2, "EXCELCHAT_DUCKDB_THREADS", "DuckDB threads")
+    # the catalog's database; the files, Parquet tables and index stay under EXCELCHAT_HOME either way
+    database_url: str = setting("", "EXCELCHAT_DATABASE_URL",
+                                "the catalog database: empty for SQLite at `<home>/catalog.sqlite`, or a `postgresql://` URL",
+                                shown_default="empty")
     # semantic index
     embed_model: str = setting(None, "EXCELCHAT_EMBED_MODEL", "path of a local sentence-transformers model",
                                factory=_default_embed_model, shown_default="bundled all-MiniLM-L6-v2")

@@ -1,4 +1,4 @@
-"""Conversations: stored in the workspace's SQLite, per user, with each answer, so they survive restarts."""
+"""Conversations: stored in the workspace catalog (SQLite or PostgreSQL), per user, with each answer, so they survive restarts."""
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
-"""The workspace: a directory with the original files, each table as Parquet, and the SQLite catalog.
+"""The workspace: a directory with the original files, each table as Parquet, and the catalog (SQLite, or
+PostgreSQL when EXCELCHAT_DATABASE_URL is set).
 
 Layout:
     <home>/catalog.sqlite        files, sheets, tables, columns, profiles, chunks, warnings, errors
@@ -57,7 +58,7 @@ class Workspace:
         self.home = Path(settings.home).resolve()
         for d in ("files", "tmp", "index"):
             (self.home / d).mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(self.home / "catalog.sqlite")
+        self.catalog = Catalog(self.home / "catalog.sqlite", settings.database_url)
         self._sha_locks: dict[str, threading.Lock] = {}
         self._locks_guard = threading.Lock()
         self.listeners: list = []  # callables(event, file_id) e.g. the semantic index

@@ -27,3 +27,25 @@ def llm_settings(fake_ollama):
     """Settings pointing at the fake server, with fast retries."""
     return Settings(ollama_host=fake_ollama.url, ollama_model="llama3",
                     llm_backoff_s=0.01, llm_timeout_s=2, llm_attempts=3)
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A real PostgreSQL server for the whole session (tests/pg.py)."""
+    import pg
+
+    server = pg.start_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server):
+    """The URL of a fresh PostgreSQL database."""
+    return pg_server.new_database()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request):
+    """Settings.database_url for each catalog backend: "" (SQLite under home) and a fresh PostgreSQL database."""
+    return request.getfixturevalue("pg_url") if request.param == "postgres" else ""

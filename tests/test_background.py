@@ -60,9 +60,9 @@ def open_ws(home: Path, emb, **kw) -> tuple[Workspace, SemanticIndex]:
     return ws, SemanticIndex(ws, s, embedder=emb, background=True)
 
 
-def test_a_file_is_answerable_before_its_embedding_finishes(tmp_path):
+def test_a_file_is_answerable_before_its_embedding_finishes(tmp_path, db_url):
     emb = HeldEmbedder()
-    ws, idx = open_ws(tmp_path / "ws", emb)
+    ws, idx = open_ws(tmp_path / "ws", emb, database_url=db_url)
     fid = ws.add_file(books(tmp_path)["sales"])["file_id"]  # returns while the embedding is held
     assert emb.entered.wait(WAIT)
     status = idx.indexing_status()
@@ -99,9 +99,9 @@ def test_a_file_that_fails_to_index_is_named_and_the_others_are_searchable(tmp_p
     assert idx.indexing_status().failed == ()
 
 
-def test_removing_files_while_queued_or_embedded_leaves_a_consistent_index(tmp_path):
+def test_removing_files_while_queued_or_embedded_leaves_a_consistent_index(tmp_path, db_url):
     emb = HeldEmbedder()
-    ws, idx = open_ws(tmp_path / "ws", emb)
+    ws, idx = open_ws(tmp_path / "ws", emb, database_url=db_url)
     p = books(tmp_path)
     first = ws.add_file(p["sales"])["file_id"]
     assert emb.entered.wait(WAIT)  # sales.xlsx is being embedded
@@ -136,12 +136,12 @@ def test_a_file_derived_again_while_it_is_embedded_is_indexed_as_it_is_now(tmp_p
     assert {h.table_id for h in idx.search("sales by region")} == {t.id for t in ws.tables(fid)}
 
 
-def test_a_restart_indexes_the_files_left_unindexed(tmp_path):
+def test_a_restart_indexes_the_files_left_unindexed(tmp_path, db_url):
     p = books(tmp_path)
-    ws = Workspace(Settings(home=tmp_path / "ws", isolate_parsing=False, build_index=False))
+    ws = Workspace(Settings(home=tmp_path / "ws", isolate_parsing=False, build_index=False, database_url=db_url))
     ids = {ws.add_file(p[k])["file_id"] for k in ("sales", "staff")}  # stored, never indexed (a crash, or no index)
     emb = HeldEmbedder()
-    ws2, idx = open_ws(tmp_path / "ws", emb)
+    ws2, idx = open_ws(tmp_path / "ws", emb, database_url=db_url)
     assert sorted(idx.indexing_status().pending) == ["sales.xlsx", "staff.csv"]
     emb.gate.set()
     assert idx.wait_idle(WAIT)

@@ -5,6 +5,7 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import psycopg
 import pytest
 
 from core import catalog as catalog_mod
@@ -97,15 +98,17 @@ def every_migration() -> list[str]:
     return [m.__name__ for m in catalog_mod.MIGRATIONS]
 
 
-def test_fresh_catalog_runs_migration_1_once(tmp_path):
+def test_fresh_catalog_runs_migration_1_once(tmp_path, db_url):
     path = tmp_path / "catalog.sqlite"
-    cat = Catalog(path)
+    cat = Catalog(path, db_url)
     assert applied_migrations(cat.conn()) == every_migration()
-    first = cat.query("SELECT id, name, applied_at FROM _migrations")
+    first = cat.query("SELECT id, name, applied_at FROM _migrations ORDER BY id")
     assert migrate(cat.conn()) == []  # nothing left to run
-    Catalog(path)
-    again = Catalog(path).query("SELECT id, name, applied_at FROM _migrations")
+    Catalog(path, db_url)
+    again = Catalog(path, db_url).query("SELECT id, name, applied_at FROM _migrations ORDER BY id")
     assert [tuple(r) for r in again] == [tuple(r) for r in first]
+    assert [r[1] for r in again] == every_migration() and isinstance(again[0]["applied_at"], float)
+    assert path.exists() == (db_url == "")  # PostgreSQL leaves no catalog.sqlite behind
 
 
 def test_migration_1_creates_exactly_the_old_schema(tmp_path, monkeypatch):
@@ -158,25 +161,37 @@ def test_a_new_migration_runs_exactly_once(tmp_path, monkeypatch):
     assert cat.query("SELECT note FROM files")[0]["note"] is None  # the column exists, the row survived
 
 
-def test_a_failing_migration_leaves_nothing_and_runs_again_next_open(tmp_path, monkeypatch):
+def raw_state(path: Path, db_url: str) -> tuple[set[str], list[str]]:
+    """The tables and recorded migrations, read past the Catalog class (which would migrate on open)."""
+    if not db_url:
+        c = sqlite3.connect(path)
+        tables = {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    else:
+        c = psycopg.connect(db_url)
+        tables = {r[0] for r in c.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='public'")}
+    done = [r[0] for r in c.execute("SELECT name FROM _migrations ORDER BY id")]
+    c.close()
+    return tables, done
+
+
+def test_a_failing_migration_leaves_nothing_and_runs_again_next_open(tmp_path, monkeypatch, db_url):
     path = tmp_path / "catalog.sqlite"
-    Catalog(path)
+    Catalog(path, db_url)
     calls: list = []
     bad = _counting("m002_extra", calls, "CREATE TABLE extra (x INTEGER)", fail=True)
     monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, bad])
     with pytest.raises(RuntimeError):
-        Catalog(path)
-    c = sqlite3.connect(path)
-    assert c.execute("SELECT name FROM sqlite_master WHERE name='extra'").fetchone() is None
-    assert applied_migrations(c) == every_migration()[:-1]
-    c.close()
+        Catalog(path, db_url)
+    tables, done = raw_state(path, db_url)
+    assert "extra" not in tables and "files" in tables
+    assert done == every_migration()[:-1]
     good = _counting("m002_extra", calls, "CREATE TABLE extra (x INTEGER)")
     monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS[:-1], good])
-    assert applied_migrations(Catalog(path).conn()) == every_migration()
+    assert applied_migrations(Catalog(path, db_url).conn()) == every_migration()
     assert calls == ["m002_extra", "m002_extra"]
 
 
-def test_catalogs_opened_at_once_run_each_migration_once(tmp_path, monkeypatch):
+def test_catalogs_opened_at_once_run_each_migration_once(tmp_path, monkeypatch, db_url):
     path = tmp_path / "catalog.sqlite"
     calls: list = []
     monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, _counting("m002_noop", calls)])
@@ -186,7 +201,7 @@ def test_catalogs_opened_at_once_run_each_migration_once(tmp_path, monkeypatch):
     def open_it():
         try:
             start.wait()
-            Catalog(path)
+            Catalog(path, db_url)
         except Exception as e:  # pragma: no cover - reported below
             errors.append(e)
 
@@ -196,16 +211,57 @@ def test_catalogs_opened_at_once_run_each_migration_once(tmp_path, monkeypatch):
     for t in threads:
         t.join()
     assert errors == [] and calls == ["m002_noop"]
-    assert applied_migrations(Catalog(path).conn()) == every_migration()
+    assert applied_migrations(Catalog(path, db_url).conn()) == every_migration()
 
 
-def test_a_migration_another_process_ran_meanwhile_is_skipped(tmp_path, monkeypatch):
+def test_a_migration_another_process_ran_meanwhile_is_skipped(tmp_path, monkeypatch, db_url):
     calls: list = []
     monkeypatch.setattr(catalog_mod, "MIGRATIONS", [*catalog_mod.MIGRATIONS, _counting("m002_noop", calls)])
-    cat = Catalog(tmp_path / "catalog.sqlite")
+    cat = Catalog(tmp_path / "catalog.sqlite", db_url)
     # what a process sees when it read _migrations just before another one ran everything
     monkeypatch.setattr(catalog_mod, "applied_migrations", lambda c: [])
     assert migrate(cat.conn()) == [] and calls == ["m002_noop"]
+
+
+def test_rows_conversations_vectors_and_the_version_behave_alike(tmp_path, db_url):
+    cat = Catalog(tmp_path / "catalog.sqlite", db_url)
+    conv = Conversations(cat)
+    a, b = conv.create("ann"), conv.create(None)
+    mid = conv.add(a, "user", "Sales in 50% of 'regions'?")  # a literal % and quote reach the database as they are
+    conv.add(a, "assistant", "42", answer={"value": 42}, plan={"op": "sum"})
+    conv.feedback(mid, -1)
+    assert [c["id"] for c in conv.list("ann")] == [a] and {c["id"] for c in conv.list()} == {a, b}
+    assert conv.get(a)["title"] == "Sales in 50% of 'regions'?" and conv.list("ann")[0]["n"] == 2
+    msgs = conv.messages(a)
+    assert [m["role"] for m in msgs] == ["user", "assistant"] and msgs[0]["feedback"] == -1
+    assert msgs[1]["answer"] == {"value": 42} and isinstance(mid, int)
+    cat.store_vectors("m", 3, [("h1", np.array([1, 2, 3])), ("h2", np.array([4, 5, 6]))])
+    cat.store_vectors("m", 3, [("h1", np.array([7, 8, 9]))])  # the cache keeps the newest vector of a text
+    found = cat.cached_vectors(["h1", "h2", "h3"], "m")
+    assert {h: v.tolist() for h, v in found.items()} == {"h1": [7.0, 8.0, 9.0], "h2": [4.0, 5.0, 6.0]}
+    assert cat.vector_dim("m") == 3 and cat.vector_dim("other") is None
+    assert cat.version() == 0
+    for _ in range(3):
+        with cat.tx() as c:
+            cat.bump_version(c)
+    assert cat.version() == 3
+    (row,) = cat.query("SELECT key, value FROM meta")
+    assert (row[0], row["value"], dict(row), tuple(row)) == ("version", "3", {"key": "version", "value": "3"},
+                                                             ("version", "3"))
+    conv.clear(a)
+    assert conv.messages(a) == [] and [c["id"] for c in conv.list()] == [b]
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path, db_url):
+    cat = Catalog(tmp_path / "catalog.sqlite", db_url)
+    with pytest.raises(RuntimeError, match="mid-way"):
+        with cat.tx() as c:
+            cat.bump_version(c)
+            c.execute("INSERT INTO ingest_errors (name, message) VALUES (?, ?)", ("a.csv", "boom"))
+            raise RuntimeError("mid-way")
+    assert cat.version() == 0 and cat.errors() == []
+    cat.record_error("b.csv", None, ValueError("bad"))  # the connection is usable afterwards
+    assert [e["name"] for e in cat.errors()] == ["b.csv"]
 
 
 # --- no SQL on catalog.sqlite outside core/catalog.py ---------------------------------------

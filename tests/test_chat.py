@@ -150,8 +150,8 @@ def test_one_rule_decides_between_the_edited_plan_and_a_fresh_reading(tmp_path, 
     assert c["value"] == df[df.Region == "West"].Sales.sum()
 
 
-def test_memory_window_and_persistence_across_restart(tmp_path, book, fake_ollama, llm_settings):
-    s = llm_settings.with_(memory_turns=2)
+def test_memory_window_and_persistence_across_restart(tmp_path, book, fake_ollama, llm_settings, db_url):
+    s = llm_settings.with_(memory_turns=2, database_url=db_url)
     p = pipeline(tmp_path, book, s)
     cid = p.conversations.create("ann")
     qs = ["What were total sales in 2021?", "and for 2020?", "What is the total sales for East?", "How many rows per region?"]

@@ -11,10 +11,10 @@ BOOKS = Path(__file__).resolve().parents[2] / "shared" / "realbooks"
 
 
 @pytest.mark.slow
-def test_uploads_and_questions_at_once_leave_everything_in_agreement(tmp_path):
+def test_uploads_and_questions_at_once_leave_everything_in_agreement(tmp_path, db_url):
     from core.index import SemanticIndex
 
-    s = Settings(home=tmp_path / "ws")
+    s = Settings(home=tmp_path / "ws", database_url=db_url)
     ws = Workspace(s)
     index = SemanticIndex(ws, s)
     base = ws.add_file(BOOKS / "SampleData.xlsx")

@@ -27,8 +27,8 @@ CORPUS = SHARED / "corpus"
 
 
 @pytest.fixture
-def ws(tmp_path):
-    return Workspace(Settings(home=tmp_path / "ws"))
+def ws(tmp_path, db_url):
+    return Workspace(Settings(home=tmp_path / "ws", database_url=db_url))
 
 
 def snapshot(ws: Workspace):
@@ -82,8 +82,8 @@ def test_bad_input_gets_its_typed_error_and_the_workspace_is_intact(ws, tmp_path
     assert ws.errors()[0]["name"] == path.name and ws.errors()[0]["error_type"] == err.__name__
 
 
-def test_over_the_size_limit(tmp_path):
-    ws = Workspace(Settings(home=tmp_path / "ws", max_upload_mb=0.001))
+def test_over_the_size_limit(tmp_path, db_url):
+    ws = Workspace(Settings(home=tmp_path / "ws", max_upload_mb=0.001, database_url=db_url))
     p = tmp_path / "big.csv"
     p.write_text("a,b\n" + "1,2\n" * 2000)
     with pytest.raises(FileTooLarge, match="big.csv.*over the upload limit"):
@@ -141,13 +141,13 @@ def test_tables_are_stored_as_parquet_and_reload(ws, tmp_path):
     assert prof["column_profiles"]["Category"]["top"][0] == ["None", 2]
 
 
-def test_debris_of_a_crash_is_collected_on_open(tmp_path):
-    ws = Workspace(Settings(home=tmp_path / "ws"))
+def test_debris_of_a_crash_is_collected_on_open(tmp_path, db_url):
+    ws = Workspace(Settings(home=tmp_path / "ws", database_url=db_url))
     ws.add_file(messy.subtotals(tmp_path / "a.xlsx"))
     (ws.home / "files" / "deadbeef00000000").mkdir()
     (ws.home / "files" / "deadbeef00000000" / "t0.parquet").write_bytes(b"half")
     (ws.home / "tmp" / "cafe").mkdir()
-    ws2 = Workspace(Settings(home=tmp_path / "ws"))
+    ws2 = Workspace(Settings(home=tmp_path / "ws", database_url=db_url))
     assert sorted(p.name for p in (ws2.home / "files").iterdir()) == [ws2.catalog.query("SELECT data_dir FROM files")[0][0]]
     assert list((ws2.home / "tmp").iterdir()) == []
     assert len(ws2.files()) == 1
