@@ -6,6 +6,7 @@ Configuration table (`settings_markdown()`) are all derived from those fields.""
 from __future__ import annotations
 
 import os
+import re
 import typing
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
@@ -153,6 +154,13 @@ class Setting:
         if v is None:
             return None
         return _flag(v) if self.kind is bool else self.kind(v)
+
+    def shown_value(self, settings: Settings) -> Any:
+        """Its value on `settings` as the Settings page shows it: a password in a URL masked."""
+        v = getattr(settings, self.name)
+        if isinstance(v, str) and "://" in v:
+            v = re.sub(r"(password=)[^&]*", r"\1***", re.sub(r"(://[^:/@]*:)[^@/]*@", r"\1***@", v))
+        return v
 
     @property
     def env_label(self) -> str:

@@ -79,7 +79,7 @@ def limits_section(s) -> None:
     st.subheader("Limits")
     st.caption("Every setting, read-only here: set them with environment variables before starting the app "
                "(see README). The upload size is also capped by `server.maxUploadSize` in .streamlit/config.toml.")
-    st.dataframe([{"setting": d.help, "value": shown(getattr(s, d.name)), "environment variable": d.env_label}
+    st.dataframe([{"setting": d.help, "value": shown(d.shown_value(s)), "environment variable": d.env_label}
                   for d in SETTINGS], hide_index=True, width="stretch", key="set-limits",
                  height=36 * (len(SETTINGS) + 1) + 3)
 

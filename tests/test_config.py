@@ -105,3 +105,10 @@ def test_markdown_has_a_row_per_setting():
     assert "| `EXCELCHAT_MAX_ROWS` | 2,000,000 |" in settings_markdown()
     assert "| `EXCELCHAT_ISOLATE` | 1 |" in settings_markdown()
     assert str(config._default_embed_model()) not in settings_markdown()  # no machine-specific path
+
+
+def test_a_password_in_a_url_setting_is_never_shown():
+    s = Settings(database_url="postgresql://app:s3cret@db:5432/excel?sslmode=require&password=other")
+    (d,) = [d for d in SETTINGS if d.name == "database_url"]
+    assert d.shown_value(s) == "postgresql://app:***@db:5432/excel?sslmode=require&password=***"
+    assert d.shown_value(Settings()) == ""
