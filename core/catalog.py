@@ -205,7 +205,8 @@ class Catalog:
     def __init__(self, path: Path, url: str = ""):
         """The SQLite catalog at `path`, or, when `url` is a postgresql:// URL, the PostgreSQL database it names."""
         if url and not dialects.is_postgres_url(url):
-            raise WorkspaceError(f"EXCELCHAT_DATABASE_URL must be empty (SQLite) or a postgresql:// URL, not {url[:20]!r}...")
+            raise WorkspaceError("EXCELCHAT_DATABASE_URL must be empty (SQLite) or a postgresql:// URL,"
+                                 f" not a {url.split(':', 1)[0]!r} one")
         self.path = Path(path)
         self.url = url
         self._local = threading.local()
