@@ -172,3 +172,20 @@ def test_readme_documents_the_compose_deployment():
     assert "docker compose up --build" in readme and "--profile llm" in readme
     assert "(docs/scaling.md)" in readme
     assert (ROOT / "docs" / "scaling.md").exists()
+
+
+def test_nginx_accepts_the_proxy_config(tmp_path):
+    """`nginx -t` on deploy/nginx.conf (the replicas' names pointed at local ports), where nginx is installed."""
+    nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+    if nginx is None:
+        pytest.skip("nginx is not installed")
+    conf = re.sub(r"server (app\d+):8501", lambda m: f"server 127.0.0.1:{18500 + int(m.group(1)[3:])}",
+                  NGINX.read_text()).replace("listen 80;", "listen 18080;")
+    (tmp_path / "default.conf").write_text(conf)
+    temp = " ".join(f"{k}_temp_path {tmp_path / k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path / 'nginx.pid'};\nerror_log {tmp_path / 'error.log'};\nevents {{}}\n"
+        f"http {{ access_log off; {temp} include {tmp_path / 'default.conf'}; }}\n")
+    run = subprocess.run([nginx, "-t", "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)],
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
