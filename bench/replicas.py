@@ -59,13 +59,19 @@ def redact(url: str) -> str:
 
 
 # --- the shared workspace -------------------------------------------------------------------------
-def build(home: Path, database_url: str, questions: list[dict], books: Path) -> dict:
-    """Ingest every file the questions name (no semantic index: each question is scoped to its files);
-    returns the questions as (text, file ids) and the catalog's size before and after."""
+def build(home: Path, database_url: str, questions: list[dict], books: Path, index: bool = True) -> dict:
+    """Ingest every file the questions name, with the semantic index (chunks and their vectors in the catalog,
+    as the app stores a file) unless `index` is False; returns the questions as (text, file ids) and the
+    catalog's size before and after."""
     from core import Workspace, ingest_paths
 
     names = sorted({f for q in questions for f in q.get("files") or []})
-    ws = Workspace(settings_for(home, database_url, build_index=False))
+    s = settings_for(home, database_url, build_index=index)
+    ws = Workspace(s)
+    if index:  # embeds each file before add_file returns (the app's worker does it in the background)
+        from core import SemanticIndex
+
+        SemanticIndex(ws, s)
     before = database_bytes(home, database_url)  # the catalog's schema (and earlier files) before these
     t = time.perf_counter()
     reports = ingest_paths(ws, [books / n for n in names])
@@ -236,7 +242,7 @@ def run(args, log=print) -> dict:
     questions = load_set(args.set, args.limit)
     with tempfile.TemporaryDirectory(prefix="bench-replicas-") as tmp:
         home = Path(args.home or tmp).resolve()
-        built = build(home, args.database_url, questions, Path(args.books).resolve())
+        built = build(home, args.database_url, questions, Path(args.books).resolve(), index=args.index)
         if not built["asks"]:
             raise SystemExit(f"no question has all its files ingested: {built['failed'][:3]}")
         load_start = os.getloadavg()
@@ -249,7 +255,7 @@ def run(args, log=print) -> dict:
             rows += run_processes(home, args.database_url, built["asks"], p, args.users, args.duration, log)
     return {"database": "postgresql" if args.database_url.startswith("postgres") else "sqlite",
             "database_url": redact(args.database_url), "set": str(args.set), "questions": len(built["asks"]),
-            "files": built["files"], "ingest_s": built["ingest_s"], "ingest_failed": built["failed"],
+            "files": built["files"], "indexed": args.index, "ingest_s": built["ingest_s"], "ingest_failed": built["failed"],
             "duration_s": args.duration, "cpus": os.cpu_count(), "load_average": {"start": load_start,
                                                                                     "end": os.getloadavg()},
             "runs": rows, "p95_target_s": P95_TARGET_S,
@@ -267,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", type=Path, default=QA / "biz-dev.jsonl")
     ap.add_argument("--books", type=Path, default=QA)
     ap.add_argument("--limit", type=int, default=None, help="the set's first N questions only")
+    ap.add_argument("--no-index", dest="index", action="store_false",
+                    help="ingest without the semantic index (faster; the catalog then holds no chunks or vectors)")
     ap.add_argument("--home", type=Path, default=None, help="the shared workspace (default: a temporary one)")
     ap.add_argument("--out", type=Path, default=None, help="write the report as JSON here")
     args = ap.parse_args(argv)

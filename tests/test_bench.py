@@ -79,7 +79,7 @@ def test_replicas_bench_reports_rate_latency_and_size_per_process_and_user(tmp_p
                          cwd=ROOT, capture_output=True, text=True, timeout=280)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     rep = json.loads(out.read_text())
-    assert rep["database"] == "sqlite" and rep["questions"] == 2 and rep["files"] == 1
+    assert rep["database"] == "sqlite" and rep["questions"] == 2 and rep["files"] == 1 and rep["indexed"]
     (row,) = rep["runs"]
     assert (row["processes"], row["users"]) == (1, 1)
     assert row["answered"] > 0 and row["errors"] == 0
