@@ -60,3 +60,32 @@ def test_llm_bench_counts_plans_answers_and_narrations(tmp_path, monkeypatch, fa
     assert f["plan_valid_first_try"] == 1 and f["plan_never_valid"] == 1 and f["correct_with_llm_plan"] == 1
     assert f["narrated"] == 2 and f["narration_flagged"] == 1  # "99" is not West's figure
     assert f["tokens_per_s"] == pytest.approx((4 + 3) / (2 * 0.098765432))
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_replicas_bench_reports_rate_latency_and_size_per_process_and_user(tmp_path):
+    """bench.replicas on a tiny set: one real worker process, one user, two seconds; the report's shape."""
+    (tmp_path / "books").mkdir()
+    (tmp_path / "books" / "s.csv").write_text("Region,Sales\nEast,120\nWest,45\nNorth,30\n")
+    qs = [{"id": "total", "files": ["s.csv"], "question": "What is the total Sales?", "expect": {"number": 195}},
+          {"id": "top", "files": ["s.csv"], "question": "Which Region has the highest Sales?",
+           "expect": {"text": "East"}}]
+    (tmp_path / "set.jsonl").write_text("".join(json.dumps(q) + "\n" for q in qs))
+    out = tmp_path / "report.json"
+    run = subprocess.run([sys.executable, "-m", "bench.replicas", "--set", str(tmp_path / "set.jsonl"),
+                          "--books", str(tmp_path / "books"), "--home", str(tmp_path / "home"),
+                          "--processes", "1", "--users", "1", "--duration", "2", "--out", str(out)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=280)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    rep = json.loads(out.read_text())
+    assert rep["database"] == "sqlite" and rep["questions"] == 2 and rep["files"] == 1 and rep["indexed"]
+    (row,) = rep["runs"]
+    assert (row["processes"], row["users"]) == (1, 1)
+    assert row["answered"] > 0 and row["errors"] == 0
+    assert row["asked"] == row["answered"] + row["ambiguous"] + row["declined"] + row["errors"]
+    assert row["questions_per_s"] > 0 and row["p50_s"] <= row["p95_s"]
+    assert set(rep["users_per_process_at_p95"]) == {"1"}
+    size = rep["database_size"]
+    assert size["files"] == 1 and size["bytes"] > 0 and size["files_per_gb"] > 0
+    assert (tmp_path / "home" / "catalog.sqlite").exists(), "the workspace given is the one shared"
