@@ -15,7 +15,6 @@ PostgreSQL, the catalog file for SQLite) as files per GB.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import multiprocessing as mp
 import os
@@ -43,13 +42,7 @@ def settings_for(home: Path, database_url: str, **kw):
     """The app's settings on this home and catalog database, LLM off and the offline planner."""
     from core.config import Settings
 
-    over = dict(home=Path(home), llm_enabled=False, planner="offline", **kw)
-    # SHIM until the pg-backend branch (issue #19) is merged: Settings has no database_url field before it.
-    # Remove this `if` (always pass database_url) after the merge.
-    if "database_url" in {f.name for f in dataclasses.fields(Settings)}:
-        over["database_url"] = database_url
-    elif database_url and not database_url.startswith("sqlite"):
-        raise SystemExit(f"this checkout has no database_url setting yet: cannot use {redact(database_url)}")
+    over = dict(home=Path(home), database_url=database_url, llm_enabled=False, planner="offline", **kw)
     return Settings.from_env(**over)
 
 

@@ -22,7 +22,7 @@ ENV_NAME = re.compile(r"\bEXCELCHAT_[A-Z0-9_]+\b")
 # SHIM until the branches of issue #19 are merged: settings compose.yaml already sets but core/config.py
 # declares only on their branch (pg-backend: EXCELCHAT_DATABASE_URL; replicas: EXCELCHAT_INDEX_DIR).
 # Remove each name once its branch is merged.
-PENDING_SETTINGS = {"EXCELCHAT_DATABASE_URL", "EXCELCHAT_INDEX_DIR"}
+PENDING_SETTINGS = {"EXCELCHAT_INDEX_DIR"}
 
 
 def compose() -> dict:
