@@ -852,7 +852,10 @@ def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
 def _trimmed(uniq: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cells trimmed (blank and all-space cells become None) as new distinct values and row codes (-1: None),
     the values still in order of first appearance."""
-    stripped = np.array([u.strip() or None for u in uniq], dtype=object)
+    stripped = [u.strip() or None for u in uniq]
+    if all(s is u for s, u in zip(stripped, uniq, strict=True)):
+        return uniq, codes  # nothing to trim, no blank (strip hands back the same str): the same values
+    stripped = np.array(stripped, dtype=object)
     keep = np.array([v is not None for v in stripped], dtype=bool)
     remap, new = pd.factorize(pd.Series(stripped[keep], dtype=object))
     full = np.full(len(uniq) + 1, -1, dtype=np.int64)  # the last one: for code -1, never used here
