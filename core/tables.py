@@ -887,6 +887,15 @@ def _numbers_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | Non
     return TypedColumn(v, t, warnings, _text_format(pd.Series(sample, dtype=object)))
 
 
+def _first_appearance(codes: np.ndarray, k: int) -> np.ndarray:
+    """The codes 0..k-1 that rows use, in order of their first row (code -1 ignored): what
+    pd.factorize(codes[codes >= 0]) finds, by each code's first row rather than a hash of every row."""
+    first_row = np.full(k + 1, len(codes), dtype=np.int64)  # the last slot takes code -1
+    np.minimum.at(first_row, codes, np.arange(len(codes)))
+    used = np.flatnonzero(first_row[:k] < len(codes))
+    return used[np.argsort(first_row[used], kind="stable")]
+
+
 def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     """type_column's dates-typed-as-text step on trimmed cells."""
     nonnull = np.append(np.ones(len(uniq2), dtype=bool), False)
@@ -894,7 +903,7 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     if sample.str.match(DATE_RE.pattern).mean() < 0.8:
         return None
     # in order of first appearance in these rows, as type_column sees them: the first date sets the format
-    first = pd.factorize(codes2[codes2 >= 0])[1]
+    first = _first_appearance(codes2, len(uniq2))
     parsed = np.empty(len(uniq2), dtype="datetime64[us]")
     parsed[first] = _dates_from_text(pd.Series(uniq2[first], dtype=object)).astype("datetime64[us]").to_numpy()
     nat = np.isnat(parsed)
