@@ -753,9 +753,10 @@ def _text_sections(data: TextColumns, filled: np.ndarray, dk: list[str], excel_r
     """find_sections' answer when it is None (fewer than two heading rows); else the grid path decides."""
     from .sections import MIN_SECTIONS, _heading
 
-    if data.shape[0] == 0 or "n" not in dk or np.median(filled.sum(axis=1)) < 3:
+    fill = filled.sum(axis=1)
+    if data.shape[0] == 0 or "n" not in dk or np.median(fill) < 3:
         return None
-    lone = np.flatnonzero(filled.sum(axis=1) == 1)  # a heading holds one cell
+    lone = np.flatnonzero(fill == 1)  # a heading holds one cell
     if len(lone) > 1000:
         raise _Irregular("many one-cell rows")
     heads = [i for i in lone if _heading(data[int(i)], filled[i], dk) is not None]
@@ -814,10 +815,19 @@ def _numeric_codes(u: np.ndarray, codes: np.ndarray) -> tuple[pd.Series, str]:
     finite = u[~np.isnan(u)]
     whole = len(finite) and np.all(np.mod(finite, 1) == 0) and np.abs(finite).max() < 2**53
     if not whole:
-        return pd.Series(np.append(u, np.nan)[codes]), "number"
+        return pd.Series(np.append(u, np.nan)[codes], copy=False), "number"
     ints = np.append(np.where(np.isnan(u), 0, u), 0).astype(np.int64)[codes]
     mask = np.append(np.isnan(u), True)[codes]
-    return pd.Series(pd.arrays.IntegerArray(ints, mask)), "integer"
+    return pd.Series(pd.arrays.IntegerArray(ints, mask), copy=False), "integer"
+
+
+_LEADING_ZERO = re.compile(LEADING_ZERO_RE)
+
+
+def _any_leading_zero(texts: np.ndarray) -> bool:
+    """`Series.str.match(LEADING_ZERO_RE).any()` on distinct texts, stopping at the first hit."""
+    match = _LEADING_ZERO.match
+    return any(match(v) is not None for v in texts if v[:1] in "-0" and v)
 
 
 def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
@@ -826,9 +836,13 @@ def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
     sample = uniq[codes[_first_rows(codes, np.append(present, False), 300)]]
     if not _may_be_numbers(pd.Series(sample, dtype=object)):
         return None
-    u = pd.Series(uniq[present], dtype=object)
+    u = pd.Series(uniq[present], dtype=object, copy=False)
+    # a text with a leading zero fails this step whether it parses (a code) or not: tested first, it
+    # spares parsing a column of codes
+    if _any_leading_zero(u.to_numpy()):
+        return None
     num = pd.to_numeric(u, errors="coerce")
-    if num.isna().any() or u[num.notna()].str.match(LEADING_ZERO_RE).any():
+    if num.isna().any():
         return None
     floats = np.full(len(uniq), np.nan)  # the blank text's number stays empty
     floats[present] = num.astype("float64").to_numpy()
@@ -838,7 +852,10 @@ def _numbers_first(uniq: np.ndarray, codes: np.ndarray) -> TypedColumn | None:
 def _trimmed(uniq: np.ndarray, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Cells trimmed (blank and all-space cells become None) as new distinct values and row codes (-1: None),
     the values still in order of first appearance."""
-    stripped = np.array([u.strip() or None for u in uniq], dtype=object)
+    stripped = [u.strip() or None for u in uniq]
+    if all(s is u for s, u in zip(stripped, uniq, strict=True)):
+        return uniq, codes  # nothing to trim, no blank (strip hands back the same str): the same values
+    stripped = np.array(stripped, dtype=object)
     keep = np.array([v is not None for v in stripped], dtype=bool)
     remap, new = pd.factorize(pd.Series(stripped[keep], dtype=object))
     full = np.full(len(uniq) + 1, -1, dtype=np.int64)  # the last one: for code -1, never used here
@@ -870,6 +887,15 @@ def _numbers_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | Non
     return TypedColumn(v, t, warnings, _text_format(pd.Series(sample, dtype=object)))
 
 
+def _first_appearance(codes: np.ndarray, k: int) -> np.ndarray:
+    """The codes 0..k-1 that rows use, in order of their first row (code -1 ignored): what
+    pd.factorize(codes[codes >= 0]) finds, by each code's first row rather than a hash of every row."""
+    first_row = np.full(k + 1, len(codes), dtype=np.int64)  # the last slot takes code -1
+    np.minimum.at(first_row, codes, np.arange(len(codes)))
+    used = np.flatnonzero(first_row[:k] < len(codes))
+    return used[np.argsort(first_row[used], kind="stable")]
+
+
 def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     """type_column's dates-typed-as-text step on trimmed cells."""
     nonnull = np.append(np.ones(len(uniq2), dtype=bool), False)
@@ -877,7 +903,7 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     if sample.str.match(DATE_RE.pattern).mean() < 0.8:
         return None
     # in order of first appearance in these rows, as type_column sees them: the first date sets the format
-    first = pd.factorize(codes2[codes2 >= 0])[1]
+    first = _first_appearance(codes2, len(uniq2))
     parsed = np.empty(len(uniq2), dtype="datetime64[us]")
     parsed[first] = _dates_from_text(pd.Series(uniq2[first], dtype=object)).astype("datetime64[us]").to_numpy()
     nat = np.isnat(parsed)
@@ -888,7 +914,7 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     if nbad:
         where = _where_text(uniq2, codes2, np.append(nat, False), nbad, row_numbers)
         warnings.append(f"'{name}': {nbad} text value(s) that are not real dates ({where}) were left empty.")
-    v, t = _date_dtype(pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2]))
+    v, t = _date_dtype(pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2], copy=False))
     return TypedColumn(v, t, warnings)
 
 
@@ -909,10 +935,11 @@ def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None 
         return TypedColumn(pd.Series([None] * n, dtype="string"), "empty")
     sample = pd.Series(uniq2[codes2[_first_rows(codes2, np.append(np.ones(len(uniq2), dtype=bool), False), 300)]],
                        dtype=object)
-    if _may_be_numbers(sample) and not pd.Series(uniq2, dtype=object).str.match(LEADING_ZERO_RE).any():
+    if _may_be_numbers(sample) and not _any_leading_zero(uniq2):
         tc = _numbers_text(uniq2, codes2, counts, name, row_numbers)
         if tc is not None:
             return tc
     tc = _dates_text(uniq2, codes2, counts, name, row_numbers)
     # the trimmed cells, None for blank: the text column itself
-    return tc if tc is not None else TypedColumn(pd.Series(np.append(uniq2, None)[codes2], dtype=object), "text")
+    text = np.append(uniq2, None)[codes2]
+    return tc if tc is not None else TypedColumn(pd.Series(text, dtype=object, copy=False), "text")

@@ -142,6 +142,12 @@ MESSY = {
     # the format numbers written as text carry ('13%' a percentage, '$12' money) is kept on both paths
     "text_formats.csv": "Item,Share,Price\n" + "".join(f"i{i}, {i}% ,${i}.50\n" for i in range(300)),
     "header_late.csv": "x,1,2\ny,3,4\n" + "".join(f"r{i},{i},{i * 2}\n" for i in range(40)),
+    # a leading zero only after hundreds of plain numbers, one in a text that is no number, '-0' and '-05'
+    "late_leading_zero.csv": "A,B,C,D\n" + "".join(f"{i},{i},x{i},{i}\n" for i in range(1, 400))
+                             + "007,0abc,-05,-0\n",
+    # nothing to trim in one column, spaces and a blank to trim in the next, dates after a blank
+    "trim_or_not.csv": "P,Q,When\n" + "".join(f"p{i % 7},{' q' if i % 3 else ''}{i % 5},"
+                                              f"{'' if i % 4 == 0 else f'{i % 28 + 1:02d}/03/2021'}\n" for i in range(200)),
 }
 
 
@@ -214,3 +220,16 @@ def test_scan_in_small_chunks(tmp_path, monkeypatch, name, chunk):
     _, took = parse(p, True)
     assert took == ("grid" if "blank" in name else "columns")
     assert not both(p)[0]
+
+
+def test_first_appearance_is_factorize_order():
+    """The dates step orders distinct values by their first row the way pd.factorize does."""
+    from core.tables import _first_appearance
+
+    rng = np.random.default_rng(7)
+    for k in (1, 5, 300):
+        codes = rng.integers(-1, k, 5000)
+        codes[:3] = [-1, k - 1, -1]
+        expect = pd.factorize(codes[codes >= 0])[1]
+        assert np.array_equal(_first_appearance(codes, k + 2), expect)
+    assert len(_first_appearance(np.full(4, -1), 3)) == 0
