@@ -2,7 +2,8 @@
 Workspace, background SemanticIndex and index folder, sharing one home folder and one catalog database.
 A file added through one is answered and searched through the other without being embedded again; a
 removal is seen by both; the same bytes uploaded through both are stored once; a replica killed mid-ingest
-leaves the other consistent. Real files, real catalog, real FAISS and the bundled model in each child."""
+leaves the other consistent; a file left unindexed is embedded after the grace period, once. Real files,
+real catalog, real FAISS and the bundled model in each child."""
 from __future__ import annotations
 
 import dataclasses
@@ -125,10 +126,11 @@ class Replica:
 
 
 @pytest.fixture(scope="module")
-def models(request):
+def models(request, tmp_path_factory):
     """One ONNX export of the bundled model for every test's home (<home>/models links here), kept in pytest's
     cache between runs (its folder is named by the weights' fingerprint, so new weights export again)."""
-    return request.config.cache.mkdir("excelchat-onnx-models")
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    return cache.mkdir("excelchat-onnx-models") if cache is not None else tmp_path_factory.mktemp("models")
 
 
 @pytest.fixture
