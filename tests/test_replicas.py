@@ -67,7 +67,8 @@ def _serve(conn, home: str, index_dir: str, grace: float, db_kw: dict) -> None:
         return {"file_id": rep["file_id"], "cached": bool(rep.get("cached"))}
 
     commands = {
-        "add": add, "ask": ask, "remove": ws.remove_file, "collect_debris": ws.collect_debris,
+        "add": add, "ask": ask, "remove": ws.remove_file, "rederive": lambda fid: ws.rederive(fid)["file_id"],
+        "collect_debris": ws.collect_debris,
         "files": lambda: [dict(f) for f in ws.catalog.file_dirs()],
         "search": lambda q, k=10: [h.file_id for h in idx.search(q, k=k)],
         "embedded": lambda: idx.embedded, "wait_idle": lambda: idx.wait_idle(WAIT),
@@ -200,8 +201,11 @@ def test_a_removal_through_one_replica_is_seen_by_both(replicas, tmp_path):
     gone = one("add", str(tmp_path / "gone.csv"))["file_id"]
     for r in (one, two):
         assert poll(lambda r=r: {kept, gone} <= set(r("search", "parts in the Tallinn quay depot", 50)))
+    old = data_dir(one, gone)
+    one("rederive", gone)  # derived again (a user's row decision): a new folder, the same file id
     d = data_dir(one, gone)
-    assert (one.index_dir / d).exists() and (two.index_dir / d).exists()
+    assert d != old and poll(lambda: gone in two("search", "Tallinn quay", 50) and (two.index_dir / d).exists())
+    assert not (two.index_dir / old).exists() and two("embedded") == 0  # built again from the cache
     two("remove", gone)
     for r in (one, two):
         hits = r("search", "parts in the Tallinn quay depot", 50)
