@@ -70,6 +70,14 @@ class Settings:
     # embedding time; values, columns and free-text chunks still cover what later rows hold
     row_window_cap: int = setting(1, "EXCELCHAT_ROW_WINDOWS", "row-window chunks per table at most")
     build_index: bool = setting(True, "EXCELCHAT_INDEX", "build the semantic index (answers are exact without it)")
+    # replicas sharing one home each keep their own index folder (two must never write the same one)
+    index_dir: str = setting("", "EXCELCHAT_INDEX_DIR",
+                             "this server's index folder (set a local one on each replica sharing a home)",
+                             shown_default="`<home>/index`")
+    # a file another replica stored is indexed here from its cached vectors once that replica marks it indexed;
+    # 25x the slowest measured indexing (2.4 s, a 505k-row CSV), so only a replica that died is taken over
+    index_grace_s: float = setting(60.0, "EXCELCHAT_INDEX_GRACE",
+                                   "seconds a file another replica stored may stay unindexed before this one embeds it")
     # LLM (Ollama)
     llm_enabled: bool = setting(True, "EXCELCHAT_LLM", "use the LLM (0: answers are computed and described without it)")
     ollama_host: str = setting("http://localhost:11434", "OLLAMA_HOST",

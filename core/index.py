@@ -10,8 +10,11 @@ Pieces:
     is `model_key(path, backend)`, so int8 vectors never mix with torch's (fp32 ONNX's are the same).
   * one FAISS IndexFlatIP per file (normalized vectors, so inner product = cosine), wrapped in
     llama-index's FaissVectorStore + VectorStoreIndex (explicit embed_model, never the global Settings)
-    and persisted with the LlamaIndex StorageContext under <home>/index/<data_dir>/, plus meta.json
-    (chunk ids in FAISS order). Deleting a file deletes its folder: no FAISS-level delete is needed.
+    and persisted with the LlamaIndex StorageContext under <home>/index/<data_dir>/ (Settings.index_dir: a
+    folder per replica), plus meta.json (chunk ids in FAISS order). Deleting a file deletes its folder.
+  * replicas sharing one catalog: a file another replica stored joins this one's search once it is marked
+    indexed, built from the cached vectors (or embedded here after index_grace_s); each search drops
+    files removed elsewhere (`_sync`).
   * hybrid search: cosine from FAISS (query path: the LlamaIndex retriever with a precomputed query
     embedding) blended with BM25 over the chunk texts: final = 0.7 * cos + 0.3 * bm25 / max(bm25).
   * `route()`: likely tables, columns and categorical values for the planner.
@@ -320,10 +323,14 @@ class SemanticIndex:
         self.indexer = Indexer(self.add, self._describe)
         self._cancelled: set[int] = set()  # files being removed: an embedding that finishes later is dropped
         self.settings = settings or ws.settings
-        self.root = ws.home / "index"
+        # replicas sharing one home each set their own folder (Settings.index_dir): indexes are per server
+        self.root = Path(self.settings.index_dir).resolve() if self.settings.index_dir else ws.home / "index"
         self.root.mkdir(parents=True, exist_ok=True)
         self._embedder = embedder
         self._loaded: dict[int, _FileIndex] = {}
+        # (file id, data_dir) another replica stored and has not indexed yet -> when this one first saw it
+        self._waiting: dict[tuple[int, str], float] = {}
+        self._seen_version = -1  # the catalog version _sync last followed
         self._lock = threading.RLock()
         self.embedded = 0  # texts actually run through the model by this instance (cache misses)
         self.reconcile()
@@ -416,7 +423,8 @@ class SemanticIndex:
                 return
             index = self._write(f["data_dir"], file_id, chunks, vecs)
             self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
-            self.ws.catalog.mark_indexed(file_id)
+            if not f["indexed"]:  # another replica's file is marked already: no write to the shared catalog
+                self.ws.catalog.mark_indexed(file_id)
         self.indexer.indexed(file_id)
         progress("indexed", 1.0, f"{f['name']} is searchable ({len(chunks)} chunks)")
 
@@ -493,7 +501,8 @@ class SemanticIndex:
             if f is None:
                 return None
             if self._meta_ok(f["data_dir"], file_id) is None:  # not indexed yet: the worker does it, not a search
-                self.indexer.submit(file_id, retry=False)
+                if self._may_build(f):
+                    self.indexer.submit(file_id, retry=False)
                 return None
             from llama_index.core import StorageContext, load_index_from_storage
             from llama_index.vector_stores.faiss import FaissVectorStore
@@ -508,6 +517,16 @@ class SemanticIndex:
                 return None
             fi = self._loaded[file_id] = _FileIndex(file_id, f["data_dir"], index, chunks)
             return fi
+
+    def _may_build(self, f: dict) -> bool:
+        """Whether this replica's worker may index a file it has no current index of: yes once the file is
+        marked indexed (its vectors are in the shared cache: nothing is embedded), or when it stayed unindexed
+        for index_grace_s since this replica first saw it (the replica embedding it died). Files this replica
+        stored, or found unindexed when it started, are in its worker's queue already."""
+        if f["indexed"]:
+            return True
+        first = self._waiting.setdefault((f["id"], f["data_dir"]), time.monotonic())
+        return time.monotonic() - first >= self.settings.index_grace_s
 
     def remove(self, file_id: int) -> None:
         self.indexer.cancel(file_id)
@@ -564,11 +583,32 @@ class SemanticIndex:
         return {fid for fid, f in self._files().items() if self._meta_ok(f["data_dir"], fid) is not None}
 
     def _sync(self) -> None:
-        """Forget files another process removed (cheap; run before each search)."""
+        """Follow what other processes (replicas) did, before each search: a file they removed or derived
+        again is dropped with its local folder. (Files they added are picked up by `_load`.) One catalog read."""
         files = self._files()
         with self._lock:
-            for fid in [fid for fid in self._loaded if fid not in files or files[fid]["data_dir"] != self._loaded[fid].data_dir]:
-                self._loaded.pop(fid)
+            self._waiting = {k: t for k, t in self._waiting.items()
+                             if k[0] in files and files[k[0]]["data_dir"] == k[1] and not files[k[0]]["indexed"]}
+            for fid, fi in list(self._loaded.items()):
+                if fid in files and files[fid]["data_dir"] == fi.data_dir:
+                    continue
+                now = self.ws.catalog.file(fid)  # read again: a file indexed since `files` was read is kept
+                if now is None or now["data_dir"] != fi.data_dir:
+                    self._loaded.pop(fid)
+                    shutil.rmtree(self._dir(fi.data_dir), ignore_errors=True)
+        version = self.ws.version()  # bumped by every add and remove, in any process
+        if version != self._seen_version:
+            self._seen_version = version
+            self._drop_folders({f["data_dir"] for f in files.values()})
+
+    def _drop_folders(self, dirs: set[str]) -> None:
+        """Remove index folders of files no longer stored (e.g. removed by another replica before this one
+        loaded them); a folder of a file stored since `dirs` was read is kept."""
+        with self._lock:
+            for p in self.root.iterdir():
+                if p.name.startswith(".") or p.name in dirs or self.ws.catalog.has_data_dir(p.name):
+                    continue
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
 
     # -- searching --
     def _merged(self) -> _Merged | None:

@@ -5,7 +5,7 @@ Layout:
     <home>/catalog.sqlite        files, sheets, tables, columns, profiles, chunks, warnings, errors
     <home>/files/<id>/           one folder per ingested file: original.<ext>, t<N>.parquet
     <home>/tmp/<id>/, <id>.lock  ingests in flight (a held lock marks a live one)
-    <home>/index/                the semantic index
+    <home>/index/                the semantic index (unless Settings.index_dir: one per replica)
 
 Atomicity: a file's folder is written under tmp/, renamed into files/, then the catalog rows are
 inserted in one transaction. Anything in files/ or tmp/ that the catalog does not name and whose
@@ -109,13 +109,15 @@ class Workspace:
         """Ingest an upload held in memory (written to tmp/ first)."""
         check_size(name, len(data), self.settings.max_upload_bytes)
         staging = self.home / "tmp" / f"upload-{uuid.uuid4().hex}"
-        staging.mkdir()
-        try:
-            p = staging / Path(name).name
-            p.write_bytes(data)
-            return self.add_file(p, name=name, **kw)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+        # locked like an ingest's folder: another replica's debris collection leaves a live upload alone
+        with _ingest_lock(self.home, staging.name):
+            staging.mkdir()
+            try:
+                p = staging / Path(name).name
+                p.write_bytes(data)
+                return self.add_file(p, name=name, **kw)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
 
     def add_file(self, path: Path | str, *, name: str | None = None, uploaded_by: str | None = None,
                  progress: Progress | None = None, parse=None) -> dict:
