@@ -1,6 +1,7 @@
 """Shared pytest fixtures. Keep this file small; helpers live in their own modules."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -49,3 +50,18 @@ def pg_url(pg_server):
 def db_url(request):
     """Settings.database_url for each catalog backend: "" (SQLite under home) and a fresh PostgreSQL database."""
     return request.getfixturevalue("pg_url") if request.param == "postgres" else ""
+
+
+@pytest.fixture(autouse=True)
+def _catalog_backend(request, monkeypatch):
+    """EXCELCHAT_TEST_BACKEND=postgres runs the whole suite with every catalog on PostgreSQL (tests/pg.py);
+    tests marked `sqlite_only` (they open catalog.sqlite itself) are skipped in that run."""
+    if os.environ.get("EXCELCHAT_TEST_BACKEND") != "postgres":
+        yield
+        return
+    if request.node.get_closest_marker("sqlite_only"):
+        pytest.skip("reads catalog.sqlite itself")
+    import pg
+
+    pg.CatalogsOnPostgres(request.getfixturevalue("pg_server"), monkeypatch)
+    yield

@@ -19,10 +19,6 @@ DOCKERFILE = ROOT / "Dockerfile"
 NGINX = ROOT / "deploy" / "nginx.conf"
 ENV_NAME = re.compile(r"\bEXCELCHAT_[A-Z0-9_]+\b")
 
-# SHIM until the branches of issue #19 are merged: settings compose.yaml already sets but core/config.py
-# declares only on their branch (pg-backend: EXCELCHAT_DATABASE_URL; replicas: EXCELCHAT_INDEX_DIR).
-# Remove each name once its branch is merged.
-PENDING_SETTINGS = {"EXCELCHAT_INDEX_DIR"}
 
 
 def compose() -> dict:
@@ -161,7 +157,7 @@ def test_every_excelchat_variable_used_is_a_declared_setting():
     for p in (COMPOSE, DOCKERFILE, NGINX):
         for name in ENV_NAME.findall(p.read_text()):
             used.setdefault(name, p.name)
-    undeclared = {n: f for n, f in used.items() if n not in declared and n not in PENDING_SETTINGS}
+    undeclared = {n: f for n, f in used.items() if n not in declared}
     assert undeclared == {}, f"not settings of core/config.py: {undeclared}"
     assert "EXCELCHAT_HOME" in used and "EXCELCHAT_DATABASE_URL" in used
 

@@ -6,7 +6,6 @@ leaves the other consistent; a file left unindexed is embedded after the grace p
 real catalog, real FAISS and the bundled model in each child."""
 from __future__ import annotations
 
-import dataclasses
 import multiprocessing as mp
 import os
 import signal
@@ -23,15 +22,9 @@ WAIT = 60  # seconds before a poll gives up (a bound on hanging, not a speed che
 GRACE = 3.0  # replica one's index_grace_s
 
 
-@pytest.fixture(params=["sqlite"])
-def db_url(request):
-    """The catalog database the replicas share ("" = SQLite at <home>/catalog.sqlite)."""
-    return {"sqlite": ""}[request.param]
-
-
 def database_kw(db_url: str) -> dict:
-    """`database_url=` for Settings once that setting exists (branch pg-backend); SQLite needs none."""
-    return {"database_url": db_url} if "database_url" in {f.name for f in dataclasses.fields(Settings)} else {}
+    """`database_url=` for Settings (db_url: conftest's fixture, SQLite and a fresh PostgreSQL database)."""
+    return {"database_url": db_url}
 
 
 # --- the replica: a child process serving commands over a pipe -------------------------------------
