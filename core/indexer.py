@@ -133,6 +133,9 @@ class Indexer:
             except Cancelled:
                 pass
             except Exception as e:  # the file stays answerable by SQL; the status names it and why
+                if _interpreter_exiting(e):  # a stop (SIGTERM) came while the model was loading: not a failure
+                    log.info("indexing %s stopped: the server is shutting down", job.name)
+                    continue
                 log.exception("indexing %s failed", job.name)
                 with self._cv:
                     if not job.cancelled:
@@ -165,6 +168,12 @@ class Indexer:
                 current=self._current.name if self._current is not None else None,
                 chunks_done=sum(j.done for j in jobs), chunks_total=sum(j.chunks for j in jobs),
                 failed=tuple(sorted(self._failed.values())))
+
+
+def _interpreter_exiting(e: Exception) -> bool:
+    """The error is Python refusing new threads or executors because the interpreter has begun to exit (threading's
+    shutdown runs before atexit's `_stop_all`, so a model load started just then fails this way)."""
+    return isinstance(e, RuntimeError) and ("after shutdown" in str(e) or "interpreter shutdown" in str(e))
 
 
 @atexit.register

@@ -219,3 +219,23 @@ def test_stop_drops_the_queue_and_ends_the_running_embedding_at_its_next_batch()
     assert ix.stop(WAIT)
     assert ix.status().pending == () and ix.status().failed == ()  # a stop is not a failure
     assert len(batches) < 10_000  # ended early, not run to completion
+
+
+def test_a_model_load_refused_at_interpreter_exit_is_no_failure(caplog):
+    """Python refuses new executors once its exit has begun (threading's shutdown runs before atexit stops the
+    indexer): that build ends quietly, with no failed file and no logged traceback; other errors still count."""
+    from core.indexer import Indexer
+
+    def build(fid, progress):
+        if fid == 1:
+            raise RuntimeError("cannot schedule new futures after interpreter shutdown")
+        raise RuntimeError("the model file is damaged")
+
+    ix = Indexer(build, lambda fid: (f"file{fid}.xlsx", 10))
+    with caplog.at_level("INFO", logger="core.indexer"):
+        ix.submit(1)
+        assert ix.wait_idle(30)
+        assert ix.status().failed == () and not [r for r in caplog.records if r.levelname == "ERROR"]
+        ix.submit(2)
+        assert ix.wait_idle(30)
+    assert ix.status().failed == (("file2.xlsx", "the model file is damaged"),)
