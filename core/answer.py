@@ -509,6 +509,10 @@ def _what_text(plan: Plan) -> str:
     """The measure, the listed columns or the yes/no test of a plan, in words."""
     if plan.test:
         return _test_text(plan)
+    if plan.streak:
+        where = " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in plan.streak.where)
+        order = "in sheet order" if plan.streak.order_by == "#row" else f"ordered by {plan.streak.order_by}"
+        return f"the longest run of consecutive rows ({order}) where {where}"
     if plan.select:
         return f"the {', '.join(plan.select)} of {'the distinct' if plan.distinct_rows else 'each matching'} row"
     parts = []
@@ -557,6 +561,9 @@ def interpretation(p: Planned) -> str:
         where = "after" if r.step > 0 else "before"
         text += (f", the row {'just ' if abs(r.step) == 1 else f'{abs(r.step)} rows '}{where} the one where {anchor}"
                  " (in sheet order)")
+    if plan.same_as:
+        anchor = " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in plan.same_as.anchor)
+        text += f", the other rows with the same {' and '.join(plan.same_as.columns)} as the row where {anchor}"
     if plan.order:
         o = plan.order[0]
         text += (", in sheet order" + (" from the end" if o.desc else "") if o.by == "#row"
@@ -615,6 +622,8 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
         return f"{len(df)} rows match{where}: {rows}.{src}"
     if plan.headline == "value" and plan.compute:
         return f"{_cap(_compute_text(plan))}{where}: {fmt(value, role=vr)}.{src}"
+    if plan.streak:
+        return f"{_cap(_what_text(plan))}{where}: {fmt(value)} rows.{src}"
     if plan.headline == "value":
         m = plan.measures[0]
         noun = p.row_noun if (m.agg == "count" and p.row_noun) else None

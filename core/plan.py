@@ -144,6 +144,12 @@ class Streak(BaseModel):
     order_by: str = Field(ROW, max_length=300, description="the order of the rows: '#row' (sheet order) or a column")
 
 
+class SameAs(BaseModel):
+    """The other rows that share an anchor row's values in some columns ("which club entered the same year as X")."""
+    anchor: list[Filter] = Field(min_length=1, max_length=10, description="conditions that find the anchor row(s)")
+    columns: list[Name] = Field(min_length=1, max_length=5, description="the columns whose values the rows share with it")
+
+
 class Plan(BaseModel):
     """A question as a query over one table (optionally joined with another)."""
     table: str = Field(max_length=300, description="the sql_name of the table")
@@ -165,6 +171,8 @@ class Plan(BaseModel):
                                     "the rest of the plan uses the new name and value columns")
     relative: Relative | None = Field(None, description="keep only the row(s) at a step from an anchor row in sheet order")
     streak: Streak | None = Field(None, description="answer with the longest run of consecutive rows meeting a condition")
+    same_as: SameAs | None = Field(None, description="keep only the other rows sharing the anchor row's values in "
+                                   "columns (the anchor rows themselves left out)")
     having: list[Filter] = Field(default_factory=list, max_length=10, description=
                                  "conditions on the result's output columns (measure aliases, group columns), "
                                  "e.g. groups whose count is more than 10")
@@ -659,6 +667,8 @@ class Compiler:
         where = [self.cond(f) for f in p.filters]
         if p.relative:
             where.append(self.relative_cond(p.relative))
+        if p.same_as:
+            where.append(self.same_as_cond(p.same_as))
         keys = self.order_keys(out, default)
         wrapped = bool(p.having or p.ties or p.count_result or p.compute or (p.test and p.test.kind in ("every", "some")))
         if wrapped:  # sort keys that are not shown travel to the outer query as hidden columns
@@ -749,10 +759,22 @@ class Compiler:
         anchor = " AND ".join(self.cond(f) for f in r.anchor)  # unqualified names read the subquery's rows
         return f"{pos} IN (SELECT a.{qi(ROW_COLUMN)} + ? FROM {qi(rows_view(self.p.table))} a WHERE {anchor})"
 
+    def same_as_cond(self, s: SameAs) -> str:
+        """Rows whose columns hold a value the anchor row(s) hold there, the anchor rows left out (a self-join)."""
+        if self.p.join or self.p.unpivot:
+            raise PlanError("Rows sharing an anchor row's values are found in one table, without join or unpivot.")
+        parts = []
+        for c in s.columns:
+            col, _ = self.col(c)
+            anchor = " AND ".join(self.cond(f) for f in s.anchor)  # unqualified names read the subquery's rows
+            parts.append(f"{col} IN (SELECT a.{qi(c)} FROM {qi(self.p.table)} a WHERE {anchor})")
+        mine = " AND ".join(self.cond(f) for f in s.anchor)
+        return " AND ".join(parts) + f" AND NOT COALESCE(({mine}), false)"
+
     def compile_streak(self) -> Compiled:
         """The longest run of consecutive rows meeting a condition (gaps and islands)."""
         p, s = self.p, self.p.streak
-        if p.join or p.relative or p.test or p.having:
+        if p.join or p.relative or p.same_as or p.test or p.having:
             raise PlanError("A streak is computed over the rows of one table, without join, relative row, test or having.")
         key, _ = self.col(s.order_by)
         ok = " AND ".join(self.cond(f) for f in s.where)
