@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .plan import Plan, _measure_name
-from .planning.grounding import game_nouns, table_kind
+from .planning.grounding import compared_number, game_nouns, table_kind
 from .planning.model import Planned
 from .planning.words import (
     FAMILIES,
@@ -587,8 +587,14 @@ def _abbreviations(question: str, plan: Plan, covered: set[str]) -> list[str]:
     return out
 
 
+TIME_TAKEN = re.compile(r"(?<![\d:])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])")
+
+
 def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     plan_nums = _plan_numbers(plan)
+    for d in re.finditer(TIME_TAKEN, question):  # "below 5:56:21": one number, its seconds compared
+        if any(abs(compared_number(d.group(0)) - v) <= 1e-6 for v in plan_nums):
+            question = question.replace(d.group(0), " ")
     out: list[str] = _abbreviations(question, plan, covered)
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):

@@ -247,6 +247,8 @@ _PART_RANGE = {"month": (1, 12), "quarter": (1, 4), "weekday": (1, 7)}
 
 # the first number written in a text, and the word right after it (a scale word or a unit)
 _NUM_RE = r"(-?\d[\d,]*(?:\.\d+)?)\s*([A-Za-z]*)"
+# a duration: [hours:]minutes:seconds[.fraction] ("3:45.2", "2:28:17"), the whole cell
+DURATION_RE = r"\s*(?:(\d{1,3}):)?(\d{1,3}):([0-5]\d(?:\.\d+)?)\s*"
 _SCALES = ((("thousand", "k"), "1e3"), (("million", "mn", "mio", "m"), "1e6"), (("billion", "bn"), "1e9"),
            (("trillion", "tn"), "1e12"))
 
@@ -262,10 +264,19 @@ def number_sql(expr: str, unit: bool = False) -> str:
     s = f"CAST({expr} AS VARCHAR)"
     num = f"NULLIF(replace(regexp_extract({s}, '{_NUM_RE}', 1), ',', ''), '')"
     if unit:
-        return f"TRY_CAST({num} AS DOUBLE)"
+        return _as_duration(s, f"TRY_CAST({num} AS DOUBLE)")
     word = f"lower(regexp_extract({s}, '{_NUM_RE}', 2))"
     scale = " ".join(f"WHEN {word} IN ({', '.join(repr(w) for w in words)}) THEN {f}" for words, f in _SCALES)
-    return f"(TRY_CAST({num} AS DOUBLE) * CASE {scale} ELSE 1 END)"
+    return _as_duration(s, f"(TRY_CAST({num} AS DOUBLE) * CASE {scale} ELSE 1 END)")
+
+
+def _as_duration(s: str, otherwise: str) -> str:
+    """A time written as minutes and seconds ('3:45.2', '2:28:17' with hours) read as its seconds, so times order
+    and compare as durations; any other text as `otherwise` reads it."""
+    part = [f"regexp_extract({s}, '{DURATION_RE}', {i})" for i in (1, 2, 3)]
+    secs = (f"COALESCE(TRY_CAST(NULLIF({part[0]}, '') AS DOUBLE), 0) * 3600 + TRY_CAST({part[1]} AS DOUBLE) * 60 + "
+            f"TRY_CAST({part[2]} AS DOUBLE)")
+    return f"(CASE WHEN regexp_full_match({s}, '{DURATION_RE}') THEN {secs} ELSE {otherwise} END)"
 
 
 def list_sql(expr: str) -> str:

@@ -205,6 +205,20 @@ def test_row_relative_to_an_anchor(data, step):
         assert df["City"].tolist() == ([c["City"][i]] if 0 <= i < len(c) else [])
 
 
+def test_times_taken_read_as_seconds():
+    import duckdb
+
+    from core.plan import number_sql
+
+    cells = {"3:45.2": 225.2, "2:28:17": 8897.0, "29:49.04": 1789.04, " 1:59:38.4 ": 7178.4, "$2.3 billion": 2.3e9,
+             "112 seats": 112.0, "n/a": None}
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t(x VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[c] for c in cells])
+    got = dict(con.execute(f"SELECT x, {number_sql('x')} FROM t").fetchall())
+    assert all(got[c] == pytest.approx(v) if v is not None else got[c] is None for c, v in cells.items())
+
+
 def test_other_rows_sharing_an_anchor_rows_value(data):
     s = data.staff
     for name in ("Ada", "Eli", "Kim"):

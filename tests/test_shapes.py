@@ -1162,3 +1162,38 @@ def test_other_rows_sharing_a_named_rows_value(tmp_path):
     assert answered(pipe, "Which club opened on the same day as Foots Cray?").value == others("Foots Cray", "Opened")
     # no column named after "same": not guessed
     assert pipe.answer("Which club has the same colours as Eltham FC?").status != "answered"
+
+
+def _seconds(cell: str) -> float:
+    return sum(float(x) * 60 ** i for i, x in enumerate(reversed(cell.split(":"))))
+
+
+RUNNERS = pd.DataFrame({
+    "Athlete": ["Ana Lopez", "Ben Hall", "Cy Moss", "Dee Park", "Eli Ruiz", "Fay Chen", "Gus Kim"],
+    "Nation": ["Spain", "Japan", "Russia", "Kenya", "Japan", "China", "Peru"],
+    "Time": ["2:28:17", "2:09:05", "2:31:40.5", "1:59:58", "2:10:00", "2:45:03", "2:30:11"],
+    "Run 1": ["58.21", "59.02", "57.88", "1:00.31", "58.77", "59.90", "1:01.05"],
+    "Run 2": ["58.90", "58.44", "59.10", "59.75", "1:00.02", "58.61", "59.33"],
+})
+
+
+def test_times_written_with_colons_order_and_compare_as_durations(tmp_path):
+    pipe = _named_pipe(tmp_path, RUNNERS, "marathon")
+    secs = RUNNERS["Time"].map(_seconds)
+    pair = RUNNERS[RUNNERS["Nation"].isin(["Russia", "Peru"])]
+    longer = pair.loc[pair["Time"].map(_seconds).idxmax(), "Nation"]
+    assert answered(pipe, "Does Russia or Peru have the longer time?").value == longer
+    assert answered(pipe, "How many athletes have a time below 2:30:00?").value == (secs < 9000).sum()
+    assert answered(pipe, "Who had the lowest time?").value == RUNNERS.loc[secs.idxmin(), "Athlete"]
+    # numbered sibling columns ("Run 1", "Run 2") named by one word: not one of them picked
+    assert pipe.answer("What is the total of runs?").status != "answered"
+
+
+def test_a_time_written_otherwise_than_the_cells_is_not_compared(tmp_path):
+    # cells of minutes and seconds ("5:38.62"): "5:56:21" reads as hours there, which no cell is: not guessed
+    laps = pd.DataFrame({"Athlete": list("ABCDEF"), "Time": ["5:38.62", "5:44.51", "5:56.21", "6:03.41", "6:10.90",
+                                                             "6:39.87"]})
+    pipe = _named_pipe(tmp_path, laps, "laps")
+    assert pipe.answer("How many athletes have a time below 5:56:21?").status != "answered"
+    secs = laps["Time"].map(_seconds)
+    assert answered(pipe, "How many athletes have a time below 6:00.00?").value == (secs < 360).sum()

@@ -548,12 +548,21 @@ def aggregate(g: Grounded) -> Planned | None:
         return g.planned(g.plan(measures=[ratio], headline="value"), "value")
     if g.measure_col and not g.agg and not_a_quantity(g.t, g.measure_col):
         return None  # "how many years ...": the total or average of a year column answers nothing
+    if g.measure_col and _numbered_siblings(g):
+        return None  # "the total of runs" with Run 1 ... Run 4: which one, or all of them?
     if g.measure_col:
         return g.planned(g.plan(measures=[g.measure()], headline="value"), "value")
     if g.agg in ("min", "max") and g.date_hits:
         m = Measure(agg=g.agg, column=g.date_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
     return None
+
+
+def _numbered_siblings(g: Grounded) -> bool:
+    """The question names the measure column as it names another, told apart only by a number ("Run 1", "Run 2")."""
+    def base(c: str) -> str:
+        return re.sub(r"[\s._#-]*\d+$", "", norm(c)).strip()
+    return any(h.column != g.measure_col and base(h.column) == base(g.measure_col) for h in g.numeric_hits)
 
 
 @shape("count per group")
