@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, PlanError
-from .plan import Plan, compile_plan
+from .plan import DURATION_RE, Plan, compile_plan
 from .planning import OfflinePlanner, Planned, TableView, shape_of
 from .planning.words import norm, unit_example
 from .profiles import jsonable
@@ -75,6 +75,7 @@ class Answer:
 
 
 NUMBER_TEXT = re.compile(r"^\(?[-+]?[$€£]?\s?\d[\d,]*(\.\d+)?\)?\s?%?$")
+DURATION_TEXT = re.compile(DURATION_RE)  # "3:45.2", "2:28:17": a time taken, read as seconds (core.plan.number_sql)
 PLACE_TEXT = re.compile(r"^(?:t-?|=)?\d{1,3}(?:st|nd|rd|th)?\s*=?(?:\s*\([a-z]{1,3}\))?$", re.I)  # places in a ranking: "1st", "T4", "3="
 
 
@@ -83,7 +84,7 @@ def _numbers_as_text(distinct) -> bool:
     different numbers, and at most 3 other values making up under a quarter of the distinct values (a small
     table's "—" among six numbers is still a column of numbers)."""
     vals = [str(v).strip() for v in distinct if str(v).strip()]
-    other = [v for v in vals if not NUMBER_TEXT.match(v) and not PLACE_TEXT.match(v)]
+    other = [v for v in vals if not NUMBER_TEXT.match(v) and not PLACE_TEXT.match(v) and not DURATION_TEXT.fullmatch(v)]
     return len(vals) - len(other) >= 5 and len(other) <= 3 and len(other) < 0.25 * len(vals)
 
 
@@ -509,6 +510,10 @@ def _what_text(plan: Plan) -> str:
     """The measure, the listed columns or the yes/no test of a plan, in words."""
     if plan.test:
         return _test_text(plan)
+    if plan.streak:
+        where = " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in plan.streak.where)
+        order = "in sheet order" if plan.streak.order_by == "#row" else f"ordered by {plan.streak.order_by}"
+        return f"the longest run of consecutive rows ({order}) where {where}"
     if plan.select:
         return f"the {', '.join(plan.select)} of {'the distinct' if plan.distinct_rows else 'each matching'} row"
     parts = []
@@ -557,6 +562,9 @@ def interpretation(p: Planned) -> str:
         where = "after" if r.step > 0 else "before"
         text += (f", the row {'just ' if abs(r.step) == 1 else f'{abs(r.step)} rows '}{where} the one where {anchor}"
                  " (in sheet order)")
+    if plan.same_as:
+        anchor = " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in plan.same_as.anchor)
+        text += f", the other rows with the same {' and '.join(plan.same_as.columns)} as the row where {anchor}"
     if plan.order:
         o = plan.order[0]
         text += (", in sheet order" + (" from the end" if o.desc else "") if o.by == "#row"
@@ -615,6 +623,8 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
         return f"{len(df)} rows match{where}: {rows}.{src}"
     if plan.headline == "value" and plan.compute:
         return f"{_cap(_compute_text(plan))}{where}: {fmt(value, role=vr)}.{src}"
+    if plan.streak:
+        return f"{_cap(_what_text(plan))}{where}: {fmt(value)} rows.{src}"
     if plan.headline == "value":
         m = plan.measures[0]
         noun = p.row_noun if (m.agg == "count" and p.row_noun) else None

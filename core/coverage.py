@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .plan import Plan, _measure_name
-from .planning.grounding import game_nouns, table_kind
+from .planning.grounding import compared_number, game_nouns, table_kind
 from .planning.model import Planned
 from .planning.words import (
     FAMILIES,
@@ -27,6 +27,7 @@ from .planning.words import (
     TALLY_VERBS,
     TITLED,
     VALUE_WORDS,
+    WINNER_VERBS,
     WORD_NUM,
     norm,
     same,
@@ -86,6 +87,11 @@ NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "ot
                   "besides", "apart", "neither", "nor", "never"}
 TEST_WORDS = {"any", "exist", "exists", "existed", "there", "ever", "yes", "every", "all", "unique", "same",
               "duplicate", "duplicates", "repeated", "more", "than", "whether", "true", "false"}
+# "how many consecutive titles", "the longest winning streak": a run of rows in a row
+STREAK_WORDS = {"consecutive", "consecutively", "successive", "row", "straight", "streak", "run", "longest"}
+# "which club entered the same year as X", "who else ...": the other rows sharing X's value
+SAME_WORDS = {"same", "as", "other", "others", "else", "exact", "exactly", "also", "too", "identical", "shared", "share",
+              "shares", "year", "day", "date"}  # "the same day as X": the period the shared column holds
 TIME_WORDS = {"year", "years", "yearly", "annual", "annually", "month", "months", "monthly", "quarter", "quarters",
               "quarterly", "week", "weeks", "weekly", "day", "days", "daily", "date", "dates", "time", "period",
               "trend", "trends", "over", "timeline", "evolution", "q1", "q2", "q3", "q4", "fy", "ytd"}
@@ -109,7 +115,8 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "taken", "hold", "holds", "held", "serve", "serves", "served", "assigned", "employed", "attend",
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
                   "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed",
-                  "finished", "achieved", "reached", "got", "gets", "generated", "ran"}
+                  "finished", "achieved", "reached", "got", "gets", "generated", "ran", "represent", "represents",
+                  "represented", "representing"}
 MONEY_VERBS = {"paid", "spent", "earned", "received", "billed", "billing", "charged", "invoiced", "owed", "owe", "owes",
                "owing", "collected", "made"}
 PEOPLE = {"employee", "staff", "worker", "member", "student", "customer", "player", "patient", "user", "candidate",
@@ -152,7 +159,7 @@ def _all_filters(plan: Plan) -> list:
     out = list(plan.filters) + [f for m in plan.measures for f in m.where] + list(getattr(plan, "having", []) or [])
     if plan.test is not None:
         out += list(getattr(plan.test, "where", []) or [])
-    for part in (getattr(plan, "relative", None), getattr(plan, "streak", None)):
+    for part in (getattr(plan, "relative", None), getattr(plan, "streak", None), getattr(plan, "same_as", None)):
         if part is not None:
             out += list(getattr(part, "anchor", []) or []) + list(getattr(part, "where", []) or [])
     return out
@@ -174,6 +181,8 @@ def _plan_columns(plan: Plan) -> set[str]:
         cols |= {plan.join.left_on, plan.join.right_on}
     if plan.unpivot:
         cols |= set(plan.unpivot.columns) | {plan.unpivot.name, plan.unpivot.value}
+    if getattr(plan, "same_as", None):
+        cols |= set(plan.same_as.columns)
     return {c for c in cols if c}
 
 
@@ -222,6 +231,10 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= COMPARATIVES
     if plan.relative:
         out |= NEIGHBOUR_WORDS
+    if plan.streak:
+        out |= STREAK_WORDS | AGG_WORDS["count"]
+    if plan.same_as:
+        out |= SAME_WORDS
     if plan.group_by or plan.buckets:  # a grouped result is a comparison of its groups
         out |= GROUP_WORDS | AGG_WORDS["count"] | {"compare", "comparison", "compared", "versus", "vs", "against",
                                                    "difference", "differ", "breakdown"}
@@ -289,7 +302,8 @@ def explained(planned: Planned) -> set[str]:
         stems |= _stems(v)
     stems |= {stem(w) for w in _reverse_synonyms(stems)}
     stems |= _stems(view.label) | _stems(view.file) | _stems(view.sheet)
-    counts_rows = any(m.agg == "count" and not m.column for m in plan.measures) or plan.select or plan.test
+    counts_rows = (any(m.agg == "count" and not m.column for m in plan.measures) or plan.select or plan.test
+                   or plan.streak)
     if counts_rows:
         # what a row is: the entity of a unique name/id column ("Order ID": orders, "SCHOOL NAME": schools), or,
         # when no column says, any common row noun ("complaints"); the table's own names count too (above).
@@ -300,7 +314,7 @@ def explained(planned: Planned) -> set[str]:
         stems |= row_entities(view)
     if any(m.agg in ("sum", "avg", "median", "share", "ratio") and m.column for m in plan.measures):
         stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS}  # "the total bonus paid": the verb of the amount
-    if plan.filters:
+    if plan.filters or plan.streak:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.as_number and m.column for m in plan.measures):
         # numbers read from text beside markers ("s" suppressed): the figure is over the reported numbers only
@@ -315,11 +329,21 @@ def explained(planned: Planned) -> set[str]:
         stems |= game_nouns(view)
     stems |= _outcome_words(plan, view)
     stems |= {v for c in _plan_columns(plan) for w in words(c) for v in TALLY_VERBS.get(stem(w), ())}
+    stems |= _winner_verbs(plan)
     if row_entities(view) & PEOPLE:  # a row is a person: "the lowest paid person", "anyone in Sales"
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
     return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned)
+
+
+def _winner_verbs(plan: Plan) -> set[str]:
+    """Rows kept by a value of a Winner or Champion column account for "won" ("titles won by X"); a row found by
+    it and another row read from there ("X won in 2010: who won the next year?") does not."""
+    if plan.relative:
+        return set()
+    kept = [*plan.filters, *(f for m in plan.measures for f in m.where), *(plan.streak.where if plan.streak else [])]
+    return {v for f in kept if f.op in ("eq", "in") for w in words(f.column) for v in WINNER_VERBS.get(stem(w), ())}
 
 
 def _outcome_words(plan: Plan, view) -> set[str]:
@@ -563,8 +587,14 @@ def _abbreviations(question: str, plan: Plan, covered: set[str]) -> list[str]:
     return out
 
 
+TIME_TAKEN = re.compile(r"(?<![\d:])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])")
+
+
 def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     plan_nums = _plan_numbers(plan)
+    for d in re.finditer(TIME_TAKEN, question):  # "below 5:56:21": one number, its seconds compared
+        if any(abs(compared_number(d.group(0)) - v) <= 1e-6 for v in plan_nums):
+            question = question.replace(d.group(0), " ")
     out: list[str] = _abbreviations(question, plan, covered)
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):

@@ -144,6 +144,12 @@ class Streak(BaseModel):
     order_by: str = Field(ROW, max_length=300, description="the order of the rows: '#row' (sheet order) or a column")
 
 
+class SameAs(BaseModel):
+    """The other rows that share an anchor row's values in some columns ("which club entered the same year as X")."""
+    anchor: list[Filter] = Field(min_length=1, max_length=10, description="conditions that find the anchor row(s)")
+    columns: list[Name] = Field(min_length=1, max_length=5, description="the columns whose values the rows share with it")
+
+
 class Plan(BaseModel):
     """A question as a query over one table (optionally joined with another)."""
     table: str = Field(max_length=300, description="the sql_name of the table")
@@ -165,6 +171,8 @@ class Plan(BaseModel):
                                     "the rest of the plan uses the new name and value columns")
     relative: Relative | None = Field(None, description="keep only the row(s) at a step from an anchor row in sheet order")
     streak: Streak | None = Field(None, description="answer with the longest run of consecutive rows meeting a condition")
+    same_as: SameAs | None = Field(None, description="keep only the other rows sharing the anchor row's values in "
+                                   "columns (the anchor rows themselves left out)")
     having: list[Filter] = Field(default_factory=list, max_length=10, description=
                                  "conditions on the result's output columns (measure aliases, group columns), "
                                  "e.g. groups whose count is more than 10")
@@ -239,6 +247,8 @@ _PART_RANGE = {"month": (1, 12), "quarter": (1, 4), "weekday": (1, 7)}
 
 # the first number written in a text, and the word right after it (a scale word or a unit)
 _NUM_RE = r"(-?\d[\d,]*(?:\.\d+)?)\s*([A-Za-z]*)"
+# a duration: [hours:]minutes:seconds[.fraction] ("3:45.2", "2:28:17"), the whole cell
+DURATION_RE = r"\s*(?:(\d{1,3}):)?(\d{1,3}):([0-5]\d(?:\.\d+)?)\s*"
 _SCALES = ((("thousand", "k"), "1e3"), (("million", "mn", "mio", "m"), "1e6"), (("billion", "bn"), "1e9"),
            (("trillion", "tn"), "1e12"))
 
@@ -254,10 +264,19 @@ def number_sql(expr: str, unit: bool = False) -> str:
     s = f"CAST({expr} AS VARCHAR)"
     num = f"NULLIF(replace(regexp_extract({s}, '{_NUM_RE}', 1), ',', ''), '')"
     if unit:
-        return f"TRY_CAST({num} AS DOUBLE)"
+        return _as_duration(s, f"TRY_CAST({num} AS DOUBLE)")
     word = f"lower(regexp_extract({s}, '{_NUM_RE}', 2))"
     scale = " ".join(f"WHEN {word} IN ({', '.join(repr(w) for w in words)}) THEN {f}" for words, f in _SCALES)
-    return f"(TRY_CAST({num} AS DOUBLE) * CASE {scale} ELSE 1 END)"
+    return _as_duration(s, f"(TRY_CAST({num} AS DOUBLE) * CASE {scale} ELSE 1 END)")
+
+
+def _as_duration(s: str, otherwise: str) -> str:
+    """A time written as minutes and seconds ('3:45.2', '2:28:17' with hours) read as its seconds, so times order
+    and compare as durations; any other text as `otherwise` reads it."""
+    part = [f"regexp_extract({s}, '{DURATION_RE}', {i})" for i in (1, 2, 3)]
+    secs = (f"COALESCE(TRY_CAST(NULLIF({part[0]}, '') AS DOUBLE), 0) * 3600 + TRY_CAST({part[1]} AS DOUBLE) * 60 + "
+            f"TRY_CAST({part[2]} AS DOUBLE)")
+    return f"(CASE WHEN regexp_full_match({s}, '{DURATION_RE}') THEN {secs} ELSE {otherwise} END)"
 
 
 def list_sql(expr: str) -> str:
@@ -659,6 +678,8 @@ class Compiler:
         where = [self.cond(f) for f in p.filters]
         if p.relative:
             where.append(self.relative_cond(p.relative))
+        if p.same_as:
+            where.append(self.same_as_cond(p.same_as))
         keys = self.order_keys(out, default)
         wrapped = bool(p.having or p.ties or p.count_result or p.compute or (p.test and p.test.kind in ("every", "some")))
         if wrapped:  # sort keys that are not shown travel to the outer query as hidden columns
@@ -749,10 +770,22 @@ class Compiler:
         anchor = " AND ".join(self.cond(f) for f in r.anchor)  # unqualified names read the subquery's rows
         return f"{pos} IN (SELECT a.{qi(ROW_COLUMN)} + ? FROM {qi(rows_view(self.p.table))} a WHERE {anchor})"
 
+    def same_as_cond(self, s: SameAs) -> str:
+        """Rows whose columns hold a value the anchor row(s) hold there, the anchor rows left out (a self-join)."""
+        if self.p.join or self.p.unpivot:
+            raise PlanError("Rows sharing an anchor row's values are found in one table, without join or unpivot.")
+        parts = []
+        for c in s.columns:
+            col, _ = self.col(c)
+            anchor = " AND ".join(self.cond(f) for f in s.anchor)  # unqualified names read the subquery's rows
+            parts.append(f"{col} IN (SELECT a.{qi(c)} FROM {qi(self.p.table)} a WHERE {anchor})")
+        mine = " AND ".join(self.cond(f) for f in s.anchor)
+        return " AND ".join(parts) + f" AND NOT COALESCE(({mine}), false)"
+
     def compile_streak(self) -> Compiled:
         """The longest run of consecutive rows meeting a condition (gaps and islands)."""
         p, s = self.p, self.p.streak
-        if p.join or p.relative or p.test or p.having:
+        if p.join or p.relative or p.same_as or p.test or p.having:
             raise PlanError("A streak is computed over the rows of one table, without join, relative row, test or having.")
         key, _ = self.col(s.order_by)
         ok = " AND ".join(self.cond(f) for f in s.where)

@@ -15,7 +15,20 @@ import pytest
 
 from core import PlanError, Settings, Workspace
 from core.llm_planner import reply_schema
-from core.plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Streak, compile_plan
+from core.plan import (
+    ROW,
+    Buckets,
+    Compute,
+    Filter,
+    GroupBy,
+    Measure,
+    Order,
+    Plan,
+    Relative,
+    SameAs,
+    Streak,
+    compile_plan,
+)
 from core.plan import Test as YesNo  # aliased so pytest does not try to collect it
 from core.query import QueryEngine
 
@@ -190,6 +203,36 @@ def test_row_relative_to_an_anchor(data, step):
         df = run(data, table="cities", select=["City"],
                  relative=Relative(anchor=[Filter(column="City", value=anchor)], step=step))
         assert df["City"].tolist() == ([c["City"][i]] if 0 <= i < len(c) else [])
+
+
+def test_times_taken_read_as_seconds():
+    import duckdb
+
+    from core.plan import number_sql
+
+    cells = {"3:45.2": 225.2, "2:28:17": 8897.0, "29:49.04": 1789.04, " 1:59:38.4 ": 7178.4, "$2.3 billion": 2.3e9,
+             "112 seats": 112.0, "n/a": None}
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t(x VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [[c] for c in cells])
+    got = dict(con.execute(f"SELECT x, {number_sql('x')} FROM t").fetchall())
+    assert all(got[c] == pytest.approx(v) if v is not None else got[c] is None for c, v in cells.items())
+
+
+def test_other_rows_sharing_an_anchor_rows_value(data):
+    s = data.staff
+    for name in ("Ada", "Eli", "Kim"):
+        dept = s.loc[s["Name"] == name, "Department"].item()
+        df = run(data, table="staff", select=["Name"], filters=[Filter(column="Age", op="gt", value=20)],
+                 same_as=SameAs(anchor=[Filter(column="Name", value=name)], columns=["Department"]))
+        want = s[(s["Department"] == dept) & (s["Name"] != name) & (s["Age"] > 20)]["Name"]
+        assert sorted(df["Name"]) == sorted(want) and len(want) > 0
+    # two anchor rows: the values either holds; two columns: both shared
+    df = run(data, table="staff", measures=[Measure(agg="count")],
+             same_as=SameAs(anchor=[Filter(column="Name", op="in", values=["Ada", "Ben"])], columns=["Department"]))
+    depts = set(s.loc[s["Name"].isin(["Ada", "Ben"]), "Department"])
+    assert scalar(df, "row_count" if "row_count" in df else df.columns[0]) == (
+        s["Department"].isin(depts) & ~s["Name"].isin(["Ada", "Ben"])).sum()
 
 
 def test_first_and_last_rows_and_positions(data):

@@ -1086,3 +1086,114 @@ def test_a_count_of_things_inside_a_named_one_of_them_is_not_answered(tmp_path):
         != "answered"
     assert answered(pipe, "How many districts have a population greater than 10,000?").value == \
         (df["Population"] > 10000).sum()
+
+
+def _longest_run(ok: pd.Series) -> int:
+    best = n = 0
+    for v in ok.tolist():
+        n = n + 1 if v else 0
+        best = max(best, n)
+    return best
+
+
+CHAMPIONS = pd.DataFrame({
+    "Season": [f"{y}–{str(y + 1)[2:]}" for y in range(1990, 2004)],
+    "Champion": ["Rovers", "Rovers", "City", "City", "City", "Rovers", "City", "City", "City", "City", "Rovers",
+                 "Athletic", "Rovers", "Rovers"],
+    "Runner-up": ["City", "Athletic", "Rovers", "Athletic", "Rovers", "City", "Rovers", "Athletic", "Rovers",
+                  "Rovers", "City", "City", "City", "Athletic"],
+})
+FIXTURES = pd.DataFrame({
+    "Week": list(range(1, 15)),
+    "Opponent": ["Lions", "Bears", "Hawks", "Lions", "Owls", "Bears", "Hawks", "Owls", "Lions", "Bears", "Hawks",
+                 "Owls", "Lions", "Bears"],
+    "Result": ["W 2–1", "W 1–0", "L 0–3", "L 1–2", "W 3–1", "W 2–0", "W 4–1", "D 1–1", "L 0–1", "W 2–1", "W 1–0",
+               "W 3–2", "L 0–2", "W 2–2"],
+    "Goals": [2, 1, 0, 1, 3, 2, 4, 1, 0, 2, 1, 3, 0, 2],
+})
+
+
+def test_consecutive_rows_meeting_the_conditions_are_the_longest_run(tmp_path):
+    pipe = _named_pipe(tmp_path, CHAMPIONS, "champions")
+    for team in ("City", "Rovers"):
+        ans = answered(pipe, f"How many consecutive seasons was {team} the champion?")
+        assert ans.value == _longest_run(CHAMPIONS["Champion"] == team) and ans.plan.get("streak")
+        assert "longest run of consecutive rows" in ans.interpretation
+    assert answered(pipe, "number of consecutive seasons with Athletic as runner-up").value == _longest_run(
+        CHAMPIONS["Runner-up"] == "Athletic")
+    games = _named_pipe(tmp_path, FIXTURES, "fixtures")
+    wins = FIXTURES["Result"].str.split().str[0] == "W"
+    assert answered(games, "How many games in a row did they win?").value == _longest_run(wins)
+    assert answered(games, "What was their longest streak of consecutive wins?").value == _longest_run(wins)
+    # a run from a given row ("to start", "before they lost") or a number of the rows is not the longest run
+    for q in ("How many consecutive games did they win to start?", "How many consecutive goals did they score?",
+              "How many consecutive wins came before they lost for the first time?"):
+        ans = games.answer(q)
+        assert ans.status != "answered" or not ans.plan.get("streak"), q
+
+
+CLUBS = pd.DataFrame({
+    "Club": ["Eltham FC", "Bexley Town", "Cray Rovers", "Dartford United", "Erith Athletic", "Foots Cray",
+             "Greenwich Borough"],
+    "Country": ["England", "Wales", "England", "Scotland", "Wales", "Ireland", "Scotland"],
+    "Entered": [1921, 1930, 1921, 1945, 1930, 1950, 1921],
+    "Capacity": [1200, 3400, 800, 5000, 3400, 600, 2100],
+    "Opened": ["01-03-1921", "12-08-1930", "05-05-1922", "12-08-1930", "30-09-1931", "05-05-1922", "17-01-1925"],
+})
+
+
+def test_other_rows_sharing_a_named_rows_value(tmp_path):
+    pipe = _named_pipe(tmp_path, CLUBS, "clubs")
+
+    def others(name, col):
+        v = CLUBS.loc[CLUBS["Club"] == name, col].item()
+        return sorted(CLUBS.loc[(CLUBS[col] == v) & (CLUBS["Club"] != name), "Club"])
+
+    assert answered(pipe, "Which club has the same capacity as Bexley Town?").value == others("Bexley Town",
+                                                                                                "Capacity")[0]
+    ans = answered(pipe, "Which clubs are from the same country as Cray Rovers?")
+    assert sorted(ans.value) == others("Cray Rovers", "Country") and ans.plan.get("same_as")
+    assert "the other rows with the same Country as the row where Club is Cray Rovers" in ans.interpretation
+    ans = answered(pipe, "List the clubs with the same entered as Eltham FC")
+    assert sorted(ans.value) == others("Eltham FC", "Entered")
+    # "the same year", "the same day": no column is named so, the one column of years (dates) the question names
+    assert sorted(answered(pipe, "Which clubs entered the same year as Eltham FC?").value) == others("Eltham FC",
+                                                                                                    "Entered")
+    assert answered(pipe, "Which club opened on the same day as Foots Cray?").value == others("Foots Cray", "Opened")
+    # no column named after "same": not guessed
+    assert pipe.answer("Which club has the same colours as Eltham FC?").status != "answered"
+
+
+def _seconds(cell: str) -> float:
+    return sum(float(x) * 60 ** i for i, x in enumerate(reversed(cell.split(":"))))
+
+
+RUNNERS = pd.DataFrame({
+    "Athlete": ["Ana Lopez", "Ben Hall", "Cy Moss", "Dee Park", "Eli Ruiz", "Fay Chen", "Gus Kim"],
+    "Nation": ["Spain", "Japan", "Russia", "Kenya", "Japan", "China", "Peru"],
+    "Time": ["2:28:17", "2:09:05", "2:31:40.5", "1:59:58", "2:10:00", "2:45:03", "2:30:11"],
+    "Run 1": ["58.21", "59.02", "57.88", "1:00.31", "58.77", "59.90", "1:01.05"],
+    "Run 2": ["58.90", "58.44", "59.10", "59.75", "1:00.02", "58.61", "59.33"],
+})
+
+
+def test_times_written_with_colons_order_and_compare_as_durations(tmp_path):
+    pipe = _named_pipe(tmp_path, RUNNERS, "marathon")
+    secs = RUNNERS["Time"].map(_seconds)
+    pair = RUNNERS[RUNNERS["Nation"].isin(["Russia", "Peru"])]
+    longer = pair.loc[pair["Time"].map(_seconds).idxmax(), "Nation"]
+    assert answered(pipe, "Does Russia or Peru have the longer time?").value == longer
+    assert answered(pipe, "How many athletes have a time below 2:30:00?").value == (secs < 9000).sum()
+    assert answered(pipe, "Who had the lowest time?").value == RUNNERS.loc[secs.idxmin(), "Athlete"]
+    # numbered sibling columns ("Run 1", "Run 2") named by one word: not one of them picked
+    assert pipe.answer("What is the total of runs?").status != "answered"
+
+
+def test_a_time_written_otherwise_than_the_cells_is_not_compared(tmp_path):
+    # cells of minutes and seconds ("5:38.62"): "5:56:21" reads as hours there, which no cell is: not guessed
+    laps = pd.DataFrame({"Athlete": list("ABCDEF"), "Time": ["5:38.62", "5:44.51", "5:56.21", "6:03.41", "6:10.90",
+                                                             "6:39.87"]})
+    pipe = _named_pipe(tmp_path, laps, "laps")
+    assert pipe.answer("How many athletes have a time below 5:56:21?").status != "answered"
+    secs = laps["Time"].map(_seconds)
+    assert answered(pipe, "How many athletes have a time below 6:00.00?").value == (secs < 360).sum()

@@ -613,7 +613,17 @@ def _year_column_filters(q: str, ycol: str, years: list[int], rng) -> list[Filte
     return [Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0])]
 
 
-NUM = r"\$?([\d,]+(?:\.\d+)?|" + "|".join(WORD_NUM) + r")\b"
+# a time taken ("under 5:56:21", "2:03.01") is one number, its seconds, never the hours before the colon
+NUM = r"\$?(\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?|[\d,]+(?:\.\d+)?|" + "|".join(WORD_NUM) + r")\b"
+
+
+def compared_number(n: str) -> float:
+    """A compared number as written: a word ("five"), digits with separators, or a time taken, in seconds."""
+    if n in WORD_NUM:
+        return float(WORD_NUM[n])
+    if ":" in n:
+        return sum(float(x) * 60 ** i for i, x in enumerate(reversed(n.split(":"))))
+    return float(n.replace(",", ""))
 # comparatives of size ("longer than 100 days", "taller than 80 m") compare like "more than"; "higher" and "lower"
 # are left out: on a column of places "higher" is the smaller number
 COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding|longer than|"
@@ -632,8 +642,7 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
     nums = [h.column for h in chits if t.dtypes[h.column] in ("integer", "number")]
     for pat, op in COMPARISONS:
         for m in re.finditer(pat, q):
-            n = m.group(1)
-            v = float(WORD_NUM[n]) if n in WORD_NUM else float(n.replace(",", ""))
+            v = compared_number(m.group(1))
             if 1900 <= v <= 2100 and float(v).is_integer() and t.dates():
                 continue
             col = None
@@ -652,9 +661,16 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
                 col = col if col and _is_percent(col) else _one_percent_column(t)
                 v = _on_percent_scale(v, col, t) if col else None
                 col = col if v is not None else None
-            if col:
+            if col and (":" not in m.group(1) or _times_written_alike(m.group(1), col, t)):
                 out.append(Filter(column=col, op=op, value=v))
     return out + _number_ranges(q, t, nums)
+
+
+def _times_written_alike(n: str, col: str, t: TableView) -> bool:
+    """A time in the question ("5:56:21") is compared only with a column of times written with as many colons
+    ("5:38.62" has minutes and seconds, no hours: "5:56:21" there is another reading of the digits)."""
+    cells = {str(v).strip() for vs in t.values.values() for c, v in vs if c == col and ":" in str(v)}
+    return bool(cells) and all(c.count(":") == n.count(":") for c in cells)
 
 
 def _unit_column(unit: str | None, t: TableView) -> str | None:

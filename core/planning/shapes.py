@@ -10,14 +10,18 @@ import re
 from collections.abc import Callable
 
 from ..errors import CannotAnswer
-from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, Test, Unpivot
+from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, SameAs, Streak, Test, Unpivot
 from ..sections import SECTION_COLUMN
-from .grounding import Grounded, alias_of, default_agg, label_column, not_a_quantity, title_column
+from .grounding import Grounded, alias_of, default_agg, family_column, label_column, not_a_quantity, title_column
 from .model import Planned
 from .words import ADDITIVE, MONTHS, ROW_NOUNS, STOP, TITLED, norm, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
+# "how many consecutive titles", "games in a row": a run of rows, which a count of the rows does not answer
+STREAK_WORDS = re.compile(r"\b(consecutive|consecutively|successive|in a row|straight|streak)\b")
+# "the same year as X": the other rows sharing X's value, which X's own value does not answer
+SAME_AS = re.compile(r"\bsame ([a-z][\w'-]*) (?:as|that)\b")
 TREND = re.compile(r"\b(trend|over time|monthly|yearly|quarterly|weekly|daily|by (month|year|quarter|week|day)|"
                    r"per (month|year|quarter|week|day)|each (month|year|quarter|week|day))\b")
 
@@ -399,7 +403,7 @@ def _counts_a_measure(g: Grounded) -> bool:
 def how_many(g: Grounded) -> Planned | None:
     from .grounding import plural_mention
 
-    if not g.how_many:
+    if not g.how_many or STREAK_WORDS.search(g.q):
         return None
     if _counts_a_measure(g):
         # "the average number of test takers": the average of the column, not its total
@@ -471,7 +475,7 @@ def lookup(g: Grounded) -> Planned | None:
     is after is for another shape to say)."""
     # a value the question excludes ("other than Italy") is no key
     key_hits = [v for v in g.vhits if v.column in g.by_col and g.t.distinct_ratio(v.column) >= 0.8]
-    if not key_hits or g.agg is not None or len(g.by_col[key_hits[0].column]) > 1:
+    if not key_hits or g.agg is not None or len(g.by_col[key_hits[0].column]) > 1 or SAME_AS.search(g.q):
         return None
     key = key_hits[0].column
     targets = [h.column for h in g.chits if h.column not in g.value_cols and h.column != key]
@@ -544,12 +548,21 @@ def aggregate(g: Grounded) -> Planned | None:
         return g.planned(g.plan(measures=[ratio], headline="value"), "value")
     if g.measure_col and not g.agg and not_a_quantity(g.t, g.measure_col):
         return None  # "how many years ...": the total or average of a year column answers nothing
+    if g.measure_col and _numbered_siblings(g):
+        return None  # "the total of runs" with Run 1 ... Run 4: which one, or all of them?
     if g.measure_col:
         return g.planned(g.plan(measures=[g.measure()], headline="value"), "value")
     if g.agg in ("min", "max") and g.date_hits:
         m = Measure(agg=g.agg, column=g.date_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
     return None
+
+
+def _numbered_siblings(g: Grounded) -> bool:
+    """The question names the measure column as it names another, told apart only by a number ("Run 1", "Run 2")."""
+    def base(c: str) -> str:
+        return re.sub(r"[\s._#-]*\d+$", "", norm(c)).strip()
+    return any(h.column != g.measure_col and base(h.column) == base(g.measure_col) for h in g.numeric_hits)
 
 
 @shape("count per group")
@@ -561,7 +574,8 @@ def count_per_group(g: Grounded) -> Planned | None:
 
 @shape("filtered count")
 def filtered_count(g: Grounded) -> Planned | None:
-    if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g) or _container_named(g):
+    if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g) or _container_named(g) \
+            or STREAK_WORDS.search(g.q):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count", score=g.score - 1)
 
@@ -771,3 +785,61 @@ def gap_between_columns(g: Grounded) -> Planned | None:
     plan = g.plan(measures=ms, headline="value",
                   compute=[Compute(alias="difference", op="sub" if m else "gap", left=a, right=b)])
     return g.planned(plan, "value")
+
+
+# --- runs of consecutive rows ------------------------------------------------------------------------------------
+# "to start the season", "before they lost their first": a run from a given row, not the longest anywhere
+RUN_FROM = re.compile(r"\b(start|starting|started|begin|beginning|began|open|opening|first|last|before|after|until|"
+                      r"since|end|ending|current|final)\b")
+
+
+@shape("streak")
+def streak(g: Grounded) -> Planned | None:
+    """"how many consecutive championships did Federbrau win": the longest run of rows, in sheet order, that all
+    meet the question's conditions (values named, a game's outcome), as a count of rows."""
+    if not STREAK_WORDS.search(g.q) or RUN_FROM.search(g.q) or not (g.how_many or re.search(r"\blongest\b", g.q)):
+        return None
+    if not g.filters or any(f.op not in ("eq", "in") or f.column not in g.value_cols for f in g.filters):
+        return None  # a number compared or a period: which rows the run is over is another question
+    if g.measure_col and not any(f.column == g.measure_col for f in g.filters):
+        return None  # "how many consecutive points": a number of the rows, not a count of them
+    plan = g.plan(filters=[], streak=Streak(where=g.filters), headline="value")
+    return g.planned(plan, "value")
+
+
+# --- other rows sharing a named row's value ----------------------------------------------------------------------
+
+
+@shape("same as a named row")
+def same_as_named(g: Grounded) -> Planned | None:
+    """"which club entered competition the same year as Eltham?", "who was from the same country as Stowers?":
+    the other rows whose column the noun after "same" names holds the named row's value there."""
+    m = SAME_AS.search(g.q)
+    if not m or g.how_many or g.agg or g.direction or len(g.filters) != 1 or len(g.by_col) != 1:
+        return None
+    key, vals = next(iter(g.by_col.items()))
+    shared = _column_named(g, m.group(1)) or family_column(stem(m.group(1)), g.t) or _period_named(g, m.group(1), key)
+    if len(vals) != 1 or shared is None or shared == key or g.t.distinct_ratio(key) < 0.8:
+        return None  # the anchor is one row named by a column of names, the shared column another
+    target = _asked_column(g) or (_the_names(g) if re.match(r"^(who|whom)\b", g.q) else None) or key
+    if target == shared:
+        return None
+    one = re.match(r"^(who|which \w+|what \w+|what other \w+|which other \w+) (is|was|has|had)\b", g.q)
+    plan = g.plan(filters=[Filter(column=target, op="not_null")], same_as=SameAs(anchor=g.filters, columns=[shared]),
+                  select=[target], distinct_rows=True, limit=None if one else 1000, headline="value" if one else "list")
+    return g.planned(plan, "value" if one else "list")
+
+
+def _period_named(g: Grounded, noun: str, key: str) -> str | None:
+    """"completed on the same day as X", "entered competition the same year as X": no column is named "day" or
+    "year", so the one other column the question names that holds such periods (dates for a day, years for a
+    year)."""
+    def holds(c: str) -> bool:
+        p = g.t.profiles.get(c, {})
+        if noun in ("day", "date"):
+            return g.t.dtypes[c] in ("date", "datetime") or g.t.dtypes[c] == "text" and bool(
+                re.fullmatch(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", str(p.get("min", ""))))
+        return noun == "year" and g.t.dtypes[c] == "integer" and 1800 <= (p.get("min") or 0) <= (p.get("max") or 0) <= 2100
+    found = [h.column for h in g.chits if h.column != key and h.column not in g.value_cols and holds(h.column)]
+    return found[0] if len(found) == 1 else None
+

@@ -31,9 +31,12 @@ KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earne
                         "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
 # verbs a tally takes ("points scored", "goals scored", "votes received"): a plan on a column of that tally
 # accounts for them, as it does for the noun
+WON = {"win", "wins", "won", "winning"}
 SCORED = {"score", "scores", "scored", "scoring", "net", "netted"}
 TALLY_VERBS = {"point": SCORED, "goal": SCORED, "run": SCORED, "try": SCORED, "touchdown": SCORED, "basket": SCORED,
                "vote": {"receive", "receives", "received", "got", "get", "gets", "poll", "polled", "gain", "gained"}}
+# a Winner or Champion column holds who won: rows kept by a value of it account for "won" ("titles won by X")
+WINNER_VERBS = {"winner": WON, "champion": WON}
 # works a Title column names ("the first song on this album", "which film ...")
 TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book", "novel", "show", "series", "play",
           "programme", "program", "release", "work", "publication", "opera", "poem", "painting"}
