@@ -39,6 +39,7 @@ import pandas as pd
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from .config import Settings  # noqa: E402
+from .embed_onnx import INT8_RECIPE  # noqa: E402  - a constant; onnxruntime is imported only on use
 from .ingest import Progress, _noop
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,10 @@ def model_key(path: str, backend: str = "torch") -> str:
     (int8: cosine ~0.95 to torch's; an index must not mix them); a new path re-embeds."""
     p = Path(path)
     base = str(p.resolve()) if p.exists() else str(path)
-    return base if backend in SAME_VECTORS else f"{base}#{backend}"
+    if backend in SAME_VECTORS:
+        return base
+    # the int8 recipe is part of the key: a cache filled by an earlier recipe is embedded again, not mixed
+    return f"{base}#{backend}-{INT8_RECIPE}" if backend == "onnx-int8" else f"{base}#{backend}"
 
 
 def _normalize(a: np.ndarray) -> np.ndarray:
