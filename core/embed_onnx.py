@@ -92,8 +92,8 @@ def _export_int8(fp32: Path, target: Path) -> None:
 
     # per_channel: one scale per output column of each weight matrix instead of one per matrix. Same speed,
     # but vectors move far less (mean cosine to fp32 0.993 instead of 0.951 on real chunks) and routing top-3
-    # keeps fp32's (bench/README.md, "Embedding backends"). Only MatMul: the word-embedding Gather stays fp32
-    # (quantising it too was no faster in the same run, and its error reaches every token)
+    # is fp32's but for one wtq near-tie (bench/README.md, "int8 variants"). Only MatMul: the word-embedding
+    # Gather stays fp32 (quantising it too was no faster in the same run, and its error reaches every token)
     _atomic(target, lambda t: quantize_dynamic(str(fp32), str(t), weight_type=QuantType.QInt8, per_channel=True,
                                                op_types_to_quantize=["MatMul"]))
 

@@ -183,7 +183,7 @@ SAME_VECTORS = ("torch", "onnx")
 
 def model_key(path: str, backend: str = "torch") -> str:
     """The cache key of a model: its resolved path, plus the backend when its vectors differ from torch's
-    (int8: cosine ~0.95 to torch's; an index must not mix them); a new path re-embeds."""
+    (int8: cosine ~0.993 to torch's; an index must not mix them); a new path re-embeds."""
     p = Path(path)
     base = str(p.resolve()) if p.exists() else str(path)
     if backend in SAME_VECTORS:
