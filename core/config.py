@@ -62,7 +62,8 @@ class Settings:
                                 "chunk size in the embedding model's word pieces (its window is 256)")
     # ONNX Runtime exports the bundled weights once into <home>/models; torch is used when it cannot load.
     # fp32 ONNX by default: torch's vectors (so routing, answers and the cache are unchanged) 1.4-1.7x faster;
-    # int8 is 2.4-2.7x faster but routed 4 of 120 wtq questions out of the top 3 (bench/README.md)
+    # int8 (per-channel weight scales) is 2.4-2.8x torch per CPU-second with vectors at cosine 0.993 to
+    # fp32's, fp32's routing top-3 on realbooks and biz-dev but one fewer of 120 on wtq (bench/README.md)
     embed_backend: str = setting("onnx", "EXCELCHAT_EMBED_BACKEND",
                                  "how chunks are embedded: `onnx`, `onnx-int8` (quantised) or `torch` (the fallback)")
     # one window of each table's first rows: more of them crowd the other tables out of routing on big sheets

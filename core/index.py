@@ -42,14 +42,17 @@ import pandas as pd
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 from .config import Settings  # noqa: E402
+from .embed_onnx import INT8_RECIPE  # noqa: E402  - a constant; onnxruntime is imported only on use
 from .ingest import Progress, _noop
 
 log = logging.getLogger(__name__)
 
 COS_WEIGHT, BM25_WEIGHT = 0.7, 0.3
 BATCH = 64
-# ONNX Runtime runs length-sorted batches of 16 faster than of 64 here (bench/README.md, "Embedding backends":
-# 1.4x fp32, 1.5x int8 in chunks per CPU-second), though texts are length-sorted either way
+# ONNX Runtime runs small length-sorted batches faster per CPU-second here (bench/README.md, "Embedding
+# backends"): 16 beat 64 by 1.4x. 8 beat 16 by another 1.05-1.2x, but int8 vectors depend on their batch
+# mates (activations are quantised with one scale per batch) and with 8 int8 routed one fewer biz-dev
+# question into the top 3 (96 vs fp32's 97); 16 kept it equal, so 16 stays
 ONNX_BATCH = 16
 META = "meta.json"
 _STOP = frozenset(
@@ -183,10 +186,13 @@ SAME_VECTORS = ("torch", "onnx")
 
 def model_key(path: str, backend: str = "torch") -> str:
     """The cache key of a model: its resolved path, plus the backend when its vectors differ from torch's
-    (int8: cosine ~0.95 to torch's; an index must not mix them); a new path re-embeds."""
+    (int8: cosine ~0.993 to torch's; an index must not mix them); a new path re-embeds."""
     p = Path(path)
     base = str(p.resolve()) if p.exists() else str(path)
-    return base if backend in SAME_VECTORS else f"{base}#{backend}"
+    if backend in SAME_VECTORS:
+        return base
+    # the int8 recipe is part of the key: a cache filled by an earlier recipe is embedded again, not mixed
+    return f"{base}#{backend}-{INT8_RECIPE}" if backend == "onnx-int8" else f"{base}#{backend}"
 
 
 def _normalize(a: np.ndarray) -> np.ndarray:

@@ -20,10 +20,11 @@ from core.index import Embedder, SemanticIndex, model_key  # noqa: E402
 from core.profiles import profile_table  # noqa: E402
 
 # measured on the real chunks of the three routing sets (bench/README.md, "Embedding backends"):
-# fp32 ONNX is the same network as torch (min cosine 1.0000); int8 moves vectors a little (min 0.895, median 0.948)
+# fp32 ONNX is the same network as torch (min cosine 1.0000); int8 with per-channel weight scales moves vectors
+# a little (mean 0.993, min 0.986; the per-tensor recipe it replaced: mean 0.951, min 0.912)
 FP32_MIN_COS = 0.9999
-INT8_MIN_COS = 0.85
-INT8_MEDIAN_COS = 0.93
+INT8_MIN_COS = 0.97
+INT8_MEAN_COS = 0.985
 
 
 def _forget(home, backend):
@@ -82,14 +83,47 @@ def test_onnx_vectors_agree_with_torch(onnx_home, chunk_texts):
     int8 = Embedder(Settings(home=onnx_home, embed_backend="onnx-int8"))
     assert int8.backend == "onnx-int8"
     cos8 = (int8.embed(chunk_texts) * torch_vecs).sum(1)
-    assert cos8.min() >= INT8_MIN_COS and np.median(cos8) >= INT8_MEDIAN_COS, (cos8.min(), np.median(cos8))
+    assert cos8.min() >= INT8_MIN_COS and cos8.mean() >= INT8_MEAN_COS, (cos8.min(), cos8.mean())
     assert cos8.min() < FP32_MIN_COS  # it is the quantised graph, not the fp32 one under another name
+
+
+def test_int8_export_is_offline_per_channel_and_cached_once(tmp_path, monkeypatch):
+    def no_network(*a, **kw):
+        raise AssertionError("the int8 export tried to reach the network")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(Embedder, "_models", {})  # load (and export) in this home, not reuse another test's
+    s = Settings(home=tmp_path, embed_backend="onnx-int8")
+    before = embed_onnx.exports
+    e = Embedder(s)
+    v1 = e.embed(["File 'a.xlsx', table 'Sheet1': 3 rows"])
+    q8 = list((tmp_path / "models").glob(f"*/{embed_onnx.INT8}"))
+    assert len(q8) == 1 and embed_onnx.exports == before + 2  # fp32 export, then its quantisation
+    stamp = q8[0].stat().st_mtime_ns
+    monkeypatch.setattr(Embedder, "_models", {})  # a new process
+    e2 = Embedder(s)
+    assert embed_onnx.exports == before + 2 and q8[0].stat().st_mtime_ns == stamp, "quantised again"
+    np.testing.assert_allclose(e2.embed(["File 'a.xlsx', table 'Sheet1': 3 rows"]), v1, atol=1e-6)
+
+    import onnx
+    from onnx import numpy_helper
+
+    g = onnx.load(str(q8[0])).graph
+    inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    quantised = [n for n in g.node if n.op_type == "MatMulInteger"]
+    assert len(quantised) == 36  # the 6 weight MatMuls of each of the 6 layers (attention's own stay fp32)
+    # per channel: a weight zero point (and scale) per output column (384 or 1536), not one per matrix
+    zero_points = [inits[n.input[3]].size for n in quantised]
+    assert all(z in (384, 1536) for z in zero_points), zero_points
+    assert inits["m.embeddings.word_embeddings.weight"].dtype == np.float32  # the embedding table stays fp32
 
 
 def test_cache_keys_part_only_backends_whose_vectors_differ(onnx_home):
     path = Settings().embed_model
     assert model_key(path) == model_key(path, "torch") == model_key(path, "onnx")  # same vectors (test above)
     assert model_key(path, "onnx-int8") not in (model_key(path), model_key(path, "onnx"))
+    # nor the key of the per-tensor int8 recipe it replaced: its cached vectors are embedded again
+    assert model_key(path, "onnx-int8") != f"{model_key(path)}#onnx-int8"
     assert Embedder(Settings(home=onnx_home, embed_backend="onnx-int8")).key == model_key(path, "onnx-int8")
 
 
