@@ -9,7 +9,7 @@ export TRANSFORMERS_OFFLINE=1
 # torch and faiss share the process: passive OpenMP waiters keep them from starving each other
 export OMP_WAIT_POLICY=PASSIVE
 
-.PHONY: install run test test-fast qa bench clean
+.PHONY: install run test test-sqlite test-fast qa bench clean
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -27,7 +27,15 @@ run: install
 
 # No output filter: DuckDB's nanobind "leaked ..." lines at exit came from query engines still open at
 # interpreter teardown, and core.query now closes every engine at exit (tests/test_server.py checks it).
+# The suite runs twice: on the embedded SQLite catalog, then with every catalog on a PostgreSQL server the tests
+# start themselves (tests/pg.py; skipped without Debian's postgresql unless EXCELCHAT_REQUIRE_PG=1, as in CI).
+# The second pass leaves out the browser tests and the few marked sqlite_only (their child processes open
+# catalog.sqlite); test_replicas and the catalog/workspace tests run on both backends in the first pass too.
 test: install
+	$(PY) -m pytest -q
+	EXCELCHAT_TEST_BACKEND=postgres $(PY) -m pytest -q -m "not browser"
+
+test-sqlite: install
 	$(PY) -m pytest -q
 
 test-fast: install

@@ -66,6 +66,12 @@ def _rows(cursor):
     return make
 
 
+def _storable(args) -> tuple:
+    """Parameters PostgreSQL can store: its text type cannot hold NUL, which a cell of a damaged file may carry
+    into a chunk's text or a warning; it becomes U+FFFD, the replacement character (SQLite keeps it)."""
+    return tuple(a.replace("\x00", "\ufffd") if isinstance(a, str) and "\x00" in a else a for a in args)
+
+
 class PgConnection:
     """A psycopg connection in autocommit mode (transactions are begun explicitly, as on SQLite) that takes
     catalog.py's statements as they are written."""
@@ -74,11 +80,11 @@ class PgConnection:
         self.raw = psycopg.connect(url, autocommit=True, row_factory=_rows)
 
     def execute(self, sql: str, args=()):
-        return self.raw.execute(pg_sql(sql), tuple(args))
+        return self.raw.execute(pg_sql(sql), _storable(args))
 
     def executemany(self, sql: str, seq):
         cur = self.raw.cursor()
-        cur.executemany(pg_sql(sql), list(seq))
+        cur.executemany(pg_sql(sql), [_storable(args) for args in seq])
         return cur
 
     @property

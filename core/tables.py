@@ -157,7 +157,8 @@ def _clean_name(v) -> str | None:
         return v.strftime("%Y-%m-%d") if (v.hour, v.minute, v.second) == (0, 0, 0) else v.isoformat(sep=" ")
     if isinstance(v, dt.date):
         return v.isoformat()
-    s = " ".join(str(v).split())
+    # NUL is no character a header is read by, and no catalog database can store it in text (PostgreSQL refuses it)
+    s = " ".join(str(v).replace("\x00", " ").split())
     return s or None
 
 

@@ -52,16 +52,27 @@ def db_url(request):
     return request.getfixturevalue("pg_url") if request.param == "postgres" else ""
 
 
-@pytest.fixture(autouse=True)
-def _catalog_backend(request, monkeypatch):
-    """EXCELCHAT_TEST_BACKEND=postgres runs the whole suite with every catalog on PostgreSQL (tests/pg.py);
-    tests marked `sqlite_only` (they open catalog.sqlite itself) are skipped in that run."""
-    if os.environ.get("EXCELCHAT_TEST_BACKEND") != "postgres":
+def _postgres_run() -> bool:
+    return os.environ.get("EXCELCHAT_TEST_BACKEND") == "postgres"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _catalogs_on_postgres(request):
+    """EXCELCHAT_TEST_BACKEND=postgres runs the whole suite with every catalog on PostgreSQL (tests/pg.py),
+    module-scoped workspaces included."""
+    if not _postgres_run():
         yield
         return
-    if request.node.get_closest_marker("sqlite_only"):
-        pytest.skip("reads catalog.sqlite itself")
     import pg
 
-    pg.CatalogsOnPostgres(request.getfixturevalue("pg_server"), monkeypatch)
-    yield
+    with pytest.MonkeyPatch.context() as mp:
+        pg.CatalogsOnPostgres(request.getfixturevalue("pg_server"), mp)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_only(request):
+    """In the PostgreSQL run, skip tests that read catalog.sqlite itself or whose child processes open a
+    workspace without the test's database (a Streamlit server, a spawned worker)."""
+    if _postgres_run() and (request.node.get_closest_marker("sqlite_only") or request.node.get_closest_marker("browser")):
+        pytest.skip("SQLite only: reads catalog.sqlite itself or opens it from a child process")

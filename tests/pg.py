@@ -99,16 +99,15 @@ def start_server() -> PgServer:
 
 
 class CatalogsOnPostgres:
-    """The whole-suite PostgreSQL run (EXCELCHAT_TEST_BACKEND=postgres): every catalog a test opens without a
-    database URL gets a PostgreSQL database instead of `<home>/catalog.sqlite`, one per home folder, so two
-    workspaces on one home still share one catalog and two homes stay apart. Child processes started by a test
-    (a Streamlit server, a bench worker) read the test's first database from EXCELCHAT_DATABASE_URL."""
+    """The whole-suite PostgreSQL run (EXCELCHAT_TEST_BACKEND=postgres): every catalog opened without a database
+    URL gets a PostgreSQL database instead of `<home>/catalog.sqlite`, one per home folder, so two workspaces on
+    one home still share one catalog and two homes stay apart."""
 
     def __init__(self, server: PgServer, monkeypatch):
         import core.catalog
         import core.workspace
 
-        self.server, self.monkeypatch, self.by_home = server, monkeypatch, {}
+        self.server, self.by_home = server, {}
         real = core.catalog.Catalog
 
         def catalog(path, url: str = ""):
@@ -119,6 +118,4 @@ class CatalogsOnPostgres:
         key = str(home.resolve())
         if key not in self.by_home:
             self.by_home[key] = self.server.new_database()
-            if len(self.by_home) == 1:
-                self.monkeypatch.setenv("EXCELCHAT_DATABASE_URL", self.by_home[key])
         return self.by_home[key]

@@ -455,6 +455,7 @@ def check_consistent(home: Path) -> Workspace:
     return w
 
 
+@pytest.mark.sqlite_only  # the CLI child opens <home>/catalog.sqlite
 @pytest.mark.slow
 def test_sigkill_during_ingest_leaves_a_consistent_workspace(tmp_path):
     books = sorted((SHARED / "realbooks").glob("*.xlsx"))

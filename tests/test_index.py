@@ -214,6 +214,7 @@ def test_cli_ingest_no_index_does_not_import_torch(tmp_path, books):
     assert not any((tmp_path / "w" / "index").iterdir())
 
 
+@pytest.mark.sqlite_only  # the CLI child opens <home>/catalog.sqlite
 def test_cli_search(built):
     ws, idx, ids, sql = built
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -9,7 +9,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
+import types
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -79,13 +82,26 @@ def _serve(conn, home: str, index_dir: str, grace: float, db_kw: dict) -> None:
             conn.send(("error", f"{type(e).__name__}: {e}"))
 
 
+@contextmanager
+def _plain_main():
+    """Start a child with an empty __main__: an AppTest run earlier in this process leaves its script as
+    __main__, and a spawned child would re-run that script's file (gone by then) before anything else."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 class Replica:
     def __init__(self, home: Path, index_dir: Path, db_url: str, grace: float):
         self.home, self.index_dir = home, index_dir
         self.conn, child = mp.get_context("spawn").Pipe()
         self.proc = mp.get_context("spawn").Process(target=_serve, args=(child, str(home), str(index_dir), grace,
                                                                          database_kw(db_url)), daemon=True)
-        self.proc.start()
+        with _plain_main():
+            self.proc.start()
 
     def ready(self) -> Replica:
         assert self.receive(120)[0] == "ready"  # first start: imports and the ONNX export

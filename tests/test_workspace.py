@@ -210,3 +210,20 @@ def test_real_books_values(tmp_path):
     assert emp["Exit Date"].notna().sum() == 85
     ad = ws.load_table(by["Adidas US Sales Datasets.xlsx"].id)
     assert ad["Total Sales"].sum() == pytest.approx(899902125.0)
+
+
+NUL_XLS = Path(__file__).resolve().parents[2] / "shared/corpus/ToucanToco_fastexcel/tests/fixtures/null-bytes-in-columns-names.xls"
+
+
+@pytest.mark.skipif(not NUL_XLS.exists(), reason="../shared/corpus is not present")
+def test_nul_bytes_in_headers_are_stored_on_either_catalog(ws):
+    """A workbook whose header cells hold NUL bytes (PostgreSQL text cannot): its columns are named without them,
+    stored on both backends, and the Parquet file has the same names as the catalog."""
+    import duckdb
+
+    rep = ws.add_file(NUL_XLS, uploaded_by="t")
+    assert rep["status"] == "ok", rep
+    tables = ws.tables()
+    assert tables and all("\x00" not in c for t in tables for c in t.columns)
+    for t in tables:
+        assert tuple(duckdb.sql(f"SELECT * FROM '{t.parquet}' LIMIT 0").columns) == t.columns
