@@ -66,15 +66,15 @@ class TextColumn:
     dictionary: np.ndarray
     indices: np.ndarray
 
-    def codes(self) -> tuple[np.ndarray, np.ndarray]:
-        """(the texts these rows use, in dictionary order; each row's index into them). The dictionary
-        is in order of first appearance in the file, which rows sliced or left out can change: a step
-        that depends on the order (the date format inferred from the first date) restores it itself."""
+    def codes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(the texts these rows use, in dictionary order; each row's index into them; rows per text). The
+        dictionary is in order of first appearance in the file, which rows sliced or left out can change: a
+        step that depends on the order (the date format inferred from the first date) restores it itself."""
         counts = np.bincount(self.indices, minlength=len(self.dictionary))
         used = np.flatnonzero(counts)
         remap = np.full(len(self.dictionary), -1, dtype=np.int64)
         remap[used] = np.arange(len(used))
-        return self.dictionary[used], remap[self.indices]
+        return self.dictionary[used], remap.take(self.indices), counts[used]
 
 
 class TextColumns:
@@ -88,15 +88,21 @@ class TextColumns:
         self.shape = (len(indices[0]) if indices else 0, len(indices))
 
     @classmethod
-    def of(cls, table) -> TextColumns:
-        """A pyarrow Table of dictionary-encoded text columns (one dictionary per column, core/readers.py)."""
+    def of(cls, columns: list) -> TextColumns:
+        """pyarrow ChunkedArrays of dictionary-encoded text (core/readers.py), one dictionary per chunk.
+
+        Takes the list over and empties it: each column's chunks are unified and copied out, then let go
+        before the next, so the parsed columns, their unified copies and the numpy indices are never all
+        in memory at once (the whole-table unify held three copies of every index: ~100 MB more peak)."""
         dicts, idx = [], []
-        for col in table.columns:
+        while columns:
+            col = columns.pop(0).unify_dictionaries()  # one dictionary per column, shared by its chunks
             chunks = list(col.chunks)
             dicts.append(np.asarray(chunks[0].dictionary.to_numpy(zero_copy_only=False), dtype=object)
                          if chunks else np.empty(0, dtype=object))
             idx.append(np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in chunks])
                        if chunks else np.empty(0, dtype=np.int32))
+            del col, chunks
         return cls(dicts, idx)
 
     def column(self, c: int) -> TextColumn:
@@ -625,9 +631,11 @@ def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: in
     if table is None:
         return None
     _check_shape(name, table.num_rows, table.num_columns, max_rows, max_cells)
-    cols = TextColumns.of(table.unify_dictionaries())  # one dictionary per column, shared by its chunks
+    columns = table.columns
     del table
-    pa.default_memory_pool().release_unused()  # the parsed table is gone: give its pages back now
+    pa.default_memory_pool().release_unused()  # the parser's scratch (read-ahead blocks): back before copying
+    cols = TextColumns.of(columns)
+    pa.default_memory_pool().release_unused()  # the parsed columns are gone: give their pages back now
     sheet = RawSheet(Path(name).stem or "data", None, no_none=True, columns=cols)
     return RawBook("csv", [sheet], encoding=enc, delimiter=delim)
 
