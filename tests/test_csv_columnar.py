@@ -222,6 +222,20 @@ def test_scan_in_small_chunks(tmp_path, monkeypatch, name, chunk):
     assert not both(p)[0]
 
 
+@pytest.mark.parametrize("name", ["mixed.csv", "trim_or_not.csv", "text_formats.csv", "late_leading_zero.csv"])
+def test_parsed_in_many_blocks(tmp_path, monkeypatch, name):
+    """A file pyarrow parses in many blocks, each with its own dictionaries (a block may lack a value or
+    add new ones): unified column by column, the tables are still the grid path's."""
+    import core.readers as readers
+
+    monkeypatch.setattr(readers, "PARSE_BLOCK", 512)
+    p = write(tmp_path, name, MESSY[name])
+    assert p.stat().st_size > 4 * 512
+    _, took = parse(p, True)
+    assert took == "columns"
+    assert not both(p)[0]
+
+
 def test_first_appearance_is_factorize_order():
     """The dates step orders distinct values by their first row the way pd.factorize does."""
     from core.tables import _first_appearance
