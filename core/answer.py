@@ -564,7 +564,8 @@ def interpretation(p: Planned) -> str:
                  " (in sheet order)")
     if plan.same_as:
         anchor = " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in plan.same_as.anchor)
-        text += f", the other rows with the same {' and '.join(plan.same_as.columns)} as the row where {anchor}"
+        how, to = {"eq": ("the same", "as"), "gt": ("a higher", "than"), "lt": ("a lower", "than")}[plan.same_as.op]
+        text += f", the other rows with {how} {' and '.join(plan.same_as.columns)} {to} the row where {anchor}"
     if plan.order:
         o = plan.order[0]
         text += (", in sheet order" + (" from the end" if o.desc else "") if o.by == "#row"

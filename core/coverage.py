@@ -234,7 +234,7 @@ def _operation_words(plan: Plan) -> set[str]:
     if plan.streak:
         out |= STREAK_WORDS | AGG_WORDS["count"]
     if plan.same_as:
-        out |= SAME_WORDS
+        out |= SAME_WORDS if plan.same_as.op == "eq" else COMPARE_WORDS | {"than"}
     if plan.group_by or plan.buckets:  # a grouped result is a comparison of its groups
         out |= GROUP_WORDS | AGG_WORDS["count"] | {"compare", "comparison", "compared", "versus", "vs", "against",
                                                    "difference", "differ", "breakdown"}
@@ -487,7 +487,8 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
-                | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned))
+                | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
+                | _years_apart(planned))
     out = _unexplained(question, plan, covered)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -512,6 +513,19 @@ def _unit_words(question: str, planned: Planned) -> set[str]:
 
     units = {cell_unit(planned.table.units.get(c, "")) for c in planned.plan.unit_columns} - {None}
     return {stem(w) for w in words(norm(question)) if UNIT_NAMES.get(w) in units}
+
+
+def _years_apart(planned: Planned) -> set[str]:
+    """"the difference, in years, between the founding of A and B": a gap between two figures of a column of
+    years (a Founded column of 1850-2000) is a number of years."""
+    plan, t = planned.plan, planned.table
+    if not any(c.op in ("sub", "gap") for c in plan.compute) or not plan.measures:
+        return set()
+    for m in plan.measures:
+        p = t.profiles.get(m.column or "", {})
+        if t.dtypes.get(m.column or "") != "integer" or not 1800 <= (p.get("min") or 0) <= (p.get("max") or 0) <= 2100:
+            return set()
+    return {"year", "years"}
 
 
 def _place_words(question: str, planned: Planned) -> set[str]:

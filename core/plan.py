@@ -148,6 +148,7 @@ class SameAs(BaseModel):
     """The other rows that share an anchor row's values in some columns ("which club entered the same year as X")."""
     anchor: list[Filter] = Field(min_length=1, max_length=10, description="conditions that find the anchor row(s)")
     columns: list[Name] = Field(min_length=1, max_length=5, description="the columns whose values the rows share with it")
+    op: Literal["eq", "gt", "lt"] = Field("eq", description="gt/lt: rows above/below the anchor's value instead")
 
 
 class Plan(BaseModel):
@@ -778,9 +779,17 @@ class Compiler:
         for c in s.columns:
             col, _ = self.col(c)
             anchor = " AND ".join(self.cond(f) for f in s.anchor)  # unqualified names read the subquery's rows
+            if s.op != "eq":  # "taller than X": above the anchor's value (above every anchor row's, if several)
+                parts.append(self.beyond_anchor(col, c, s.op, anchor))
+                continue
             parts.append(f"{col} IN (SELECT a.{qi(c)} FROM {qi(self.p.table)} a WHERE {anchor})")
         mine = " AND ".join(self.cond(f) for f in s.anchor)
         return " AND ".join(parts) + f" AND NOT COALESCE(({mine}), false)"
+
+    def beyond_anchor(self, col: str, c: str, op: str, anchor: str) -> str:
+        """The column above (gt) or below (lt) its value in every anchor row; an anchor with no value keeps none."""
+        agg, sign = ("MAX", ">") if op == "gt" else ("MIN", "<")
+        return f"{col} {sign} (SELECT {agg}(a.{qi(c)}) FROM {qi(self.p.table)} a WHERE {anchor})"
 
     def compile_streak(self) -> Compiled:
         """The longest run of consecutive rows meeting a condition (gaps and islands)."""

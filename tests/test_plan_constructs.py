@@ -603,3 +603,18 @@ def test_plan_json_schema_is_fully_typed(schema):
         for name, prop in n.get("properties", {}).items():
             assert prop.get("description"), f"{p}.{name} has no description"
     assert "Any" not in str(schema) and len(list(walk(schema))) > 50
+
+
+def test_other_rows_above_or_below_an_anchor_rows_value(data):
+    s = data.staff
+    for name in ("Ada", "Eli", "Kim"):
+        age = s.loc[s["Name"] == name, "Age"].item()
+        for op, keep in (("gt", s["Age"] > age), ("lt", s["Age"] < age)):
+            df = run(data, table="staff", select=["Name"],
+                     same_as=SameAs(anchor=[Filter(column="Name", value=name)], columns=["Age"], op=op))
+            assert sorted(df["Name"]) == sorted(s[keep]["Name"])
+    # two anchor rows: above both of them
+    df = run(data, table="staff", select=["Name"],
+             same_as=SameAs(anchor=[Filter(column="Name", op="in", values=["Ada", "Ben"])], columns=["Age"], op="gt"))
+    top = s.loc[s["Name"].isin(["Ada", "Ben"]), "Age"].max()
+    assert sorted(df["Name"]) == sorted(s[s["Age"] > top]["Name"])

@@ -1197,3 +1197,84 @@ def test_a_time_written_otherwise_than_the_cells_is_not_compared(tmp_path):
     assert pipe.answer("How many athletes have a time below 5:56:21?").status != "answered"
     secs = laps["Time"].map(_seconds)
     assert answered(pipe, "How many athletes have a time below 6:00.00?").value == (secs < 360).sum()
+
+
+CIRCUITS = pd.DataFrame({
+    "Rank": [1, 2, 3, 4, 5, 6],
+    "Circuit": ["Regal Row", "Bow Tie Cinemas", "Harkins Hall", "Georgia Theatre Company", "Marcus Place", "Emagine"],
+    "Screens": [7000, 880, 450, 260, 690, 310],
+    "Sites": [540, 63, 31, 24, 55, 28],
+})
+
+
+def test_rows_above_or_below_a_named_rows_number(tmp_path):
+    pipe = _named_pipe(tmp_path, CIRCUITS, "circuits")
+    c = CIRCUITS.set_index("Circuit")
+    ans = answered(pipe, "Which circuit has less screens than Emagine?")
+    assert ans.value == c.index[c["Screens"] < c.loc["Emagine", "Screens"]].item()
+    assert ans.plan["same_as"]["op"] == "lt"
+    ans = answered(pipe, "List the circuits with more sites than Marcus Place")
+    assert sorted(ans.value) == sorted(c.index[c["Sites"] > c.loc["Marcus Place", "Sites"]])
+    # several rows where one is asked for: not one of them picked
+    assert pipe.answer("Which circuit has more screens than Harkins Hall?").status != "answered"
+    # a rank's "higher" is a smaller number: not compared as one
+    ans = pipe.answer("Which circuit has a higher rank than Emagine?")
+    assert ans.status != "answered" or ans.plan.get("same_as") is None
+
+
+FILMS = pd.DataFrame({
+    "Year": [2009, 2010, 2010, 2012, 2013, 2013, 2014],
+    "Film": ["Toss", "Mouna Ragam", "Orange", "Kamaal", "Eepeeko", "Black Coffee", "Koothara"],
+    "Language": ["Hindi", "Telugu", "Telugu", "Hindi", "Tamil", "Malayalam", "Malayalam"],
+})
+
+
+def test_rows_other_than_a_named_one(tmp_path):
+    pipe = _named_pipe(tmp_path, FILMS, "films")
+    f = FILMS
+    ans = answered(pipe, "What other film is in Malayalam besides Koothara?")
+    assert ans.value == f[(f["Language"] == "Malayalam") & (f["Film"] != "Koothara")]["Film"].item()
+    ans = answered(pipe, "What other film was in Hindi apart from Toss?")
+    assert ans.value == f[(f["Language"] == "Hindi") & (f["Film"] != "Toss")]["Film"].item()
+    ans = answered(pipe, "Which films other than Eepeeko were released in 2010?")
+    assert sorted(ans.value) == sorted(f[(f["Year"] == 2010) & (f["Film"] != "Eepeeko")]["Film"])
+    # nothing else asked of the rows: every other film would be the answer
+    ans = pipe.answer("What other film is there besides Orange?")
+    assert ans.status != "answered" or ans.plan.get("select") != ["Film"]
+
+
+SCORES = pd.DataFrame({
+    "School": [f"S{i}" for i in range(8)],
+    "Math Avg Score": [410.0, 455.5, 390.0, None, 512.0, 470.0, 388.5, 430.0],
+    "Reading Avg Score": [400.0, 430.0, 395.5, 420.0, 480.0, None, 380.0, 415.0],
+    "Writing Avg Score": [390.0, 425.0, 380.0, 410.0, 470.0, 440.0, 370.0, 405.0],
+})
+
+
+def test_the_gap_between_two_columns_figures(tmp_path):
+    pipe = _named_pipe(tmp_path, SCORES, "scores")
+    s = SCORES
+    ans = answered(pipe, "How much higher is the average math score than the average reading score?")
+    assert ans.value == pytest.approx(s["Math Avg Score"].mean() - s["Reading Avg Score"].mean())
+    ans = answered(pipe, "How much lower is the average writing score than the average math score?")
+    assert ans.value == pytest.approx(s["Math Avg Score"].mean() - s["Writing Avg Score"].mean())
+    # no figure said (average? total?): not this reading
+    ans = pipe.answer("How much higher is the math score than the reading score?")
+    assert ans.status != "answered" or ans.plan.get("compute") is None
+
+
+FOUNDED = pd.DataFrame({
+    "Club": ["Heidelberg FC", "Eltham FC", "Kew Rovers", "Ashby Town"],
+    "Founded": [1876, 1909, 1882, 1951],
+    "Members": [420, 180, 95, 260],
+})
+
+
+def test_a_gap_between_years_is_a_number_of_years(tmp_path):
+    pipe = _named_pipe(tmp_path, FOUNDED, "founded")
+    c = FOUNDED.set_index("Club")
+    ans = answered(pipe, "What is the difference, in years, between the founding of Heidelberg FC and Eltham FC?")
+    assert ans.value == abs(c.loc["Heidelberg FC", "Founded"] - c.loc["Eltham FC", "Founded"])
+    # members are no years: "in years" is left unread, so not answered
+    assert pipe.answer("What is the difference in years between the members of Kew Rovers and Ashby Town?"
+                       ).status != "answered"

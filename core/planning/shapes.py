@@ -843,3 +843,94 @@ def _period_named(g: Grounded, noun: str, key: str) -> str | None:
     found = [h.column for h in g.chits if h.column != key and h.column not in g.value_cols and holds(h.column)]
     return found[0] if len(found) == 1 else None
 
+
+
+# --- rows other than a named row, rows above or below a named row ------------------------------------------------
+EXCLUDING = re.compile(r"\b(other than|besides|apart from|aside from|except(?: for)?|excluding|not counting)\b")
+ASKS_ROWS = re.compile(r"(?:^|, )(what|which|who|name|list)\b")
+PLURAL_ASK = re.compile(r"\b(are|were|list|all)\b")
+
+
+@shape("rows other than a named one")
+def other_than_named(g: Grounded) -> Planned | None:
+    """"what other film is in Malayalam besides Koothara?", "other than the S3300, name one with ...": the rows
+    meeting the question's other conditions, the named row left out, read in the column of the row left out (or
+    the column asked for)."""
+    if not (EXCLUDING.search(g.q) and ASKS_ROWS.search(g.q)) or g.how_many or g.agg or g.direction:
+        return None
+    left_out = [f for f in g.filters if f.op in ("ne", "not_in") and f.column in g.value_cols
+                and f.column not in g.by_col]
+    kept = [f for f in g.filters if f not in left_out]
+    if len({f.column for f in left_out}) != 1 or not kept:
+        return None  # nothing else asked of the rows: every other row would be the answer
+    target = _asked_column(g) or left_out[0].column
+    one = not PLURAL_ASK.search(g.q)
+    plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")],
+                  limit=None if one else 1000, headline="value" if one else "list")
+    return g.planned(plan, "value" if one else "list")
+
+
+# "taller than X": the comparative and whether rows above (True) or below X's value are meant
+BEYOND = re.compile(r"\b(more|less|fewer|higher|lower|greater|larger|bigger|smaller|taller|shorter|longer|heavier|"
+                    r"lighter)\b(?:\s+[a-z][\w'-]*){0,4}?\s+than\s+(?!\$?\d)")
+ABOVE = {"more", "higher", "greater", "larger", "bigger", "taller", "longer", "heavier"}
+
+
+@shape("rows beyond a named row")
+def beyond_named(g: Grounded) -> Planned | None:
+    """"which player is taller than Andri Agantis?", "which circuit has less screens than Bow Tie Cinemas?": the
+    other rows whose number is above (below) the named row's, the row named by a column of names."""
+    m = BEYOND.search(g.q)
+    if not (m and ASKS_ROWS.match(g.q)) or g.how_many or len(g.filters) != 1 or len(g.by_col) != 1:
+        return None
+    if g.agg not in (None, "sum"):
+        return None  # "more on average than": groups' averages; one row's "total medals" is its own value
+    key, vals = next(iter(g.by_col.items()))
+    measure = g.measure_col
+    if len(vals) != 1 or g.t.distinct_ratio(key) < 0.8 or measure is None or _ranklike(measure):
+        return None  # a rank's "higher" is a smaller number; several anchor rows would be several thresholds
+    if g.t.dtypes.get(measure) not in ("integer", "number"):
+        return None
+    target = _asked_column(g) or (_the_names(g) if re.match(r"^(who|whom)\b", g.q) else None) or key
+    if target == measure:
+        return None
+    one = not PLURAL_ASK.search(g.q)
+    op = "gt" if m.group(1) in ABOVE else "lt"
+    # the asked column last for one answer (several rows that differ there are no one answer), first for a list
+    plan = g.plan(select=[measure, target] if one else [target, measure], filters=[Filter(column=target, op="not_null")],
+                  same_as=SameAs(anchor=g.filters, columns=[measure], op=op), limit=None if one else 1000,
+                  headline="value" if one else "list")
+    return g.planned(plan, "value" if one else "list")
+
+
+def _told_apart(g: Grounded) -> list[str]:
+    """The number columns the question names by the words that tell them apart ("math" and "critical reading"
+    among "SAT Math Avg. Score", "SAT Critical Reading Avg. Score", "SAT Writing Avg. Score"), in the order the
+    question names them."""
+    cols = [h.column for h in g.numeric_hits if h.column not in g.value_cols]
+    shared = set.intersection(*(set(map(stem, words(c))) for c in cols)) if cols else set()
+    qs = [stem(w) for w in g.qw]
+    found = []
+    for c in cols:
+        own = [stem(w) for w in words(c) if w not in STOP and stem(w) not in shared]
+        at = [i for i, q in enumerate(qs) if any(same(w, q) for w in own)]
+        if own and all(any(same(w, q) for q in qs) for w in own):
+            found.append((min(at), c))
+    return [c for _, c in sorted(found)]
+
+
+@shape("gap between column figures")
+def gap_between_column_figures(g: Grounded) -> Planned | None:
+    """"Across schools, how much higher is the average math score than the average critical reading score?": one
+    figure (the average, total, ...) of each of two number columns over the same rows, the first minus the
+    second (the other way round for "lower", "less")."""
+    m = HOW_MUCH_MORE.search(g.q)
+    if not (m and THAN.search(g.q)) or g.by_col or g.how_many or g.agg not in ("sum", "avg", "median", "min", "max"):
+        return None
+    cols = _told_apart(g)
+    if len(cols) != 2:
+        return None
+    a, b = cols if m.group(1) not in ("lower", "less", "smaller", "fewer") else cols[::-1]
+    ms = [Measure(agg=g.agg, column=c, alias=c) for c in (a, b)]
+    plan = g.plan(measures=ms, headline="value", compute=[Compute(alias="difference", op="sub", left=a, right=b)])
+    return g.planned(plan, "value")
