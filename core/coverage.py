@@ -338,10 +338,10 @@ def explained(planned: Planned) -> set[str]:
 
 
 def _dimension_words(plan: Plan) -> set[str]:
-    """"the tallest building" ordered by Height: the adjectives of the dimension of a column the plan orders by
-    (grounding.DIMENSIONS), and the rows' names read as what a row is."""
-    ordered = {stem(w) for o in plan.order for w in words(o.by)}
-    return {adj for adj, (family, _) in DIMENSIONS.items() if ordered & {stem(f) for f in family}}
+    """"the tallest building" ordered by Height, largest first: the adjectives of the dimension of a column the
+    plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the least time, not the most)."""
+    return {adj for o in plan.order for adj, (family, end) in DIMENSIONS.items()
+            if o.desc == (end == "max") and {stem(w) for w in words(o.by)} & {stem(f) for f in family}}
 
 
 def _winner_verbs(plan: Plan) -> set[str]:

@@ -895,4 +895,3 @@ def dimension_superlative(g: Grounded) -> Planned | None:
     plan = g.plan(select=[target, col], order=[Order(by=col, desc=end == "max")], limit=1, ties=True,
                   filters=g.filters + [Filter(column=col, op="not_null")], headline="label")
     return g.planned(plan, "label")
-
