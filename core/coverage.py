@@ -15,7 +15,7 @@ import re
 import pandas as pd
 
 from .plan import Plan, _measure_name
-from .planning.grounding import compared_number, game_nouns, table_kind
+from .planning.grounding import DIMENSIONS, compared_number, game_nouns, table_kind
 from .planning.model import Planned
 from .planning.words import (
     FAMILIES,
@@ -334,7 +334,14 @@ def explained(planned: Planned) -> set[str]:
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
-    return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned)
+    return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
+
+
+def _dimension_words(plan: Plan) -> set[str]:
+    """"the tallest building" ordered by Height, largest first: the adjectives of the dimension of a column the
+    plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the least time, not the most)."""
+    return {adj for o in plan.order for adj, (family, end) in DIMENSIONS.items()
+            if o.desc == (end == "max") and {stem(w) for w in words(o.by)} & {stem(f) for f in family}}
 
 
 def _winner_verbs(plan: Plan) -> set[str]:

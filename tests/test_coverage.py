@@ -204,3 +204,13 @@ def test_broadcast_verbs_and_calculate_need_no_column():
     assert {"calculate", "compute"} <= FILLER
     # verbs of taking part stay content words: "how many nations participated" may not be every row
     assert not {"participated", "competed", "drafted"} & (EVENT_WORDS | FILLER)
+
+
+def test_an_adjective_of_a_dimension_is_accounted_for_only_toward_its_end():
+    from core.coverage import _dimension_words
+    from core.plan import Order, Plan
+
+    fastest = _dimension_words(Plan(table="t", select=["Runner", "Time"], order=[Order(by="Time", desc=False)]))
+    slowest = _dimension_words(Plan(table="t", select=["Runner", "Time"], order=[Order(by="Time", desc=True)]))
+    assert "fastest" in fastest and "fastest" not in slowest and "slowest" in slowest and "longest" in slowest
+    assert not _dimension_words(Plan(table="t", select=["Runner", "Age"], order=[Order(by="Age", desc=True)]))

@@ -85,3 +85,27 @@ def test_at_least_a_number_is_a_comparison_not_an_end(view):
     assert g.direction is None and g.group_col is None
     assert ("Sales", "gte", 100.0) in filters(g)
     assert int((SHOP["Sales"] >= 100).sum()) == 2
+
+
+def _view_of(tmp_path, df):
+    df.to_excel(tmp_path / "t.xlsx", index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws", build_index=False))
+    ws.add_file(tmp_path / "t.xlsx")
+    return _planning_view(Answerer(ws).table_views()[0])
+
+
+def test_an_adjective_of_a_dimension_names_the_one_column_it_measures(tmp_path):
+    from core.planning.grounding import dimension_column
+
+    t = _view_of(tmp_path, pd.DataFrame({"Name": ["A", "B", "C"], "Height": [10.5, 30.0, 20.0], "Floors": [3, 9, 6]}))
+    assert dimension_column("what is the tallest building?", t) == ("Height", "max")
+    assert "Height" in {h.column for h in ground("what is the tallest building?", t, NO_ROUTE).chits}
+    assert dimension_column("which building has the most floors?", t) is None
+    assert dimension_column("the tallest and the longest", t) is None  # two adjectives: which one?
+
+
+def test_an_adjective_of_a_dimension_with_two_columns_of_it_names_neither(tmp_path):
+    from core.planning.grounding import dimension_column
+
+    t = _view_of(tmp_path, pd.DataFrame({"Name": ["A", "B"], "Run time": [3.5, 4.0], "Lap time": [1.0, 1.2]}))
+    assert dimension_column("who had the fastest time?", t) is None

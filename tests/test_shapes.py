@@ -1278,3 +1278,34 @@ def test_a_gap_between_years_is_a_number_of_years(tmp_path):
     # members are no years: "in years" is left unread, so not answered
     assert pipe.answer("What is the difference in years between the members of Kew Rovers and Ashby Town?"
                        ).status != "answered"
+
+
+def test_the_only_row_the_conditions_keep_is_read_by_the_noun_after_only(tmp_path):
+    df = pd.DataFrame({"Club": ["Ajax", "Celtic", "Porto", "Lazio", "Genk"], "Wins": [12, 9, 7, 7, 3],
+                       "Year": [1999, 2001, 2001, 2003, 2005], "Title": ["Ab", "Cd", "Ef", "Gh", "Ij"]})
+    pipe = _named_pipe(tmp_path, df, "only")
+    assert answered(pipe, "Which is the only team to have 9 wins?").value == df.loc[df["Wins"] == 9, "Club"].item()
+    assert answered(pipe, "What is the only title listed for 1999?").value == df.loc[df["Year"] == 1999, "Title"].item()
+    # two rows kept: "the only" does not hold, and no one of them is answered as if it did
+    assert pipe.answer("Which is the only team to have 7 wins?").status != "answered"
+
+
+def test_a_superlative_of_a_dimension_is_the_row_at_that_end_of_its_column(tmp_path):
+    df = pd.DataFrame({"Building": ["Tower A", "Tower B", "Tower C", "Tower D"], "Height": [120.5, 310.0, 205.0, 98.0],
+                       "Floors": [30, 70, 88, 20]})
+    pipe = _named_pipe(tmp_path, df, "towers")
+    assert answered(pipe, "What is the tallest building?").value == df.loc[df["Height"].idxmax(), "Building"]
+    runs = pd.DataFrame({"Runner": ["Ana", "Ben", "Cy", "Dee"], "Time": [12.4, 11.9, 12.8, 12.1],
+                         "Age": [30, 25, 41, 35]})
+    pipe = _named_pipe(tmp_path, runs, "runs")
+    assert answered(pipe, "Who had the fastest time?").value == runs.loc[runs["Time"].idxmin(), "Runner"]
+    assert answered(pipe, "Who had the slowest time?").value == runs.loc[runs["Time"].idxmax(), "Runner"]
+
+
+def test_a_superlative_of_a_dimension_with_another_number_named_is_not_guessed(tmp_path):
+    df = pd.DataFrame({"Building": ["Tower A", "Tower B", "Tower C"], "Height": [120.5, 310.0, 205.0],
+                       "Floors": [30, 70, 88]})
+    pipe = _named_pipe(tmp_path, df, "towers2")
+    # the tallest by height is Tower B, by floors Tower C: "tallest" with floors named is not read as height
+    assert pipe.answer("Which building with the most floors is the tallest?").value != "Tower B" or \
+        pipe.answer("Which building with the most floors is the tallest?").status != "answered"

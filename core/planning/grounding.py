@@ -1021,6 +1021,25 @@ class Grounded:
         return Measure(agg=a, column=self.measure_col)
 
 
+# superlatives of a dimension: adjective -> (words of the columns it measures, the end it picks); "fastest" is the
+# least time taken
+DIMENSIONS = {"tallest": ({"height"}, "max"), "longest": ({"length", "duration", "time", "runtime"}, "max"),
+              "farthest": ({"distance", "mark", "throw"}, "max"), "furthest": ({"distance", "mark", "throw"}, "max"),
+              "fastest": ({"time"}, "min"), "quickest": ({"time"}, "min"), "slowest": ({"time"}, "max")}
+DIMENSION_WORD = re.compile(r"\b(" + "|".join(DIMENSIONS) + r")\b(?:\s+([a-z][\w'-]*))?")
+
+
+def dimension_column(q: str, t: TableView) -> tuple[str, str] | None:
+    """"the tallest building", "the fastest time": (the table's one number column the adjective measures, the end
+    it picks); None without one such adjective or with none or several such columns."""
+    said = {m.group(1) for m in DIMENSION_WORD.finditer(q)}
+    if len(said) != 1:
+        return None
+    family, end = DIMENSIONS[said.pop()]
+    found = [c for c in t.numeric() if any(stem(w) in {stem(f) for f in family} for w in words(c))]
+    return (found[0], end) if len(found) == 1 else None
+
+
 def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list[ColumnHit], list[ValueHit]]:
     """Columns and values the question names; words that belong to a matched value do not also name columns."""
     chits = column_hits(qw, t)
@@ -1037,6 +1056,9 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     quantities = [h for h in chits if t.dtypes[h.column] in ("integer", "number") and not not_a_quantity(t, h.column)]
     if not quantities and (money := _money_column(qw, t)):  # before "Invoice Number", which labels rows
         chits.insert(0, ColumnHit(money, 0.5, 1, len(qw)))
+    dim = dimension_column(q, t)
+    if dim and not any(h.column == dim[0] for h in chits):  # "the tallest building": its Height
+        chits.append(ColumnHit(dim[0], 0.5, 1, len(qw), by_synonym=True))
     if not any(t.dtypes[h.column] in ("integer", "number") for h in chits) and (agg_word(q) or direction_of(q)):
         # no number column named by its words: the one the index finds by meaning ("compensation" -> Salary)
         by_meaning = next((c for (tn, c), sc in route["columns"]

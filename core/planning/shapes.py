@@ -12,7 +12,17 @@ from collections.abc import Callable
 from ..errors import CannotAnswer
 from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, SameAs, Streak, Test, Unpivot
 from ..sections import SECTION_COLUMN
-from .grounding import Grounded, alias_of, default_agg, family_column, label_column, not_a_quantity, title_column
+from .grounding import (
+    DIMENSION_WORD,
+    Grounded,
+    alias_of,
+    default_agg,
+    dimension_column,
+    family_column,
+    label_column,
+    not_a_quantity,
+    title_column,
+)
 from .model import Planned
 from .words import ADDITIVE, MONTHS, ROW_NOUNS, STOP, TITLED, norm, same, stem, words
 
@@ -934,3 +944,45 @@ def gap_between_column_figures(g: Grounded) -> Planned | None:
     ms = [Measure(agg=g.agg, column=c, alias=c) for c in (a, b)]
     plan = g.plan(measures=ms, headline="value", compute=[Compute(alias="difference", op="sub", left=a, right=b)])
     return g.planned(plan, "value")
+
+
+# --- the one row the conditions keep -----------------------------------------------------------------------------
+ONLY = re.compile(r"\b(?:the|is|was|be) only (?:one )?([a-z][\w'-]*)")
+
+
+@shape("the only matching row")
+def only_matching(g: Grounded) -> Planned | None:
+    """"which is the only team to have 9 wins?", "what is the only title listed for 1999?": the one row the
+    question's conditions keep, read in the column the noun after "only" names (or, for what one row is, in the
+    column naming the rows). Several rows kept is no answer: the pipeline declines a value read from rows that
+    differ."""
+    m = ONLY.search(g.q)
+    if not m or not g.filters or g.how_many or g.agg or g.direction or STREAK_WORDS.search(g.q):
+        return None
+    if g.measure_col and not not_a_quantity(g.t, g.measure_col) and not _compared(g):
+        return None  # "the only X's score": a number of the row is asked, which other rules read
+    target = _column_named(g, m.group(1)) or family_column(stem(m.group(1)), g.t) or _the_names(g)
+    if target is None or target in {f.column for f in g.filters}:
+        return None
+    plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
+    return g.planned(plan, "value")
+
+
+# --- superlatives of a dimension: "the tallest building", "the fastest time" ------------------------------------
+@shape("superlative of a dimension")
+def dimension_superlative(g: Grounded) -> Planned | None:
+    """"what is the tallest building?", "who had the fastest lap time?": the row at the end of the one column
+    the adjective measures (height, length or time, distance), by its name."""
+    m = DIMENSION_WORD.search(g.q)
+    if not m or g.how_many or g.agg or g.direction:
+        return None
+    col, end = dimension_column(g.q, g.t) or (None, None)
+    if col is None or any(h.column != col and h.column not in g.value_cols for h in g.numeric_hits):
+        return None  # another number named besides: which one the adjective measures is not clear
+    noun = _column_named(g, m.group(2)) if m.group(2) else None  # "the tallest building"; not "the fastest time"
+    target = (noun if noun != col else None) or _asked_column(g) or _the_names(g)  # "the tallest building": the rows' names
+    if target is None or target == col or g.t.dtypes.get(target) != "text":
+        return None
+    plan = g.plan(select=[target, col], order=[Order(by=col, desc=end == "max")], limit=1, ties=True,
+                  filters=g.filters + [Filter(column=col, op="not_null")], headline="label")
+    return g.planned(plan, "label")
