@@ -1309,3 +1309,34 @@ def test_a_superlative_of_a_dimension_with_another_number_named_is_not_guessed(t
     # the tallest by height is Tower B, by floors Tower C: "tallest" with floors named is not read as height
     assert pipe.answer("Which building with the most floors is the tallest?").value != "Tower B" or \
         pipe.answer("Which building with the most floors is the tallest?").status != "answered"
+
+
+SHIPS = pd.DataFrame({
+    "Ship Name": ["Arktika", "Sibir", "Rossiya", "Sovetsky Soyuz", "Yamal", "Taymyr", "Vaygach"],
+    "In Service": [1975, 1977, 1985, 1990, 1993, 1989, 1990],  # not in sheet order; 1990 twice
+    "Rank": [3, 1, 2, 5, 4, 7, 6],
+})
+
+
+@pytest.fixture(scope="module")
+def ships(tmp_path_factory):
+    d = tmp_path_factory.mktemp("ships")
+    SHIPS.to_excel(d / "ships.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / "ships.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
+def test_a_neighbour_in_the_order_of_a_named_year_or_rank(ships):
+    """"before" in the order of the year the question names, not the sheet's; "above" in the rank's order."""
+    row = SHIPS.set_index("Ship Name")
+    earlier = SHIPS[SHIPS["In Service"] < row.loc["Rossiya", "In Service"]].nlargest(1, "In Service")
+    ans = answered(ships, "Which ship was in service before the Rossiya?")
+    assert ans.value == earlier["Ship Name"].item() == "Sibir"  # the sheet's previous row is Sibir too, by chance
+    later = SHIPS[SHIPS["In Service"] > row.loc["Arktika", "In Service"]].nsmallest(1, "In Service")
+    assert answered(ships, "Which ship was in service after the Arktika?").value == later["Ship Name"].item()
+    better = SHIPS[SHIPS["Rank"] < row.loc["Arktika", "Rank"]].nlargest(1, "Rank")
+    ans = answered(ships, "Who ranked above Arktika?")
+    assert ans.value == better["Ship Name"].item() == "Rossiya"  # the sheet's previous row is none
+    # two ships entered service in 1990, the year before Yamal's: no one answer
+    assert ships.answer("Which ship was in service before the Yamal?").status != "answered"

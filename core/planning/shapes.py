@@ -660,8 +660,8 @@ def neighbour(g: Grounded) -> Planned | None:
     steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS] + [
         PLACE_WORDS[m.group(1)] for m in re.finditer(r"\b(above|below)\b(?!\s+\$?\d)", g.q)]
     anchors = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
-    if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg:
-        return None
+    if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg or _named_order(g):
+        return None  # "ranked above X" with a Rank column: that column's order, not the sheet's
     col, (value,) = anchors[0]
     target = _asked_column(g) or col  # "which ship ... before the Yamal": a ship, like the anchor
     rest = [f for f in g.filters if f.column != col]
@@ -986,3 +986,42 @@ def dimension_superlative(g: Grounded) -> Planned | None:
     plan = g.plan(select=[target, col], order=[Order(by=col, desc=end == "max")], limit=1, ties=True,
                   filters=g.filters + [Filter(column=col, op="not_null")], headline="label")
     return g.planned(plan, "label")
+
+
+def _years(t, col: str) -> bool:
+    """A whole-number column of years (1800 to 2100): "before" and "after" read in its order."""
+    p = t.profiles.get(col, {})
+    lo, hi = p.get("min"), p.get("max")
+    return t.dtypes.get(col) == "integer" and lo is not None and hi is not None and 1800 <= lo and hi <= 2100
+
+
+def _named_order(g: Grounded) -> tuple[str, int] | None:
+    """(the year or rank column named, the step) of "in service before X", "ranked above X"; None otherwise."""
+    steps = {NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS} | {
+        PLACE_WORDS[m.group(1)] for m in re.finditer(r"\b(above|below)\b(?!\s+\$?\d)", g.q)}
+    col = g.measure_col
+    if len(steps) != 1 or len(g.by_col) != 1 or len(g.filters) != 1 or g.how_many or g.agg or col is None:
+        return None
+    key, vals = next(iter(g.by_col.items()))
+    place = re.search(r"\b(above|below)\b", g.q)
+    if len(vals) != 1 or key == col or not (_ranklike(col) if place else _years(g.t, col) or _ranklike(col)):
+        return None  # "above" is a place in a ranking; "before" a time, or a place ("ranked next after X")
+    return (col, steps.pop()) if g.t.dtypes.get(col) in ("integer", "number") else None
+
+
+@shape("neighbour in a named order")
+def neighbour_by_named(g: Grounded) -> Planned | None:
+    """"which ship was in service before the Yamal?", "who ranked above Mark Corrigan?": the row nearest a named
+    row on the side the word picks, in the order of the year or rank column the question names (not the sheet's)."""
+    found = _named_order(g)
+    if found is None:
+        return None
+    col, step = found
+    key = next(iter(g.by_col))
+    target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") else None) or key
+    if target == col:
+        return None  # the nearest value below the anchor's (a year before, a better rank) or above it
+    plan = g.plan(select=[col, target], filters=[Filter(column=col, op="not_null")],
+                  same_as=SameAs(anchor=g.filters, columns=[col], op="lt" if step < 0 else "gt"),
+                  order=[Order(by=col, desc=step < 0)], limit=1, ties=True, headline="value")
+    return g.planned(plan, "value")
