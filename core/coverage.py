@@ -75,7 +75,8 @@ ORDER_WORDS = AGG_WORDS["min"] | AGG_WORDS["max"] | {"rank", "ranked", "ranking"
 COMPARATIVES = {"more", "less", "fewer", "larger", "longer", "shorter", "bigger", "greater", "smaller", "higher", "lower",
                 "final"}
 NEIGHBOUR_WORDS = {"next", "after", "before", "previous", "following", "preceding", "prior", "then", "subsequent",
-                   "succeeding", "directly", "immediately", "right", "come", "comes", "came", "above", "below", "listed"}
+                   "succeeding", "directly", "immediately", "right", "come", "comes", "came", "above", "below", "listed",
+                   "appear", "appears", "appeared"}  # "the title that appears before X": its place in the list
 GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "grouped", "group", "across", "among",
                "respectively", "separately", "distribution", "spread"}
 COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigger", "higher", "lower", "over", "above",

@@ -1340,3 +1340,10 @@ def test_a_neighbour_in_the_order_of_a_named_year_or_rank(ships):
     assert ans.value == better["Ship Name"].item() == "Rossiya"  # the sheet's previous row is none
     # two ships entered service in 1990, the year before Yamal's: no one answer
     assert ships.answer("Which ship was in service before the Yamal?").status != "answered"
+
+
+def test_the_row_that_appears_before_a_named_one(races):
+    """"appears before X" is a place in the sheet, as "listed before X" is."""
+    i = RACES.index[RACES["Driver"] == "Dee Park"].item()
+    assert answered(races, "What driver appears before Dee Park?").value == RACES["Driver"].iloc[i - 1]
+    assert answered(races, "Which driver appeared after Dee Park?").value == RACES["Driver"].iloc[i + 1]
