@@ -20,13 +20,18 @@ RACES = pd.DataFrame({
 })
 
 
+def pipeline_over(tmp_path_factory, name: str, df: pd.DataFrame) -> ChatPipeline:
+    """The chat pipeline over a workspace holding one generated sheet, written as <name>.xlsx."""
+    d = tmp_path_factory.mktemp(name)
+    df.to_excel(d / f"{name}.xlsx", index=False)
+    ws = Workspace(Settings(home=d / "ws"))
+    ws.add_file(d / f"{name}.xlsx")
+    return ChatPipeline(Answerer(ws))
+
+
 @pytest.fixture(scope="module")
 def races(tmp_path_factory):
-    d = tmp_path_factory.mktemp("races")
-    RACES.to_excel(d / "races.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "races.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "races", RACES)
 
 
 def answered(pipe, q):
@@ -144,11 +149,7 @@ SEASONS = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def seasons(tmp_path_factory):
-    d = tmp_path_factory.mktemp("seasons")
-    SEASONS.to_excel(d / "seasons.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "seasons.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "seasons", SEASONS)
 
 
 def test_how_many_years_counts_rows_never_sums_a_year(seasons):
@@ -269,11 +270,7 @@ STAFF = pd.DataFrame({"Name": ["Ann", "Bob", "Cid", "Dee", "Eve"], "Dept": ["HR"
 
 @pytest.fixture(scope="module")
 def staff(tmp_path_factory):
-    d = tmp_path_factory.mktemp("staff")
-    STAFF.to_excel(d / "staff.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "staff.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "staff", STAFF)
 
 
 def test_another_column_of_the_top_row(staff):
@@ -318,11 +315,7 @@ PEOPLE = pd.DataFrame({"Name": ["Ann", "Bob", "Cid", "Dee", "Eve", "Fay"], "Gend
 
 @pytest.fixture(scope="module")
 def people(tmp_path_factory):
-    d = tmp_path_factory.mktemp("people")
-    PEOPLE.to_excel(d / "people.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "people.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "people", PEOPLE)
 
 
 def test_women_and_men_are_values_of_a_gender_column(people):
@@ -463,11 +456,7 @@ MEDALS["Total"] = MEDALS[["Gold", "Silver", "Bronze"]].sum(axis=1)
 
 @pytest.fixture(scope="module")
 def medals(tmp_path_factory):
-    d = tmp_path_factory.mktemp("medals")
-    MEDALS.to_excel(d / "medals.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "medals.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "medals", MEDALS)
 
 
 def test_medals_are_the_gold_silver_bronze_and_total_columns(medals):
@@ -499,11 +488,7 @@ BRIDGES = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def bridges(tmp_path_factory):
-    d = tmp_path_factory.mktemp("bridges")
-    BRIDGES.to_excel(d / "bridges.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "bridges.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "bridges", BRIDGES)
 
 
 def test_the_plural_counted_is_what_a_row_is(bridges):
@@ -535,11 +520,7 @@ ROLES = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def roles(tmp_path_factory):
-    d = tmp_path_factory.mktemp("roles")
-    ROLES.to_excel(d / "roles.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "roles.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "roles", ROLES)
 
 
 def test_distinct_cells_that_list_several_values_are_not_counted(roles):
@@ -571,11 +552,7 @@ CARS = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def cars(tmp_path_factory):
-    d = tmp_path_factory.mktemp("cars")
-    CARS.to_excel(d / "cars.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "cars.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "cars", CARS)
 
 
 def test_years_on_a_year_column_read_as_ranges_and_sides(cars):
@@ -602,11 +579,7 @@ TRACKS = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def tracks(tmp_path_factory):
-    d = tmp_path_factory.mktemp("tracks")
-    TRACKS.to_excel(d / "tracks.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "tracks.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "tracks", TRACKS)
 
 
 def test_a_work_no_column_is_named_for_is_the_title(tracks):
@@ -693,11 +666,7 @@ MONTHLY = pd.DataFrame([["North", *[10 + i for i in range(12)]], ["South", *[40 
 
 @pytest.fixture(scope="module")
 def monthly(tmp_path_factory):
-    d = tmp_path_factory.mktemp("monthly")
-    MONTHLY.to_excel(d / "monthly.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "monthly.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "monthly", MONTHLY)
 
 
 def test_a_quarter_of_month_columns_is_their_sum(monthly):
@@ -765,11 +734,7 @@ ADS = pd.DataFrame({"Campaign": ["A", "A", "B", "B", "A", "C"], "Cost": [10.0, 3
 
 @pytest.fixture(scope="module")
 def ads(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ads")
-    ADS.to_excel(d / "ads.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "ads.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "ads", ADS)
 
 
 def test_x_per_y_is_the_total_of_x_over_the_total_of_y(ads):
@@ -904,11 +869,7 @@ VENUES = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def venues(tmp_path_factory):
-    d = tmp_path_factory.mktemp("venues")
-    VENUES.to_excel(d / "venues.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "venues.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "venues", VENUES)
 
 
 def test_a_count_of_the_one_row_a_unique_name_picks_is_not_answered(venues):
@@ -1320,11 +1281,7 @@ SHIPS = pd.DataFrame({
 
 @pytest.fixture(scope="module")
 def ships(tmp_path_factory):
-    d = tmp_path_factory.mktemp("ships")
-    SHIPS.to_excel(d / "ships.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / "ships.xlsx")
-    return ChatPipeline(Answerer(ws))
+    return pipeline_over(tmp_path_factory, "ships", SHIPS)
 
 
 def test_a_neighbour_in_the_order_of_a_named_year_or_rank(ships):
