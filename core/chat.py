@@ -22,7 +22,7 @@ from .conversations import Conversations
 from .coverage import ignored_data, outside_the_data, reading_by_meaning, unused_words
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .insights.triggers import wants_insights
-from .intents import classify
+from .intents import about_the_app, classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
@@ -367,7 +367,10 @@ class ChatPipeline:
         try:  # every question is planned; the intent only shapes the narration
             return self.answerer.plan(question, file_ids, llm, self.settings.planner, ans.notes)
         except CannotAnswer as e:
-            if intent in CHATTY and not isinstance(e, Ambiguous):
+            # help or a workspace description only when the question asked for one; a data question no
+            # keyword classified ("what is the tallest building in kanpur?") gets the planner's reason
+            if intent in CHATTY and not isinstance(e, Ambiguous) and (intent != "general_question"
+                                                                       or about_the_app(question)):
                 return None
             raise
 

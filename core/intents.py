@@ -58,6 +58,12 @@ def scores(question: str) -> dict[str, float]:
     return out
 
 
+def about_the_app(question: str) -> bool:
+    """A greeting, a question about the app or one plainly outside any data: a general_question pattern
+    matched, rather than the intent falling to general_question because no data pattern did."""
+    return scores(question)["general_question"] > 0
+
+
 def classify(question: str) -> str:
     """The most likely of the seven intents; general_question when nothing data-like is asked."""
     s = scores(question)

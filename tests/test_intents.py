@@ -23,3 +23,11 @@ def test_accuracy_above_85_percent():
 def test_empty_or_odd_input_is_general():
     assert classify("") == "general_question"
     assert classify("???") == "general_question"
+
+
+def test_about_the_app_only_when_a_pattern_says_so():
+    from core.intents import about_the_app
+    assert all(about_the_app(q) for q in LABELLED["general_question"])
+    # no data keyword and no small-talk pattern: general by default, but not a question about the app
+    for q in ("what is the tallest building in kanpur?", "which ship was in service before the yamal?"):
+        assert classify(q) == "general_question" and not about_the_app(q)

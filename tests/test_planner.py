@@ -148,6 +148,10 @@ def test_cannot_answer_says_so_with_suggestions(shop):
     assert ans.suggestions and any("?" in s for s in ans.suggestions)
     small_talk = a.answer("What is the weather on Mars?")  # the intent gate: help text, no number
     assert small_talk.value is None and small_talk.df is None and "I answer questions" in small_talk.answer
+    # a data question no keyword classifies is still the planner's to decline, with its reason, not help text
+    unclassified = a.answer("What is the tallest building in Kanpur?")
+    assert unclassified.status != "answered" and unclassified.error
+    assert "I answer questions" not in (unclassified.answer or "") + unclassified.error
 
 
 def test_value_not_guessed(shop):
