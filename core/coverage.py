@@ -115,7 +115,7 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "based", "located", "situated", "come", "comes", "came", "go", "goes", "went", "take", "took",
                   "taken", "hold", "holds", "held", "serve", "serves", "served", "assigned", "employed", "attend",
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
-                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed",
+                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed", "part",
                   "finished", "achieved", "reached", "got", "gets", "generated", "ran", "represent", "represents",
                   "represented", "representing"}
 MONEY_VERBS = {"paid", "spent", "earned", "received", "billed", "billing", "charged", "invoiced", "owed", "owe", "owes",
@@ -217,6 +217,9 @@ def operation_vocabulary() -> set[str]:
     return out
 
 
+OPERATION_VOCABULARY = frozenset(operation_vocabulary())
+
+
 def _operation_words(plan: Plan) -> set[str]:
     """Words of the operations the plan performs."""
     out: set[str] = set()
@@ -226,8 +229,10 @@ def _operation_words(plan: Plan) -> set[str]:
             out |= AGG_WORDS["count"]
         if m.where:
             out |= COMPARE_WORDS | AGG_WORDS["share"]
-    if plan.order or plan.limit:
+    if plan.order:
         out |= ORDER_WORDS
+    elif plan.limit == 1:  # the first row in the sheet's order; a lookup's cap of 50 rows orders nothing
+        out |= {"first"}
     if plan.order:
         out |= COMPARATIVES
     if plan.relative:
@@ -340,9 +345,14 @@ def explained(planned: Planned) -> set[str]:
 
 def _dimension_words(plan: Plan) -> set[str]:
     """"the tallest building" ordered by Height, largest first: the adjectives of the dimension of a column the
-    plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the least time, not the most)."""
-    return {adj for o in plan.order for adj, (family, end) in DIMENSIONS.items()
-            if o.desc == (end == "max") and {stem(w) for w in words(o.by)} & {stem(f) for f in family}}
+    plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the least time, not the most);
+    "how long is the line" reading a Length column: the plain adjective of a column the plan reads."""
+    ordered = {adj for o in plan.order for adj, (family, end) in DIMENSIONS.items()
+               if o.desc == (end == "max") and {stem(w) for w in words(o.by)} & {stem(f) for f in family}}
+    read = {stem(w) for c in _plan_columns(plan) for w in words(c)}
+    plain = {"far" if adj.endswith("thest") else adj.removesuffix("est") for adj, (family, _) in DIMENSIONS.items()
+             if read & {stem(f) for f in family}}
+    return ordered | plain
 
 
 def _winner_verbs(plan: Plan) -> set[str]:
@@ -630,7 +640,10 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
         s = stem(w)
         if w in MONTHS and w[:3] in covered:  # "March" for a column "Mar. 2020"
             continue
-        if s in covered or any(_related(s, c) or _typo(s, c) for c in covered if len(c) >= 4):
+        if s in covered:
+            continue
+        # an operation word is read exactly or not at all: "below" is no typo of "belong"
+        if w not in OPERATION_VOCABULARY and any(_related(s, c) or _typo(s, c) for c in covered if len(c) >= 4):
             continue
         if len(w) >= 5 and any(_typo(w, f) for f in FILLER if len(f) >= 5):  # "whcih"
             continue

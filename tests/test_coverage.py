@@ -214,3 +214,13 @@ def test_an_adjective_of_a_dimension_is_accounted_for_only_toward_its_end():
     slowest = _dimension_words(Plan(table="t", select=["Runner", "Time"], order=[Order(by="Time", desc=True)]))
     assert "fastest" in fastest and "fastest" not in slowest and "slowest" in slowest and "longest" in slowest
     assert not _dimension_words(Plan(table="t", select=["Runner", "Age"], order=[Order(by="Age", desc=True)]))
+
+
+def test_an_operation_word_is_read_exactly_not_as_a_near_spelling():
+    """"below" is no typo of "belong", and a lookup's row cap orders nothing: neither accounts for "below"."""
+    from core.coverage import _unexplained
+    from core.plan import Filter, Plan
+
+    plan = Plan(table="t", select=["Name", "Rank"], filters=[Filter(column="Name", value="Bob")], limit=50)
+    assert "below" in _unexplained("who ranked below bob?", plan, {"belong", "name", "rank", "bob"})
+    assert "salry" not in _unexplained("what is the salry of bob?", plan, {"salary", "bob"})  # a typo still reads

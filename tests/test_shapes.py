@@ -1304,3 +1304,32 @@ def test_the_row_that_appears_before_a_named_one(races):
     i = RACES.index[RACES["Driver"] == "Dee Park"].item()
     assert answered(races, "What driver appears before Dee Park?").value == RACES["Driver"].iloc[i - 1]
     assert answered(races, "Which driver appeared after Dee Park?").value == RACES["Driver"].iloc[i + 1]
+
+
+RANKED = pd.DataFrame({
+    "Rank": [3, 1, 2, 5, 4],  # not in sheet order
+    "Name": ["Cara Diaz", "Alice Moss", "Bob Reyes", "Eve Long", "Dan Webb"],
+    "Nation": ["Peru", "Kenya", "Japan", "Spain", "Chile"],  # one per row too: a column of names as well
+    "Points": [80, 90, 85, 60, 70],
+})
+
+
+@pytest.fixture(scope="module")
+def ranked(tmp_path_factory):
+    return pipeline_over(tmp_path_factory, "ranked", RANKED)
+
+
+def test_who_ranked_below_or_above_a_named_row_is_the_neighbour_not_its_own_rank(ranked):
+    """"who ranked below Bob Reyes?": the name next in the Rank order (a lookup of Bob's own rank is wrong)."""
+    row = RANKED.set_index("Name")
+    below = RANKED[RANKED.Rank > row.loc["Bob Reyes", "Rank"]].nsmallest(1, "Rank")
+    assert answered(ranked, "Who ranked below Bob Reyes?").value == below.Name.item() == "Cara Diaz"
+    above = RANKED[RANKED.Rank < row.loc["Dan Webb", "Rank"]].nlargest(1, "Rank")
+    assert answered(ranked, "Who ranked above Dan Webb?").value == above.Name.item()
+    by_nation = RANKED.set_index("Nation")
+    after_japan = RANKED[RANKED.Rank > by_nation.loc["Japan", "Rank"]].nsmallest(1, "Rank")
+    assert answered(ranked, "Which nation ranked below Japan?").value == after_japan.Nation.item()
+    # no reading of "lower than" or "higher than" here: declined, never Cara's or Dan's own rank
+    for q in ("Who is ranked lower than Cara Diaz?", "Who ranked higher than Dan Webb?"):
+        ans = ranked.answer(q)
+        assert ans.status != "answered" or ans.value not in (3, 4), (q, ans.value)

@@ -1018,7 +1018,9 @@ def neighbour_by_named(g: Grounded) -> Planned | None:
         return None
     col, step = found
     key = next(iter(g.by_col))
-    target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") else None) or key
+    # "who ranked below Bob Reyes?" asks for another name: the anchor's own column when it names its rows
+    named_by_key = g.t.dtypes.get(key) == "text" and g.t.distinct_ratio(key) >= 0.8
+    target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") and not named_by_key else None) or key
     if target == col:
         return None  # the nearest value below the anchor's (a year before, a better rank) or above it
     plan = g.plan(select=[col, target], filters=[Filter(column=col, op="not_null")],
