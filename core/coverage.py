@@ -76,6 +76,7 @@ COMPARATIVES = {"more", "less", "fewer", "larger", "longer", "shorter", "bigger"
                 "final"}
 NEIGHBOUR_WORDS = {"next", "after", "before", "previous", "following", "preceding", "prior", "then", "subsequent",
                    "succeeding", "directly", "immediately", "right", "come", "comes", "came", "above", "below", "listed",
+                   "ahead", "behind",
                    "appear", "appears", "appeared"}  # "the title that appears before X": its place in the list
 GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "grouped", "group", "across", "among",
                "respectively", "separately", "distribution", "spread"}
@@ -241,6 +242,8 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= STREAK_WORDS | AGG_WORDS["count"]
     if plan.same_as:
         out |= SAME_WORDS if plan.same_as.op == "eq" else COMPARE_WORDS | {"than"}
+        if plan.same_as.op != "eq" and plan.order and plan.limit == 1:  # the nearest row past a named one
+            out |= NEIGHBOUR_WORDS
     if plan.group_by or plan.buckets:  # a grouped result is a comparison of its groups
         out |= GROUP_WORDS | AGG_WORDS["count"] | {"compare", "comparison", "compared", "versus", "vs", "against",
                                                    "difference", "differ", "breakdown"}

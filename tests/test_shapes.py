@@ -1326,6 +1326,10 @@ def test_who_ranked_below_or_above_a_named_row_is_the_neighbour_not_its_own_rank
     assert answered(ranked, "Who ranked below Bob Reyes?").value == below.Name.item() == "Cara Diaz"
     above = RANKED[RANKED.Rank < row.loc["Dan Webb", "Rank"]].nlargest(1, "Rank")
     assert answered(ranked, "Who ranked above Dan Webb?").value == above.Name.item()
+    assert answered(ranked, "Who ranked right after Bob Reyes?").value == below.Name.item()
+    # "behind" and "ahead of" name no column: the one column of places orders them, not the sheet
+    assert answered(ranked, "Who finished behind Bob Reyes?").value == below.Name.item()
+    assert answered(ranked, "Who placed ahead of Dan Webb?").value == above.Name.item() != RANKED.Name.iloc[3]
     by_nation = RANKED.set_index("Nation")
     after_japan = RANKED[RANKED.Rank > by_nation.loc["Japan", "Rank"]].nsmallest(1, "Rank")
     assert answered(ranked, "Which nation ranked below Japan?").value == after_japan.Nation.item()

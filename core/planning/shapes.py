@@ -596,7 +596,9 @@ PLACE_OF = re.compile(r"\b(first|last) (place|position)\b|\b(ranked|ranks|rankin
                       r"place|placed) (first|last)\b")
 NEXT_WORDS = {"next": 1, "after": 1, "following": 1, "then": 1, "subsequent": 1, "succeeding": 1,
               "before": -1, "previous": -1, "preceding": -1, "prior": -1}
-PLACE_WORDS = {"above": -1, "below": 1}
+PLACE_WORDS = {"above": -1, "below": 1, "ahead": -1, "behind": 1}
+# "ranked above X", "finished behind X": a place next to X's; "above 20" is a comparison, not a place
+PLACE_NEXT_TO = re.compile(r"\b(above|below|ahead|behind)\b(?!\s+\$?\d)")
 MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": True, "greater": True,
         "less": False, "fewer": False, "lower": False, "smaller": False, "shorter": False}
 
@@ -658,7 +660,7 @@ def neighbour(g: Grounded) -> Planned | None:
     row in sheet order."""
     # "ranked above X" is the row before it in the sheet; "above 20" is a comparison, not a place
     steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS] + [
-        PLACE_WORDS[m.group(1)] for m in re.finditer(r"\b(above|below)\b(?!\s+\$?\d)", g.q)]
+        PLACE_WORDS[m.group(1)] for m in PLACE_NEXT_TO.finditer(g.q)]
     anchors = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
     if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg or _named_order(g):
         return None  # "ranked above X" with a Rank column: that column's order, not the sheet's
@@ -998,12 +1000,14 @@ def _years(t, col: str) -> bool:
 def _named_order(g: Grounded) -> tuple[str, int] | None:
     """(the year or rank column named, the step) of "in service before X", "ranked above X"; None otherwise."""
     steps = {NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS} | {
-        PLACE_WORDS[m.group(1)] for m in re.finditer(r"\b(above|below)\b(?!\s+\$?\d)", g.q)}
-    col = g.measure_col
+        PLACE_WORDS[m.group(1)] for m in PLACE_NEXT_TO.finditer(g.q)}
+    place = PLACE_NEXT_TO.search(g.q)
+    ranks = [c for c in g.t.numeric() if _ranklike(c)]
+    # "finished behind X" names no column: the table's one column of places, never the sheet's order by chance
+    col = g.measure_col or (ranks[0] if place and len(ranks) == 1 else None)
     if len(steps) != 1 or len(g.by_col) != 1 or len(g.filters) != 1 or g.how_many or g.agg or col is None:
         return None
     key, vals = next(iter(g.by_col.items()))
-    place = re.search(r"\b(above|below)\b", g.q)
     if len(vals) != 1 or key == col or not (_ranklike(col) if place else _years(g.t, col) or _ranklike(col)):
         return None  # "above" is a place in a ranking; "before" a time, or a place ("ranked next after X")
     return (col, steps.pop()) if g.t.dtypes.get(col) in ("integer", "number") else None
