@@ -495,12 +495,19 @@ def _filters_text(plan: Plan) -> str:
     return (" where " + " and ".join(parts)) if parts else ""
 
 
+def _where_text(m) -> str:
+    """A measure's own conditions ("the total of Sales where Region is West")."""
+    parts = [t for f in m.where if (t := _filter_text(f))]
+    return (" where " + " and ".join(parts)) if parts else ""
+
+
 def _test_text(plan: Plan) -> str:
     t = plan.test
     if t.kind == "unique":
         return f"whether every {t.column} value occurs once"
     if t.kind == "more" and len(plan.measures) >= 2:
-        return f"whether {_measure_text(plan.measures[0])} exceeds {_measure_text(plan.measures[1])}"
+        a, b = plan.measures[:2]
+        return f"whether {_measure_text(a)}{_where_text(a)} exceeds {_measure_text(b)}{_where_text(b)}"
     if t.kind == "all":
         return "whether every row matches"
     return "whether any row matches"

@@ -62,7 +62,7 @@ AGG_WORDS = {
     "max": {"maximum", "max", "highest", "most", "largest", "biggest", "greatest", "top", "latest", "last", "best",
             "longest", "oldest", "youngest", "higher", "high", "peak", "record"},
     "count": {"count", "number", "times", "often", "frequency", "frequent", "occurrences", "occur", "occurred",
-              "appear", "appeared", "appears", "counted", "tally", "total", "common", "popular", "usual", "commonly"},
+              "appear", "appeared", "appears", "counted", "tally", "common", "popular", "usual", "commonly"},
     "count_distinct": {"different", "distinct", "unique", "various", "separate"},
     "share": {"share", "percent", "percentage", "proportion", "fraction", "ratio", "rate", "part", "portion", "come", "came",
               "comes", "contribute", "contributed", "account", "accounted", "accounts"},
@@ -244,6 +244,8 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= SAME_WORDS if plan.same_as.op == "eq" else COMPARE_WORDS | {"than"}
         if plan.same_as.op != "eq" and plan.order and plan.limit == 1:  # the nearest row past a named one
             out |= NEIGHBOUR_WORDS
+        elif plan.same_as.op != "eq":  # every row past a named one ("finished ahead of X")
+            out |= {"ahead", "behind"}
     if plan.group_by or plan.buckets:  # a grouped result is a comparison of its groups
         out |= GROUP_WORDS | AGG_WORDS["count"] | {"compare", "comparison", "compared", "versus", "vs", "against",
                                                    "difference", "differ", "breakdown"}
@@ -261,8 +263,10 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= {"filled", "known", "recorded", "with", "have", "has", "some"}
     if ops & {"year", "month", "quarter"} or plan.unpivot:  # months laid out as columns read as rows are periods
         out |= TIME_WORDS | set(MONTHS) | EVENT_WORDS
-    if plan.test:
-        out |= TEST_WORDS | COMPARE_WORDS
+    if plan.test:  # "is there any ..." compares nothing: "did A earn more than B?" is no question of existence
+        out |= TEST_WORDS - {"more", "than"}
+        if plan.test.kind in ("more", "every", "some") or {f.op for f in _all_filters(plan)} & {"gt", "gte", "lt", "lte"}:
+            out |= COMPARE_WORDS | {"more", "than"}
     counts = {m.alias or _measure_name(m) for m in plan.measures if m.agg in ("count", "count_distinct")}
     for c in plan.compute:
         out |= COMPUTE_WORDS[c.op]
@@ -507,12 +511,37 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     plan = planned.plan
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))
+    covered |= _counted_total(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned))
-    out = _unexplained(question, plan, covered)
+    out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
+
+
+BEYOND_COLUMN = re.compile(r"\b(over|under|above|below)\s+(?:the\s+|its\s+|their\s+)?([a-z][\w'-]*)")
+
+
+def _beyond_a_column(question: str, planned: Planned) -> list[str]:
+    """"most over budget": "over" a number column's name compares another figure with it (Actual - Budget); a
+    plan that compares no two columns leaves that "over" unread, though "over" is filler elsewhere."""
+    plan, view = planned.plan, planned.table
+    numbers = {stem(w) for c, d in view.dtypes.items() if d in ("integer", "number") for w in words(c)}
+    compares = (any(f.other_column for f in _all_filters(plan))
+                or any(c.op in ("sub", "gap", "div") for c in plan.compute))
+    return [m.group(1) for m in BEYOND_COLUMN.finditer(norm(question))
+            if stem(m.group(2)) in numbers and not compares]
+
+
+COUNTING = re.compile(r"\b(how many|number of|count|times)\b")
+
+
+def _counted_total(question: str, planned: Planned) -> set[str]:
+    """"the total number of games": "total" of a count when the question counts; "the total value of order X"
+    is no number of rows."""
+    counts = any(m.agg in ("count", "count_distinct") for m in planned.plan.measures)
+    return {"total"} if counts and COUNTING.search(norm(question)) else set()
 
 
 def content_count(question: str, planned: Planned) -> int:

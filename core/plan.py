@@ -149,6 +149,7 @@ class SameAs(BaseModel):
     anchor: list[Filter] = Field(min_length=1, max_length=10, description="conditions that find the anchor row(s)")
     columns: list[Name] = Field(min_length=1, max_length=5, description="the columns whose values the rows share with it")
     op: Literal["eq", "gt", "lt"] = Field("eq", description="gt/lt: rows above/below the anchor's value instead")
+    as_number: bool = Field(False, description="gt/lt on text columns compare the numbers written in them")
 
 
 class Plan(BaseModel):
@@ -780,16 +781,20 @@ class Compiler:
             col, _ = self.col(c)
             anchor = " AND ".join(self.cond(f) for f in s.anchor)  # unqualified names read the subquery's rows
             if s.op != "eq":  # "taller than X": above the anchor's value (above every anchor row's, if several)
-                parts.append(self.beyond_anchor(col, c, s.op, anchor))
+                parts.append(self.beyond_anchor(c, s.op, anchor, s.as_number))
                 continue
             parts.append(f"{col} IN (SELECT a.{qi(c)} FROM {qi(self.p.table)} a WHERE {anchor})")
         mine = " AND ".join(self.cond(f) for f in s.anchor)
         return " AND ".join(parts) + f" AND NOT COALESCE(({mine}), false)"
 
-    def beyond_anchor(self, col: str, c: str, op: str, anchor: str) -> str:
-        """The column above (gt) or below (lt) its value in every anchor row; an anchor with no value keeps none."""
+    def beyond_anchor(self, c: str, op: str, anchor: str, as_number: bool) -> str:
+        """The column above (gt) or below (lt) its value in every anchor row; an anchor with no value keeps none.
+        A text column of places ("12", "Ret") compares the numbers written in it: as text "12" < "8"."""
         agg, sign = ("MAX", ">") if op == "gt" else ("MIN", "<")
-        return f"{col} {sign} (SELECT {agg}(a.{qi(c)}) FROM {qi(self.p.table)} a WHERE {anchor})"
+        col, theirs = self.operand(c, as_number, None)[0], f"a.{qi(c)}"
+        if as_number and self.col(c)[1] not in NUMERIC:
+            theirs = number_sql(theirs, self.unit(c))
+        return f"{col} {sign} (SELECT {agg}({theirs}) FROM {qi(self.p.table)} a WHERE {anchor})"
 
     def compile_streak(self) -> Compiled:
         """The longest run of consecutive rows meeting a condition (gaps and islands)."""

@@ -741,6 +741,9 @@ PLACE_PHRASES = [re.compile(rf"\b{ORD}[- ](?:place|position|placed|ranked)\b"),
                             rf"\s+(?:in\s+)?(?:the\s+)?{ORD}(?!\s+(?:round|half|quarter|period|season|year|time|game|"
                             rf"day|week|leg|stage|race|event|heat|set|match|film|album|single|song)\b)")]
 OR_BETTER = re.compile(r"^\s+(?:place\s+|position\s+)?or\s+(better|higher|above|worse|lower|below)\b")
+# "second from bottom", "third to last": a place counted from the end, not the place of that number
+FROM_THE_END = re.compile(r"^\s*(?:place\s+|position\s+)?(?:from\s+(?:the\s+)?(?:bottom|last|end|foot)|to\s+(?:the\s+)?"
+                          r"(?:last|bottom)|-?\s*last|bottom)\b")
 PLACE_COLUMN_WORDS = {"rank", "ranking", "place", "placing", "placement", "position", "pos", "finish", "standing"}
 PLACE_CELL = re.compile(r"^\s*(?:t-?|=)?\d{1,3}\s*(?:st|nd|rd|th)?\s*(?:=|\(t\))?\s*$", re.I)
 
@@ -786,6 +789,8 @@ def place_phrases(q: str) -> list[tuple[int, int, int, str]]:
             tok = m.group(1)
             n = ORDINALS.get(tok) or int(re.match(r"\d+", tok).group(0))
             end, op = m.end(), "eq"
+            if FROM_THE_END.match(q[end:]):
+                continue
             if (more := OR_BETTER.match(q[end:])) is not None:
                 op = "lte" if more.group(1) in ("better", "higher", "above") else "gte"
                 end += more.end()

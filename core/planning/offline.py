@@ -216,9 +216,12 @@ def _read_numbers(p: Planned) -> Planned:
                 for m in plan.measures]
     order = [o.model_copy(update={"as_number": True}) if o.by in cols else o for o in plan.order]
     filters = [filt(f) for f in plan.filters]
+    same_as = plan.same_as
+    if same_as and same_as.op != "eq" and set(same_as.columns) & cols:
+        same_as = same_as.model_copy(update={"as_number": True})
     units = sorted(c for c in p.table.units if c in _columns_read(measures, order, filters))
     return replace(p, plan=plan.model_copy(update={"measures": measures, "order": order, "filters": filters,
-                                                   "unit_columns": units}))
+                                                   "same_as": same_as, "unit_columns": units}))
 
 
 def _columns_read(measures, order, filters) -> set[str]:

@@ -48,17 +48,24 @@ def _ordered(g: Grounded, m: Measure, group: GroupBy, **kw) -> Plan:
     return g.plan(group_by=[group], measures=[m], order=[Order(by=alias_of(m), desc=True)], headline="table", **kw)
 
 
+YES_NO = re.compile(r"^(is|are|does|do|did|was|were|has|have|can)\b")
+MORE_THAN = re.compile(r"\b(more|less|fewer|higher|lower|greater|larger|bigger|smaller)\b(.*?)\bthan\b")
+
+
 @shape("yes/no")
 def yes_no(g: Grounded) -> Planned | None:
-    if not re.match(r"^(is|are|does|do|did|was|were|has|have|can)\b", g.q):
+    if not YES_NO.match(g.q):
         return None
-    more = re.search(r"\bmore (.+?) than (.+)", g.q)
+    more = MORE_THAN.search(g.q)
     pair = next(((c, vals) for c, vals in g.by_col.items() if len(vals) >= 2), None)
     if pair and _either(g) and not more:
         return None  # "did Lord Finesse or Buckwild produce it?" asks which, not whether
-    if (more or re.search(r"\b(less|fewer)\b.+\bthan\b", g.q)) and pair:
-        c, (a, b) = pair[0], pair[1][:2]
-        if not more:
+    if more and pair:
+        at = {v.value: v.start for v in g.vhits if v.column == pair[0]}  # "A more than B": A is the one named first
+        c, (a, b) = pair[0], sorted(pair[1], key=lambda v: at.get(v, 0))[:2]
+        if not g.measure_col and g.t.distinct_ratio(c) >= 0.8 or g.measure_col and _ranklike(g.measure_col):
+            return None  # one row each: counting them compares nothing; a "higher" rank is a smaller number
+        if not MORE[more.group(1)]:
             a, b = b, a
         rest = [f for f in g.filters if f.column != c]
         agg = "sum" if g.measure_col else "count"
@@ -374,7 +381,7 @@ def grouped(g: Grounded) -> Planned | None:
     """"by X", "per X", "compare ... across X"."""
     if not (g.group_col and re.search(r"\b(by|per|each|every|across|compare|comparison|breakdown|split)\b", g.q)):
         return None
-    if _over_rows(g):
+    if _over_rows(g) or _per_entity_average(g):
         return None
     m = g.measure(default_count=g.measure_col is None)
     if g.how_many and g.measure_col and not _counts_a_measure(g):
@@ -413,7 +420,7 @@ def _counts_a_measure(g: Grounded) -> bool:
 def how_many(g: Grounded) -> Planned | None:
     from .grounding import plural_mention
 
-    if not g.how_many or STREAK_WORDS.search(g.q):
+    if not g.how_many or STREAK_WORDS.search(g.q) or _per_entity_average(g):
         return None
     if _counts_a_measure(g):
         # "the average number of test takers": the average of the column, not its total
@@ -560,6 +567,8 @@ def aggregate(g: Grounded) -> Planned | None:
         return None  # "how many years ...": the total or average of a year column answers nothing
     if g.measure_col and _numbered_siblings(g):
         return None  # "the total of runs" with Run 1 ... Run 4: which one, or all of them?
+    if _per_entity_average(g):
+        return None  # "the average units per order" over order lines: not the average line
     if g.measure_col:
         return g.planned(g.plan(measures=[g.measure()], headline="value"), "value")
     if g.agg in ("min", "max") and g.date_hits:
@@ -679,6 +688,8 @@ def which_of_named(g: Grounded) -> Planned | None:
     named = [(c, vals) for c, vals in g.by_col.items() if len(vals) >= 2]
     if len(set(more)) != 1 or len(named) != 1 or not g.measure_col or _ranklike(g.measure_col) or g.how_many:
         return None
+    if YES_NO.match(g.q) and "than" in g.qw:
+        return None  # "did A have a higher box office than B?" asks whether, not which
     col = named[0][0]
     plan = g.plan(select=[col, g.measure_col], order=[Order(by=g.measure_col, desc=more[0])], limit=1, ties=True,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline="label")
@@ -1027,7 +1038,48 @@ def neighbour_by_named(g: Grounded) -> Planned | None:
     target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") and not named_by_key else None) or key
     if target == col:
         return None  # the nearest value below the anchor's (a year before, a better rank) or above it
-    plan = g.plan(select=[col, target], filters=[Filter(column=col, op="not_null")],
-                  same_as=SameAs(anchor=g.filters, columns=[col], op="lt" if step < 0 else "gt"),
+    beyond = SameAs(anchor=g.filters, columns=[col], op="lt" if step < 0 else "gt")
+    if _asks_many(g.q) and not NEAREST.search(g.q):  # "which drivers finished ahead of X": every one of them
+        plan = g.plan(select=[target, col], filters=[Filter(column=col, op="not_null")], same_as=beyond,
+                      order=[Order(by=col, desc=False)], limit=1000, headline="list")
+        return g.planned(plan, "list")
+    plan = g.plan(select=[col, target], filters=[Filter(column=col, op="not_null")], same_as=beyond,
                   order=[Order(by=col, desc=step < 0)], limit=1, ties=True, headline="value")
+    return g.planned(plan, "value")
+
+
+NEAREST = re.compile(r"\b(right|directly|immediately|just|next)\b")
+ASKED_NOUN = re.compile(r"^(?:which|what|name|list)\s+(?:the\s+|all\s+)?([a-z]+)\b")
+
+
+def _asks_many(q: str) -> bool:
+    """"which drivers ...", "list the teams ...": the question asks for rows, more than one (a plural noun)."""
+    m = ASKED_NOUN.match(q)
+    return bool(PLURAL_ASK.search(q) or m and not m.group(1).endswith("ss") and stem(m.group(1)) != m.group(1))
+
+
+PER_ENTITY = re.compile(r"\b(?:average|mean|typical)\b.*\bper ([a-z]+)\b")
+ID_NAME = re.compile(r"\b(?:id|number|no|num|code|key|ref|reference)\b")
+
+
+def _per_entity_average(g: Grounded) -> bool:
+    """"the average units per order" on order lines: the group is an id repeated over rows, so the question
+    asks for one number (each order's total, averaged), not each order's average line."""
+    if not (g.agg == "avg" and g.group_col and g.measure_col and PER_ENTITY.search(g.q)):
+        return False
+    if re.search(r"\b(each|every|by|which|list|show)\b", g.q):
+        return False  # "the average per order for each region", "which order ...": groups asked for
+    idlike = g.t.roles.get(g.group_col) == "id" or ID_NAME.search(norm(g.group_col))
+    return bool(idlike) and g.t.distinct_ratio(g.group_col) < 1
+
+
+@shape("average per entity")
+def average_per_entity(g: Grounded) -> Planned | None:
+    """"what's the average number of units per order?" over order lines: the total over the number of orders."""
+    if not _per_entity_average(g):
+        return None
+    total = Measure(agg="sum", column=g.measure_col, alias="total")
+    entities = Measure(agg="count_distinct", column=g.group_col, alias="count")
+    plan = g.plan(measures=[total, entities], headline="value",
+                  compute=[Compute(alias=f"{g.measure_col} per {g.group_col}", op="div", left="total", right="count")])
     return g.planned(plan, "value")
