@@ -114,3 +114,14 @@ def test_an_amount_of_money_compares_the_one_column_of_money(tmp_path_factory):
     # two columns of money: which one "$400" is about is not said
     two = pipeline_over(tmp_path_factory, "prizes2", df.assign(**{"Bonus ($)": [50, 0, 500, 20, 10, 0]}))
     assert two.answer("How many players won at least $400?").status != "answered"
+
+
+def test_the_column_named_in_full_wins_a_tie(tmp_path_factory):
+    df = pd.DataFrame({"Team": ["Ajax", "Celtic", "Porto", "Lazio"], "Points": [41, 38, 52, 40],
+                       "Points difference": [60, 12, 45, -3]})
+    pipe = pipeline_over(tmp_path_factory, "league", df)
+    t = pipe.answerer.table_views()[0]
+    g = ground("Which teams had points more than 40?", t, {"tables": [], "columns": []})
+    assert [(f.column, f.op, f.value) for f in g.filters] == [("Points", "gt", 40)]
+    ans = answered(pipe, "How many teams had points more than 40?")
+    assert ans.value == (df["Points"] > 40).sum() == 2
