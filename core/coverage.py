@@ -145,7 +145,7 @@ def _split_camel(text: str) -> str:
 
 
 def _stems(text: str) -> set[str]:
-    ws = words(_split_camel(text))
+    ws = list(dict.fromkeys(words(_split_camel(text)) + words(str(text))))  # "kW" is one word, not "k" and "w"
     short_plurals = {w[:-1] for w in ws if len(w) == 3 and w.endswith("s")}  # "fb_ads": an ad
     return ({stem(w) for w in ws} | {stem(ABBREVIATIONS[w]) for w in ws if w in ABBREVIATIONS} | short_plurals
             | {w for w, vals in VALUE_WORDS.items() if any(v in ws for v in vals)})
@@ -301,7 +301,7 @@ def unique_words(view) -> set[str]:
         ws, p = words(c), view.profiles.get(c, {})
         filled = max(1, p.get("rows", 0) - p.get("nulls", 0))
         if len(ws) == 1 and ws[0] not in ENTITY_HEADS | FILLER and p.get("distinct", 0) >= 0.95 * filled:
-            out.add(stem(ws[0]))
+            out |= {stem(ws[0])} | ({"year"} if stem(ws[0]) == "season" else set())  # a season is a year of play
     return out
 
 
@@ -514,7 +514,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered |= _counted_total(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
-                | _years_apart(planned))
+                | _years_apart(planned) | _compared_words(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -587,6 +587,37 @@ def _place_words(question: str, planned: Planned) -> set[str]:
     places = {float(f.value) for f in _all_filters(planned.plan) if f.column == col and isinstance(f.value, int)}
     q = norm(question)
     return {stem(w) for s, e, n, _ in place_phrases(q) if n in places for w in words(q[s:e])}
+
+
+# "received over 10% of the vote": the verb of the quantity compared
+COMPARED_VERBS = {"have", "has", "had", "got", "get", "gets", "received", "receive", "receives", "gained", "obtained",
+                  "polled", "garnered", "drew", "attracted"}
+MONEY_WON = {"won", "earned", "made", "paid", "spent", "raised", "grossed", "cost", "costs", "collected"}
+
+
+def _compared_words(question: str, planned: Planned) -> set[str]:
+    """The words of a comparison the plan filters on ("no more than 13", "more then 0.1"): the phrase itself, the
+    verb before it, and what a compared share is of ("over 10% of the vote": the votes the percentage counts)."""
+    from .planning.grounding import COMPARISONS, NAMED_BETWEEN, SHARE_OF
+
+    fs = [f for f in _all_filters(planned.plan) if f.op in ("gt", "gte", "lt", "lte")
+          and isinstance(f.value, (int, float)) and not isinstance(f.value, bool)]
+    q, out = norm(question), set()
+    for pat, op in COMPARISONS:
+        for m in re.finditer(pat, q):
+            v = compared_number(m.group(1))
+            share = SHARE_OF.match(q[m.end():])
+            if not any(f.op == op and (abs(f.value - v) <= 1e-9 or share and abs(f.value * 100 - v) <= 1e-6)
+                       for f in fs):
+                continue
+            head = q[m.start():m.start(1)]
+            named = NAMED_BETWEEN.search(head)
+            out |= {stem(w) for w in words(head[:named.start()] if named else head)}
+            before = words(q[:m.start()])
+            verbs = COMPARED_VERBS | (MONEY_WON if "$" in m.group(0) else set())  # "won at least $400"
+            out |= {stem(before[-1])} if before and before[-1] in verbs else set()
+            out |= {stem(share.group(1))} if share else set()
+    return out
 
 
 THE_TABLE = re.compile(r"\b(?:on|in|from|according to|of|by)\s+(this|the)\s+(chart|table|list|graph|page|record)\b")

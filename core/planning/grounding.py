@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..errors import CannotAnswer
 from ..plan import Filter, Measure, Plan
-from ..roles import running_number
+from ..roles import column_roles, running_number
 from .model import Planned, TableView
 from .words import (
     ADDITIVE,
@@ -409,6 +409,8 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
 
 def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
+    if m and m.group(2).startswith("times "):
+        return False  # "how many times is attendance over 30,000": occurrences, never a column of times
     return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
 
 # "how many more releases were on CD than on tape": the rows counted are releases, as in "how many releases"
@@ -625,45 +627,80 @@ def compared_number(n: str) -> float:
         return sum(float(x) * 60 ** i for i, x in enumerate(reversed(n.split(":"))))
     return float(n.replace(",", ""))
 # comparatives of size ("longer than 100 days", "taller than 80 m") compare like "more than"; "higher" and "lower"
-# are left out: on a column of places "higher" is the smaller number
+# are left out: on a column of places "higher" is the smaller number. "then" is the common misspelling of "than";
+# a comma may follow the phrase ("got, at most, 2%"), and the column may be named between the phrase and the number
+# ("at most a time of 9.72")
+_THAN = r"th[ae]n"
+_NAMED_BETWEEN = r",?\s+(?:(?:a|an|the)\s+[a-z][\w' ]{0,40}?\s+of\s+)?"
 COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding|longer than|"
-                r"taller than|bigger than|heavier than|wider than|deeper than|farther than)\s+" + NUM, "gt"),
-               (r"(?:at least|no less than|no fewer than|minimum of)\s+" + NUM, "gte"),
+                r"taller than|bigger than|heavier than|wider than|deeper than|farther than)".replace("than", _THAN)
+                + _NAMED_BETWEEN + NUM, "gt"),
+               (r"(?:at least|no less than|no fewer than|minimum of)".replace("than", _THAN) + _NAMED_BETWEEN + NUM,
+                "gte"),
                (r"(?<!no )(?:under|below|less than|fewer than|younger than|smaller than|shorter than|lighter than|"
-                r"narrower than)\s+" + NUM, "lt"),
-               (r"(?:at most|no more than|maximum of)\s+" + NUM, "lte"),
+                r"narrower than)".replace("than", _THAN) + _NAMED_BETWEEN + NUM, "lt"),
+               (r"(?:at most|no more than|maximum of)".replace("than", _THAN) + _NAMED_BETWEEN + NUM, "lte"),
                # "eight or more goals", "four total points scored or more"
                (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:more|greater|higher|above)\b", "gte"),
                (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:less|fewer|lower|below)\b", "lte")]
+NAMED_BETWEEN = re.compile(r"\b(?:a|an|the)\s+([a-z][\w' ]*?)\s+of\s+$")
 
 
 def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
-    out = []
+    out: list[Filter] = []
     nums = [h.column for h in chits if t.dtypes[h.column] in ("integer", "number")]
     for pat, op in COMPARISONS:
         for m in re.finditer(pat, q):
             v = compared_number(m.group(1))
             if 1900 <= v <= 2100 and float(v).is_integer() and t.dates():
                 continue
-            col = None
-            if re.search(r"older|younger", m.group(0)):
-                col = next((c for c in t.numeric() if "age" in words(c)), None)
-            # the number column named right after the number ("more than 20 total medals": Total), else the
-            # one named closest before the comparison
-            before = q[: m.start()]
-            cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
-            unit = UNIT_NAMES.get(next(iter(words(q[m.end():])), "")) if t.units else None
-            col = col or _unit_column(unit, t) or _named_after(q[m.end():], nums, t) or (
-                max(cand)[1] if cand else (nums[0] if nums else None))
-            if unit and col in t.units and cell_unit(t.units[col]) != unit:
-                raise CannotAnswer(f"{col} is written in another unit ('{t.units[col]}') than the question's.")
+            between = NAMED_BETWEEN.search(q[m.start():m.start(1)])
+            if between and not (col := _named_after(between.group(1), nums, t)):
+                continue  # "over the course of 10 years": no column named, no comparison read
+            if not between:
+                col = _compared_column(q, m, t, nums)
             if PERCENT_AFTER.match(q[m.end():]):  # "over 10% of the vote": a share, never 10 votes
                 col = col if col and _is_percent(col) else _one_percent_column(t)
                 v = _on_percent_scale(v, col, t) if col else None
                 col = col if v is not None else None
-            if col and (":" not in m.group(1) or _times_written_alike(m.group(1), col, t)):
-                out.append(Filter(column=col, op=op, value=v))
+            if col and re.search(r"\b(?:over|above|under|below|higher|lower)\b", m.group(0)) and any(
+                    stem(w) in PLACE_COLUMN_WORDS for w in words(col)):
+                continue  # "above 5" or "5 or lower" on a column of places: a better place is a smaller number
+            f = Filter(column=col, op=op, value=v) if col else None
+            if f and (":" not in m.group(1) or _times_written_alike(m.group(1), col, t)) and f not in out:
+                out.append(f)  # "at least three or more" is one comparison
     return out + _number_ranges(q, t, nums)
+
+
+def _compared_column(q: str, m: re.Match, t: TableView, nums: list[str]) -> str | None:
+    """The number column a compared number is about: the one its unit is written in ("80 meters"), the one named
+    right after the number ("more than 20 total medals": Total), else the one named closest before the
+    comparison, else the first number column named."""
+    if re.search(r"older|younger", m.group(0)):
+        col = next((c for c in t.numeric() if "age" in words(c)), None)
+    else:
+        unit = UNIT_NAMES.get(next(iter(words(q[m.end():])), "")) if t.units else None
+        col = _unit_column(unit, t) or _named_after(q[m.end():], nums, t)
+        if unit and col in t.units and cell_unit(t.units[col]) != unit:
+            raise CannotAnswer(f"{col} is written in another unit ('{t.units[col]}') than the question's.")
+    if col:
+        return col
+    before = q[: m.start()]
+    cand = [(before.rfind(w), c) for c in nums for w in words(c) if before.rfind(w) >= 0]
+    if not cand:
+        money = [c for c, r in (t.roles or column_roles(t.dtypes, t.profiles)).items() if r == "money"]
+        if m.group(0).lstrip().startswith("$") or "$" in m.group(0)[:m.start(1) - m.start()]:
+            return money[0] if len(money) == 1 else None  # "won at least $400": the one column of money
+        return nums[0] if nums else None
+    nearest = max(cand)[0]
+    tied = list(dict.fromkeys(c for pos, c in cand if pos == nearest))
+    if len(tied) == 1:
+        return tied[0]
+    if len({re.sub(r"(?:\.\d+|\s\(\d+\))$", "", c) for c in tied}) < len(tied):
+        return None  # "a score of at least 3" beside Score and Score (2) or Score.1 (a header written twice)
+    # "Points" beside "Points difference": the column every word of which the question says is the one named
+    full = [c for c in tied if all(w in words(q) for w in words(c) if w not in STOP)]
+    return full[0] if len(full) == 1 else None
 
 
 def _times_written_alike(n: str, col: str, t: TableView) -> bool:
@@ -680,6 +717,15 @@ def _unit_column(unit: str | None, t: TableView) -> str | None:
 
 
 PERCENT_AFTER = re.compile(r"\s*(?:%|percent\b|per cent\b)")
+SHARE_OF = re.compile(r"\s*(?:%|percent\b|per cent\b)\s+of\s+(?:the\s+|all\s+)*(?:total\s+)?([a-z]+)")
+
+
+def share_base(q: str, col: str, filters: list[Filter]) -> bool:
+    """"at most 2% of the votes" with a filter on a percentage column: the column (Votes) names what the share
+    is of, it is not what the question asks for."""
+    based = [m.group(1) for m in re.finditer(r"(?=" + SHARE_OF.pattern + ")", q)]
+    return any(_is_percent(f.column) and f.op in ("gt", "gte", "lt", "lte") for f in filters) and any(
+        same(stem(b), stem(w)) for b in based for w in words(col))
 PERCENT_WORDS = {"%", "percent", "percentage", "pct", "share"}
 
 
@@ -737,7 +783,7 @@ def _named_after(rest: str, nums: list[str], t: TableView) -> str | None:
 ORD = r"(" + "|".join(ORDINALS) + r"|\d{1,3}(?:st|nd|rd|th))"
 # "first place", "2nd position", "ranked 5th", "came in third", "placed third or better": a place in a ranking
 PLACE_PHRASES = [re.compile(rf"\b{ORD}[- ](?:place|position|placed|ranked)\b"),
-                 re.compile(rf"\b(?:finish|finished|finishes|placed|places|ranked|ranks|came in|came|comes in|come in)"
+                 re.compile(rf"\b(?:finish|finished|finishes|place|placed|places|ranked|ranks|came in|came|comes in|come in)"
                             rf"\s+(?:in\s+)?(?:the\s+)?{ORD}(?!\s+(?:round|half|quarter|period|season|year|time|game|"
                             rf"day|week|leg|stage|race|event|heat|set|match|film|album|single|song)\b)")]
 OR_BETTER = re.compile(r"^\s+(?:place\s+|position\s+)?or\s+(better|higher|above|worse|lower|below)\b")
@@ -807,15 +853,22 @@ def place_filters(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
     """"who came in first place?": the rows at that place of the table's one column of places."""
     col = place_column(t)
     found = place_phrases(q)
-    if col is None or not found or any(f.column == col for f in taken):
-        return []
-    if len(found) != 1:
+    if col is None or len(found) != 1:
         return []
     _, _, n, op = found[0]
+    if any(f.column == col and not (op != "eq" and written_place(f, n)) for f in taken):
+        return []
     low = t.profiles.get(col, {}).get("min")
     if t.dtypes[col] in ("integer", "number") and t.profiles.get(col, {}).get("nulls") and (low is None or low > n):
         return []  # blank places above the numbered ones (medal rows): place 1 is not written, not missing
     return [Filter(column=col, op=op, value=n, as_number=t.dtypes[col] == "text")]
+
+
+def written_place(f: Filter, n: int) -> bool:
+    """A filter on the cell that writes the place ("15th" of "placed 15th or lower"): the place phrase's own
+    words, which its comparison replaces."""
+    m = re.match(r"\s*(\d{1,3})(?:st|nd|rd|th)\s*$", str(f.value))
+    return f.op == "eq" and m is not None and int(m.group(1)) == n
 
 
 NOT_EQUAL_BEFORE = {"top", "bottom", "first", "last", "best", "worst", "than", "over", "under", "above", "below",
@@ -1263,7 +1316,10 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
-    filters += place_filters(q, t, filters)
+    places = place_filters(q, t, filters)
+    if places:  # "placed 15th or lower": the comparison, not the cell "15th" its words also match
+        filters = [f for f in filters if not (f.column == places[0].column and written_place(f, places[0].value))]
+    filters += places
     outcomes = outcome_filters(qw, t, filters)
     filters += outcomes
     flags = [f for f in flag_filters(qw, t, chits) if f.column not in by_col]

@@ -722,8 +722,12 @@ def _the_names(g: Grounded) -> str | None:
 
 
 def _compared(g: Grounded) -> bool:
-    """The named number column is only a condition ("more than 18 meters"), not what is asked for."""
-    return any(f.column == g.measure_col and f.op in ("gt", "gte", "lt", "lte", "eq") for f in g.filters)
+    """The named number column is only a condition ("more than 18 meters"), or names what a compared share is of
+    ("at most 2% of the votes"), not what is asked for."""
+    from .grounding import share_base
+
+    return any(f.column == g.measure_col and f.op in ("gt", "gte", "lt", "lte", "eq") for f in g.filters) or \
+        share_base(g.q, g.measure_col or "", g.filters)
 
 
 @shape("which of the named matches")
