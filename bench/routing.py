@@ -8,7 +8,8 @@ For each question set of ../shared/qa (README there), all the files its question
 one workspace (so routing has to choose among them), the semantic index is built, and every question is
 routed (`SemanticIndex.route`). A question is right at top 1 / top 3 when one of its file's tables is the
 first / among the first three tables routed. "Right tables" are all the tables of the question's file(s):
-the sets name files, not tables.
+the sets name files, not tables. Every later backend is compared with the first on the same questions
+(paired: the questions one routes right and the other wrong).
 
 Build speed: chunks/s of `SemanticIndex` building every file's index from an empty embedding cache (embed +
 FAISS + persist), the backends interleaved, `--reps` times each; medians (the machine is shared). The
