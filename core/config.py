@@ -63,7 +63,7 @@ class Settings:
     # ONNX Runtime exports the bundled weights once into <home>/models; torch is used when it cannot load.
     # int8 by default (per-channel weight scales): 1.9-2x fp32 ONNX's chunks per CPU-second, 2.25-3.2x torch's,
     # vectors at cosine 0.993 to fp32's, routing top-3 not lower on any set (all 600 wtq questions: 373 vs 369,
-    # paired 6 vs 2), the same answer totals (bench/README.md, "int8 on the full sets"); `onnx` is torch's vectors
+    # paired 6 vs 2), every offline answer the same (bench/README.md, "int8 on the full sets"); `onnx` is torch's vectors
     embed_backend: str = setting("onnx-int8", "EXCELCHAT_EMBED_BACKEND",
                                  "how chunks are embedded: `onnx-int8` (quantised), `onnx` (fp32) or `torch` (the fallback)")
     # one window of each table's first rows: more of them crowd the other tables out of routing on big sheets
