@@ -22,10 +22,10 @@ import numpy as np
 from . import routing
 
 
-def texts_of(set_name: str, n: int, seed: int = 3) -> list[str]:
+def texts_of(set_name: str, n: int, seed: int = 3, wtq_sample: int = 120) -> list[str]:
     from core.catalog import Catalog
 
-    qs = routing.load_questions(set_name, 120 if set_name == "wtq-train" else None)
+    qs = routing.load_questions(set_name, wtq_sample if set_name == "wtq-train" else None)
     home = routing.workspace(set_name, qs)
     rows = Catalog(home / "catalog.sqlite").query("SELECT DISTINCT text FROM chunks ORDER BY id")
     texts = [r["text"] for r in rows]
@@ -44,10 +44,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--backends", default="torch,onnx,onnx-int8")
     ap.add_argument("--batches", default="64")
+    ap.add_argument("--wtq-sample", type=int, default=120, help="the routing bench's wtq-train workspace to take texts from")
     a = ap.parse_args(argv)
     from core.index import Embedder
 
-    texts = texts_of(a.set, a.n)
+    texts = texts_of(a.set, a.n, wtq_sample=a.wtq_sample)
     embs = {b: Embedder(routing._settings(routing.WORK / "models-home", embed_backend=b)) for b in a.backends.split(",")}
     var = variants(list(embs), [int(x) for x in a.batches.split(",")])
     times: dict = {v: [] for v in var}

@@ -8,7 +8,8 @@ For each question set of ../shared/qa (README there), all the files its question
 one workspace (so routing has to choose among them), the semantic index is built, and every question is
 routed (`SemanticIndex.route`). A question is right at top 1 / top 3 when one of its file's tables is the
 first / among the first three tables routed. "Right tables" are all the tables of the question's file(s):
-the sets name files, not tables.
+the sets name files, not tables. Every later backend is compared with the first on the same questions
+(paired: the questions one routes right and the other wrong).
 
 Build speed: chunks/s of `SemanticIndex` building every file's index from an empty embedding cache (embed +
 FAISS + persist), the backends interleaved, `--reps` times each; medians (the machine is shared). The
@@ -56,6 +57,17 @@ def tally(results: list[tuple[bool, bool]]) -> dict:
             "top3_pct": round(100 * t3 / n, 1) if n else 0.0}
 
 
+def paired(a: list, b: list) -> dict:
+    """Paired comparison of two backends' per-question (top-1, top-3) outcomes on the same questions: how many
+    each gets right that the other gets wrong, at top 1 and at top 3 (the questions both get right or wrong
+    say nothing about the difference)."""
+    out = {}
+    for k, name in ((0, "top1"), (1, "top3")):
+        out[name] = {"only_a": sum(x[k] and not y[k] for x, y in zip(a, b, strict=True)),
+                     "only_b": sum(y[k] and not x[k] for x, y in zip(a, b, strict=True))}
+    return out
+
+
 def right_tables(tables, files: list[str]) -> set[str]:
     """sql_names of every table of the named files (matched by file name, as ingested)."""
     names = {Path(f).name for f in files}
@@ -79,6 +91,7 @@ def _settings(home: Path, **kw):
 
 def workspace(name: str, questions: list[dict], fresh: bool = False):
     """The set's workspace with all its questions' files ingested (no index), cached under WORK."""
+    from core.index import make_file_chunks
     from core.workspace import Workspace, ingest_paths
 
     _, books = SETS[name]
@@ -94,6 +107,10 @@ def workspace(name: str, questions: list[dict], fresh: bool = False):
         bad = [r for r in reps if r.get("status") == "error"]
         if bad:
             print(f"  {name}: {len(bad)} files failed to ingest: {[r['file'] for r in bad][:5]}", file=sys.stderr)
+        # chunks are made by the index's first build otherwise: the first timed build would count making them
+        # (and report 0 chunks)
+        for f in ws.files():
+            make_file_chunks(ws, ws.settings, f["id"])
         stamp.write_text(json.dumps(files))
     return home
 
@@ -151,7 +168,7 @@ def route_all(idx, ws, questions: list[dict], k: int = 5) -> dict:
             continue
         routed = [t for t, _ in idx.route(q["question"], k=k)["tables"]]
         results.append(score(routed, right))
-    return tally(results)
+    return tally(results) | {"outcomes": [[int(t1), int(t3)] for t1, t3 in results]}
 
 
 def kind_counts(home: Path) -> dict:
@@ -181,6 +198,9 @@ def speed_and_quality(name: str, home: Path, questions: list[dict], backends: li
         cps = [f["chunks_per_s"] for f in runs[b]]
         out["backends"][b] = {"chunks_per_s_median": round(statistics.median(cps), 1), "chunks_per_s": cps,
                               "used": runs[b][0]["backend"], "routing": route_all(idx, ws, questions)}
+    first = out["backends"][backends[0]]["routing"]["outcomes"]
+    out["paired_vs_" + backends[0]] = {b: paired(first, out["backends"][b]["routing"]["outcomes"])
+                                       for b in backends[1:]}
     return out
 
 
@@ -237,6 +257,11 @@ def print_table(name: str, r: dict) -> None:
         ro = f["routing"]
         print(f"| {b} ({f['used']}) | {f['chunks_per_s_median']} | {f['chunks_per_s']} | "
               f"{ro['top1']}/{ro['n']} ({ro['top1_pct']}%) | {ro['top3']}/{ro['n']} ({ro['top3_pct']}%) |")
+    for key, per in ((k, v) for k, v in r.items() if k.startswith("paired_vs_")):
+        base = key.removeprefix("paired_vs_")
+        print(f"\n| paired vs {base} | top-1: only {base} / only it | top-3: only {base} / only it |\n|---|---|---|")
+        for b, d in per.items():
+            print(f"| {b} | {d['top1']['only_a']} / {d['top1']['only_b']} | {d['top3']['only_a']} / {d['top3']['only_b']} |")
     if "kinds" in r:
         print("\n| chunks left out | chunks | top-1 | top-3 |\n|---|---|---|---|")
         for label, f in r["kinds"].items():

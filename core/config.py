@@ -61,11 +61,11 @@ class Settings:
     chunk_tokens: int = setting(200, "EXCELCHAT_CHUNK_TOKENS",
                                 "chunk size in the embedding model's word pieces (its window is 256)")
     # ONNX Runtime exports the bundled weights once into <home>/models; torch is used when it cannot load.
-    # fp32 ONNX by default: torch's vectors (so routing, answers and the cache are unchanged) 1.4-1.7x faster;
-    # int8 (per-channel weight scales) is 2.4-2.8x torch per CPU-second with vectors at cosine 0.993 to
-    # fp32's, fp32's routing top-3 on realbooks and biz-dev but one fewer of 120 on wtq (bench/README.md)
-    embed_backend: str = setting("onnx", "EXCELCHAT_EMBED_BACKEND",
-                                 "how chunks are embedded: `onnx`, `onnx-int8` (quantised) or `torch` (the fallback)")
+    # int8 by default (per-channel weight scales): 1.9-2x fp32 ONNX's chunks per CPU-second, 2.25-3.2x torch's,
+    # vectors at cosine 0.993 to fp32's, routing top-3 not lower on any set (all 600 wtq questions: 373 vs 369,
+    # paired 6 vs 2), every offline answer the same (bench/README.md, "int8 on the full sets"); `onnx` is torch's vectors
+    embed_backend: str = setting("onnx-int8", "EXCELCHAT_EMBED_BACKEND",
+                                 "how chunks are embedded: `onnx-int8` (quantised), `onnx` (fp32) or `torch` (the fallback)")
     # one window of each table's first rows: more of them crowd the other tables out of routing on big sheets
     # (realbooks: top-1 21/30 with 200, 28/30 with 1; bench/README.md, "Chunk kinds") and cost most of the
     # embedding time; values, columns and free-text chunks still cover what later rows hold

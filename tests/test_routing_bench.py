@@ -1,7 +1,9 @@
 """bench/routing.py's scoring: a question is right at top 1 / top 3 when a table of its file is routed there."""
 from dataclasses import dataclass
 
-from bench.routing import right_tables, score, tally
+import pytest
+
+from bench.routing import paired, right_tables, score, tally
 
 
 @dataclass
@@ -33,3 +35,14 @@ def test_tally_counts_and_shares():
     results = [score(r, {"a"}) for r in (["a"], ["b", "a"], ["b", "c", "d", "a"], ["a", "b"])]
     assert tally(results) == {"n": 4, "top1": 2, "top3": 3, "top1_pct": 50.0, "top3_pct": 75.0}
     assert tally([]) == {"n": 0, "top1": 0, "top3": 0, "top1_pct": 0.0, "top3_pct": 0.0}
+
+
+def test_paired_counts_the_questions_one_backend_gets_right_and_the_other_wrong():
+    a = [(True, True), (False, True), (False, False), (True, True), (False, True)]
+    b = [(True, True), (True, True), (False, True), (False, False), (False, True)]
+    # top 1: a alone on the 4th, b alone on the 2nd; top 3: a alone on the 4th, b alone on the 3rd
+    assert paired(a, b) == {"top1": {"only_a": 1, "only_b": 1}, "top3": {"only_a": 1, "only_b": 1}}
+    assert paired(a, a) == {"top1": {"only_a": 0, "only_b": 0}, "top3": {"only_a": 0, "only_b": 0}}
+    assert paired(b, a)["top3"] == {"only_a": 1, "only_b": 1}
+    with pytest.raises(ValueError):
+        paired(a, b[:-1])  # not the same questions
