@@ -471,10 +471,11 @@ def _filter_text(f) -> str | None:
         return f"{f.column} is {fmt(f.value)}"
     if f.op == "in":
         return f"{f.column} is {' or '.join(fmt(v) for v in f.values or [])}"
-    if f.op == "ne":  # "not 95 laps", "other than Hungary": the condition kept says so
-        return f"{f.column} is not {fmt(f.value)}"
+    # "not 95 laps", "other than Hungary": the condition kept says so, and that a row with the cell empty is kept
+    if f.op == "ne":
+        return f"{f.column} is not {fmt(f.value)} (or is empty)"
     if f.op == "not_in":
-        return f"{f.column} is neither {' nor '.join(fmt(v) for v in f.values or [])}"
+        return f"{f.column} is neither {' nor '.join(fmt(v) for v in f.values or [])} (or is empty)"
     if f.op in ("year", "month", "quarter"):
         return f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}"
     if f.op in ("not_null", "is_null"):
@@ -484,6 +485,8 @@ def _filter_text(f) -> str | None:
         return f"{f.column} {sym} {f.other_column if f.other_column else fmt(f.value)}"
     if f.op == "contains":
         return f"{f.column} contains '{f.value}'"
+    if f.op == "not_contains":
+        return f"{f.column} does not contain '{f.value}' (or is empty)"
     if f.op == "between":
         return f"{f.column} between {fmt((f.values or [None])[0])} and {fmt((f.values or [None, None])[1])}"
     return None

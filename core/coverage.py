@@ -15,7 +15,15 @@ import re
 import pandas as pd
 
 from .plan import Plan, _measure_name
-from .planning.grounding import DIMENSIONS, compared_number, game_nouns, table_kind
+from .planning.grounding import (
+    DIMENSIONS,
+    NEGATED_REACH,
+    NOT_ACROSS,
+    NOT_VERB,
+    compared_number,
+    game_nouns,
+    table_kind,
+)
 from .planning.model import Planned
 from .planning.words import (
     FAMILIES,
@@ -37,10 +45,10 @@ from .planning.words import (
 
 # English function words and question scaffolding: they carry no meaning a plan must account for
 FILLER = set("""
-a an the of in on at for by to from with without and or nor but as than then that this these those there here
+a an the of in on at for by to from with and or but as than then that this these those there here
 what which who whom whose when where why how is are was were be been being am do does did done doing have has had
 having will would shall should can could may might must i me my we us our you your he him his she her it its they
-them their one ones some any all each every both either neither per across over into onto about between among
+them their one ones some any all each every both either per across over into onto about between among
 within during while via vs versus show list give tell find get display see know want need please also just only
 even still yet so such very really ever currently now today exactly approximately roughly about overall
 whole entire data dataset table tables sheet sheets file files spreadsheet workbook tab value values figure figures
@@ -48,7 +56,7 @@ record records row rows entry entries item items line lines listed recorded show
 number numbers amount amounts many much result results info information detail details answer question
 kind sort type types name names called named say says said does doing make made let lets s t
 instead ok okay again too same what about how about column columns field fields
-what's whats who's where's how's it's that's there's here's let's i'm don't doesn't didn't isn't aren't wasn't
+what's whats who's where's how's it's that's there's here's let's i'm
 anyone anybody someone somebody everyone everybody anything something everything one's
 got company organisation organization firm through placed ran generated goes went up calculate compute determine
 """.split())
@@ -85,8 +93,15 @@ COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigge
                  "before", "prior", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
                  "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against",
                  "longer", "taller", "heavier", "wider", "deeper", "farther", "shorter", "lighter", "narrower"}
+# a negation is content: a plan that does not negate anything leaves it unused ("who didn't win" is no "who won")
 NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "other", "others", "without", "non",
-                  "besides", "apart", "neither", "nor", "never"}
+                  "besides", "apart", "neither", "nor", "never", "don't", "doesn't", "didn't", "isn't", "aren't",
+                  "wasn't", "weren't", "haven't", "hasn't", "hadn't", "won't", "wouldn't", "can't", "cannot",
+                  "couldn't", "aside", "exception"}
+# comparison words by the side they keep ("more than", "before"): a negation before one turns it to the other side
+UPWARD = {"more", "over", "above", "after", "since", "greater", "larger", "exceeding", "exceed", "later", "older",
+          "longer", "taller", "bigger", "heavier"}
+DOWNWARD = {"less", "fewer", "under", "below", "before", "prior", "earlier", "younger", "shorter", "smaller", "lighter"}
 TEST_WORDS = {"any", "exist", "exists", "existed", "there", "ever", "yes", "every", "all", "unique", "same",
               "duplicate", "duplicates", "repeated", "more", "than", "whether", "true", "false"}
 # "how many consecutive titles", "the longest winning streak": a run of rows in a row
@@ -257,7 +272,7 @@ def _operation_words(plan: Plan) -> set[str]:
     if ops & {"gt", "gte", "lt", "lte", "between"}:
         out |= COMPARE_WORDS
     zero = any(f.op == "eq" and f.value == 0 and not isinstance(f.value, bool) for f in plan.filters)
-    if ops & {"ne", "not_in", "is_null"} or zero:  # "no gold", "did not win gold": none of them, Gold = 0
+    if ops & {"ne", "not_in", "not_contains", "is_null"} or zero:  # "no gold", "did not win gold": none of them, Gold = 0
         out |= NEGATION_WORDS | {"empty", "blank", "missing"}
     if "not_null" in ops:
         out |= {"filled", "known", "recorded", "with", "have", "has", "some"}
@@ -373,13 +388,14 @@ def _winner_verbs(plan: Plan) -> set[str]:
 
 def _outcome_words(plan: Plan, view) -> set[str]:
     """A filter on the column of game results accounts for the words of the outcomes it keeps ("victories" for
-    the rows starting with W)."""
+    the rows starting with W) or leaves out ("did not win")."""
     from .planning.grounding import OUTCOME_WORDS, _outcome, result_column
 
     found = result_column(view)
     if found is None:
         return set()
-    kept = {_outcome(v) for f in _all_filters(plan) if f.column == found[0] and f.op in ("eq", "in")
+    # the outcomes kept or, for "did not win", the one left out
+    kept = {_outcome(v) for f in _all_filters(plan) if f.column == found[0] and f.op in ("eq", "in", "ne", "not_in")
             for v in ([f.value] if f.value is not None else f.values or [])}
     return {stem(w) for w, kind in OUTCOME_WORDS.items() if kind in kept} | {w for w, kind in OUTCOME_WORDS.items() if kind in kept}
 
@@ -506,6 +522,24 @@ def _class_nouns(question: str, planned: Planned) -> set[str]:
     return {w for i, w in enumerate(qw[1:], 1) if w in CLASS_NOUNS and qw[i - 1] in used and w not in own}
 
 
+def _negated_comparisons(question: str, planned: Planned) -> set[str]:
+    """"not released before 2012", "no more than 13 innings": a negation turning the comparison after it, which the
+    plan's comparison says it turned (2012 or later, 13 or fewer); every use of the word must be such a one."""
+    qw = words(question)
+    ops = {f.op for f in _all_filters(planned.plan)}
+    out: set[str] = set()
+    for w in {w for w in qw if w in NOT_VERB | {"no"}}:
+        turned = []
+        for i in (i for i, x in enumerate(qw) if x == w):
+            after = qw[i + 1:i + 1 + NEGATED_REACH]
+            j = next((j for j, x in enumerate(after) if x in UPWARD | DOWNWARD), None)
+            turned.append(j is not None and not NOT_ACROSS & set(after[:j])
+                          and bool(ops & ({"lte", "lt"} if after[j] in UPWARD else {"gte", "gt"})))
+        if all(turned):
+            out.add(w)
+    return out
+
+
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
     plan = planned.plan
@@ -514,7 +548,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered |= _counted_total(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
-                | _years_apart(planned) | _compared_words(question, planned))
+                | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]

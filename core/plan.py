@@ -15,7 +15,7 @@ from .errors import PlanError
 
 Agg = Literal["sum", "avg", "median", "min", "max", "count", "count_distinct", "share", "ratio"]
 Bucket = Literal["year", "quarter", "month", "week", "day", "month_of_year", "day_of_week"]
-Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "between", "contains",
+Op = Literal["eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "between", "contains", "not_contains",
              "year", "month", "quarter", "weekday", "is_null", "not_null", "in_table", "not_in_table",
              "list_contains"]
 # every string the model fills is bounded: a grammar for an unbounded string lets a weak model run on forever
@@ -42,7 +42,8 @@ class Filter(BaseModel):
     """A condition on a column: column (op) value(s), another column, or another table's column."""
     column: str = _name()
     op: Op = Field("eq", description="eq ne gt gte lt lte compare with value (or other_column); in/not_in use values; "
-                   "between uses values [low, high]; contains: text contains value; year/month/quarter/weekday: "
+                   "between uses values [low, high]; contains: text contains value; not_contains: text does not contain "
+                   "value (an empty cell counts as not containing it); year/month/quarter/weekday: "
                    "part of a date in values (month may be a name like 'March', weekday a name like 'Monday' or "
                    "1=Monday..7=Sunday); in_table/not_in_table: the value occurs (not) in ref_table's ref_column; "
                    "list_contains: a cell holding a list such as \"['A', 'B']\" or \"A; B\" has the element value")
@@ -429,6 +430,9 @@ class Compiler:
         if f.op == "contains":
             self.params.append(str(f.value))
             return f"contains(lower(CAST({c} AS VARCHAR)), lower(?))"  # literal: % and _ are not wildcards
+        if f.op == "not_contains":  # like ne: a row with no text does not contain the value, so it is kept
+            self.params.append(str(f.value))
+            return f"({c} IS NULL OR NOT contains(lower(CAST({c} AS VARCHAR)), lower(?)))"
         if f.op == "is_null":
             return f"{c} IS NULL"
         if f.op == "not_null":

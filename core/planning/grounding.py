@@ -95,6 +95,30 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
 
 NEGATIONS = {"not", "non", "excluding", "except", "never", "haven't", "hasn't", "isn't", "aren't", "wasn't", "weren't",
              "don't", "doesn't", "didn't", "without"}
+# a negated verb: "did not score more than 10", "was not released before 2012", "never more than 3"
+NOT_VERB = {"not", "never", "haven't", "hasn't", "isn't", "aren't", "wasn't", "weren't", "don't", "doesn't", "didn't",
+            "won't", "wouldn't", "couldn't", "can't", "cannot"}
+NEGATED_REACH = 3  # the words a negation may stand before the comparison it turns ("not released before")
+FLIPPED = {"gt": "lte", "gte": "lt", "lt": "gte", "lte": "gt"}
+
+
+# words that open another part of the sentence: "not in Spain over 30" negates Spain, not the comparison
+NOT_ACROSS = {"in", "from", "at", "on", "by", "of", "for", "with", "to", "against", "the", "a", "an", "and", "or",
+              "but", "than", "as", "who", "which", "that", ","}
+
+
+def negated_at(q: str, start: int) -> bool:
+    """A negated verb stands right before this point of the (normalised) question, or a verb or two before it
+    ("was not released before", "did they not score more than")."""
+    ws = re.findall(r"[\w']+|,", q[:start])[-NEGATED_REACH:]
+    at = max((i for i, w in enumerate(ws) if w in NOT_VERB), default=None)
+    return at is not None and not NOT_ACROSS & set(ws[at + 1:])
+
+
+def comparison(op: str, q: str, start: int) -> str:
+    """The comparison a phrase at this point makes: its own, or the opposite after a negation ("not before 2012"
+    is 2012 or later: a row with no year is in neither)."""
+    return FLIPPED[op] if negated_at(q, start) else op
 
 
 def title_column(t: TableView) -> str | None:
@@ -540,12 +564,12 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
-    elif re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
-        y = int(re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q).group(2))
-        out.append(Filter(column=date_col, op="gte" if "since" in q else "gt", value=f"{y + (0 if 'since' in q else 1)}-01-01" if "since" in q else f"{y}-12-31 23:59:59"))
-    elif re.search(r"\bbefore\s+(19\d\d|20\d\d)\b", q):
-        y = int(re.search(r"\bbefore\s+(19\d\d|20\d\d)\b", q).group(1))
-        out.append(Filter(column=date_col, op="lt", value=f"{y}-01-01"))
+    elif m := re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
+        y = int(m.group(2))
+        op = comparison("gte" if "since" in q else "gt", q, m.start())
+        out.append(Filter(column=date_col, op=op, value=f"{y}-01-01" if "since" in q else f"{y}-12-31 23:59:59"))
+    elif m := re.search(r"\bbefore\s+(19\d\d|20\d\d)\b", q):
+        out.append(Filter(column=date_col, op=comparison("lt", q, m.start()), value=f"{int(m.group(1))}-01-01"))
     elif years:
         out.append(Filter(column=date_col, op="year", values=sorted(set(years))))
     months = [MONTHS[w] for w in words(q) if w in MONTHS and w != "may" or (w == "may" and re.search(r"\bmay (19|20)\d\d\b|\bin may\b", q))]
@@ -609,7 +633,7 @@ def _year_column_filters(q: str, ycol: str, years: list[int], rng) -> list[Filte
     side = re.search(r"\b(after|since|before|prior to)\s+(19\d\d|20\d\d)\b", q)
     if side and len(years) == 1:
         op = {"after": "gt", "since": "gte", "before": "lt", "prior to": "lt"}[side.group(1)]
-        return [Filter(column=ycol, op=op, value=int(side.group(2)))]
+        return [Filter(column=ycol, op=comparison(op, q, side.start()), value=int(side.group(2)))]
     if not years:
         return []
     return [Filter(column=ycol, op="in", values=years) if len(years) > 1 else Filter(column=ycol, value=years[0])]
@@ -632,14 +656,15 @@ def compared_number(n: str) -> float:
 # ("at most a time of 9.72")
 _THAN = r"th[ae]n"
 _NAMED_BETWEEN = r",?\s+(?:(?:a|an|the)\s+[a-z][\w' ]{0,40}?\s+of\s+)?"
-COMPARISONS = [(r"(?<!no )(?:over|above|more than|greater than|larger than|older than|exceeding|longer than|"
+COMPARISONS = [(r"(?<!no )(?<!not )(?:over|above|more than|greater than|larger than|older than|exceeding|longer than|"
                 r"taller than|bigger than|heavier than|wider than|deeper than|farther than)".replace("than", _THAN)
                 + _NAMED_BETWEEN + NUM, "gt"),
-               (r"(?:at least|no less than|no fewer than|minimum of)".replace("than", _THAN) + _NAMED_BETWEEN + NUM,
-                "gte"),
-               (r"(?<!no )(?:under|below|less than|fewer than|younger than|smaller than|shorter than|lighter than|"
-                r"narrower than)".replace("than", _THAN) + _NAMED_BETWEEN + NUM, "lt"),
-               (r"(?:at most|no more than|maximum of)".replace("than", _THAN) + _NAMED_BETWEEN + NUM, "lte"),
+               (r"(?:at least|no less than|no fewer than|not less than|not fewer than|not under|not below|minimum of)"
+                .replace("than", _THAN) + _NAMED_BETWEEN + NUM, "gte"),
+               (r"(?<!no )(?<!not )(?:under|below|less than|fewer than|younger than|smaller than|shorter than|"
+                r"lighter than|narrower than)".replace("than", _THAN) + _NAMED_BETWEEN + NUM, "lt"),
+               (r"(?:at most|no more than|not more than|not over|not above|not exceeding|maximum of)".replace("than", _THAN)
+                + _NAMED_BETWEEN + NUM, "lte"),
                # "eight or more goals", "four total points scored or more"
                (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:more|greater|higher|above)\b", "gte"),
                (r"(?<![\w.])" + NUM + r"\s+(?:[a-z]+\s+){0,3}?or (?:less|fewer|lower|below)\b", "lte")]
@@ -666,7 +691,7 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             if col and re.search(r"\b(?:over|above|under|below|higher|lower)\b", m.group(0)) and any(
                     stem(w) in PLACE_COLUMN_WORDS for w in words(col)):
                 continue  # "above 5" or "5 or lower" on a column of places: a better place is a smaller number
-            f = Filter(column=col, op=op, value=v) if col else None
+            f = Filter(column=col, op=comparison(op, q, m.start()), value=v) if col else None
             if f and (":" not in m.group(1) or _times_written_alike(m.group(1), col, t)) and f not in out:
                 out.append(f)  # "at least three or more" is one comparison
     return out + _number_ranges(q, t, nums)
@@ -961,7 +986,7 @@ def column_comparisons(q: str, t: TableView) -> list[Filter]:
                 continue
             col = _named_before(words(q[: m.start()]), kind, other)
             if col is not None:
-                out.append(Filter(column=col, op=op, other_column=other))
+                out.append(Filter(column=col, op=comparison(op, q, m.start()), other_column=other))
             break
     return out
 
@@ -1002,17 +1027,22 @@ def flag_filters(qw: list[str], t: TableView, chits: list[ColumnHit]) -> list[Fi
     return out
 
 
+# "places that don't have a zip code", "drivers who did not get a bonus": the cell is empty
+HAS_NOT = r"(?:doesn't|does not|don't|do not|didn't|did not)\s+(?:have|has|get|receive|list)"
+
+
 def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    """"orders with a discount" (the cell is filled), "orders without one", "that don't have one" (it is empty)."""
     out = not_yet_filters(q, t)
     for h in chits:
         c = h.column
         if t.profiles.get(c, {}).get("nulls", 0) == 0:
             continue
         cw = "|".join(re.escape(w) for w in words(c))
-        if re.search(rf"\b(have|has|with|having)\s+(an?|the|some)?\s*({cw})", q):
-            out.append(Filter(column=c, op="not_null"))
-        elif re.search(rf"\b(without|no|missing)\s+(an?|the)?\s*({cw})", q):
+        if re.search(rf"\b(without|no|missing|lacking|lacks|{HAS_NOT})\s+(an?|the|any)?\s*({cw})", q):
             out.append(Filter(column=c, op="is_null"))
+        elif re.search(rf"\b(have|has|with|having)\s+(an?|the|some)?\s*({cw})", q):
+            out.append(Filter(column=c, op="not_null"))
     return out
 
 
@@ -1194,20 +1224,49 @@ def _joined(question: str, t: TableView, by_col: dict[str, list]) -> None:
                                "question does not say how they go together: which one is meant?")
 
 
-NOT_BEFORE = {"not", "except", "excluding", "besides", "non", "exclude"}
+NOT_BEFORE = {"not", "except", "excluding", "besides", "non", "exclude", "neither"}
 NOT_PHRASES = {("other", "than"), ("apart", "from"), ("outside", "of"), ("rather", "than"), ("not", "from"),
-               ("not", "in"), ("not", "by"), ("not", "at"), ("not", "on"), ("not", "a"), ("not", "an"),
-               ("not", "the")}
+               ("not", "in"), ("not", "by"), ("not", "at"), ("not", "on"), ("aside", "from"), ("except", "for"),
+               ("exception", "of")}
+ARTICLES = {"a", "an", "the"}
+# what may stand between two values one negation excludes together: "not Aprilia or a Honda", "other than A, B and C"
+NEGATION_LIST = {"or", "and", "nor", ",", "a", "an", "the"}
 
 
 def _excludes(before: list[str]) -> bool:
-    """The words before a value make it one to exclude ("not friendly", "other than Hungary")."""
+    """The words before a value make it one to exclude ("not friendly", "other than Hungary", "not a yacht",
+    "other than the S3300")."""
+    while before and before[-1] in ARTICLES:
+        before = before[:-1]
     return bool(before) and (before[-1] in NOT_BEFORE or tuple(before[-2:]) in NOT_PHRASES)
+
+
+def _tokens(question: str) -> list[str]:
+    return [w.lower() for w in re.findall(r"[\w&'\-\.]+|,", question.replace("\u2019", "'"))]
 
 
 def _negated(question: str, v: ValueHit) -> bool:
     """"competitions that were not friendly", "countries other than Hungary": the value is excluded, not kept."""
-    return _excludes([w.lower() for w in re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))][:v.start])
+    return _excludes([w for w in _tokens(question) if w != ","][:v.start])
+
+
+def negated_values(question: str, vhits: list[ValueHit]) -> list[ValueHit]:
+    """The values a negation excludes: each one after it, and every value of the same column listed with one
+    ("not Aprilia or Honda", "other than France and Spain": neither of them), so no value of a negated list is
+    silently kept."""
+    toks = [w for w in re.findall(r"[\w&'\-\.]+|,", question.replace("\u2019", "'").lower())]
+    plain = [i for i, w in enumerate(toks) if w != ","]  # ValueHit positions count words, not commas
+    out = [v for v in vhits if _negated(question, v)]
+    for v in sorted(vhits, key=lambda h: h.start):
+        if v in out:
+            continue
+        for w in out:
+            if w.column == v.column and w.end <= v.start < len(plain) and w.end >= 1:
+                between = toks[plain[w.end - 1] + 1:plain[v.start]]
+                if between and all(x in NEGATION_LIST for x in between) and {"or", "and", "nor", ","} & set(between):
+                    out.append(v)
+                    break
+    return out
 
 
 def _negated_filter(f: Filter) -> Filter:
@@ -1285,12 +1344,23 @@ def outcome_filters(qw: list[str], t: TableView, taken: list[Filter]) -> list[Fi
     col, by = found
     if any(stem(w) in RIVALS for w in qw):
         return []  # "how many times did the opponent win": the table's results are the other side's
-    said = {OUTCOME_WORDS[w] for i, w in enumerate(qw) if w in OUTCOME_WORDS and not _names_a_column(w, t)
-            and not (i and qw[i - 1] in NEGATIONS | {"who", "whoever"})}
-    if len(said) != 1 or (kind := next(iter(said))) not in by:
+    named = [(w, i) for i, w in enumerate(qw) if w in OUTCOME_WORDS and not _names_a_column(w, t)
+             and not (i and qw[i - 1] in {"who", "whoever"})]
+    said = {OUTCOME_WORDS[w] for w, i in named if not (i and qw[i - 1] in NEGATIONS)}
+    denied = {OUTCOME_WORDS[w] for w, i in named if i and qw[i - 1] in NOT_VERB}
+    if said and denied or len(said | denied) != 1 or (kind := next(iter(said | denied))) not in by:
         return []
     vals = by[kind]
+    if denied:  # "the games they did not win": every other result, only when every row records one
+        return [Filter(column=col, op="not_in", values=vals)] if _every_row_an_outcome(t, col) else []
     return [Filter(column=col, value=vals[0]) if len(vals) == 1 else Filter(column=col, op="in", values=vals)]
+
+
+def _every_row_an_outcome(t: TableView, col: str) -> bool:
+    """No row of the results column is empty or records something else ("Postponed"): a game not won is then
+    one lost or drawn, never one that was not played."""
+    cells = [v for vs in t.values.values() for c, v in vs if c == col]
+    return not t.profiles.get(col, {}).get("nulls") and all(_outcome(v) is not None for v in cells)
 
 
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
@@ -1305,14 +1375,19 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     if not chits and not vhits and not inside and not (row_noun and how_many) and not placed and not outcomes:
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
-    negated = [v for v in vhits if _negated(question, v)]
+    negated = negated_values(question, vhits)
     for v in vhits:
         if v not in negated:
             by_col.setdefault(v.column, []).append(v.value)
     _joined(question, t, by_col)
     filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]
-    filters += [_negated_filter(_value_filter(t, v.column, [v.value])) for v in negated]
-    filters += [Filter(column=v.column, op="contains", value=v.value) for v in inside]
+    excluded: dict[str, list] = {}
+    for v in negated:
+        excluded.setdefault(v.column, []).append(v.value)
+    filters += [_negated_filter(_value_filter(t, c, vals)) for c, vals in excluded.items()]
+    # "songs not by Krisztina Papp" with cells like "Krisztina Papp (HUN)": the rows whose cell does not hold it
+    filters += [Filter(column=v.column, op="not_contains" if _negated(question, v) else "contains", value=v.value)
+                for v in inside]
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)

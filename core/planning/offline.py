@@ -12,6 +12,7 @@ import re
 from dataclasses import replace
 
 from ..errors import Ambiguous, CannotAnswer
+from ..plan import Plan
 from ..roles import NUMERIC_ROLES, column_roles, summable
 from .grounding import Grounded, ground
 from .model import Planned, TableView
@@ -151,6 +152,7 @@ class OfflinePlanner:
                                f"{'count rows' if best.planned.shape == 'count' else 'compute a number'}.",
                                suggestions=self.suggestions())
         if best.complete:
+            _one_row_each(question, best.planned, self.execute)
             self._confident(best, runner_up(ranked), t)
         return best.planned
 
@@ -190,6 +192,45 @@ class OfflinePlanner:
             if main and t.dates():
                 out.append(f"Show the monthly trend of {main}")
         return out[:k]
+
+
+COMPLEMENT = {"ne": "eq", "not_in": "in", "is_null": "not_null", "not_contains": "contains", "gt": "lte", "gte": "lt",
+              "lt": "gte", "lte": "gt"}
+
+
+NAMES_ROWS = 0.8
+
+
+def _one_row_each(question: str, p: Planned, execute) -> None:
+    """"which country did not have the Sony label?" where a country has several rows: not on one of its rows, or
+    on none of them? A negated question answered with names of a column whose values repeat is read only when
+    the two agree: no name kept by the negated condition is also on a row it leaves out."""
+    from ..coverage import NEGATION_WORDS
+
+    if not NEGATION_WORDS & set(words(question)) - {"other", "others", "besides", "apart", "aside", "exception"}:
+        return
+    plan = p.plan
+    named = set(plan.select) | {g.column for g in plan.group_by}
+    named |= {m.column for m in plan.measures if m.agg == "count_distinct" and m.column}
+    # a column of names nearly every row has its own of ("Yankee Hill" in two counties) names rows, not groups
+    repeats = [c for c in named if c in p.table.dtypes and p.table.distinct_ratio(c) < NAMES_ROWS]
+    if not repeats:
+        return
+    negated = ([f for f in plan.filters if f.op in ("ne", "not_in", "is_null", "not_contains")]
+               or [f for f in plan.filters if f.op in ("gt", "gte", "lt", "lte") and f.other_column is None])
+    if len(negated) == 1 and plan.join is None and execute is not None:
+        rest = [f for f in plan.filters if f is not negated[0]]
+        other = [*rest, negated[0].model_copy(update={"op": COMPLEMENT[negated[0].op]})]
+        if not any(_names(execute, p, c, plan.filters) & _names(execute, p, c, other) for c in repeats):
+            return
+    raise CannotAnswer(f"{repeats[0]} repeats across rows of '{p.table.label}': does the question's negation hold "
+                       "on some of its rows, or on all of them?")
+
+
+def _names(execute, p: Planned, column: str, filters) -> set:
+    """The distinct values of a column over the rows these filters keep."""
+    probe = Plan(table=p.plan.table, select=[column], filters=filters, distinct_rows=True, limit=100000)
+    return set(execute(replace(p, plan=probe, compiled=None)).iloc[:, 0].dropna().tolist())
 
 
 NUMBER_OPS = {"eq", "ne", "gt", "gte", "lt", "lte", "between"}
