@@ -365,6 +365,25 @@ def explained(planned: Planned) -> set[str]:
     return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
 
 
+QUANTITY_VERBS = {"sold", "sell", "sells", "selling", "bought", "buy", "buys", "ordered", "shipped", "purchased"}
+QUANTITY_NAMES = {"qty", "quantity", "quantities", "unit", "units", "sold", "volume", "pieces", "pcs"}
+
+
+def _quantity_verbs(question: str, planned: Planned) -> set[str]:
+    """"which rep sold the most Dock Stations?" on order lines with a Units column: sold is units, not lines; a
+    plan that does not read the table's quantity column does not account for the verb, unless the question names
+    the rows it counts ("shipped the most orders")."""
+    plan, view = planned.plan, planned.table
+    said = {stem(w) for w in words(norm(question))}
+    if said & (row_entities(view) | {stem(w) for w in ROW_NOUNS | GENERIC_ROWS}):
+        return set()
+    quantities = [c for c, d in view.dtypes.items() if d in ("integer", "number")
+                  and any(w in QUANTITY_NAMES for w in words(c))]
+    if not quantities or set(quantities) & _plan_columns(plan):
+        return set()
+    return {stem(w) for w in QUANTITY_VERBS}
+
+
 def _dimension_words(plan: Plan) -> set[str]:
     """"the tallest building" ordered by Height, largest first: the adjectives of the dimension of a column the
     plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the least time, not the most);
@@ -546,6 +565,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))
     covered |= _counted_total(question, planned)
+    covered -= _quantity_verbs(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned))

@@ -1418,3 +1418,13 @@ def test_over_budget_is_not_the_budget_alone(examined):
     over = SPEND[SPEND.Category == "Marketing"].assign(gap=lambda d: d.Actual - d.Budget)
     ans = examined["budget"].answer("In which month was Marketing most over budget?")
     assert ans.status != "answered" or ans.value == over.loc[over.gap.idxmax(), "Month"]
+
+
+def test_sold_the_most_on_order_lines_is_not_a_count_of_lines(examined):
+    """"which region sold the most" with a Units column: lines counted per region would answer another question."""
+    ans = examined["lines"].answer("Which region sold the most?")
+    units = ORDER_LINES.groupby("Region").Units.sum()
+    assert ans.status != "answered" or ans.value == units.idxmax()
+    # naming what is counted makes a count of lines right
+    got = answered(examined["lines"], "Which region had the most order lines?")
+    assert got.value == ORDER_LINES.Region.value_counts().idxmax()
