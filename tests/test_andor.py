@@ -157,3 +157,18 @@ def test_rows_beyond_a_named_row_on_the_dimension_a_comparative_measures(pipes):
     shorter = TOWERS.loc[TOWERS["Height (m)"] < h["Tower D"], "Name"].tolist()
     ans = t.answer("Which tower is shorter than Tower D?")
     assert not shorter and (ans.status != "answered" or ans.value in (None, [])) and ans.value != h["Tower D"]
+
+
+def test_the_answer_is_one_of_the_two_named_only_when_they_are_what_is_asked(tmp_path_factory):
+    df = pd.DataFrame({"Year": [1990, 1991, 1992, 1993], "Team": ["Reds", "Blues", "Greens", "Reds"],
+                       "Goals": [10, 14, 9, 12]})
+    pipe = pipeline_over(tmp_path_factory, "seasons_goals", df)
+    two = df[df["Year"].isin([1990, 1991])]
+    ans = answered(pipe, "Which year had more goals, 1990 or 1991?")
+    assert int(float(ans.value)) == two.loc[two["Goals"].idxmax(), "Year"] == 1991
+    ans = answered(pipe, "In which year were there fewer goals, 1992 or 1993?")
+    assert int(float(ans.value)) == 1992
+    # a team is asked for, or a person: one of the two years is no answer
+    for q in ("Which team had more goals in 1990 or 1991?", "Who had more goals in 1990 or 1991?"):
+        got = pipe.answer(q)
+        assert got.status != "answered" or str(got.value) not in ("1990", "1991", "1990.0", "1991.0"), q

@@ -1049,34 +1049,35 @@ def _named_two(g: Grounded) -> tuple[str, bool] | None:
     return pairs[0]
 
 
-def _compared_on(g: Grounded) -> tuple[str | None, bool, str] | None:
-    """(the number column the question's one comparative compares on, larger first?, how it was said: "dimension",
-    "place" or "plain"); None when no comparative, several, or one whose column or direction is not clear. The
-    column is None for a plain "more games", a count of rows."""
+def _compared_on(g: Grounded, col: str) -> tuple[str | None, bool, str] | None:
+    """(the number column, other than the named values' own, the question's one comparative compares on, larger
+    first?, how it was said: "dimension", "place" or "plain"); None when no comparative, several, or one whose
+    column or direction is not clear. The column is None for a plain "more games", a count of rows."""
     from .grounding import COMPARED_DIMENSIONS, dimension_columns, place_column
 
     dims = {w for w in g.qw if w in COMPARED_DIMENSIONS}
     plain = {MORE[w] for w in g.qw if w in MORE and w not in dims}
     places = {PLACE_BETTER[w] for w in g.qw if w in PLACE_BETTER}
-    named = {h.column for h in g.numeric_hits if h.column not in g.value_cols}
+    hits = [h.column for h in g.numeric_hits if h.column not in g.value_cols and h.column != col]
+    named, measure = set(hits), (hits[0] if hits else None)
     if dims:
         found = {c for w in dims for c in dimension_columns(COMPARED_DIMENSIONS[w][0], g.t)}
         ends = {COMPARED_DIMENSIONS[w][1] for w in dims}
         if len(found) != 1 or len(ends) != 1 or plain or named - found:
             return None  # "taller" in a table of heights and floors named too: which number is compared?
         return found.pop(), ends.pop() == "max", "dimension"
-    if g.measure_col and g.measure_col == place_column(g.t):
+    if measure and measure == place_column(g.t):
         # "placed better", "a higher placement": a smaller place is better
-        return (g.measure_col, places.pop(), "place") if len(places) == 1 and len(named) == 1 else None
-    if len(plain) != 1 or len(named) > 1 or g.measure_col and _ranklike(g.measure_col) and not _literal(g):
+        return (measure, places.pop(), "place") if len(places) == 1 and len(named) == 1 else None
+    if len(plain) != 1 or len(named) > 1 or measure and _ranklike(measure) and not _literal(g, measure):
         return None
-    return g.measure_col, plain.pop(), "plain"
+    return measure, plain.pop(), "plain"
 
 
-def _literal(g: Grounded) -> bool:
+def _literal(g: Grounded, measure: str) -> bool:
     """"a higher number" of a column named Number: the comparative said of the number itself, read as written (not
     "a higher rank", "ranked higher", which mean a smaller one)."""
-    own = [w for w in words(g.measure_col) if w not in STOP]
+    own = [w for w in words(measure) if w not in STOP]
     return bool(own) and all(w in ("number", "no", "num") for w in own) and bool(
         re.search(r"\b(?:higher|lower|larger|smaller|bigger|greater)\s+(?:number|no|num)\b", g.q))
 
@@ -1092,10 +1093,13 @@ def which_of_two(g: Grounded) -> Planned | None:
     "did they place better in 1987/88 or 1993/94?": of the two values named (of a column of names, or two years or
     seasons), the one whose row is ahead on the number the comparative names (a dimension's column for "taller",
     "sooner"; a place for "better"); for a plain "more games", the one with more rows."""
-    pair, compared = _named_two(g), _compared_on(g)
+    pair = _named_two(g)
+    compared = _compared_on(g, pair[0]) if pair else None
     if pair is None or compared is None or g.how_many or g.agg or g.direction:
         return None
     (col, period), (measure, desc, said) = pair, compared
+    if _asked_column(g) not in (None, col) or period and g.q.startswith("who"):
+        return None  # "which team scored more in 1992 or 1996": a team is asked, not one of the two years
     if said == "plain" and not period and measure is not None and not _ranklike(measure):
         return None  # "more losses, A or B": the rule "which of the named" reads it
     if measure is None:
