@@ -172,3 +172,13 @@ def test_the_answer_is_one_of_the_two_named_only_when_they_are_what_is_asked(tmp
     for q in ("Which team had more goals in 1990 or 1991?", "Who had more goals in 1990 or 1991?"):
         got = pipe.answer(q)
         assert got.status != "answered" or str(got.value) not in ("1990", "1991", "1990.0", "1991.0"), q
+
+
+def test_two_figures_named_without_a_total_or_a_shared_noun_are_not_added(tmp_path_factory):
+    # figures that repeat: a column of unique numbers would account for its name as what a row is (coverage)
+    df = pd.DataFrame({"Player": ["Ann", "Bea", "Cat", "Dee"], "Points": [20, 14, 9, 14], "Rebounds": [10, 4, 10, 4]})
+    pipe = pipeline_over(tmp_path_factory, "box", df)
+    assert pipe.answer("How many points and rebounds did Ann have?").status != "answered"  # both, or their sum?
+    ann = df.set_index("Player").loc["Ann"]
+    assert float(answered(pipe, "How many points and rebounds did Ann have in total?").value) == \
+        ann["Points"] + ann["Rebounds"]

@@ -1122,14 +1122,24 @@ def which_of_two(g: Grounded) -> Planned | None:
 JOINED_BY = {"and", "plus", "&"}
 
 
-def _columns_joined(g: Grounded) -> list[str] | None:
+def _columns_joined(g: Grounded) -> tuple[list[str], str] | None:
     """The two number columns the question names side by side, joined by "and" ("gold and silver"), each by all
-    the words of its name; None otherwise."""
+    the words of its name, and the word after them ("medals"); None otherwise."""
     hits = sorted((h for h in g.numeric_hits if h.column not in g.value_cols and h.score >= 0.99 and not h.by_synonym),
                   key=lambda h: h.position)
     pairs = [(a, b) for a, b in zip(hits, hits[1:], strict=False)
              if g.qw[a.position + a.words:b.position] in (["and"], ["plus"], ["&"])]
-    return [pairs[0][0].column, pairs[0][1].column] if len(pairs) == 1 else None
+    if len(pairs) != 1:
+        return None
+    a, b = pairs[0]
+    after = g.qw[b.position + b.words] if b.position + b.words < len(g.qw) else ""
+    return [a.column, b.column], after
+
+
+def _shared_noun(g: Grounded, word: str) -> bool:
+    """"gold and silver medals": a noun after the two names that both are kinds of (no column's word), so their
+    total is asked; "points and rebounds did he have" may ask for the two figures."""
+    return bool(word) and word not in STOP and not any(same(stem(word), stem(w)) for c in g.t.dtypes for w in words(c))
 
 
 def total_of_two_columns(g: Grounded) -> Planned | None:
@@ -1139,9 +1149,10 @@ def total_of_two_columns(g: Grounded) -> Planned | None:
         return None
     if re.search(r"\b(difference|differ|each|respectively|separately|ratio|per|versus|vs|compare)\b", g.q):
         return None
-    cols = _columns_joined(g)
-    if cols is None or any(not_a_quantity(g.t, c) for c in cols):
-        return None
+    joined = _columns_joined(g)
+    if joined is None or any(not_a_quantity(g.t, c) for c in joined[0]) or not (g.agg or _shared_noun(g, joined[1])):
+        return None  # two figures named without "total" or a noun they share: both figures, or their sum?
+    cols = joined[0]
     counted = re.search(r"\b(?:how many|number of)\s+([a-z]+)", g.q)
     if g.how_many and not (counted and any(same(stem(counted.group(1)), stem(w)) for w in words(cols[0]))):
         return None  # "how many countries won gold and silver": rows counted, not the medals added
