@@ -16,11 +16,13 @@ import pandas as pd
 
 from .plan import Plan, _measure_name
 from .planning.grounding import (
+    COMPARED_DIMENSIONS,
     DIMENSIONS,
     NEGATED_REACH,
     NOT_ACROSS,
     NOT_VERB,
     compared_number,
+    fold,
     game_nouns,
     table_kind,
 )
@@ -161,6 +163,7 @@ def _split_camel(text: str) -> str:
 
 def _stems(text: str) -> set[str]:
     ws = list(dict.fromkeys(words(_split_camel(text)) + words(str(text))))  # "kW" is one word, not "k" and "w"
+    ws += [w for w in words(fold(_split_camel(text))) if w not in ws]  # "Álvaro" is also said "alvaro"
     short_plurals = {w[:-1] for w in ws if len(w) == 3 and w.endswith("s")}  # "fb_ads": an ad
     return ({stem(w) for w in ws} | {stem(ABBREVIATIONS[w]) for w in ws if w in ABBREVIATIONS} | short_plurals
             | {w for w, vals in VALUE_WORDS.items() if any(v in ws for v in vals)})
@@ -327,7 +330,7 @@ def explained(planned: Planned) -> set[str]:
     for c in _plan_columns(plan):
         stems |= _stems(c)
     for v in _filter_values(plan):
-        stems |= _stems(v)
+        stems |= _stems(v) | set(words(fold(v)))  # as written too: "agantis" is a typo of "aganits", not its stem
     stems |= {stem(w) for w in _reverse_synonyms(stems)}
     stems |= _stems(view.label) | _stems(view.file) | _stems(view.sheet)
     counts_rows = (any(m.agg == "count" and not m.column for m in plan.measures) or plan.select or plan.test
@@ -385,10 +388,11 @@ def _quantity_verbs(question: str, planned: Planned) -> set[str]:
 
 
 def _dimension_words(plan: Plan) -> set[str]:
-    """"the tallest building" ordered by Height, largest first: the adjectives of the dimension of a column the
-    plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the least time, not the most);
-    "how long is the line" reading a Length column: the plain adjective of a column the plan reads."""
-    ordered = {adj for o in plan.order for adj, (family, end) in DIMENSIONS.items()
+    """"the tallest building" (or "which is taller") ordered by Height, largest first: the adjectives of the
+    dimension of a column the plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the
+    least time, not the most); "how long is the line" reading a Length column: the plain adjective of a column the
+    plan reads."""
+    ordered = {adj for o in plan.order for adj, (family, end) in (DIMENSIONS | COMPARED_DIMENSIONS).items()
                if o.desc == (end == "max") and {stem(w) for w in words(o.by)} & {stem(f) for f in family}}
     read = {stem(w) for c in _plan_columns(plan) for w in words(c)}
     plain = {"far" if adj.endswith("thest") else adj.removesuffix("est") for adj, (family, _) in DIMENSIONS.items()
@@ -640,7 +644,9 @@ def _place_words(question: str, planned: Planned) -> set[str]:
     col = place_column(planned.table)
     places = {float(f.value) for f in _all_filters(planned.plan) if f.column == col and isinstance(f.value, int)}
     q = norm(question)
-    return {stem(w) for s, e, n, _ in place_phrases(q) if n in places for w in words(q[s:e])}
+    # "did they place better in 1987/88 or 1993/94": ordered by the places, the smaller first, is "better"
+    better = {"better" if not o.desc else "worse" for o in planned.plan.order if col is not None and o.by == col}
+    return {stem(w) for s, e, n, _ in place_phrases(q) if n in places for w in words(q[s:e])} | better
 
 
 # "received over 10% of the vote": the verb of the quantity compared

@@ -358,6 +358,57 @@ def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[V
     return [h for h in hits if per_column[h.column] == 1]
 
 
+TOKEN = re.compile(r"[\w&'\-\.]+")
+
+
+def _tokens(text: str) -> list[str]:
+    """Words as value_hits counts them, lower case without the punctuation around them."""
+    return [w.lower().strip(".-'&") for w in TOKEN.findall(str(text).replace("\u2019", "'"))]
+
+
+def _values_by_word(t: TableView) -> dict[str, list[tuple[str, object, list[str]]]]:
+    """Text values of two to NAME_LIKE words, by each of their words (built once per view)."""
+    cached = t.__dict__.get("_by_word")
+    if cached is None:
+        cached = {}
+        for found in t.values.values():
+            for col, val in found:
+                ws = _tokens(val)
+                if 2 <= len(ws) <= NAME_LIKE and not any(ch.isdigit() for ch in str(val)):
+                    for w in set(ws):
+                        cached.setdefault(w, []).append((col, val, ws))
+        t.__dict__["_by_word"] = cached
+    return cached
+
+
+def misspelt_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
+    """A value of two or more words said with one word misspelt ("solider field" for "Soldier Field"): every other
+    word as the cell has it, the misspelt one (5+ letters, not a function word) one letter off, and no other value
+    of the table as close to that span."""
+    from ..coverage import _typo
+
+    toks = _tokens(question)
+    free = [not any(v.start <= i < v.end for v in exact) for i in range(len(toks))]
+    index = _values_by_word(t)
+    found: dict[tuple[int, int], set[tuple[str, object]]] = {}
+    for i, w in enumerate(toks):
+        for col, val, ws in index.get(w, []) if w not in STOP and free[i] else ():
+            for j in (j for j, x in enumerate(ws) if x == w):
+                a, b = i - j, i - j + len(ws)
+                if a < 0 or b > len(toks) or not all(free[a:b]):
+                    continue
+                off = [(q, c) for q, c in zip(toks[a:b], ws, strict=True) if q != c]
+                if len(off) == 1 and len(off[0][0]) >= 5 and off[0][0] not in STOP and _typo(*off[0]):
+                    found.setdefault((a, b), set()).add((col, val))
+    hits = []
+    for (a, b), vals in sorted(found.items(), key=lambda kv: kv[0][0] - kv[0][1]):
+        if len(vals) == 1 and all(free[a:b]):
+            col, val = next(iter(vals))
+            hits.append(ValueHit(col, val, a, b))
+            free[a:b] = [False] * (b - a)
+    return hits
+
+
 def agg_word(q: str) -> str | None:
     for pat, a in ((r"\b(average|mean|avg)\b", "avg"), (r"\bmedian\b", "median"), (r"\b(maximum|max)\b", "max"),
                    (r"\b(minimum|min)\b", "min"), (r"\b(total|sum|combined|altogether|overall)\b", "sum")):
@@ -1115,6 +1166,32 @@ DIMENSIONS = {"tallest": ({"height"}, "max"), "longest": ({"length", "duration",
               "farthest": ({"distance", "mark", "throw"}, "max"), "furthest": ({"distance", "mark", "throw"}, "max"),
               "fastest": ({"time"}, "min"), "quickest": ({"time"}, "min"), "slowest": ({"time"}, "max")}
 DIMENSION_WORD = re.compile(r"\b(" + "|".join(DIMENSIONS) + r")\b(?:\s+([a-z][\w'-]*))?")
+# comparatives of a dimension, as DIMENSIONS: "which is taller, A or B" compares Height, "who finished sooner" the
+# least time; a comparative whose dimension no one column measures says nothing about which number it compares
+COMPARED_DIMENSIONS = {"taller": ({"height"}, "max"), "shorter": ({"height", "length", "duration", "runtime"}, "min"),
+                       "longer": ({"length", "duration", "runtime"}, "max"), "wider": ({"width"}, "max"),
+                       "narrower": ({"width"}, "min"), "heavier": ({"weight"}, "max"), "lighter": ({"weight"}, "min"),
+                       "deeper": ({"depth"}, "max"), "shallower": ({"depth"}, "min"),
+                       "farther": ({"distance"}, "max"), "further": ({"distance"}, "max"),
+                       "sooner": ({"time"}, "min"), "faster": ({"time"}, "min"), "quicker": ({"time"}, "min"),
+                       "slower": ({"time"}, "max")}
+
+
+def compared_dimension(qw: list[str], t: TableView) -> tuple[str, str] | None:
+    """"taller than X", "which is wider": (the one number column the question's one comparative of a dimension
+    measures, the end it prefers); None without one, or with none or several such columns."""
+    said = {w for w in qw if w in COMPARED_DIMENSIONS}
+    if len(said) != 1:
+        return None
+    family, end = COMPARED_DIMENSIONS[said.pop()]
+    found = dimension_columns(family, t)
+    return (found[0], end) if len(found) == 1 else None
+
+
+def dimension_columns(family: set[str], t: TableView) -> list[str]:
+    """The table's number columns named by a word of the dimension's family ("Height (m)" for height)."""
+    stems = {stem(f) for f in family}
+    return [c for c in t.numeric() if any(stem(w) in stems for w in words(c))]
 
 
 def dimension_column(q: str, t: TableView) -> tuple[str, str] | None:
@@ -1124,7 +1201,7 @@ def dimension_column(q: str, t: TableView) -> tuple[str, str] | None:
     if len(said) != 1:
         return None
     family, end = DIMENSIONS[said.pop()]
-    found = [c for c in t.numeric() if any(stem(w) in {stem(f) for f in family} for w in words(c))]
+    found = dimension_columns(family, t)
     return (found[0], end) if len(found) == 1 else None
 
 
@@ -1369,6 +1446,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", q))
+    vhits = vhits + misspelt_hits(question, t, vhits)
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
     outcomes = outcome_filters(qw, t, [])

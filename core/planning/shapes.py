@@ -16,6 +16,7 @@ from .grounding import (
     DIMENSION_WORD,
     Grounded,
     alias_of,
+    compared_dimension,
     default_agg,
     dimension_column,
     family_column,
@@ -559,6 +560,8 @@ def named_ratio(g: Grounded) -> Measure | None:
 
 @shape("aggregate")
 def aggregate(g: Grounded) -> Planned | None:
+    if (both := total_of_two_columns(g)) is not None:
+        return both  # "how many gold and silver medals": two columns added
     if not g.direction and (over_months := months_as_rows(g)) is not None:
         return over_months  # "Q4 sales", "the monthly average" over months laid out as columns
     if not (g.direction or g.how_many or g.agg) and (ratio := named_ratio(g)) is not None:
@@ -687,7 +690,7 @@ def which_of_named(g: Grounded) -> Planned | None:
     more = [MORE[w] for w in g.qw if w in MORE]
     named = [(c, vals) for c, vals in g.by_col.items() if len(vals) >= 2]
     if len(set(more)) != 1 or len(named) != 1 or not g.measure_col or _ranklike(g.measure_col) or g.how_many:
-        return None
+        return which_of_two(g)  # "which is taller, A or B", "the larger laps, 1963 or 1968"
     if YES_NO.match(g.q) and "than" in g.qw:
         return None  # "did A have a higher box office than B?" asks whether, not which
     col = named[0][0]
@@ -913,7 +916,9 @@ def beyond_named(g: Grounded) -> Planned | None:
     if g.agg not in (None, "sum"):
         return None  # "more on average than": groups' averages; one row's "total medals" is its own value
     key, vals = next(iter(g.by_col.items()))
-    measure = g.measure_col
+    measure, above = g.measure_col, m.group(1) in ABOVE
+    if measure is None and (dim := compared_dimension(g.qw, g.t)) is not None:
+        measure, above = dim[0], dim[1] == "max"  # "taller than X": the one column of heights
     if len(vals) != 1 or g.t.distinct_ratio(key) < 0.8 or measure is None or _ranklike(measure):
         return None  # a rank's "higher" is a smaller number; several anchor rows would be several thresholds
     if g.t.dtypes.get(measure) not in ("integer", "number"):
@@ -922,7 +927,7 @@ def beyond_named(g: Grounded) -> Planned | None:
     if target == measure:
         return None
     one = not PLURAL_ASK.search(g.q)
-    op = "gt" if m.group(1) in ABOVE else "lt"
+    op = "gt" if above else "lt"
     # the asked column last for one answer (several rows that differ there are no one answer), first for a list
     plan = g.plan(select=[measure, target] if one else [target, measure], filters=[Filter(column=target, op="not_null")],
                   same_as=SameAs(anchor=g.filters, columns=[measure], op=op), limit=None if one else 1000,
@@ -1086,4 +1091,133 @@ def average_per_entity(g: Grounded) -> Planned | None:
     entities = Measure(agg="count_distinct", column=g.group_col, alias="count")
     plan = g.plan(measures=[total, entities], headline="value",
                   compute=[Compute(alias=f"{g.measure_col} per {g.group_col}", op="div", left="total", right="count")])
+    return g.planned(plan, "value")
+
+
+# --- which of two named rows or periods, by a comparative: "which is taller, A or B?", "the larger laps, 1963 or
+# 1968?", "did they place better in 1987/88 or 1993/94?" ------------------------------------------------------------
+EITHER = re.compile(r"\w[\"')]?\s*,?\s+or\s+(?:the\s+)?\w")
+PLACE_BETTER = {"better": False, "higher": False, "worse": True, "lower": True}  # on places: larger first?
+
+
+def _named_two(g: Grounded) -> tuple[str, bool] | None:
+    """(the column of the two values the question names joined by "or", whether they are a period's (a year, a
+    season), not a text column's named values); None unless there is exactly one such pair."""
+    pairs = [(c, False) for c, vals in g.by_col.items() if len(vals) >= 2]
+    pairs += [(f.column, True) for f in g.filters if f.op == "in" and f.column not in g.by_col
+              and len(f.values or []) == 2]
+    if len(pairs) != 1 or not EITHER.search(g.question) or len(g.by_col.get(pairs[0][0], [1, 2])) != 2:
+        return None
+    return pairs[0]
+
+
+def _compared_on(g: Grounded, col: str) -> tuple[str | None, bool, str] | None:
+    """(the number column, other than the named values' own, the question's one comparative compares on, larger
+    first?, how it was said: "dimension", "place" or "plain"); None when no comparative, several, or one whose
+    column or direction is not clear. The column is None for a plain "more games", a count of rows."""
+    from .grounding import COMPARED_DIMENSIONS, dimension_columns, place_column
+
+    dims = {w for w in g.qw if w in COMPARED_DIMENSIONS}
+    plain = {MORE[w] for w in g.qw if w in MORE and w not in dims}
+    places = {PLACE_BETTER[w] for w in g.qw if w in PLACE_BETTER}
+    hits = [h.column for h in g.numeric_hits if h.column not in g.value_cols and h.column != col]
+    named, measure = set(hits), (hits[0] if hits else None)
+    if dims:
+        found = {c for w in dims for c in dimension_columns(COMPARED_DIMENSIONS[w][0], g.t)}
+        ends = {COMPARED_DIMENSIONS[w][1] for w in dims}
+        if len(found) != 1 or len(ends) != 1 or plain or named - found:
+            return None  # "taller" in a table of heights and floors named too: which number is compared?
+        return found.pop(), ends.pop() == "max", "dimension"
+    if measure and measure == place_column(g.t):
+        # "placed better", "a higher placement": a smaller place is better
+        return (measure, places.pop(), "place") if len(places) == 1 and len(named) == 1 else None
+    if len(plain) != 1 or len(named) > 1 or measure and _ranklike(measure) and not _literal(g, measure):
+        return None
+    return measure, plain.pop(), "plain"
+
+
+def _literal(g: Grounded, measure: str) -> bool:
+    """"a higher number" of a column named Number: the comparative said of the number itself, read as written (not
+    "a higher rank", "ranked higher", which mean a smaller one)."""
+    own = [w for w in words(measure) if w not in STOP]
+    return bool(own) and all(w in ("number", "no", "num") for w in own) and bool(
+        re.search(r"\b(?:higher|lower|larger|smaller|bigger|greater)\s+(?:number|no|num)\b", g.q))
+
+
+def _one_row_each(g: Grounded, col: str) -> bool:
+    """Each value of the column is in one row at most (a year per row, a name per row)."""
+    return g.t.distinct_ratio(col) >= 0.999 or all(
+        _held_once(g, f) for f in g.filters if f.column == col and f.op == "eq")
+
+
+def which_of_two(g: Grounded) -> Planned | None:
+    """"which is taller, the AEP building or One Columbus Center?", "what is the larger laps between 1963 or 1968",
+    "did they place better in 1987/88 or 1993/94?": of the two values named (of a column of names, or two years or
+    seasons), the one whose row is ahead on the number the comparative names (a dimension's column for "taller",
+    "sooner"; a place for "better"); for a plain "more games", the one with more rows."""
+    pair = _named_two(g)
+    compared = _compared_on(g, pair[0]) if pair else None
+    if pair is None or compared is None or g.how_many or g.agg or g.direction:
+        return None
+    (col, period), (measure, desc, said) = pair, compared
+    if _asked_column(g) not in (None, col) or period and g.q.startswith("who"):
+        return None  # "which team scored more in 1992 or 1996": a team is asked, not one of the two years
+    if said == "plain" and not period and measure is not None and not _ranklike(measure):
+        return None  # "more losses, A or B": the rule "which of the named" reads it
+    if measure is None:
+        # "did they win more games in 1992 or 1996": rows counted per value, when "more" is said of what a row is
+        after = re.search(r"\b(?:more|fewer|less)\s+([a-z]+)", g.q)
+        if not (after and g.row_noun and same(stem(after.group(1)), stem(g.row_noun))):
+            return None
+        m = Measure(agg="count", alias="rows")
+        plan = g.plan(group_by=[GroupBy(column=col)], measures=[m], order=[Order(by="rows", desc=desc)], limit=1,
+                      ties=True, headline="label")
+        return g.planned(plan, "label")
+    if measure == col or not _one_row_each(g, col):
+        return None  # a value in several rows: their total, their best row? the question does not say
+    plan = g.plan(select=[col, measure], order=[Order(by=measure, desc=desc)], limit=1, ties=True,
+                  filters=g.filters + [Filter(column=measure, op="not_null")], headline="label")
+    return g.planned(plan, "label")
+
+
+# --- two number columns named together: "how many gold and silver medals in total did China receive?" ----------
+JOINED_BY = {"and", "plus", "&"}
+
+
+def _columns_joined(g: Grounded) -> tuple[list[str], str] | None:
+    """The two number columns the question names side by side, joined by "and" ("gold and silver"), each by all
+    the words of its name, and the word after them ("medals"); None otherwise."""
+    hits = sorted((h for h in g.numeric_hits if h.column not in g.value_cols and h.score >= 0.99 and not h.by_synonym),
+                  key=lambda h: h.position)
+    pairs = [(a, b) for a, b in zip(hits, hits[1:], strict=False)
+             if g.qw[a.position + a.words:b.position] in (["and"], ["plus"], ["&"])]
+    if len(pairs) != 1:
+        return None
+    a, b = pairs[0]
+    after = g.qw[b.position + b.words] if b.position + b.words < len(g.qw) else ""
+    return [a.column, b.column], after
+
+
+def _shared_noun(g: Grounded, word: str) -> bool:
+    """"gold and silver medals": a noun after the two names that both are kinds of (no column's word), so their
+    total is asked; "points and rebounds did he have" may ask for the two figures."""
+    return bool(word) and word not in STOP and not any(same(stem(word), stem(w)) for c in g.t.dtypes for w in words(c))
+
+
+def total_of_two_columns(g: Grounded) -> Planned | None:
+    """"how many gold and silver medals in total did China receive?", "the combined goals and assists of X": the
+    total of each of two number columns over the rows kept, added together."""
+    if not (g.how_many or g.agg == "sum") or g.agg not in (None, "sum") or g.direction or THAN.search(g.q):
+        return None
+    if re.search(r"\b(difference|differ|each|respectively|separately|ratio|per|versus|vs|compare)\b", g.q):
+        return None
+    joined = _columns_joined(g)
+    if joined is None or any(not_a_quantity(g.t, c) for c in joined[0]) or not (g.agg or _shared_noun(g, joined[1])):
+        return None  # two figures named without "total" or a noun they share: both figures, or their sum?
+    cols = joined[0]
+    counted = re.search(r"\b(?:how many|number of)\s+([a-z]+)", g.q)
+    if g.how_many and not (counted and any(same(stem(counted.group(1)), stem(w)) for w in words(cols[0]))):
+        return None  # "how many countries won gold and silver": rows counted, not the medals added
+    ms = [Measure(agg="sum", column=c, alias=c) for c in cols]
+    plan = g.plan(measures=ms, headline="value", compute=[Compute(alias="total", op="add", left=cols[0], right=cols[1])])
     return g.planned(plan, "value")
