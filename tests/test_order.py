@@ -109,6 +109,7 @@ def test_the_nth_value_from_an_end_and_the_next_past_a_named_row(tmp_path_factor
     gold = MEDALS.sort_values("Gold", ascending=False)["Nation"].tolist()
     assert answered(pipe, "Which nation had the second highest gold?").value == gold[1]
     assert answered(pipe, "Which nation had the third most gold medals?").value == gold[2]
+    assert answered(pipe, "What is the second largest number of gold medals?").value == sorted(set(MEDALS["Gold"]))[-2]
     # two nations tie at 4 silver below France's 6: the third row and the third value differ, so no answer
     assert pipe.answer("Which nation had the third most silver medals?").status != "answered"
     bronze = MEDALS.sort_values("Bronze")["Nation"].tolist()
@@ -130,3 +131,16 @@ def test_a_superlative_reads_the_column_the_question_asks_for(tmp_path_factory):
     pipe = pipeline_over(tmp_path_factory, "games", games)
     ans = answered(pipe, "On which date was the game played with the most number of people in attendance?")
     assert pd.Timestamp(ans.value) == games.loc[games["Attendance"].idxmax(), "Date"]
+
+
+def test_the_latest_of_years_written_as_text(tmp_path_factory):
+    targets = pd.DataFrame({
+        "Community": ["East Union", "West Bloc", "North Pact", "South Zone", "Central Area", "Isles", "Gulf"],
+        "Currency": ["Eco", "Afro", "Khaleeji", "Sol", "Franc", "Isle", "Dinar"],
+        "Target date": ["2015", "2013", "2028", "2016[citation needed]", None, "2019", "2016"],
+    })
+    pipe = pipeline_over(tmp_path_factory, "targets", targets)
+    years = targets["Target date"].str.extract(r"^(\d{4})")[0].astype(float)
+    assert answered(pipe, "Which one has the latest target date?").value == targets.loc[years.idxmax(), "Community"]
+    assert answered(pipe, "Which community has the earliest target date?").value == \
+        targets.loc[years.idxmin(), "Community"]

@@ -331,9 +331,16 @@ def nth_from_end(rule: Shape) -> Shape:
         if p is None or m is None:
             return p
         n = ORDINALS.get(m.group(1)) or int(re.match(r"\d", m.group(1)).group(0))
-        if not (p.plan.order and p.plan.limit == 1 and p.plan.ties) or p.plan.offset:
+        plan = p.plan
+        if len(plan.measures) == 1 and plan.measures[0].agg in ("max", "min") and not (plan.group_by or plan.order):
+            # "what is the second largest population?": the value itself, read from the ordered rows
+            m0 = plan.measures[0]
+            plan = plan.model_copy(update={"measures": [], "select": [m0.column], "limit": 1, "ties": True,
+                                           "order": [Order(by=m0.column, desc=m0.agg == "max", as_number=m0.as_number)],
+                                           "filters": [*plan.filters, Filter(column=m0.column, op="not_null")]})
+        if not (plan.order and plan.limit == 1 and plan.ties) or plan.offset:
             return None
-        return replace(p, plan=p.plan.model_copy(update={"offset": n - 1}))
+        return replace(p, plan=plan.model_copy(update={"offset": n - 1}))
     read.__doc__ = rule.__doc__
     return read
 
@@ -1072,9 +1079,10 @@ def neighbour_by_named(g: Grounded) -> Planned | None:
 
 # --- the first or last row in time: "which was opened first?", "the latest target date" -------------------------
 # "first"/"last" may be a place in the sheet or in time; "earliest", "latest", "most recent", "newest" are in time
-IN_TIME = re.compile(r"\b(first|earliest|oldest|last|latest|newest|final|most recent|most recently)\b(?:\s+([a-z][\w'-]*))?")
+# ("final" is also a match of its own, "the final"; "oldest" is also an age)
+IN_TIME = re.compile(r"\b(first|earliest|last|latest|newest|most recent|most recently)\b(?:\s+([a-z][\w'-]*))?")
 ONLY_TIME = {"earliest", "latest", "newest", "most recent", "most recently"}
-FIRST_IN_TIME = {"first", "earliest", "oldest"}
+FIRST_IN_TIME = {"first", "earliest"}
 # the words a column of dates or years is named by ("Year", "Release date", "Opened", "Completed")
 TIME_NAMES = {"year", "date", "season", "release", "opened", "founded", "established", "built", "completed", "launched",
               "introduced", "formed", "created", "premiered", "aired", "debut", "started", "commissioned", "elected"}
