@@ -69,6 +69,7 @@ def test_first_in_the_sheet_and_in_time_agree_or_are_two_readings(singles, sorte
     assert answered(singles, "Which single was released first?").value == earliest
     latest = SINGLES.loc[SINGLES["Release date"].idxmax(), "Single"]
     assert answered(singles, "What is the most recent single?").value == latest
+    assert answered(singles, "Which single was released most recently?").value == latest
 
 
 def test_the_top_and_bottom_of_the_list_are_places_in_the_sheet(singles):

@@ -341,7 +341,7 @@ def agg_word(q: str) -> str | None:
             return a
     return None
 
-# "who is on top of the list?", "listed at the bottom of the chart", "the first one listed": a place in the sheet
+# "who is on top of the list?", "at the bottom of the chart", "which one is listed first": a place in the sheet
 SHEET_PLACE = re.compile(r"\b(?:on|at|in)\s+(?:the\s+)?(top|bottom|end)\s+of\s+(?:the\s+|this\s+)?(?:list|table|chart|page|"
                          r"sheet|listing)\b|\b(?:listed|shown|appears?|appearing)\s+(?:at\s+the\s+)?(top|bottom|first|last)\b")
 
@@ -357,7 +357,7 @@ def sheet_place(q: str) -> str | None:
 def direction_of(q: str) -> str | None:
     q = SHEET_PLACE.sub(" ", q)  # "on top of the list" is a place in the sheet, not the top of a number
     ws = set(words(q))
-    if re.search(r"\b(top|highest|most|largest|biggest|greatest|best|richest|oldest|maximum)\b", q) and not re.search(r"\b(at most|at least|most recent)\b", q):
+    if re.search(r"\b(top|highest|most|largest|biggest|greatest|best|richest|oldest|maximum)\b", q) and not re.search(r"\b(at most|at least|most recent(?:ly)?)\b", q):
         if re.search(r"\b(most|least) (common|frequent)\b", q):
             return "max" if "most" in ws else "min"
         return "max"
