@@ -582,7 +582,19 @@ def interpretation(p: Planned) -> str:
                  else f", {o.by} {'highest' if o.desc else 'lowest'} first")
     if plan.limit:
         text += f", the first {plan.limit}"
+    if plan.offset and plan.order:  # "the second highest": the values past the first ones
+        text += f" past the first {plan.offset} {'value' if plan.ties else 'row'}{'s' if plan.offset > 1 else ''}"
     return text + "."
+
+
+NTH_NAMES = {2: "second", 3: "third", 4: "fourth", 5: "fifth"}
+
+
+def _end_word(plan: Plan) -> str:
+    """"highest" or "lowest" of an ordered answer, "second highest" when it skips the first value."""
+    word = "highest" if plan.order and plan.order[0].desc else "lowest"
+    n = (plan.offset or 0) + 1
+    return f"{NTH_NAMES.get(n, f'{n}th')} {word}" if n > 1 else word
 
 
 def _measure_text(m) -> str:
@@ -648,7 +660,7 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
             return f"{len(vals)} distinct {df.columns[0]} values{where}: {', '.join(fmt(v) for v in vals[:30])}{' ...' if len(vals) > 30 else ''}.{src}"
         if plan.select:
             measure = plan.order[0].by if plan.order else df.columns[-1]
-            word = "highest" if (plan.order and plan.order[0].desc) else "lowest"
+            word = _end_word(plan)
             last = F.get(str(df.columns[-1]))
             if plan.ties and plan.limit == 1 and len(df) > 1 and df.iloc[:, -1].nunique() == 1:
                 names = _and(fmt(v, role=kr) for v in df.iloc[:, 0])
@@ -657,7 +669,7 @@ def sentence(p: Planned, df: pd.DataFrame, value, formats: dict[str, str] | None
             return f"{'The ' + str(len(df)) + ' rows' if len(df) > 1 else 'The row'} with the {word} {measure}{where}: {items}.{src}"
         m = plan.measures[0]
         g = plan.group_by[0].column if plan.group_by else df.columns[0]
-        word = "highest" if plan.order and plan.order[0].desc else "lowest"
+        word = _end_word(plan)
         mcol = df.columns[-1]
         mr = F.get(str(mcol))
         if len(df) == 1:

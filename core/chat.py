@@ -26,6 +26,7 @@ from .intents import about_the_app, classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
+from .planning.shapes import by_time, time_order_reading
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
     from .llm import ChatModel
@@ -349,6 +350,9 @@ class ChatPipeline:
             self._exact_or_broader(planned, ans)
         if ans.status == "answered" and planned.by == "offline":
             self._values_or_rows(question, planned, ans)
+        if ans.status == "answered" and planned.by == "offline":
+            self._sheet_or_time(question, planned, ans)
+            self._nth_past_ties(planned, ans)
         if planned.by == "llm" and ans.status == "answered":
             self._second_opinion(question, planned, ans, file_ids)
         return ans
@@ -466,6 +470,37 @@ class ChatPipeline:
         ans.error = (f"'{col}' repeats some values: {fmt(ans.value)} different ones in {fmt(n)} rows. "
                      "Which did you mean?")
         ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _sheet_or_time(self, question: str, planned: Planned, ans: Answer) -> None:
+        """"The first single" read in the sheet's order, in a table with one column of dates or years: when the
+        earliest (latest) in time is another row, the sheet's order and time's are two readings, and the question
+        did not say which ("listed first" says the sheet's)."""
+        probes = time_order_reading(question, planned)
+        if probes is None:
+            return
+        sheet, timed = (self.answerer.execute(p).df for p in probes)
+        if sheet.empty or timed.empty or pd.isna(sheet.iloc[0, 0]) or str(sheet.iloc[0, 0]) == str(timed.iloc[0, 0]):
+            return
+        readings = [planned, by_time(planned)]
+        ans.status, ans.interpretations = "ambiguous", [interpretation(r) for r in readings]
+        ans.reading_plans = [r.plan.model_dump(exclude_defaults=True) for r in readings]
+        ans.error = (f"The {'first' if not planned.plan.order[0].desc else 'last'} row in the sheet's order and in "
+                     f"{timed.columns[0]} differ. Which did you mean?")
+        ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _nth_past_ties(self, planned: Planned, ans: Answer) -> None:
+        """"The second highest" read as the second value: when rows tie among the values skipped (two rows at the
+        top), the second row is another reading, so the answer is declined with what it found."""
+        plan = planned.plan
+        if not (plan.offset and plan.ties and plan.order):
+            return
+        above = plan.model_copy(update={"offset": None, "limit": plan.offset})
+        n = len(self.answerer.execute(replace(planned, plan=above, compiled=None)).df)
+        if n > plan.offset:
+            ans.status = "cannot"
+            ans.error = (f"I did not answer: {n} rows share the first {plan.offset} value(s) of {plan.order[0].by}, so "
+                         "which row comes next in the ranking is not clear.")
+            ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
 
     def _second_opinion(self, question: str, planned: Planned, ans: Answer, file_ids) -> None:
         """A language model's answer checked against the offline planner's confident reading: when both

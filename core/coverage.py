@@ -143,6 +143,7 @@ PEOPLE = {"employee", "staff", "worker", "member", "student", "customer", "playe
 ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
 NOT_ENTITIES = {"full", "first", "last", "given", "display", "short", "long", "unique", "record", "row", "serial",
                 "reference", "ref", "file", "line", "item", "sequence", "seq", "index", "internal", "external"}
+ORDINAL_WORDS = {"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "next"}
 LIST_WORDS = {"which", "list", "name", "names", "what", "who", "identify", "all", "those", "them", "ones"}
 
 
@@ -294,6 +295,10 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= LIST_WORDS
     if plan.distinct_rows:
         out |= AGG_WORDS["count_distinct"]
+    if plan.offset and plan.order:  # "the second highest": the rows past the first values in the order
+        out |= ORDINAL_WORDS
+    if plan.same_as and plan.same_as.op != "eq" and plan.order and plan.limit:
+        out |= NEIGHBOUR_WORDS  # "the next highest after X": the nearest row past X's value
     return out
 
 
@@ -365,7 +370,16 @@ def explained(planned: Planned) -> set[str]:
         stems |= {"person", "people", "someone", "individual"}
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
-    return stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
+    return (stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
+            | _time_order_words(planned))
+
+
+def _time_order_words(planned: Planned) -> set[str]:
+    """"the most recent song", "the newest stadium": a plan ordered by a column of dates or years, latest first."""
+    from .planning.shapes import time_columns
+
+    times = time_columns(planned.table)
+    return {"recent", "recently", "newest"} if any(o.by in times and o.desc for o in planned.plan.order) else set()
 
 
 QUANTITY_VERBS = {"sold", "sell", "sells", "selling", "bought", "buy", "buys", "ordered", "shipped", "purchased"}
@@ -485,7 +499,8 @@ NUMBER_RE = re.compile(r"(?<![\w.])[-+]?\d(?:[\d,]*\d)?(?:\.\d+)?%?")
 
 def _plan_numbers(plan: Plan) -> list[float]:
     vals = []
-    for v in _filter_values(plan) + ([plan.limit] if plan.limit else []) + list(plan.buckets.edges if plan.buckets else []):
+    nth = [plan.offset + 1] if plan.offset and plan.order else []  # "the 2nd highest": one past the first
+    for v in _filter_values(plan) + ([plan.limit] if plan.limit else []) + list(plan.buckets.edges if plan.buckets else []) + nth:
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             vals.append(float(v))
         else:

@@ -416,9 +416,23 @@ def agg_word(q: str) -> str | None:
             return a
     return None
 
+# "who is on top of the list?", "at the bottom of the chart", "which one is listed first": a place in the sheet
+SHEET_PLACE = re.compile(r"\b(?:on|at|in)\s+(?:the\s+)?(top|bottom|end)\s+of\s+(?:the\s+|this\s+)?(?:list|table|chart|page|"
+                         r"sheet|listing)\b|\b(?:listed|shown|appears?|appearing)\s+(?:at\s+the\s+)?(top|bottom|first|last)\b")
+
+
+def sheet_place(q: str) -> str | None:
+    """"first" or "last" when the question names a place at the top or the bottom of the sheet; None otherwise."""
+    m = SHEET_PLACE.search(q)
+    if not m:
+        return None
+    return "first" if (m.group(1) or m.group(2)) in ("top", "first") else "last"
+
+
 def direction_of(q: str) -> str | None:
+    q = SHEET_PLACE.sub(" ", q)  # "on top of the list" is a place in the sheet, not the top of a number
     ws = set(words(q))
-    if re.search(r"\b(top|highest|most|largest|biggest|greatest|best|richest|oldest|maximum)\b", q) and not re.search(r"\b(at most|at least|most recent)\b", q):
+    if re.search(r"\b(top|highest|most|largest|biggest|greatest|best|richest|oldest|maximum)\b", q) and not re.search(r"\b(at most|at least|most recent(?:ly)?)\b", q):
         if re.search(r"\b(most|least) (common|frequent)\b", q):
             return "max" if "most" in ws else "min"
         return "max"
@@ -1440,17 +1454,40 @@ def _every_row_an_outcome(t: TableView, col: str) -> bool:
     return not t.profiles.get(col, {}).get("nulls") and all(_outcome(v) is not None for v in cells)
 
 
+# "the least number of votes", "the top bronze medal count": the end of a figure, not a question of how many
+SUPERLATIVE_COUNT = re.compile(r"(?<!\bat )\b(?:most|least|highest|lowest|largest|greatest|smallest|fewest|biggest|top|"
+                               r"maximum|minimum)\s+(?:[a-z][\w'-]*\s+){0,2}?(?:number of|count)\b")
+
+
+# "what city ranks first in altitude?", "which team comes last in attendance?": the end of a number column, not a
+# place in the table's ranking
+RANKS_IN = re.compile(r"\b(?:ranks?|ranked|comes?|came|is|was|are|were|finished|finishes)\s+(first|last|top|bottom)\s+"
+                      r"(?:in|for|on|by)\s+(?:the\s+)?(?:terms\s+of\s+)?(?:its\s+|their\s+)?([a-z][\w'-]*)")
+
+
+def ranked_in(q: str, t: TableView) -> tuple[str, str] | None:
+    """(the number column, "max" or "min") of "ranks first in X" when X names one number column other than the
+    table's column of places; None otherwise."""
+    m = RANKS_IN.search(q)
+    if not m:
+        return None
+    found = [c for c in t.numeric() if c != place_column(t) and not not_a_quantity(t, c)
+             and any(same(stem(m.group(2)), stem(w)) for w in words(c) if w not in STOP)]
+    return (found[0], "max" if m.group(1) in ("first", "top") else "min") if len(found) == 1 else None
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
     q, qw = norm(question), words(question)
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
-    how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", q))
+    how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", SUPERLATIVE_COUNT.sub(" ", q)))
     vhits = vhits + misspelt_hits(question, t, vhits)
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
     outcomes = outcome_filters(qw, t, [])
-    if not chits and not vhits and not inside and not (row_noun and how_many) and not placed and not outcomes:
+    if not chits and not vhits and not inside and not (row_noun and how_many) and not placed and not outcomes \
+            and not sheet_place(q):
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
     negated = negated_values(question, vhits)
@@ -1469,7 +1506,8 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
-    places = place_filters(q, t, filters)
+    ranked = ranked_in(q, t)
+    places = [] if ranked else place_filters(q, t, filters)
     if places:  # "placed 15th or lower": the comparison, not the cell "15th" its words also match
         filters = [f for f in filters if not (f.column == places[0].column and written_place(f, places[0].value))]
     filters += places
@@ -1479,13 +1517,13 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += flags
     value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
-    measure_col = numeric_hits[0].column if numeric_hits else None
+    measure_col = ranked[0] if ranked else numeric_hits[0].column if numeric_hits else None
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     return Grounded(
         question=question, q=q, qw=qw, t=t, chits=chits, vhits=vhits, by_col=by_col, filters=filters,
         date_col=date_col, numeric_hits=numeric_hits, text_hits=text_hits,
         date_hits=[h for h in chits if t.dtypes[h.column] in ("date", "datetime")],
         agg=agg_word(q), k=top_k(q), measure_col=measure_col,
-        direction=place_direction(q, direction_of(q), measure_col, t),
+        direction=ranked[1] if ranked else place_direction(q, direction_of(q), measure_col, t),
         group_col=group_column(q, qw, t, text_hits), row_noun=row_noun, score=score, bucket=bucket_of(q),
         how_many=how_many, distinct=bool(re.search(r"\b(distinct|different|unique)\b", q)), value_cols=value_cols)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan, Relative, SameAs, Streak, Test, Unpivot
@@ -22,10 +23,11 @@ from .grounding import (
     family_column,
     label_column,
     not_a_quantity,
+    sheet_place,
     title_column,
 )
 from .model import Planned
-from .words import ADDITIVE, MONTHS, ROW_NOUNS, STOP, TITLED, norm, same, stem, words
+from .words import ADDITIVE, MONTHS, ORDINALS, ROW_NOUNS, STOP, TITLED, norm, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
 SHAPES: list[tuple[str, Shape]] = []
@@ -321,7 +323,38 @@ def which_period(g: Grounded) -> Planned | None:
     return g.planned(plan, "label" if g.k == 1 else "list")
 
 
+# "the second highest", "the 3rd largest": the rows with the n-th value from that end
+NTH = re.compile(r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th)[- ](?:highest|lowest|largest|smallest|most|least|fewest|"
+                 r"biggest|greatest|best|worst|top|longest|shortest|tallest|farthest|furthest|fastest|slowest|oldest|"
+                 r"youngest)\b")
+
+
+def nth_from_end(rule: Shape) -> Shape:
+    """A superlative rule read at the n-th value when the question says "second highest": the same plan with the
+    first n-1 values skipped (ties kept, so every row sharing the n-th value); a plan that is one aggregate ("the
+    highest score") is no n-th row, so no reading."""
+    def read(g: Grounded) -> Planned | None:
+        p = rule(g)
+        m = NTH.search(g.q)
+        if p is None or m is None:
+            return p
+        n = ORDINALS.get(m.group(1)) or int(re.match(r"\d", m.group(1)).group(0))
+        plan = p.plan
+        if len(plan.measures) == 1 and plan.measures[0].agg in ("max", "min") and not (plan.group_by or plan.order):
+            # "what is the second largest population?": the value itself, read from the ordered rows
+            m0 = plan.measures[0]
+            plan = plan.model_copy(update={"measures": [], "select": [m0.column], "limit": 1, "ties": True,
+                                           "order": [Order(by=m0.column, desc=m0.agg == "max", as_number=m0.as_number)],
+                                           "filters": [*plan.filters, Filter(column=m0.column, op="not_null")]})
+        if not (plan.order and plan.limit == 1 and plan.ties) or plan.offset:
+            return None
+        return replace(p, plan=plan.model_copy(update={"offset": n - 1}))
+    read.__doc__ = rule.__doc__
+    return read
+
+
 @shape("superlative")
+@nth_from_end
 def superlative(g: Grounded) -> Planned | None:
     """Which group / who / top k by a number."""
     if not g.direction or g.how_many:
@@ -370,7 +403,8 @@ def superlative(g: Grounded) -> Planned | None:
                           filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline="value")
             return g.planned(plan, "value")
         return g.planned(g.plan(measures=[Measure(agg=g.direction, column=g.measure_col)], headline="value"), "value")
-    label = label_column(g.t)
+    asked = None if who else _asked_column(g)  # "on which date was the game with the most ...": the Date
+    label = asked if asked and asked != g.measure_col and asked not in g.value_cols else label_column(g.t)
     cols = [c for c in [label, g.measure_col] if c]
     plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
@@ -591,6 +625,8 @@ def _numbered_siblings(g: Grounded) -> bool:
 def count_per_group(g: Grounded) -> Planned | None:
     if not g.group_col or g.direction:  # "the least ...": a superlative, which its own rule reads (or declines)
         return None
+    if (m := IN_TIME.search(g.q)) and _time_column(g, m.group(1)):
+        return None  # "which single was released first": the earliest, not the most rows
     return g.planned(_ordered(g, Measure(agg="count"), GroupBy(column=g.group_col)), "table")
 
 
@@ -629,12 +665,13 @@ LIST_ASK = re.compile(r"^(?:list|name|show|give me|tell me)\s+(?:me\s+)?(?:all\s
 def _asked_column(g: Grounded) -> str | None:
     """The column named by the noun the question asks for ("which album ...", "what is the name of the
     courthouse ...", "list the invoice numbers for ..."), if one is."""
-    m = re.match(r"^(?:what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?"
-                 r"([a-z][\w']*)", g.q)
-    if m and m.group(0).startswith("who") and not re.match(r"^who\s+(is|was|are|were)\b", g.q):
+    # "on which date ...", "in what year ...": the column after the preposition's question word
+    m = re.match(r"^(?:(?:on|in|at|during|for|from)\s+)?(what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?"
+                 r"(?:name\s+of\s+(?:the\s+)?)?([a-z][\w']*)", g.q)
+    if m and m.group(1) == "who" and not re.match(r"^who\s+(is|was|are|were)\b", g.q):
         return None  # "who ranked above X": a verb ("ranked"), not the noun of a column asked for
     if m:
-        return _column_named(g, m.group(1)) if m.group(1) not in STOP else None
+        return _column_named(g, m.group(2)) if m.group(2) not in STOP else None
     m = LIST_ASK.match(g.q)
     if not m:
         return None
@@ -653,15 +690,27 @@ def _ranklike(column: str) -> bool:
 
 @shape("sheet order")
 def sheet_order(g: Grounded) -> Planned | None:
-    """"the first song on this album", "the last single listed": a row by its place in the sheet, when the
-    word after first/last names a text column (otherwise "first" may mean earliest or best by a number)."""
+    """"the first song on this album", "the last single listed", "who is on top of the list?": a row by its place
+    in the sheet, when the word after first/last names a text column (otherwise "first" may mean earliest or best by
+    a number); in time when the question names a time or says one ("released first", "the latest")."""
+    if not SHEET_CUES.search(g.q) and (timed := first_or_last_in_time(g)) is not None:
+        return timed  # "which was opened first?", "the latest target date": a place in time, not in the sheet
     m = re.search(r"\b(first|last|final)\s+([a-z][\w']*)", g.q)
-    if not m or g.how_many or g.agg or g.direction or PLACE_OF.search(g.q):
+    place = sheet_place(g.q)  # "who is on top of the list?"
+    if not (m or place) or g.how_many or g.agg or g.direction or PLACE_OF.search(g.q):
         return None
-    target = _column_named(g, m.group(2))
-    if target is None or g.t.dtypes.get(target) != "text" or target in g.value_cols:
+    noun = _column_named(g, m.group(2)) if m else None
+    noun = noun if noun and g.t.dtypes.get(noun) == "text" and noun not in g.value_cols else None
+    if noun is None and not place:
         return None
-    plan = g.plan(select=[target], order=[Order(by=ROW, desc=m.group(1) != "first")], limit=1,
+    asked = _asked_column(g)  # "the release date of the first single": the first single's Release date
+    asked = asked if asked and asked != noun and asked not in g.value_cols else None
+    fallback = _row_label(g) if place and not m or place and re.match(r"^(who|whom)\b", g.q) else None
+    target = asked or noun or fallback
+    if target is None:
+        return None
+    cols = [c for c in (noun, target) if c] if target != noun else [target]
+    plan = g.plan(select=cols, order=[Order(by=ROW, desc=(place or m.group(1)) != "first")], limit=1,
                   filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
     return g.planned(plan, "value")
 
@@ -992,6 +1041,7 @@ def only_matching(g: Grounded) -> Planned | None:
 
 # --- superlatives of a dimension: "the tallest building", "the fastest time" ------------------------------------
 @shape("superlative of a dimension")
+@nth_from_end
 def dimension_superlative(g: Grounded) -> Planned | None:
     """"what is the tallest building?", "who had the fastest lap time?": the row at the end of the one column
     the adjective measures (height, length or time, distance), by its name."""
@@ -1039,7 +1089,7 @@ def neighbour_by_named(g: Grounded) -> Planned | None:
     row on the side the word picks, in the order of the year or rank column the question names (not the sheet's)."""
     found = _named_order(g)
     if found is None:
-        return None
+        return next_by_number(g)  # "after France, who has the next highest": the order of the number named
     col, step = found
     key = next(iter(g.by_col))
     # "who ranked below Bob Reyes?" asks for another name: the anchor's own column when it names its rows
@@ -1220,4 +1270,136 @@ def total_of_two_columns(g: Grounded) -> Planned | None:
         return None  # "how many countries won gold and silver": rows counted, not the medals added
     ms = [Measure(agg="sum", column=c, alias=c) for c in cols]
     plan = g.plan(measures=ms, headline="value", compute=[Compute(alias="total", op="add", left=cols[0], right=cols[1])])
+    return g.planned(plan, "value")
+
+
+# --- the first or last row in time: "which was opened first?", "the latest target date" -------------------------
+# "first"/"last" may be a place in the sheet or in time; "earliest", "latest", "most recent", "newest" are in time
+# ("final" is also a match of its own, "the final"; "oldest" is also an age)
+IN_TIME = re.compile(r"\b(first|earliest|last|latest|newest|most recent|most recently)\b(?:\s+([a-z][\w'-]*))?")
+ONLY_TIME = {"earliest", "latest", "newest", "most recent", "most recently"}
+FIRST_IN_TIME = {"first", "earliest"}
+# the words a column of dates or years is named by ("Year", "Release date", "Opened", "Completed")
+TIME_NAMES = {"year", "date", "season", "release", "opened", "founded", "established", "built", "completed", "launched",
+              "introduced", "formed", "created", "premiered", "aired", "debut", "started", "commissioned", "elected"}
+EVENT_VERBS = re.compile(r"\b(released|opened|founded|established|built|completed|launched|introduced|formed|created|"
+                         r"premiered|aired|debuted|started|commissioned|elected|held|published|made|recorded)\b")
+
+
+def time_columns(t) -> list[str]:
+    """Columns of dates, and number columns of years (1800 to 2100) named as times ("Year", "Opened")."""
+    def years(c: str) -> bool:
+        p = t.profiles.get(c, {})
+        lo, hi = p.get("min"), p.get("max")
+        if lo is None and c in t.text_numbers:  # years written as text ("1997", "2010*"): the values listed
+            found = [float(n) for v in t.value_lists.get(c, []) for n in re.findall(r"^\s*(\d{4})\b", str(v))]
+            lo, hi = (min(found), max(found)) if len(found) >= 0.8 * max(1, len(t.value_lists.get(c, []))) else (None, None)
+        return (lo is not None and hi is not None and 1800 <= lo <= hi <= 2100
+                and any(same(stem(w), stem(n)) for w in words(c) for n in TIME_NAMES))
+    return [c for c in t.dtypes if t.dtypes[c] in ("date", "datetime") or t.dtypes[c] in ("integer", "number") and years(c)]
+
+
+def _time_column(g: Grounded, word: str) -> str | None:
+    """The one time column the question names; else, when the word is only of time ("latest"), a verb of an event
+    says what happened first ("the first game released") or the question asks when, the table's one time column."""
+    times = time_columns(g.t)
+    named = list(dict.fromkeys(h.column for h in g.chits if h.column in times))
+    if named:
+        return named[0] if len(named) == 1 else None
+    if len(times) == 1 and (word in ONLY_TIME or EVENT_VERBS.search(g.q) or g.q.startswith("when ")):
+        return times[0]
+    return None
+
+
+def _row_label(g: Grounded) -> str | None:
+    """What names a row: a column called a name ("Name", "Player name"), else the one column of unique names, else
+    the leftmost text column when its values are unique (a table's first column names its rows)."""
+    label = label_column(g.t)
+    if label and "name" in words(label) and label not in g.value_cols:
+        return label
+    texts = [c for c in g.t.texts() if g.t.dtypes[c] == "text" and c not in g.value_cols]
+    return _the_names(g) or (texts[0] if texts and g.t.distinct_ratio(texts[0]) >= 0.999 else None)
+
+
+def first_or_last_in_time(g: Grounded) -> Planned | None:
+    """"which was opened first?", "what was the first game released?", "which one has the latest target date?":
+    the row at that end of the time column the question names (or, for a word only of time or a verb of an event,
+    the table's one time column); rows tied there are no one answer."""
+    m = IN_TIME.search(g.q)
+    if not m or g.how_many or g.agg or g.direction or g.k != 1 or PLACE_OF.search(g.q):
+        return None
+    col = _time_column(g, m.group(1))
+    if col is None or any(h.column not in (col, *g.value_cols) for h in g.numeric_hits if not _ranklike(h.column)
+                          and not not_a_quantity(g.t, h.column)):
+        return None  # another number named besides: "first" may be its smallest
+    noun = _column_named(g, m.group(2)) if m.group(2) else None
+    asked = _asked_column(g)
+    when = re.match(r"^(?:when|what (?:date|day|year|time)|in what year|on what date)\b", g.q)
+    # "what was the release date of ...": the time itself; "which was opened first": the row opened first
+    asks_time = when or asked == col and not re.match(r"^(?:which|what|who)\s+(?:is|was|are|were)\s+(?!the\b)", g.q)
+    target = col if asks_time else next((c for c in (noun, asked) if c and c != col and c not in g.value_cols
+                                    and g.t.dtypes.get(c) == "text"), None) or _row_label(g)
+    if target is None:
+        return None
+    cols = [col] if target == col else [col, target]
+    plan = g.plan(select=cols, order=[Order(by=col, desc=m.group(1) not in FIRST_IN_TIME)], limit=1, ties=True,
+                  filters=g.filters + [Filter(column=c, op="not_null") for c in cols], headline="value")
+    return g.planned(plan, "value")
+
+
+# "the first single", "the last competition": the sheet's order, unless the question says where in the sheet
+SHEET_CUES = re.compile(r"\b(list|listed|listing|table|chart|sheet|page|shown|appears?|appearing|top|bottom|"
+                        r"according)\b")
+
+
+def time_order_reading(question: str, p: Planned) -> tuple[Planned, Planned] | None:
+    """For a row picked by its place in the sheet ("the first single") in a table with one column of dates or
+    years, and a question that does not say the sheet's order: two probes, the time column of the row sheet order
+    picks and the earliest (latest) time, to tell whether "first" in time picks it too; None otherwise."""
+    plan = p.plan
+    if not (len(plan.order) == 1 and plan.order[0].by == ROW and plan.limit == 1) or SHEET_CUES.search(norm(question)):
+        return None
+    times = time_columns(p.table)
+    if len(times) != 1:
+        return None
+    col, desc = times[0], plan.order[0].desc
+    number = col in p.table.text_numbers
+    keep = [*plan.filters, Filter(column=col, op="not_null", as_number=number)]
+    by_sheet = plan.model_copy(update={"select": [col], "filters": plan.filters, "ties": False})
+    in_time = plan.model_copy(update={"select": [col], "filters": keep, "ties": False,
+                                      "order": [Order(by=col, desc=desc, as_number=number)]})
+    return replace(p, plan=by_sheet, compiled=None), replace(p, plan=in_time, compiled=None)
+
+
+def by_time(p: Planned) -> Planned:
+    """The same row picked by the time column instead of the sheet's order (rows tied there kept)."""
+    col = time_columns(p.table)[0]
+    number = col in p.table.text_numbers
+    order = [Order(by=col, desc=p.plan.order[0].desc, as_number=number)]
+    plan = p.plan.model_copy(update={"order": order, "ties": True, "select": [*p.plan.select, col],
+                                     "filters": [*p.plan.filters, Filter(column=col, op="not_null", as_number=number)]})
+    return replace(p, plan=plan, compiled=None)
+
+
+# "after France, who has the next highest amount of silver medals?": the nearest value past a named row's
+NEXT_END = re.compile(r"\bnext (highest|lowest|largest|smallest|most|least|fewest|biggest|greatest|best|worst)\b")
+
+
+def next_by_number(g: Grounded) -> Planned | None:
+    """"after France, who has the next highest amount of silver medals?": the row whose number is the nearest
+    below the named row's (above it for "next lowest"); rows tied there are no one answer."""
+    m = NEXT_END.search(g.q)
+    if not m or len(g.by_col) != 1 or len(g.filters) != 1 or g.how_many or g.agg or g.measure_col is None:
+        return None
+    key, vals = next(iter(g.by_col.items()))
+    col = g.measure_col
+    if len(vals) != 1 or g.t.distinct_ratio(key) < 0.8 or _ranklike(col) or not_a_quantity(g.t, col):
+        return None  # a rank's "next highest" is a smaller number; several anchor rows would be several values
+    target = _asked_column(g) or (_row_label(g) if re.match(r"^(who|whom)\b", g.q) else None) or key
+    if target == col or g.t.dtypes.get(target) != "text":
+        return None
+    down = m.group(1) in ("highest", "largest", "most", "biggest", "greatest", "best")
+    plan = g.plan(select=[col, target], filters=[Filter(column=col, op="not_null")],
+                  same_as=SameAs(anchor=g.filters, columns=[col], op="lt" if down else "gt"),
+                  order=[Order(by=col, desc=down)], limit=1, ties=True, headline="value")
     return g.planned(plan, "value")
