@@ -133,7 +133,8 @@ RELATION_WORDS = {"work", "works", "worked", "working", "belong", "belongs", "be
                   "based", "located", "situated", "come", "comes", "came", "go", "goes", "went", "take", "took",
                   "taken", "hold", "holds", "held", "serve", "serves", "served", "assigned", "employed", "attend",
                   "attended", "are", "being", "involved", "associated", "related", "labelled", "labeled", "marked",
-                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed", "part",
+                  "tagged", "classified", "categorized", "belonging", "originating", "placed", "put", "completed", "part", "leave", "leaves", "leaving", "depart",
+                  "departs", "departing", "departed", "arrive", "arrives", "arriving", "arrived",
                   "finished", "achieved", "reached", "got", "gets", "generated", "ran", "represent", "represents",
                   "represented", "representing"}
 MONEY_VERBS = {"paid", "spent", "earned", "received", "billed", "billing", "charged", "invoiced", "owed", "owe", "owes",
@@ -348,8 +349,11 @@ def explained(planned: Planned) -> set[str]:
         stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS} | unique_words(view)
     if plan.measures:  # an aggregate runs over rows: "per school" in a table whose rows are schools
         stems |= row_entities(view)
-    if any(m.agg in ("sum", "avg", "median", "share", "ratio") and m.column for m in plan.measures):
-        stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS}  # "the total bonus paid": the verb of the amount
+    if any(m.agg in ("sum", "avg", "median", "share", "ratio") and m.column
+           and view.roles.get(m.column) not in ("count", "id", "ratio", "percent") for m in plan.measures):
+        # "the total bonus paid", "grocery store sales in March": the verb or noun of an amount (not of a count
+        # of signups)
+        stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS} | {"sale"}
     if plan.filters or plan.streak:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(m.as_number and m.column for m in plan.measures):
@@ -477,6 +481,9 @@ def _related(a: str, b: str) -> bool:
     if len(short) < 4:
         return False
     k = len(short) - 1 if short.endswith("e") else len(short)  # hire -> hir(ed)
+    # the dropped "e" comes back as the ending's first letter (hir-ed, hir-ing); "sale" is no "salary"
+    if k < len(short) and long_[k:k + 1] not in ("e", "i"):
+        return False
     return long_.startswith(short[:k]) and len(long_) - k <= 4
 
 

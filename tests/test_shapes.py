@@ -1428,3 +1428,39 @@ def test_sold_the_most_on_order_lines_is_not_a_count_of_lines(examined):
     # naming what is counted makes a count of lines right
     got = answered(examined["lines"], "Which region had the most order lines?")
     assert got.value == ORDER_LINES.Region.value_counts().idxmax()
+
+
+ROUTES = pd.DataFrame({
+    "Flight": [f"AB{n}" for n in range(100, 112)],
+    "Origin": ["JFK", "LAX", "JFK", "ORD", "LAX", "JFK", "ORD", "JFK", "LAX", "ORD", "JFK", "LAX"],
+    "Destination": ["LAX", "JFK", "ORD", "LAX", "ORD", "LAX", "JFK", "LAX", "JFK", "JFK", "ORD", "ORD"],
+    "Status": ["On time", "Delayed", "On time", "Delayed", "On time", "Delayed", "On time", "On time", "Delayed",
+               "On time", "Delayed", "On time"],
+})
+CLASSES = pd.DataFrame({
+    "Student": [f"S{n:02d}" for n in range(12)],
+    "Class": ["10A"] * 4 + ["10B"] * 4 + ["10C"] * 4,
+    "Grade": ["A", "B", "B", "C", "B", "B", "C", "A", "B", "A", "A", "C"],
+})
+
+
+@pytest.fixture(scope="module")
+def routes(tmp_path_factory):
+    return {n: pipeline_over(tmp_path_factory, n, df) for n, df in {"routes": ROUTES, "classes": CLASSES}.items()}
+
+
+def test_from_a_to_b_reads_the_origin_and_the_destination(routes):
+    r = ROUTES
+    got = answered(routes["routes"], "How many flights go from JFK to LAX?")
+    assert got.value == ((r.Origin == "JFK") & (r.Destination == "LAX")).sum() == 3
+    got = answered(routes["routes"], "How many flights from LAX to JFK were delayed?")
+    assert got.value == ((r.Origin == "LAX") & (r.Destination == "JFK") & (r.Status == "Delayed")).sum()
+    # a value of both columns with no word saying which: not guessed
+    assert routes["routes"].answer("How many flights involve ORD?").status != "answered"
+
+
+def test_a_share_within_a_group_divides_by_the_group(routes):
+    c = CLASSES
+    got = answered(routes["classes"], "What percentage of students in 10C got an A?")
+    expect = ((c.Class == "10C") & (c.Grade == "A")).sum() / (c.Class == "10C").sum()
+    assert got.value in (pytest.approx(expect), pytest.approx(100 * expect))

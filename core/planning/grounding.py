@@ -208,7 +208,7 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                     continue
                 # "new" and "New" in one column: the spelling the question uses
                 found = sorted(found, key=lambda cv: str(cv[1]) not in raw)
-                col, val = _pick_column(found, question, t)
+                col, val = _pick_column(found, question, t, before)
                 sval = str(val)
                 # short codes (IT, HR) in their own case; a word for a value ("won", "men") in any case
                 if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text) and (
@@ -1112,15 +1112,40 @@ def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filte
 
 
 
-def _pick_column(found: list[tuple[str, object]], question: str, t: TableView) -> tuple[str, object]:
-    """A value in several columns: the column named in the question, else the one with fewer values."""
+# "from JFK to LAX" with JFK and LAX in both Origin and Destination: the word before a value says which column
+FROM_CUES = {"from", "leave", "leaves", "leaving", "left", "depart", "departs", "departing", "departed"}
+TO_CUES = {"to", "into", "arrive", "arrives", "arriving", "arrived", "reach", "reaches", "reaching", "towards"}
+FROM_NAMES = {"origin", "from", "departure", "depart", "source", "start", "sender", "departing"}
+TO_NAMES = {"destination", "dest", "to", "arrival", "arrive", "target", "end", "recipient", "arriving"}
+
+
+def _pick_column(found: list[tuple[str, object]], question: str, t: TableView,
+                 before: list[str] = ()) -> tuple[str, object]:
+    """A value in several columns: the column named in the question, or the one the word before it points to
+    ("from X": an Origin column, "to X": a Destination column); else the one with fewer values, unless the value
+    sits in two columns of the same values (Origin and Destination, Home and Away): then the question must say."""
     if len(found) == 1:
         return found[0]
     qs = [stem(w) for w in words(question)]
     for col, val in found:
         if any(same(stem(w), q) for w in words(col) for q in qs):
             return col, val
+    cue = FROM_NAMES if set(before[-1:]) & FROM_CUES else TO_NAMES if set(before[-1:]) & TO_CUES else set()
+    pointed = [(c, v) for c, v in found if cue & set(words(c))]
+    if len(pointed) == 1:
+        return pointed[0]
+    if _shared_values(t, [c for c, _ in found]):
+        names = " and ".join(dict.fromkeys(c for c, _ in found))
+        raise CannotAnswer(f"'{found[0][1]}' is a value of {names} in '{t.label}', and the question does not say "
+                           "which one it means.")
     return sorted(found, key=lambda cv: t.profiles.get(cv[0], {}).get("distinct", 0))[0]
+
+
+def _shared_values(t: TableView, cols: list[str]) -> bool:
+    """Two of the columns hold mostly the same values (a route's ends, a match's two sides)."""
+    sets = [set(map(norm, t.value_lists.get(c) or [])) for c in dict.fromkeys(cols)]
+    sets = [s for s in sets if s]
+    return any(len(a & b) >= 0.5 * min(len(a), len(b)) for i, a in enumerate(sets) for b in sets[i + 1:])
 
 
 def alias_of(m: Measure) -> str:

@@ -122,11 +122,19 @@ def share(g: Grounded) -> Planned | None:
         return None
     where = [f for f in g.filters if f.column in g.value_cols]
     rest = [f for f in g.filters if f.column not in g.value_cols]
-    m = Measure(agg="share", column=g.measure_col, where=where)
+    measure = None if _compared(g) else g.measure_col  # "visits that cost more than 250": visits counted
+    if where and measure != g.measure_col:
+        return None  # "of Cardiology visits cost more than 250": which condition is the whole is not clear
+    if len(where) > 1:
+        # "of students in 10C got a B": the condition named last is the part, the ones before it the whole
+        at = {v.column: v.start for v in reversed(g.vhits)}
+        named = sorted(where, key=lambda f: at.get(f.column, 0))
+        where, rest = named[-1:], rest + named[:-1]
+    m = Measure(agg="share", column=measure, where=where)
     if where:
-        agg = "sum" if g.measure_col else "count"
-        extra = [Measure(agg=agg, column=g.measure_col, where=where, alias="part"),
-                 Measure(agg=agg, column=g.measure_col, alias="whole")]
+        agg = "sum" if measure else "count"
+        extra = [Measure(agg=agg, column=measure, where=where, alias="part"),
+                 Measure(agg=agg, column=measure, alias="whole")]
         return g.planned(g.plan(filters=rest, measures=[m] + extra, headline="value"), "share")
     if g.group_col and g.direction:  # "which ethnicity has the least percentage": the group at that end
         headline = "label" if g.k == 1 else "list"
@@ -606,6 +614,10 @@ def aggregate(g: Grounded) -> Planned | None:
         return None  # "the total of runs" with Run 1 ... Run 4: which one, or all of them?
     if _per_entity_average(g):
         return None  # "the average units per order" over order lines: not the average line
+    counted = re.search(r"\b(?:how many|number of)\s+([a-z]+)", g.q)
+    if g.measure_col and g.how_many and counted and not any(same(stem(counted.group(1)), stem(w))
+                                                              for w in words(g.measure_col)):
+        return None  # "how many parties got fewer than 5,000 votes": parties are counted, votes compared
     if g.measure_col:
         return g.planned(g.plan(measures=[g.measure()], headline="value"), "value")
     if g.agg in ("min", "max") and g.date_hits:
