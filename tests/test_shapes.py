@@ -1464,3 +1464,12 @@ def test_a_share_within_a_group_divides_by_the_group(routes):
     got = answered(routes["classes"], "What percentage of students in 10C got an A?")
     expect = ((c.Class == "10C") & (c.Grade == "A")).sum() / (c.Class == "10C").sum()
     assert got.value in (pytest.approx(expect), pytest.approx(100 * expect))
+
+
+def test_the_second_largest_city_by_area_is_a_city(tmp_path_factory):
+    cities = pd.DataFrame({"City": ["Rome", "Berlin", "Paris", "Madrid"], "Country": ["IT", "DE", "FR", "ES"],
+                           "Area": [1285, 891, 105, 604], "Population": [2.8, 3.6, 2.1, 3.3]})
+    pipe = pipeline_over(tmp_path_factory, "cities", cities)
+    second = cities.sort_values("Area", ascending=False).City.iloc[1]
+    assert answered(pipe, "What is the second largest city by area?").value == second == "Berlin"
+    assert answered(pipe, "What is the largest area?").value == cities.Area.max()

@@ -337,6 +337,19 @@ NTH = re.compile(r"\b(second|third|fourth|fifth|2nd|3rd|4th|5th)[- ](?:highest|l
                  r"youngest)\b")
 
 
+SUPERLATIVE_NOUN = re.compile(r"\b(?:highest|lowest|largest|smallest|biggest|greatest|best|worst|top|longest|"
+                              r"shortest|tallest|oldest|youngest)\s+([a-z][\w']*)")
+
+
+def _superlative_of_rows(g: Grounded) -> str | None:
+    """"the largest city by area": the text column the noun after the superlative names, its rows ranked by the
+    measure; None when the noun names the measure or no text column."""
+    m = SUPERLATIVE_NOUN.search(g.q)
+    col = _column_named(g, m.group(1)) if m and m.group(1) not in STOP else None
+    ok = col and col != g.measure_col and g.t.dtypes.get(col) == "text" and col not in g.value_cols
+    return col if ok else None
+
+
 def nth_from_end(rule: Shape) -> Shape:
     """A superlative rule read at the n-th value when the question says "second highest": the same plan with the
     first n-1 values skipped (ties kept, so every row sharing the n-th value); a plan that is one aggregate ("the
@@ -404,14 +417,16 @@ def superlative(g: Grounded) -> Planned | None:
         return g.planned(plan, headline)
     if g.measure_col is None:
         raise CannotAnswer("Highest or lowest by which number?")
+    row_named = _superlative_of_rows(g)  # "what is the second largest city by area": a city, not an area
     # "what was the highest ...", also after a leading phrase ("prior to 2007, what was ..."): the value itself
-    if not who and g.k == 1 and (g.agg in ("max", "min") or re.search(r"(?:^|[,;] )(what|what's|whats)\b", g.q)):
+    if not who and g.k == 1 and not row_named and (
+            g.agg in ("max", "min") or re.search(r"(?:^|[,;] )(what|what's|whats)\b", g.q)):
         if g.measure_col in g.t.text_numbers:  # the cell as written ("6th", "$2.3 billion"), not the number read
             plan = g.plan(select=[g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=1, ties=True,
                           filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline="value")
             return g.planned(plan, "value")
         return g.planned(g.plan(measures=[Measure(agg=g.direction, column=g.measure_col)], headline="value"), "value")
-    asked = None if who else _asked_column(g)  # "on which date was the game with the most ...": the Date
+    asked = None if who else _asked_column(g) or row_named  # "on which date was the game with the most ...": the Date
     label = asked if asked and asked != g.measure_col and asked not in g.value_cols else label_column(g.t)
     cols = [c for c in [label, g.measure_col] if c]
     plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True,
