@@ -4,9 +4,7 @@ pandas; and the ones whose direction or column is not clear are declined."""
 import pandas as pd
 import pytest
 
-from core import Settings, Workspace
-from core.answer import Answerer
-from core.chat import ChatPipeline
+from tests.test_shapes import answered, pipeline_over
 
 TOWERS = pd.DataFrame({
     "Name": ["Tower A", "Tower B", "Tower C", "Tower D", "Tower E"],
@@ -31,24 +29,11 @@ MEDALS = pd.DataFrame({"Nation": ["China", "Japan", "Korea", "India"], "Gold": [
                        "Silver": [4, 6, 1, 2], "Bronze": [2, 2, 7, 3], "Total": [11, 11, 10, 5]})
 
 
-def pipeline_over(tmp_path_factory, name: str, df: pd.DataFrame) -> ChatPipeline:
-    d = tmp_path_factory.mktemp(name)
-    df.to_excel(d / f"{name}.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / f"{name}.xlsx")
-    return ChatPipeline(Answerer(ws))
-
-
 @pytest.fixture(scope="module")
 def pipes(tmp_path_factory):
     return {n: pipeline_over(tmp_path_factory, n, df) for n, df in
             [("towers", TOWERS), ("runs", RUNS), ("seasons", SEASONS), ("years", YEARS), ("medals", MEDALS)]}
 
-
-def answered(pipe, q):
-    ans = pipe.answer(q)
-    assert ans.status == "answered", ans.answer
-    return ans
 
 
 def _ahead(df, key, names, col, larger):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from core.plan import Filter, Plan, Schema, compile_plan
-from tests.test_shapes import pipeline_over
+from tests.test_shapes import answered, pipeline_over
 
 GAMES = pd.DataFrame({
     "Year": [2009, 2010, 2011, 2012, 2013, 2014, 2015, 2016],
@@ -25,11 +25,6 @@ GAMES = pd.DataFrame({
 def games(tmp_path_factory):
     return pipeline_over(tmp_path_factory, "games", GAMES)
 
-
-def answered(pipe, q):
-    ans = pipe.answer(q)
-    assert ans.status == "answered", ans.answer
-    return ans
 
 
 def test_a_negated_comparison_is_the_other_side(games):

@@ -2,7 +2,8 @@
 tables, each answer cross-checked with pandas."""
 import pandas as pd
 import pytest
-from test_shapes import pipeline_over
+
+from tests.test_shapes import answered, pipeline_over
 
 # released out of date order: the sheet's first single is not the earliest
 SINGLES = pd.DataFrame({
@@ -46,11 +47,6 @@ def singles(tmp_path_factory):
 def sorted_singles(tmp_path_factory):
     return pipeline_over(tmp_path_factory, "sorted_singles", SORTED)
 
-
-def answered(pipe, q):
-    ans = pipe.answer(q)
-    assert ans.status == "answered", ans.answer
-    return ans
 
 
 def test_first_in_the_sheet_and_in_time_agree_or_are_two_readings(singles, sorted_singles):
