@@ -120,6 +120,8 @@ EVENT_WORDS = {"placed", "made", "created", "happened", "occurred", "recorded", 
                "sent", "shipped", "delivered", "paid", "filed", "reported", "sold", "bought", "purchased", "registered",
                "held", "took", "taken", "place", "published", "launched", "built", "established", "elected",
                "aired", "broadcast", "premiered", "debuted", "appointed"}
+# verbs of a game, what a row of a table of results is: "how many times did we play Villa" counts those rows
+GAME_VERBS = {"play", "plays", "played", "playing", "face", "faced", "facing", "meet", "met", "meeting"}
 GENERIC_ROWS = {"row", "rows", "record", "records", "entry", "entries", "line", "lines", "item", "items", "case",
                 "cases", "instance", "instances", "occurrence", "occurrences", "time", "times", "result", "results"}
 # irregular forms, so "sell" and "sold" are accounted for by a Sales column
@@ -340,7 +342,7 @@ def explained(planned: Planned) -> set[str]:
     stems |= {stem(w) for w in _reverse_synonyms(stems)}
     stems |= _stems(view.label) | _stems(view.file) | _stems(view.sheet)
     counts_rows = (any(m.agg == "count" and not m.column for m in plan.measures) or plan.select or plan.test
-                   or plan.streak)
+                   or plan.streak or _counts_row_keys(planned))
     if counts_rows:
         # what a row is: the entity of a unique name/id column ("Order ID": orders, "SCHOOL NAME": schools), or,
         # when no column says, any common row noun ("complaints"); the table's own names count too (above).
@@ -366,7 +368,7 @@ def explained(planned: Planned) -> set[str]:
     if counts_rows and not plan.group_by:
         # "how many games", "which match": a row of a table of game results (a count per group counts rows of
         # another kind: "the most we scored in a single game" is no count of games per scorer)
-        stems |= game_nouns(view)
+        stems |= game_nouns(view) | ({stem(w) for w in GAME_VERBS} if game_nouns(view) else set())
     stems |= _outcome_words(plan, view)
     stems |= {v for c in _plan_columns(plan) for w in words(c) for v in TALLY_VERBS.get(stem(w), ())}
     stems |= _winner_verbs(plan)
@@ -376,6 +378,18 @@ def explained(planned: Planned) -> set[str]:
     stems |= {stem(w) for w in _operation_words(plan)}
     return (stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
             | _time_order_words(planned))
+
+
+def _counts_row_keys(planned: Planned) -> bool:
+    """"how many singles were released" as the different values of a Single column that holds one per row: the
+    count is the number of rows, so it accounts for what rows account for (the event a row records)."""
+    plan, view = planned.plan, planned.table
+    for m in plan.measures:
+        p = view.profiles.get(m.column or "", {})
+        filled = max(1, p.get("rows", 0) - p.get("nulls", 0))
+        if m.agg == "count_distinct" and not plan.group_by and p.get("distinct", 0) >= filled:
+            return True
+    return False
 
 
 def _time_order_words(planned: Planned) -> set[str]:
@@ -590,7 +604,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     plan = planned.plan
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))
-    covered |= _counted_total(question, planned)
+    covered |= _counted_total(question, planned) | _came_out(question, planned)
     covered -= _quantity_verbs(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
@@ -622,6 +636,17 @@ def _counted_total(question: str, planned: Planned) -> set[str]:
     is no number of rows."""
     counts = any(m.agg in ("count", "count_distinct") for m in planned.plan.measures)
     return {"total"} if counts and COUNTING.search(norm(question)) else set()
+
+
+CAME_OUT = re.compile(r"\b(?:came|come|comes|coming) (out)\b")
+
+
+def _came_out(question: str, planned: Planned) -> set[str]:
+    """"how many singles came out in 2015": "came out" is the release a row records, so a count of the rows
+    accounts for "out" as it does for "released"."""
+    plan = planned.plan
+    rows = any(m.agg == "count" and not m.column for m in plan.measures) or _counts_row_keys(planned)
+    return {"out"} if rows and not plan.group_by and CAME_OUT.search(norm(question)) else set()
 
 
 def content_count(question: str, planned: Planned) -> int:

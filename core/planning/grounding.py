@@ -531,6 +531,8 @@ def counted_noun(q: str, t: TableView) -> str | None:
         return None
     if any(same(stem(noun), stem(w)) for c in t.dtypes for w in words(c)):
         return None
+    if any(len(w) > len(stem(noun)) >= 4 and w.startswith(stem(noun)) for c in t.dtypes for w in words(c)):
+        return None  # "nations" beside a Nationality column: a row is a person of a nation, not a nation
     if any(v in t.values for v in (noun, noun[:-1], noun[:-2], stem(noun))):
         return None  # "wins" where a Result column holds "Win": the rows of that value, not every row
     if nxt is not None and nxt not in SUBJECT_NEXT and not (nxt.endswith("ed") and len(nxt) > 4):

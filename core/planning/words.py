@@ -28,7 +28,8 @@ KINDS = {"medal": {"gold", "silver", "bronze"}}
 # verbs a medal takes ("won three silver medals", "earned no gold", "received a bronze")
 KIND_VERBS = {"medal": {"win", "wins", "won", "winning", "earn", "earns", "earned", "receive", "receives", "received",
                         "take", "takes", "took", "taken", "get", "gets", "got", "claim", "claimed", "collect",
-                        "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul"}}
+                        "collected", "capture", "captured", "obtain", "obtained", "bring", "brought", "haul",
+                        "award", "awarded", "given", "handed"}}
 # verbs a tally takes ("points scored", "goals scored", "votes received"): a plan on a column of that tally
 # accounts for them, as it does for the noun
 WON = {"win", "wins", "won", "winning"}
