@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.test_shapes import pipeline_over
+from tests.test_shapes import answered, pipeline_over
 
 GAMES = pd.DataFrame({
     "Date": pd.date_range("2024-08-10", periods=12, freq="7D").strftime("%Y-%m-%d"),
@@ -40,12 +40,6 @@ SWIMMERS = pd.DataFrame({
 def books(tmp_path_factory):
     return {name: pipeline_over(tmp_path_factory, name, df)
             for name, df in [("fixtures", GAMES), ("medals", MEDALS), ("singles", SINGLES), ("swim", SWIMMERS)]}
-
-
-def answered(pipe, q):
-    ans = pipe.answer(q)
-    assert ans.status == "answered", ans.answer
-    return ans
 
 
 def test_times_we_played_a_team_counts_its_games(books):
