@@ -643,6 +643,7 @@ def _unit_words(question: str, planned: Planned) -> set[str]:
     q = norm(question)
     out = {stem(w) for w in words(q) if UNIT_NAMES.get(w) in units}
     if planned.plan.duration_columns:  # durations ("2h 05m") read as seconds: "over 7 hours", "in minutes" divided
+        out |= {"time", "duration"}  # "the flight time": what the column of durations holds
         given = {c.right for c in planned.plan.compute if c.op == "div"}
         out |= {stem(w) for w in words(q) if (u := UNIT_NAMES.get(w)) in SECONDS_IN and (
             u == "s" or SECONDS_IN[u] in given or re.search(rf"\d\s*{re.escape(w)}\b", q))}

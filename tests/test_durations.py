@@ -119,3 +119,12 @@ def test_aggregate_given_in_the_unit_asked(trips):
 def test_times_of_day_are_not_added_up(trips):
     a, _ = trips
     assert a.answer("What is the average departure time?").status != "answered"
+
+
+def test_time_names_the_one_column_of_durations(trips):
+    """"the average trip time" beside a Departure time of clock times: the durations, never the clock."""
+    a, df = trips
+    ans, _ = planned(a, "What is the average trip time for the East route in minutes?")
+    assert float(ans.value) == pytest.approx(df.loc[df["Route"] == "East", "secs"].mean() / 60)
+    ans, _ = planned(a, f"What time does trip {df['Trip'][3]} depart?")
+    assert ans.value == df["Departure time"][3]

@@ -1249,6 +1249,9 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     quantities = [h for h in chits if t.dtypes[h.column] in ("integer", "number") and not not_a_quantity(t, h.column)]
     if not quantities and (money := _money_column(qw, t)):  # before "Invoice Number", which labels rows
         chits.insert(0, ColumnHit(money, 0.5, 1, len(qw)))
+    if not quantities and len(t.durations) == 1 and {"time", "duration"} & set(qw) and agg_word(q):
+        # "the average flight time" beside a Departure time of clock times: the table's one column of durations
+        chits.insert(0, ColumnHit(next(iter(t.durations)), 0.5, 1, len(qw), by_synonym=True))
     dim = dimension_column(q, t)
     if dim and not any(h.column == dim[0] for h in chits):  # "the tallest building": its Height
         chits.append(ColumnHit(dim[0], 0.5, 1, len(qw), by_synonym=True))
