@@ -9,9 +9,9 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, PlanError
-from .plan import DURATION_RE, Plan, compile_plan
+from .plan import DURATION_RE, TEXT_DURATION_RE, Plan, compile_plan
 from .planning import OfflinePlanner, Planned, TableView, shape_of
-from .planning.words import norm, unit_example
+from .planning.words import clock_times, duration_example, norm, unit_example
 from .profiles import jsonable
 from .query import QueryEngine, Result
 from .roles import column_roles, format_value
@@ -170,8 +170,13 @@ class Answerer:
             if profiles[c].get("avg_length", 0) > 60:  # free text is searched, not matched whole
                 continue
             distinct = self.engine.distinct_values(t.sql_name, c, MAX_VALUES_INDEXED)
-            if _numbers_as_text(distinct):
+            if clock_times(distinct):  # "05:00": a moment, no number of minutes to add up or average
+                view.clocks.add(c)
+            elif _numbers_as_text(distinct):
                 view.text_numbers.add(c)
+            elif (cell := duration_example(sorted(distinct, key=str))) is not None:
+                view.text_numbers.add(c)
+                view.durations[c] = cell
             elif (cell := unit_example(sorted(distinct, key=str))) is not None:
                 view.text_numbers.add(c)
                 view.units[c] = cell
@@ -547,6 +552,12 @@ def _compute_text(plan: Plan) -> str:
     return "; ".join(f"{c.alias} = " + _COMPUTE_WORDS[c.op].format(a=c.left, b=fmt(c.right)) for c in plan.compute)
 
 
+def _seconds(cell: str) -> float:
+    """The seconds of a duration written with units ("2h 05m" -> 7500), as core.plan.duration_sql reads it."""
+    m = re.fullmatch(TEXT_DURATION_RE, cell.strip().lower())
+    return sum(float(m.group(i) or 0) * k for i, k in ((1, 3600), (2, 60), (3, 1))) if m else float("nan")
+
+
 def interpretation(p: Planned) -> str:
     """One plain sentence of exactly what a plan computes: measure, table and rows, filters, grouping, order."""
     plan, view = p.plan, p.table
@@ -566,6 +577,8 @@ def interpretation(p: Planned) -> str:
     text += _filters_text(plan)
     text += "".join(f", reading '{cell}' as {m.group(0).replace(',', '')}" for c in plan.unit_columns
                     if (cell := view.units.get(c)) and (m := re.match(r"[-+]?\d[\d,]*(?:\.\d+)?", cell)))
+    text += "".join(f", reading durations as seconds ('{cell}' as {fmt(_seconds(cell))})" for c in plan.duration_columns
+                    if (cell := view.durations.get(c)))
     if plan.relative:
         r = plan.relative
         anchor = " and ".join(f"{f.column} is {f.value}" for f in r.anchor)

@@ -39,6 +39,7 @@ from .planning.words import (
     VALUE_WORDS,
     WINNER_VERBS,
     WORD_NUM,
+    in_seconds,
     norm,
     same,
     stem,
@@ -258,6 +259,10 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= {"first"}
     if plan.order:
         out |= COMPARATIVES
+    counted = {m.alias or _measure_name(m) for m in plan.measures if m.agg in ("count", "count_distinct")}
+    if plan.order and all(o.by in counted for o in plan.order):
+        # "which flight is the shortest": a count of rows measures no length, height or time
+        out -= set(DIMENSIONS) | set(COMPARED_DIMENSIONS)
     if plan.relative:
         out |= NEIGHBOUR_WORDS
     if plan.streak:
@@ -664,10 +669,17 @@ def _season_words(planned: Planned) -> set[str]:
 
 def _unit_words(question: str, planned: Planned) -> set[str]:
     """"at least 80 meters": the unit of a column of numbers with a unit the plan reads ("107 m")."""
-    from .planning.words import UNIT_NAMES, cell_unit
+    from .planning.words import SECONDS_IN, UNIT_NAMES, cell_unit
 
     units = {cell_unit(planned.table.units.get(c, "")) for c in planned.plan.unit_columns} - {None}
-    return {stem(w) for w in words(norm(question)) if UNIT_NAMES.get(w) in units}
+    q = norm(question)
+    out = {stem(w) for w in words(q) if UNIT_NAMES.get(w) in units}
+    if planned.plan.duration_columns:  # durations ("2h 05m") read as seconds: "over 7 hours", "in minutes" divided
+        out |= {"time", "duration"}  # "the flight time": what the column of durations holds
+        given = {c.right for c in planned.plan.compute if c.op == "div"}
+        out |= {stem(w) for w in words(q) if (u := UNIT_NAMES.get(w)) in SECONDS_IN and (
+            u == "s" or SECONDS_IN[u] in given or re.search(rf"\d\s*{re.escape(w)}\b", q))}
+    return out
 
 
 def _years_apart(planned: Planned) -> set[str]:
@@ -797,6 +809,10 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     for d in re.finditer(TIME_TAKEN, question):  # "below 5:56:21": one number, its seconds compared
         if any(abs(compared_number(d.group(0)) - v) <= 1e-6 for v in plan_nums):
             question = question.replace(d.group(0), " ")
+    if plan.duration_columns:  # "longer than 7 hours": 7 compared as 25200 seconds
+        question = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?=\s*([a-z]+))", lambda d: " " if any(
+            abs((in_seconds(float(d.group(1)), d.group(2)) or -1) - v) <= 1e-6 for v in plan_nums) else d.group(0),
+            question)
     out: list[str] = _abbreviations(question, plan, covered)
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):

@@ -186,6 +186,9 @@ class Plan(BaseModel):
     unit_columns: list[Name] = Field(default_factory=list, max_length=30, description=
                                      "text columns of numbers with a unit ('113.6 m', '223 lb (101 kg)'): read as "
                                      "numbers, the leading number is taken and a unit such as 'm' is no scale word")
+    duration_columns: list[Name] = Field(default_factory=list, max_length=30, description=
+                                         "text columns of durations ('2h 05m', '1 h 30 min', '45 min'): read as "
+                                         "their seconds")
 
     @model_validator(mode="after")
     def _shape(self):
@@ -252,19 +255,26 @@ _PART_RANGE = {"month": (1, 12), "quarter": (1, 4), "weekday": (1, 7)}
 _NUM_RE = r"(-?\d[\d,]*(?:\.\d+)?)\s*([A-Za-z]*)"
 # a duration: [hours:]minutes:seconds[.fraction] ("3:45.2", "2:28:17"), the whole cell
 DURATION_RE = r"\s*(?:(\d{1,3}):)?(\d{1,3}):([0-5]\d(?:\.\d+)?)\s*"
+# a duration written with units, the whole cell: "2h 05m", "1 h 30 min", "45 min", "3 hours", "1h 5m 30s"
+TEXT_DURATION_RE = (r"\s*(?:(\d+(?:\.\d+)?)\s*(?:hours?|hrs?|h)\.?)?\s*"
+                    r"(?:(\d+(?:\.\d+)?)\s*(?:minutes?|mins?|m)\.?)?\s*"
+                    r"(?:(\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s)\.?)?\s*")
 _SCALES = ((("thousand", "k"), "1e3"), (("million", "mn", "mio", "m"), "1e6"), (("billion", "bn"), "1e9"),
            (("trillion", "tn"), "1e12"))
 
 
-def number_sql(expr: str, unit: bool = False) -> str:
+def number_sql(expr: str, unit: bool | str = False) -> str:
     """SQL for the first number written in a text, scaled by a following scale word.
 
     '$2.3 billion' -> 2.3e9, '$4.5m' -> 4.5e6, '112 seats' -> 112, '4,051,237' -> 4051237, 'Jones (3)' -> 3.
     A percent sign is ignored: '12.5%' -> 12.5 (not 0.125), so a percentage compares with the number as written.
     Text without a digit gives NULL. With `unit` the word after the number is a unit, never a scale: '113.6 m'
-    (metres) -> 113.6, '223 lb (101 kg)' -> 223.
+    (metres) -> 113.6, '223 lb (101 kg)' -> 223. With `unit` "duration" the cell is a duration read as its
+    seconds ('2h 05m' -> 7500, '45 min' -> 2700, '1:30:00' -> 5400), anything else NULL.
     """
     s = f"CAST({expr} AS VARCHAR)"
+    if unit == "duration":
+        return _as_duration(s, duration_sql(s))
     num = f"NULLIF(replace(regexp_extract({s}, '{_NUM_RE}', 1), ',', ''), '')"
     if unit:
         return _as_duration(s, f"TRY_CAST({num} AS DOUBLE)")
@@ -280,6 +290,14 @@ def _as_duration(s: str, otherwise: str) -> str:
     secs = (f"COALESCE(TRY_CAST(NULLIF({part[0]}, '') AS DOUBLE), 0) * 3600 + TRY_CAST({part[1]} AS DOUBLE) * 60 + "
             f"TRY_CAST({part[2]} AS DOUBLE)")
     return f"(CASE WHEN regexp_full_match({s}, '{DURATION_RE}') THEN {secs} ELSE {otherwise} END)"
+
+
+def duration_sql(s: str) -> str:
+    """SQL for a text duration written with units ('2h 05m', '1 h 30 min') as its seconds; NULL for other text."""
+    part = [f"COALESCE(TRY_CAST(NULLIF(regexp_extract(lower({s}), '^{TEXT_DURATION_RE}$', {i}), '') AS DOUBLE), 0)"
+            for i in (1, 2, 3)]
+    return (f"(CASE WHEN regexp_full_match(lower({s}), '{TEXT_DURATION_RE}') AND regexp_matches({s}, '\\d') "
+            f"THEN {part[0]} * 3600 + {part[1]} * 60 + {part[2]} END)")
 
 
 def list_sql(expr: str) -> str:
@@ -391,11 +409,15 @@ class Compiler:
         raise PlanError(f"{v!r} does not occur in column {column!r}.{hint}")
 
     # --- conditions ---------------------------------------------------------
-    def unit(self, name: str | None) -> bool:
-        """Is this column (or the output column read from it) one of numbers with a unit ('113.6 m')?"""
-        if not name or not self.p.unit_columns:
+    def unit(self, name: str | None) -> bool | str:
+        """Is this column (or the output column read from it) one of numbers with a unit ('113.6 m'), or
+        "duration" for one of durations ('2h 05m')?"""
+        if not name or not (self.p.unit_columns or self.p.duration_columns):
             return False
-        return name in self.p.unit_columns or self.out_types.get(name, ("", None))[1] in self.p.unit_columns
+        src = self.out_types.get(name, ("", None))[1]
+        if name in self.p.duration_columns or src in self.p.duration_columns:
+            return "duration"
+        return name in self.p.unit_columns or src in self.p.unit_columns
 
     def operand(self, name: str, as_number: bool, ctx: Ctx | None) -> tuple[str, str, str | None]:
         """(SQL, dtype, column to check values in) of a column, or of an output column when ctx is given."""

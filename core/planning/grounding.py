@@ -24,6 +24,7 @@ from .words import (
     ORDINALS,
     ROW_NOUNS,
     SEASON,
+    SECONDS_IN,
     STOP,
     SYNONYMS,
     TALLY_NOUNS,
@@ -32,6 +33,7 @@ from .words import (
     VALUE_WORDS,
     WORD_NUM,
     cell_unit,
+    in_seconds,
     norm,
     same,
     season_years,
@@ -758,6 +760,9 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             if col and re.search(r"\b(?:over|above|under|below|higher|lower)\b", m.group(0)) and any(
                     stem(w) in PLACE_COLUMN_WORDS for w in words(col)):
                 continue  # "above 5" or "5 or lower" on a column of places: a better place is a smaller number
+            if col in t.durations:  # "longer than 7 hours" on durations read as seconds; a bare number is no time
+                v = in_seconds(v, q[m.end():])
+                col = col if v is not None else None
             f = Filter(column=col, op=comparison(op, q, m.start()), value=v) if col else None
             if f and (":" not in m.group(1) or _times_written_alike(m.group(1), col, t)) and f not in out:
                 out.append(f)  # "at least three or more" is one comparison
@@ -771,8 +776,10 @@ def _compared_column(q: str, m: re.Match, t: TableView, nums: list[str]) -> str 
     if re.search(r"older|younger", m.group(0)):
         col = next((c for c in t.numeric() if "age" in words(c)), None)
     else:
-        unit = UNIT_NAMES.get(next(iter(words(q[m.end():])), "")) if t.units else None
-        col = _unit_column(unit, t) or _named_after(q[m.end():], nums, t)
+        unit = UNIT_NAMES.get(next(iter(words(q[m.end():])), "")) if t.units or t.durations else None
+        durations = list(t.durations) if unit in SECONDS_IN else []  # "longer than 7 hours": the one column of them
+        col = _unit_column(unit, t) or (durations[0] if len(durations) == 1 else None) or _named_after(
+            q[m.end():], nums, t)
         if unit and col in t.units and cell_unit(t.units[col]) != unit:
             raise CannotAnswer(f"{col} is written in another unit ('{t.units[col]}') than the question's.")
     if col:
@@ -1203,7 +1210,9 @@ class Grounded:
 
 # superlatives of a dimension: adjective -> (words of the columns it measures, the end it picks); "fastest" is the
 # least time taken
+DURATION_FAMILY = {"length", "duration", "time", "runtime"}
 DIMENSIONS = {"tallest": ({"height"}, "max"), "longest": ({"length", "duration", "time", "runtime"}, "max"),
+              "shortest": ({"height", "length", "duration", "runtime"}, "min"),
               "farthest": ({"distance", "mark", "throw"}, "max"), "furthest": ({"distance", "mark", "throw"}, "max"),
               "fastest": ({"time"}, "min"), "quickest": ({"time"}, "min"), "slowest": ({"time"}, "max")}
 DIMENSION_WORD = re.compile(r"\b(" + "|".join(DIMENSIONS) + r")\b(?:\s+([a-z][\w'-]*))?")
@@ -1230,9 +1239,14 @@ def compared_dimension(qw: list[str], t: TableView) -> tuple[str, str] | None:
 
 
 def dimension_columns(family: set[str], t: TableView) -> list[str]:
-    """The table's number columns named by a word of the dimension's family ("Height (m)" for height)."""
+    """The table's number columns named by a word of the dimension's family ("Height (m)" for height); a time of
+    day ("Departure time": "05:00") is a moment, no length of time. A family of durations with no column named
+    by it measures the table's one column of durations ("the shortest flight": its Duration, written "2h 05m")."""
     stems = {stem(f) for f in family}
-    return [c for c in t.numeric() if any(stem(w) in stems for w in words(c))]
+    found = [c for c in t.numeric() if c not in t.clocks and any(stem(w) in stems for w in words(c))]
+    if not found and family & DURATION_FAMILY and len(t.durations) == 1:
+        return list(t.durations)
+    return found
 
 
 def dimension_column(q: str, t: TableView) -> tuple[str, str] | None:
@@ -1262,6 +1276,9 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     quantities = [h for h in chits if t.dtypes[h.column] in ("integer", "number") and not not_a_quantity(t, h.column)]
     if not quantities and (money := _money_column(qw, t)):  # before "Invoice Number", which labels rows
         chits.insert(0, ColumnHit(money, 0.5, 1, len(qw)))
+    if not quantities and len(t.durations) == 1 and {"time", "duration"} & set(qw) and agg_word(q):
+        # "the average flight time" beside a Departure time of clock times: the table's one column of durations
+        chits.insert(0, ColumnHit(next(iter(t.durations)), 0.5, 1, len(qw), by_synonym=True))
     dim = dimension_column(q, t)
     if dim and not any(h.column == dim[0] for h in chits):  # "the tallest building": its Height
         chits.append(ColumnHit(dim[0], 0.5, 1, len(qw), by_synonym=True))

@@ -26,6 +26,8 @@ class TableView:
     notes: list[str] = field(default_factory=list)  # marked notes of its sheet outside it ("(2) Estimates are ...")
     roles: dict[str, str] = field(default_factory=dict)  # column -> role (core.roles: id, money, ratio, ...)
     units: dict[str, str] = field(default_factory=dict)  # text column of numbers with one unit -> a cell ("113.6 m")
+    durations: dict[str, str] = field(default_factory=dict)  # text column of durations -> a cell ("2h 05m")
+    clocks: set[str] = field(default_factory=set)  # text columns of times of day ("05:00", "9:30 pm"): no durations
 
     def numeric(self) -> list[str]:
         return [c for c, d in self.dtypes.items() if d in ("integer", "number")]

@@ -12,13 +12,13 @@ import re
 from dataclasses import replace
 
 from ..errors import Ambiguous, CannotAnswer
-from ..plan import Plan
+from ..plan import Compute, Plan
 from ..roles import NUMERIC_ROLES, column_roles, summable
-from .grounding import Grounded, ground
+from .grounding import Grounded, alias_of, ground
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
 from .shapes import SHAPES
-from .words import norm, same, stem, words
+from .words import SECONDS_IN, UNIT_NAMES, norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
 LIST = re.compile(r"^(list|name|show|give me|tell me)\b")
@@ -122,7 +122,7 @@ class OfflinePlanner:
             except ValueError:  # a rule's plan that the plan model refuses is no reading
                 continue
             if p is not None:
-                out.append(_read_numbers(replace(p, rule=name)))
+                out.append(_in_time_unit(_read_numbers(replace(p, rule=name)), g.q))
         return out, missing
 
     def readings(self, question: str, t: TableView, full: bool = False) -> tuple[list[Reading], list[str], Grounded]:
@@ -260,9 +260,30 @@ def _read_numbers(p: Planned) -> Planned:
     same_as = plan.same_as
     if same_as and same_as.op != "eq" and set(same_as.columns) & cols:
         same_as = same_as.model_copy(update={"as_number": True})
-    units = sorted(c for c in p.table.units if c in _columns_read(measures, order, filters))
+    read = _columns_read(measures, order, filters) | (set(same_as.columns) if same_as and same_as.as_number else set())
+    units = sorted(c for c in p.table.units if c in read)
+    durations = sorted(c for c in p.table.durations if c in read)
     return replace(p, plan=plan.model_copy(update={"measures": measures, "order": order, "filters": filters,
-                                                   "same_as": same_as, "unit_columns": units}))
+                                                   "same_as": same_as, "unit_columns": units,
+                                                   "duration_columns": durations}))
+
+
+IN_TIME_UNIT = re.compile(r"\bin (hours|hrs|minutes|mins|seconds|secs)\b")
+
+
+def _in_time_unit(p: Planned, q: str) -> Planned:
+    """"the average flight time in minutes": one measure of durations (read as seconds) given in the unit asked."""
+    m = IN_TIME_UNIT.search(q)
+    plan = p.plan
+    if not m or not plan.duration_columns or len(plan.measures) != 1 or plan.compute:
+        return p
+    measure, secs = plan.measures[0], SECONDS_IN[UNIT_NAMES[m.group(1)]]
+    if measure.column not in plan.duration_columns or measure.agg not in ("sum", "avg", "median", "min", "max"):
+        return p
+    if secs == 1:
+        return p
+    div = Compute(alias=f"{alias_of(measure)} in {m.group(1)}", op="div", left=alias_of(measure), right=float(secs))
+    return replace(p, plan=plan.model_copy(update={"compute": [div]}))
 
 
 def _columns_read(measures, order, filters) -> set[str]:

@@ -1079,6 +1079,12 @@ def dimension_superlative(g: Grounded) -> Planned | None:
     if col is None or any(h.column != col and h.column not in g.value_cols for h in g.numeric_hits):
         return None  # another number named besides: which one the adjective measures is not clear
     noun = _column_named(g, m.group(2)) if m.group(2) else None  # "the tallest building"; not "the fastest time"
+    named = {stem(w) for w in words(col)}
+    if noun != col and re.match(r"^what\b", g.q) and any(stem(w) in named for w in words(g.q[:m.start()])):
+        # "what is the duration of the longest flight?": the column's own value at that row
+        plan = g.plan(select=[col], order=[Order(by=col, desc=end == "max")], limit=1, ties=True, distinct_rows=True,
+                      filters=g.filters + [Filter(column=col, op="not_null")], headline="value")
+        return g.planned(plan, "value")
     target = (noun if noun != col else None) or _asked_column(g) or _the_names(g)  # "the tallest building": the rows' names
     if target is None or target == col or g.t.dtypes.get(target) != "text":
         return None

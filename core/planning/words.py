@@ -4,6 +4,8 @@ from __future__ import annotations
 import functools
 import re
 
+from ..plan import TEXT_DURATION_RE
+
 STOP = {"the", "a", "an", "of", "in", "on", "for", "by", "to", "and", "or", "is", "are", "was", "were", "what",
         "which", "who", "how", "many", "much", "per", "at", "with", "from", "that", "this", "there", "be", "do",
         "does", "did", "have", "has", "had", "all", "any", "each", "me", "show", "give", "tell", "list", "data",
@@ -142,6 +144,34 @@ def unit_example(distinct) -> str | None:
     return found[0][0]
 
 
+def duration_example(distinct) -> str | None:
+    """A text column of durations written with units ("2h 05m", "1 h 30 min" beside "45 min"): a cell of it, or
+    None. At least 5 different durations, at most 3 other values (markers such as "—") under a tenth of them, and
+    more than one unit among them (one unit alone, "45 min", is a column of numbers with a unit)."""
+    vals = [str(v).strip() for v in distinct if str(v).strip()]
+    found = [(v, m) for v in vals if re.search(r"\d", v) and (m := re.fullmatch(TEXT_DURATION_RE, v.lower()))]
+    other = len(vals) - len(found)
+    if len(found) < 5 or other > 3 or other >= 0.25 * len(vals):
+        return None
+    parts = {i for _, m in found for i in (1, 2, 3) if m.group(i)}
+    return found[0][0] if len(parts) > 1 else None
+
+
+CLOCK = re.compile(r"(\d{1,2}):[0-5]\d(?::00)?\s*([ap]\.?\s?m\.?)?", re.I)  # a time taken has its seconds
+
+
+def clock_times(distinct) -> bool:
+    """A text column of times of day ("05:00", "17:40", "9:30 pm"), which are moments, not durations: every cell
+    an hour of the day and its minutes (whole minutes), written with "am"/"pm" or with two digits for the hour ("05:00"; a
+    length "4:05" is written without the zero)."""
+    vals = [str(v).strip() for v in distinct if str(v).strip()]
+    found = [m for v in vals if (m := CLOCK.fullmatch(v)) and int(m.group(1)) <= (12 if m.group(2) else 23)]
+    if not vals or len(found) < len(vals):
+        return False
+    return any(m.group(2) for m in found) or (all(len(m.group(1)) == 2 for m in found)
+                                              and any(m.group(1).startswith("0") for m in found))
+
+
 # the words a question may name a unit by, to the unit's one name
 UNIT_NAMES = {w: u for u, ws in {
     "m": ("m", "metre", "metres", "meter", "meters"), "ft": ("ft", "ft.", "foot", "feet"),
@@ -152,6 +182,15 @@ UNIT_NAMES = {w: u for u, ws in {
     "min": ("min", "mins", "minute", "minutes"), "h": ("h", "hr", "hrs", "hour", "hours"), "days": ("days", "day"),
     "in": ("in.", "inch", "inches"), "ha": ("ha", "hectare", "hectares"), "acres": ("acre", "acres"),
     "mph": ("mph",), "cc": ("cc",), "laps": ("laps", "lap"), "years": ("years", "year")}.items() for w in ws}
+
+
+SECONDS_IN = {"h": 3600, "min": 60, "s": 1}  # a time unit, by its one name, in seconds (durations are read so)
+
+
+def in_seconds(n: float, after: str) -> float | None:
+    """"7 hours" -> 25200: a number of the time unit the text after it starts with, in seconds; None without one."""
+    secs = SECONDS_IN.get(UNIT_NAMES.get(next(iter(re.findall(r"[a-z]+\.?", after.lower())), ""), ""))
+    return n * secs if secs else None
 
 
 def cell_unit(cell: str) -> str | None:
