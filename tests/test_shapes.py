@@ -1473,3 +1473,14 @@ def test_the_second_largest_city_by_area_is_a_city(tmp_path_factory):
     second = cities.sort_values("Area", ascending=False).City.iloc[1]
     assert answered(pipe, "What is the second largest city by area?").value == second == "Berlin"
     assert answered(pipe, "What is the largest area?").value == cities.Area.max()
+
+
+def test_a_count_per_group_needs_a_question_that_counts(tmp_path_factory):
+    runs = pd.DataFrame({"Athlete": ["Ann", "Bob", "Cy", "Bob", "Di"], "Time": [50.1, 50.2, 50.3, 50.4, 50.5]})
+    pipe = pipeline_over(tmp_path_factory, "runs", runs)
+    # no column of places: "took first place" is not "has the most rows"
+    assert pipe.answer("Which athlete took first place?").status != "answered"
+    most = runs.Athlete.value_counts()
+    assert answered(pipe, "Which athlete appears most often?").value == most.index[0] == "Bob"
+    got = answered(pipe, "How many rows per athlete?")
+    assert dict(zip(got.df.Athlete, got.df.iloc[:, -1], strict=True)) == most.to_dict()

@@ -654,7 +654,14 @@ def count_per_group(g: Grounded) -> Planned | None:
         return None
     if (m := IN_TIME.search(g.q)) and _time_column(g, m.group(1)):
         return None  # "which single was released first": the earliest, not the most rows
+    if not (g.how_many or COUNT_CUE.search(g.q) or GROUP_CUE.search(g.q)):
+        return None  # "which athlete took first place?" asks no count: rows per athlete answer nothing
     return g.planned(_ordered(g, Measure(agg="count"), GroupBy(column=g.group_col)), "table")
+
+
+# what asks for a count of rows per group: a count word, or rows broken down by a group ("orders by region")
+COUNT_CUE = re.compile(r"\b(?:counts?|counted|numbers?|times|often|frequen\w*|tally|tallies|breakdown|distribution)\b")
+GROUP_CUE = re.compile(r"\b(?:by|per|each|every|across)\b")
 
 
 @shape("filtered count")
