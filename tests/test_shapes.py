@@ -1511,6 +1511,8 @@ def test_who_finished_last_is_the_largest_place(placed, tmp_path_factory):
     last = FINISH.loc[FINISH.Pos.idxmax(), "Driver"]
     assert answered(placed["finish"], "Who finished last?").value == last == "Fay Chen"
     assert answered(placed["finish"], "Which team came in last place?").value == FINISH.loc[FINISH.Pos.idxmax(), "Team"]
+    second_to_last = placed["finish"].answer("Who finished second to last place?")
+    assert second_to_last.status != "answered" or second_to_last.value == FINISH.sort_values("Pos").Driver.iloc[-2]
     # two rows share the last place: no one answer
     tied = FINISH.assign(Pos=[1, 2, 3, 4, 5, 5], Driver=FINISH.Driver)
     assert pipeline_over(tmp_path_factory, "tied", tied).answer("Who finished last?").status != "answered"

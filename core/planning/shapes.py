@@ -1277,8 +1277,8 @@ def which_of_two(g: Grounded) -> Planned | None:
         # "did they win more games in 1992 or 1996": rows counted per value, when "more" is said of what a row is
         after = re.search(r"\b(?:more|fewer|less)\s+([a-z]+)", g.q)
         # "which album had more, A or B?": more of nothing named is more of what a row is, when a value has several
-        bare = re.search(r"\b(?:more|fewer|less)\s*(?:[,;:?]|$)", g.q) and not period and not all(
-            _held_once(g, Filter(column=col, value=v)) for v in g.by_col.get(col, []))
+        bare = re.search(r"\b(?:had|has|have|got|get|gets)\s+(?:more|fewer|less)\s*(?:[,;:?]|$)", g.q)
+        bare = bare and not period and not all(_held_once(g, Filter(column=col, value=v)) for v in g.by_col.get(col, []))
         if not (after and g.row_noun and same(stem(after.group(1)), stem(g.row_noun))) and not bare:
             return None
         m = Measure(agg="count", alias="rows")
@@ -1469,8 +1469,11 @@ def next_by_number(g: Grounded) -> Planned | None:
 
 # --- the last place of a ranking: "who finished last?", "which team came in last place?" -------------------------
 LAST_PLACE = re.compile(r"\b(?:finish|finished|finishes|finishing|came in|came|comes in|come in|placed|ranked|ended|"
-                        r"ended up|was|is)\s+(?:in\s+)?(?:the\s+)?last\b(?!\s+(?:year|season|time|round|race|game|"
-                        r"match|event|one|two|three|\d))|\blast[- ](?:place|placed|ranked|position)\b")
+                        r"ended up)\s+(?:in\s+)?(?:the\s+)?last(?:\s+place|\s+position)?\s*(?:[?.,!;]|$|\s+"
+                        r"(?:in|at|of|during|for|overall|among)\b)|\bin last place\b|\b(?:was|is|were|are) last place\b|"
+                        r"\blast[- ](?:placed|ranked)\b|"
+                        r"\b(?:the|a)\s+last[- ](?:place|position)\s+(?:finish|finisher|team|driver|player|rider|"
+                        r"runner|competitor|nation|country|club|athlete)\b")
 
 
 def places_complete(t, col: str) -> bool:
@@ -1495,6 +1498,8 @@ def last_place(g: Grounded) -> Planned | None:
     col = place_column(g.t)
     if not LAST_PLACE.search(g.q) or col is None or g.how_many or g.agg or g.direction or g.k != 1:
         return None
+    if re.search(r"\b(?:to|from)\s+(?:the\s+)?last\b|\bpenultimate\b", g.q):
+        return None  # "second to last place": a place counted from the end, not the last one
     if not places_complete(g.t, col) or any(f.column == col for f in g.filters):
         return None
     # "at the 2006 Gran Premio, who finished last?": the question after a leading phrase
