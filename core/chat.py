@@ -187,12 +187,24 @@ def _no_single_row(planned: Planned, ans: Answer) -> str | None:
     if plan.headline == "value" and plan.select and ans.value is None and df.iloc[:, -1].nunique() > 1:
         shown = ", ".join(repr(str(v)) for v in df.iloc[:, -1].dropna().unique()[:5])
         return f"{len(df)} rows match, with different {df.columns[-1]}: {shown}."
+    if (tied := _named_tie(plan, df)) is not None:
+        return tied
     counts = [m for m in plan.measures if m.agg == "count"]
     if plan.ties and plan.group_by and counts and len(df) > (plan.limit or 1) and len(df) > 2:
         top = df.iloc[0][[c for c in df.columns if c not in {g.column for g in plan.group_by}][0]]
         if top == 1:
             return f"every {plan.group_by[0].column} there appears once, so none has the most."
     return None
+
+
+def _named_tie(plan, df) -> str | None:
+    """"which album had more, A or B?" where A and B tie: the values named, grouped and ordered, all share the top
+    figure, so neither is the answer."""
+    grouped = {g.column for g in plan.group_by}
+    named = [f for f in plan.filters if f.op == "in" and f.column in grouped and len(f.values or []) >= 2]
+    if not (plan.ties and plan.limit == 1 and len(named) == 1 and len(df) > 1 and len(df) == len(named[0].values)):
+        return None
+    return f"{' and '.join(str(v) for v in df.iloc[:, 0])} tie at {df.iloc[0, -1]} each: neither has more."
 
 
 def same_answer(a, b) -> bool:

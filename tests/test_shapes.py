@@ -1484,3 +1484,78 @@ def test_a_count_per_group_needs_a_question_that_counts(tmp_path_factory):
     assert answered(pipe, "Which athlete appears most often?").value == most.index[0] == "Bob"
     got = answered(pipe, "How many rows per athlete?")
     assert dict(zip(got.df.Athlete, got.df.iloc[:, -1], strict=True)) == most.to_dict()
+
+
+# --- places, "the only ...", "which had more, A or B" ----------------------------------------------------------
+FINISH = pd.DataFrame({
+    "Pos": [1, 2, 3, 4, 5, 6],
+    "Driver": ["Ana Lopez", "Ben Hall", "Cy Moss", "Dee Park", "Eli Ruiz", "Fay Chen"],
+    "Team": ["Red", "Blue", "Red", "Green", "Blue", "Green"],
+    "Laps": [66, 66, 65, 60, 42, 12],
+})
+RESULTS = pd.DataFrame({
+    "Year": [1999, 2001, 2001, 2003, 2005, 2007],
+    "Competition": ["Universiade", "European Cup", "World Championships", "Grand Prix", "World Cup", "Asian Games"],
+    "Position": ["2nd", "1st", "16th", "5th", "3rd", "1st"],
+})
+STATIONS = pd.DataFrame({
+    "Station": ["Radio One", "City FM", "Wave 90", "Hits North", "Bay Radio", "Coast Live"],
+    "Frequency": ["97.9 MHz", "95.9 MHz", "90.3 MHz", "88.3 MHz", "101.5 MHz", "101.9 MHz"],
+    "Nation": ["Spain", "Italy", "Hungary", "Austria", "Belarus", "Greece"],
+    "Total": [39.6, 39.4, 37.5, 39.1, 38.6, 38.2],
+})
+SINGLES = pd.DataFrame({
+    "Song": [f"Song {n}" for n in range(10)],
+    "Album": ["Intentions", "Bonafide", "Bonafide", "Intentions", "Bonafide", "Drift", "Bonafide", "Drift", "Drift",
+              "Drift"],
+    "UK": [32, 54, 67, 12, 8, 40, 22, 5, 71, 3],
+})
+
+
+@pytest.fixture(scope="module")
+def placed(tmp_path_factory):
+    frames = {"finish": FINISH, "results": RESULTS, "stations": STATIONS, "singles": SINGLES}
+    return {n: pipeline_over(tmp_path_factory, n, df) for n, df in frames.items()}
+
+
+def test_who_finished_last_is_the_largest_place(placed, tmp_path_factory):
+    last = FINISH.loc[FINISH.Pos.idxmax(), "Driver"]
+    assert answered(placed["finish"], "Who finished last?").value == last == "Fay Chen"
+    assert answered(placed["finish"], "Which team came in last place?").value == FINISH.loc[FINISH.Pos.idxmax(), "Team"]
+    second_to_last = placed["finish"].answer("Who finished second to last place?")
+    assert second_to_last.status != "answered" or second_to_last.value == FINISH.sort_values("Pos").Driver.iloc[-2]
+    # two rows share the last place: no one answer
+    tied = FINISH.assign(Pos=[1, 2, 3, 4, 5, 5], Driver=FINISH.Driver)
+    assert pipeline_over(tmp_path_factory, "tied", tied).answer("Who finished last?").status != "answered"
+    # a row that retired has no place: which row finished last would be a guess
+    retired = FINISH.assign(Pos=["1", "2", "3", "4", "5", "Ret"])
+    assert pipeline_over(tmp_path_factory, "retired", retired).answer("Who finished last?").status != "answered"
+
+
+def test_in_what_year_a_first_place_and_a_tied_first_place(placed, tmp_path_factory):
+    got = answered(placed["results"], "In what year did she finish 5th?")
+    assert got.value == RESULTS.loc[RESULTS.Position == "5th", "Year"].item() == 2003
+    # two first places in different years: no one answer
+    assert placed["results"].answer("In what year did she take first place?").status != "answered"
+    once = RESULTS[RESULTS.Year != 2007]
+    pipe = pipeline_over(tmp_path_factory, "once", once)
+    assert answered(pipe, "In what year did she take first place?").value == once.loc[once.Position == "1st", "Year"].item()
+
+
+def test_the_only_row_below_a_number_with_a_unit_or_a_total(placed):
+    s = STATIONS
+    mhz = s.Frequency.str.replace(" MHz", "").astype(float)
+    assert answered(placed["stations"], "Which is the only station with a frequency below 90 MHz?").value == \
+        s.loc[mhz < 90, "Station"].item()
+    # "total" is the compared column's own name, not a sum
+    assert answered(placed["stations"], "What is the only nation with a total below 38?").value == \
+        s.loc[s.Total < 38, "Nation"].item()
+
+
+def test_which_had_more_a_or_b_counts_their_rows(placed):
+    counts = SINGLES.Album.value_counts()
+    got = answered(placed["singles"], "Which album had more, Bonafide or Intentions?")
+    assert got.value == counts[["Bonafide", "Intentions"]].idxmax() == "Bonafide"
+    # two albums with as many rows: neither has more
+    assert counts["Drift"] == counts["Bonafide"]
+    assert placed["singles"].answer("Which album had more, Drift or Bonafide?").status != "answered"

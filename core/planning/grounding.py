@@ -411,9 +411,12 @@ def misspelt_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[Va
     return hits
 
 
+AGG_PATTERNS = ((r"\b(average|mean|avg)\b", "avg"), (r"\bmedian\b", "median"), (r"\b(maximum|max)\b", "max"),
+                (r"\b(minimum|min)\b", "min"), (r"\b(total|sum|combined|altogether|overall)\b", "sum"))
+
+
 def agg_word(q: str) -> str | None:
-    for pat, a in ((r"\b(average|mean|avg)\b", "avg"), (r"\bmedian\b", "median"), (r"\b(maximum|max)\b", "max"),
-                   (r"\b(minimum|min)\b", "min"), (r"\b(total|sum|combined|altogether|overall)\b", "sum")):
+    for pat, a in AGG_PATTERNS:
         if re.search(pat, q):
             return a
     return None
@@ -955,8 +958,8 @@ def place_filters(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
     if col is None or len(found) != 1:
         return []
     _, _, n, op = found[0]
-    if any(f.column == col and not (op != "eq" and written_place(f, n)) for f in taken):
-        return []
+    if any(f.column == col and not written_place(f, n) for f in taken):
+        return []  # "finished 5th" where cells read "5th": the place read as a number replaces the cell matched
     low = t.profiles.get(col, {}).get("min")
     if t.dtypes[col] in ("integer", "number") and t.profiles.get(col, {}).get("nulls") and (low is None or low > n):
         return []  # blank places above the numbered ones (medal rows): place 1 is not written, not missing

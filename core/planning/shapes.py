@@ -787,17 +787,43 @@ def rows_matching(g: Grounded) -> Planned | None:
     """"who was the only athlete to throw more than 18 meters?": the rows the filters keep, by their label."""
     # a number column that labels rows ("Invoice Number") is what is listed, not a measure
     measured = g.measure_col and not not_a_quantity(g.t, g.measure_col)
-    if not g.filters or g.how_many or g.agg or g.direction or measured and not _compared(g):
+    if not g.filters or g.how_many or _asked_agg(g) or g.direction or measured and not _compared(g):
         return None
-    if not re.match(r"^(who|whom|which|what|name|list|show|give me|tell me)\b", g.q):
-        return None
+    if not re.match(r"^(?:(?:in|on|at|during|for|from)\s+(?=which|what))?(who|whom|which|what|name|list|show|give me|"
+                    r"tell me)\b", g.q):
+        return None  # "in what year did she take first place?": the Year of the rows kept
     target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") else None)
     if target is None or target in {f.column for f in g.filters}:
         return None  # "which album had more, A or B": the answer is one of the named values, not a list
-    one = re.search(r"\b(only|single|sole)\b", g.q) or re.match(r"^(who|which \w+|what \w+) (is|was)\b", g.q)
+    one = re.search(r"\b(only|single|sole)\b", g.q) or re.match(r"^(who|which \w+|what \w+) (is|was)\b", g.q) \
+        or _one_place(g)
     plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")], limit=None if one else 1000,
                   headline="value" if one else "list")
     return g.planned(plan, "value" if one else "list")
+
+
+def _asked_agg(g: Grounded) -> str | None:
+    """The question's aggregate, unless its word is the name of a column the question compares ("below 38 total
+    points" with a Total column: the row's own Total, not a sum)."""
+    from .grounding import AGG_PATTERNS
+
+    if g.agg is None:
+        return None
+    said = {m.group(0) for pat, a in AGG_PATTERNS if a == g.agg for m in re.finditer(pat, g.q)}
+    compared = [f.column for f in g.filters if f.op in ("gt", "gte", "lt", "lte", "eq") and f.column == g.measure_col]
+    named = {w for c in compared for w in words(c)}
+    return None if said and said <= named and len(re.findall("|".join(said), g.q)) == 1 else g.agg
+
+
+def _one_place(g: Grounded) -> bool:
+    """"who came in first place?", "in what year did she finish 3rd?": one place of the table's column of places
+    holds one row; two rows tied there are no one answer (the pipeline declines a value read from rows that
+    differ)."""
+    from .grounding import place_column, place_phrases
+
+    col = place_column(g.t)
+    return col is not None and len(place_phrases(g.q)) == 1 and any(
+        f.column == col and f.op == "eq" for f in g.filters)
 
 
 def _the_names(g: Grounded) -> str | None:
@@ -1062,7 +1088,7 @@ def only_matching(g: Grounded) -> Planned | None:
     column naming the rows). Several rows kept is no answer: the pipeline declines a value read from rows that
     differ."""
     m = ONLY.search(g.q)
-    if not m or not g.filters or g.how_many or g.agg or g.direction or STREAK_WORDS.search(g.q):
+    if not m or not g.filters or g.how_many or _asked_agg(g) or g.direction or STREAK_WORDS.search(g.q):
         return None
     if g.measure_col and not not_a_quantity(g.t, g.measure_col) and not _compared(g):
         return None  # "the only X's score": a number of the row is asked, which other rules read
@@ -1257,7 +1283,10 @@ def which_of_two(g: Grounded) -> Planned | None:
     if measure is None:
         # "did they win more games in 1992 or 1996": rows counted per value, when "more" is said of what a row is
         after = re.search(r"\b(?:more|fewer|less)\s+([a-z]+)", g.q)
-        if not (after and g.row_noun and same(stem(after.group(1)), stem(g.row_noun))):
+        # "which album had more, A or B?": more of nothing named is more of what a row is, when a value has several
+        bare = re.search(r"\b(?:had|has|have|got|get|gets)\s+(?:more|fewer|less)\s*(?:[,;:?]|$)", g.q)
+        bare = bare and not period and not all(_held_once(g, Filter(column=col, value=v)) for v in g.by_col.get(col, []))
+        if not (after and g.row_noun and same(stem(after.group(1)), stem(g.row_noun))) and not bare:
             return None
         m = Measure(agg="count", alias="rows")
         plan = g.plan(group_by=[GroupBy(column=col)], measures=[m], order=[Order(by="rows", desc=desc)], limit=1,
@@ -1442,4 +1471,48 @@ def next_by_number(g: Grounded) -> Planned | None:
     plan = g.plan(select=[col, target], filters=[Filter(column=col, op="not_null")],
                   same_as=SameAs(anchor=g.filters, columns=[col], op="lt" if down else "gt"),
                   order=[Order(by=col, desc=down)], limit=1, ties=True, headline="value")
+    return g.planned(plan, "value")
+
+
+# --- the last place of a ranking: "who finished last?", "which team came in last place?" -------------------------
+LAST_PLACE = re.compile(r"\b(?:finish|finished|finishes|finishing|came in|came|comes in|come in|placed|ranked|ended|"
+                        r"ended up)\s+(?:in\s+)?(?:the\s+)?last(?:\s+place|\s+position)?\s*(?:[?.,!;]|$|\s+"
+                        r"(?:in|at|of|during|for|overall|among)\b)|\bin last place\b|\b(?:was|is|were|are) last place\b|"
+                        r"\blast[- ](?:placed|ranked)\b|"
+                        r"\b(?:the|a)\s+last[- ](?:place|position)\s+(?:finish|finisher|team|driver|player|rider|"
+                        r"runner|competitor|nation|country|club|athlete)\b")
+
+
+def places_complete(t, col: str) -> bool:
+    """Every row has a place in the column, each written as one ("12", "3rd"): the largest is the last place (a row
+    marked "Ret" or left blank finished nowhere in the order, so which row is last would be a guess)."""
+    from .grounding import PLACE_CELL
+
+    p = t.profiles.get(col, {})
+    if p.get("nulls"):
+        return False
+    if t.dtypes.get(col) in ("integer", "number"):
+        return col not in t.text_numbers or all(PLACE_CELL.match(str(v)) for v in t.value_lists.get(col) or [""])
+    return False
+
+
+@shape("last place")
+def last_place(g: Grounded) -> Planned | None:
+    """"who finished last?", "which team was in last place?": the row with the largest place of the table's one
+    column of places, when every row has one; two rows tied there are no one answer."""
+    from .grounding import place_column
+
+    col = place_column(g.t)
+    if not LAST_PLACE.search(g.q) or col is None or g.how_many or g.agg or g.direction or g.k != 1:
+        return None
+    if re.search(r"\b(?:to|from)\s+(?:the\s+)?last\b|\bpenultimate\b", g.q):
+        return None  # "second to last place": a place counted from the end, not the last one
+    if not places_complete(g.t, col) or any(f.column == col for f in g.filters):
+        return None
+    # "at the 2006 Gran Premio, who finished last?": the question after a leading phrase
+    target = _asked_column(g) or (_row_label(g) if re.search(r"(?:^|[,;] )(who|whom)\b", g.q) else None)
+    if target is None or target == col or g.t.dtypes.get(target) != "text":
+        return None
+    plan = g.plan(select=[col, target], order=[Order(by=col, desc=True)], limit=1, ties=True,
+                  filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
     return g.planned(plan, "value")

@@ -124,7 +124,7 @@ UNITS = {"m", "cm", "mm", "km", "ft", "in", "mi", "yd", "kg", "g", "lb", "lbs", 
          "gal", "kw", "mw", "hp", "cc", "°c", "°f", "kj", "kcal", "au", "ly", "metres", "meters", "metre", "meter",
          "feet", "foot", "inches", "miles", "kilometres", "kilometers", "kilograms", "kg.", "pounds", "seconds",
          "minutes", "hours", "days", "years", "laps", "hectares", "tonnes", "tons", "litres", "liters",
-         "km2", "sq mi", "m2", "ft.", "in.", "lb.", "lbs.", "cm.", "mm."}
+         "km2", "sq mi", "m2", "ft.", "in.", "lb.", "lbs.", "cm.", "mm.", "mhz", "khz", "ghz"}
 DECADE = re.compile(r"^\d{3}0'?s$")  # "1990s" is a decade, not 1990 seconds
 UNIT_TEXT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?P<unit>[^\d\s()]{1,10}|sq \w{1,2})(?:\s*\([^()]*\))?$")
 
@@ -181,7 +181,9 @@ UNIT_NAMES = {w: u for u, ws in {
     "g": ("g", "gram", "grams"), "s": ("s", "sec", "secs", "second", "seconds"),
     "min": ("min", "mins", "minute", "minutes"), "h": ("h", "hr", "hrs", "hour", "hours"), "days": ("days", "day"),
     "in": ("in.", "inch", "inches"), "ha": ("ha", "hectare", "hectares"), "acres": ("acre", "acres"),
-    "mph": ("mph",), "cc": ("cc",), "laps": ("laps", "lap"), "years": ("years", "year")}.items() for w in ws}
+    "mph": ("mph",), "cc": ("cc",), "laps": ("laps", "lap"), "years": ("years", "year"),
+    "mhz": ("mhz", "megahertz"), "khz": ("khz", "kilohertz"), "ghz": ("ghz", "gigahertz"),
+    "kw": ("kw", "kilowatt", "kilowatts"), "mw": ("mw", "megawatt", "megawatts")}.items() for w in ws}
 
 
 SECONDS_IN = {"h": 3600, "min": 60, "s": 1}  # a time unit, by its one name, in seconds (durations are read so)
