@@ -19,7 +19,7 @@ import pandas as pd
 from .answer import Answer, Answerer, fill, fmt, interpretation
 from .config import Settings
 from .conversations import Conversations
-from .coverage import ignored_data, outside_the_data, reading_by_meaning, unused_words
+from .coverage import ignored_data, outside_the_data, reading_by_meaning, subject_note, unused_words
 from .errors import Ambiguous, CannotAnswer, ExcelChatError, LLMError
 from .insights.triggers import wants_insights
 from .intents import about_the_app, classify
@@ -411,6 +411,8 @@ class ChatPipeline:
     def _judge(self, question: str, planned: Planned, ans: Answer) -> None:
         """Answered only when the plan accounts for every content word; otherwise declined, naming them."""
         ans.interpretation = interpretation(planned)
+        if planned.by != "chosen" and (note := subject_note(question, planned)):
+            ans.interpretation = ans.interpretation.removesuffix(".") + note + "."
         # a chosen reading's question is the plan's own sentence: nothing in it is left unused
         ans.unused = unused_words(question, planned) if planned.by != "chosen" else []
         outside = (outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)

@@ -611,6 +611,8 @@ def unused_words(question: str, planned: Planned) -> list[str]:
                | _compound_modifiers(question, planned))
     covered |= _counted_total(question, planned) | _came_out(question, planned)
     covered -= _quantity_verbs(question, planned)
+    covered |= {s for _, s in table_subjects(question, planned.table)} | _light_verbs(question, planned)
+    covered |= _out_released(question, covered) | _table_verbs(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned))
@@ -748,6 +750,112 @@ def _the_table_itself(question: str, planned: Planned) -> set[str]:
     cols = {stem(w) for c in planned.table.dtypes for w in words(c)}
     return {stem(m.group(2)) for m in THE_TABLE.finditer(norm(question))
             if m.group(1) == "this" or stem(m.group(2)) not in cols}
+
+
+# nouns a whole table is often the record of, where the sheet has no title: one team's games, a singer's songs, a
+# director's films, one season, race or tournament ("how many games did this team play", "wins in the season")
+SUBJECT_NOUNS = {"team", "club", "squad", "band", "artist", "singer", "director", "actor", "actress", "author",
+                 "writer", "composer", "player", "athlete", "competitor", "racer", "driver", "rider", "boxer",
+                 "fighter", "wrestler", "swimmer", "runner", "cyclist", "skater", "album", "season", "race",
+                 "tournament", "competition", "championship", "contest", "league", "rivalry", "franchise", "career",
+                 "award"}
+SUBJECT = re.compile(r"\b(this|these|the)\s+([a-z]+(?:'s)?)(?![\w'-])")
+
+
+def _names_in_table(s: str, view) -> bool:
+    """The table names the word: a column, a short value, a column of its family ("team" for Club), or what a row is."""
+    from .planning.grounding import game_nouns
+
+    fam = next((f for f in FAMILIES if s in f), {s})
+    return (any(same(s, c) or c in fam for c in data_words(view)) or s in row_entities(view)
+            or s in game_nouns(view))
+
+
+def _rows_are_years(view) -> bool:
+    """A table of one row per year (a Year or Season column of unique years): "the season" is one of its rows."""
+    from .planning.shapes import time_columns
+
+    return any(view.dtypes.get(c) in ("integer", "number") and view.distinct_ratio(c) >= 0.95
+               for c in time_columns(view)) or any(w in ("season", "year") for c in view.dtypes for w in words(c))
+
+
+def table_subjects(question: str, view) -> list[tuple[str, str]]:
+    """"this team", "this album", "the season": a noun of what a whole table is about (SUBJECT_NOUNS), said with
+    "this" or "the" (or "these" and a plural), that the table names nowhere (no column, value, family column or
+    row of that name): WikiTable-like sheets have no title, so the question names their subject so. Each as (phrase,
+    stem). Not when the noun is also what a row is (the counted noun, a work beside a Title column when no other
+    work is named), when the noun is said elsewhere without them ("which team ..."), or "the season" when a row is
+    a year."""
+    from .planning.grounding import counted_noun, title_column
+
+    q = norm(question)
+    qw = [stem(w) for w in words(q)]
+    counted = counted_noun(q, view)
+    out = []
+    for m in SUBJECT.finditer(q):
+        w = m.group(2).removesuffix("'s")
+        s = stem(w)
+        plural = s != w
+        if (s not in SUBJECT_NOUNS or plural != (m.group(1) == "these") or _names_in_table(s, view)
+                or (counted and stem(counted) == s) or (s == "season" and _rows_are_years(view))):
+            continue
+        if s in TITLED and title_column(view) and not any(x in TITLED and x != s for x in qw):
+            continue  # "this album" beside a Title column of albums: one of its rows
+        out.append((m.group(0), s))
+    said = {s for _, s in out}
+    # every mention of the noun must be one of these phrases ("which team ... the team" asks for a team)
+    alone = {s for s in said if qw.count(s) > sum(1 for _, t in out if t == s)}
+    return [(p, s) for p, s in out if s not in alone]
+
+
+def subject_note(question: str, planned: Planned) -> str:
+    """The interpretation's words on a noun read as the whole table's subject ("'this team' read as what the
+    whole table is about"), or ""."""
+    found = list(dict.fromkeys(p for p, _ in table_subjects(question, planned.table)))
+    if not found:
+        return ""
+    said = " and ".join(f"'{p}'" for p in found)
+    return f" ({said} read as what the whole table is about: the table names no other)"
+
+
+# verbs of having or undergoing ("losses brazil suffered", "albums that garnered a chart position") and of taking
+# part ("the assists he participated in", "the songs on which they collaborated"): they tie the table's subject or
+# a row to what the question's other words name, and add no condition of their own
+LIGHT_VERBS = {"suffer", "suffers", "suffered", "suffering", "garner", "garners", "garnered", "incur", "incurred",
+               "sustain", "sustained", "endure", "endured", "amass", "amassed", "accumulate", "accumulated",
+               "participate", "participates", "participated", "participating", "collaborate", "collaborates",
+               "collaborated", "collaborating", "partake", "partook"}
+
+
+def _light_verbs(question: str, planned: Planned) -> set[str]:
+    """The light verbs of the question, where no column or value of the table is named by them."""
+    said = {stem(w) for w in words(question) if w in LIGHT_VERBS}
+    return said - data_words(planned.table) if said else set()
+
+
+def _out_released(question: str, covered: set[str]) -> set[str]:
+    """"in what year did the track come out?": "come out" is "released", so a plan accounting for "released" (a
+    lookup, a count of rows, a time filter) accounts for "out"."""
+    return {"out"} if "released" in covered and CAME_OUT.search(norm(question)) else set()
+
+
+# verbs whose subject or place is the table itself: "the seasons covered in the table", "the cities the chart includes"
+TABLE_VERBS = {"cover", "covers", "covered", "include", "includes", "included", "contain", "contains", "contained",
+               "feature", "features", "featured", "mention", "mentions", "mentioned"}
+NAMED_TABLE = re.compile(r"\b(?:this|the)\s+(?:chart|table|list|graph)\b")
+SPAN_UNITS = {"year", "month", "week", "day", "decade", "century", "hour", "minute"}
+
+
+def _table_verbs(question: str, planned: Planned) -> set[str]:
+    """A verb of containing said of the table the question names ("the number of seasons covered in the table").
+    Not with a unit of time counted ("how many years does the table cover" asks for a span, not its rows)."""
+    q = norm(question)
+    if not NAMED_TABLE.search(q) or any(stem(w or "") in SPAN_UNITS for m in COUNTED_NOUN.finditer(q) for w in m.groups()):
+        return set()
+    return {stem(w) for w in words(q) if w in TABLE_VERBS}
+
+
+COUNTED_NOUN = re.compile(r"\b(?:how many|number of|count of)\s+([a-z]+)(?:\s+([a-z]+))?")
 
 
 def _counted_rows(question: str, planned: Planned) -> set[str]:

@@ -24,7 +24,8 @@ WHO = re.compile(r"^(who|whom|whose)\b")
 LIST = re.compile(r"^(list|name|show|give me|tell me)\b")
 HOW_MANY = re.compile(r"^how (many|much)\b")
 HOW = re.compile(r"^how (do|does|did|is|are|was|were|would|can|should)\b")  # "how do you say ...": not a count
-WHAT = re.compile(r"^(what|what's|whats)\b")
+# "in what competition did ...", "at what venue ...": a preposition before "what" asks for a value all the same
+WHAT = re.compile(r"^(?:(?:in|at|on|for|from|during|against) )?(what|what's|whats)\b")
 COUNT_WORDS = re.compile(r"\b(number|count|how many|total|amount|times|many)\b")
 WHICH = re.compile(r"^(which|in which|for which|at which|on which)\b")
 
