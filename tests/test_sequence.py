@@ -117,3 +117,17 @@ def test_the_named_row_pinned_by_an_ordinal_of_a_numbering_column(tmp_path_facto
     assert answered(pipe, "What artist is previous to Music Hall on the 8th draw?").value == draws["Artist"].iloc[i - 1]
     # Music Hall twice, no draw named: two different neighbours, no one answer
     assert pipe.answer("What artist is previous to Music Hall?").status != "answered"
+
+
+def test_a_sheet_in_no_time_order_offers_the_sheets_neighbour_and_times(tmp_path_factory):
+    singles = pd.DataFrame({
+        "Single": ["Blue Lines", "Red Sky", "Grey Day", "Gold Rush", "Green Field"],
+        "Release date": pd.to_datetime(["2003-05-01", "2001-02-19", "2004-07-30", "2002-11-11", "2005-01-20"]),
+        "Label": ["Polar", "Polar", "Echo", "Echo", "Polar"],
+    })
+    pipe = pipeline_over(tmp_path_factory, "unsorted_singles", singles)
+    # the next row is Grey Day, the next release Gold Rush: both offered
+    ans = pipe.answer("Which single was released after Red Sky?")
+    assert ans.status == "ambiguous" and len(ans.reading_plans) == 2
+    i = singles.index[singles["Single"] == "Red Sky"][0]
+    assert answered(pipe, "Which single is listed after Red Sky?").value == singles["Single"].iloc[i + 1]
