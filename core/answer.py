@@ -588,7 +588,10 @@ def interpretation(p: Planned) -> str:
     if plan.same_as:
         anchor = " and ".join(_filter_text(f) or f"{f.column} is {fmt(f.value)}" for f in plan.same_as.anchor)
         how, to = {"eq": ("the same", "as"), "gt": ("a higher", "than"), "lt": ("a lower", "than")}[plan.same_as.op]
-        text += f", the other rows with {how} {' and '.join(plan.same_as.columns)} {to} the row where {anchor}"
+        if plan.same_as.columns == ["#row"] and plan.same_as.op != "eq":  # "the next Willy DeVille album after X"
+            text += f", the rows {'after' if plan.same_as.op == 'gt' else 'before'} the one(s) where {anchor} (in sheet order)"
+        else:
+            text += f", the other rows with {how} {' and '.join(plan.same_as.columns)} {to} the row where {anchor}"
     if plan.order:
         o = plan.order[0]
         text += (", in sheet order" + (" from the end" if o.desc else "") if o.by == "#row"

@@ -26,6 +26,18 @@ from .intents import about_the_app, classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
+from .planning.sequence import (
+    NEXT_YEAR,
+    SAID_IN_TIME,
+    anchor_rows,
+    direction,
+    flipped,
+    nearest_in_time,
+    next_in_sheet,
+    time_probe,
+    year_probes,
+    years_apart,
+)
 from .planning.shapes import by_time, time_order_reading
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
@@ -362,9 +374,15 @@ class ChatPipeline:
             self._exact_or_broader(planned, ans)
         if ans.status == "answered" and planned.by == "offline":
             self._values_or_rows(question, planned, ans)
+        nearby = next_in_sheet(planned.plan) is not None  # a row next to a named one: its own check of time's order
         if ans.status == "answered" and planned.by == "offline":
-            self._sheet_or_time(question, planned, ans)
+            if not nearby:
+                self._sheet_or_time(question, planned, ans)
             self._nth_past_ties(planned, ans)
+        if ans.status == "answered" and planned.by == "offline" and nearby:
+            self._anchor_together(planned, ans)
+            if ans.status == "answered":
+                self._neighbour_in_time(question, planned, ans)
         if planned.by == "llm" and ans.status == "answered":
             self._second_opinion(question, planned, ans, file_ids)
         return ans
@@ -500,6 +518,54 @@ class ChatPipeline:
         ans.reading_plans = [r.plan.model_dump(exclude_defaults=True) for r in readings]
         ans.error = (f"The {'first' if not planned.plan.order[0].desc else 'last'} row in the sheet's order and in "
                      f"{timed.columns[0]} differ. Which did you mean?")
+        ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _neighbour_in_time(self, question: str, planned: Planned, ans: Answer) -> None:
+        """"Who won the previous year?" read as the row before the named one in the sheet, in a table with one column
+        of dates or years: where the sheet runs latest first, time's "previous" is the row below, and a question that
+        speaks of time is answered so; one that does not, or a sheet in no time order, offers both rows when they
+        differ. "The previous year" also needs that row one year from the named one's."""
+        probe = time_probe(question, planned)
+        if probe is None:
+            return
+        col, listing = probe
+        way = direction(self.answerer.execute(listing).df.iloc[:, 0])
+        timed = bool(SAID_IN_TIME.search(question.lower()))
+        chosen = planned
+        if way == -1 and timed:
+            chosen = flipped(planned)
+            fill(ans, chosen, self.answerer.execute(chosen), run=self.answerer.execute)
+            self._judge(question, chosen, ans)
+        elif way == -1 or way == 0 and timed:
+            other = flipped(planned) if way == -1 else nearest_in_time(planned, col)
+            got = self.answerer.execute(other).df
+            if len(got) != 1 or not same_answer(got.iloc[0, 0], ans.value):
+                self._offer(ans, [planned, other], f"The rows next to it in the sheet and in {col} differ.")
+                return
+        if ans.status == "answered" and NEXT_YEAR.search(question.lower()):
+            anchor, row = (self.answerer.execute(p).df[col] for p in year_probes(chosen, col))
+            if years_apart(anchor, row) != next_in_sheet(planned.plan)[1]:  # the step as the question says it
+                ans.status = "cannot"
+                ans.error = f"I did not answer: the row next to it in {col} is not one year from it."
+                ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _anchor_together(self, planned: Planned, ans: Answer) -> None:
+        """"Who was head coach after X?" read past X's rows in the sheet: X's rows must lie together (one run), or
+        "after X" could follow either run, so the answer is declined."""
+        if planned.plan.same_as is None:
+            return
+        rows = self.answerer.execute(anchor_rows(planned)).df.iloc[:, 0].tolist()
+        if rows and rows[-1] - rows[0] + 1 != len(rows):
+            ans.status = "cannot"
+            ans.error = ("I did not answer: the rows it is read from are not together in the sheet, so which of them "
+                         "the question counts from is not clear.")
+            ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
+
+    def _offer(self, ans: Answer, readings: list[Planned], why: str) -> None:
+        """Two readings of the question offered to choose from, instead of an answer."""
+        ans.status, ans.interpretations = "ambiguous", [interpretation(r) for r in readings]
+        ans.reading_plans = [r.plan.model_dump(exclude_defaults=True) for r in readings]
+        ans.error = f"{why} Which did you mean?"
         ans.value, ans.df, ans.chart, ans.charts = None, None, None, []
 
     def _nth_past_ties(self, planned: Planned, ans: Answer) -> None:

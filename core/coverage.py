@@ -382,7 +382,27 @@ def explained(planned: Planned) -> set[str]:
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
     return (stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
-            | _time_order_words(planned))
+            | _time_order_words(planned) | _sequence_verbs(planned))
+
+
+# "drafted after X", "won before X", "who did they play after X": the verb of what each row records, which names
+# the sequence a row next to X is read in (a draft's picks, a table of winners, of games)
+SEQUENCE_VERBS = {
+    "pick": {"drafted", "picked", "selected", "chosen"}, "draft": {"drafted", "picked", "selected", "chosen"},
+    "winner": {"won", "win", "wins", "winning"}, "champion": {"won", "win", "wins", "winning"},
+    "opponent": GAME_VERBS, "opposition": GAME_VERBS, "opponents": GAME_VERBS,
+}
+
+
+def _sequence_verbs(planned: Planned) -> set[str]:
+    """A row next to a named row (in the sheet or in time) accounts for the verb of what the table's rows record,
+    told by a column's name: "drafted" beside a Pick column, "won" beside a Winner column, "play" beside Opponent."""
+    plan = planned.plan
+    nearest = plan.same_as is not None and plan.same_as.op != "eq" and plan.limit == 1
+    if not (plan.relative or nearest):
+        return set()
+    named = {stem(w) for c in planned.table.dtypes for w in words(c)}
+    return {stem(v) for key, verbs in SEQUENCE_VERBS.items() if stem(key) in named for v in verbs}
 
 
 def _counts_row_keys(planned: Planned) -> bool:

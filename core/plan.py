@@ -817,10 +817,12 @@ class Compiler:
         """The column above (gt) or below (lt) its value in every anchor row; an anchor with no value keeps none.
         A text column of places ("12", "Ret") compares the numbers written in it: as text "12" < "8"."""
         agg, sign = ("MAX", ">") if op == "gt" else ("MIN", "<")
-        col, theirs = self.operand(c, as_number, None)[0], f"a.{qi(c)}"
-        if as_number and self.col(c)[1] not in NUMERIC:
+        col, theirs, src = self.operand(c, as_number, None)[0], f"a.{qi(c)}", self.p.table
+        if c == ROW and c not in self.base:  # "the next Willy DeVille album after X": past the anchor in the sheet
+            theirs, src = f"a.{qi(ROW_COLUMN)}", rows_view(self.p.table)
+        elif as_number and self.col(c)[1] not in NUMERIC:
             theirs = number_sql(theirs, self.unit(c))
-        return f"{col} {sign} (SELECT {agg}({theirs}) FROM {qi(self.p.table)} a WHERE {anchor})"
+        return f"{col} {sign} (SELECT {agg}({theirs}) FROM {qi(src)} a WHERE {anchor})"
 
     def compile_streak(self) -> Compiled:
         """The longest run of consecutive rows meeting a condition (gaps and islands)."""

@@ -981,13 +981,16 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
     """"who completed 7 laps?": a number written just before a number column's name is that column's value."""
     toks, out = words(q), []
     for i, w in enumerate(toks[:-1]):
-        if not re.fullmatch(r"\d+(?:\.\d+)?", w) or (i and toks[i - 1] in NOT_EQUAL_BEFORE):
+        nth = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
+        if not (nth or re.fullmatch(r"\d+(?:\.\d+)?", w)) or (i and toks[i - 1] in NOT_EQUAL_BEFORE):
             continue
-        v = float(w)
+        v = float(nth.group(1) if nth else w)
         if v.is_integer() and 1900 <= v <= 2100:  # a year: the time filters' business
             continue
         col = next((c for c in t.numeric() if any(same(stem(toks[i + 1]), stem(cw)) for cw in words(c)
                                                   if cw not in STOP)), None)
+        if nth and col and not (t.dtypes[col] == "integer" and not_a_quantity(t, col)):
+            continue  # "the 10th draw" is Draw 10 when Draw numbers the rows; "the 3rd most points" is no Points
         shared = _shared_comparison(toks, i, taken)
         if col and not any(f.column == col for f in taken + out) and not (shared and toks[i - 1] == "or"):
             # "at least 1 gold and 1 silver": the comparison holds for both numbers; "did not complete 95 laps":

@@ -27,6 +27,7 @@ from .grounding import (
     title_column,
 )
 from .model import Planned
+from .sequence import anchor_side, asking_sentence, named_row
 from .words import ADDITIVE, MONTHS, ORDINALS, ROW_NOUNS, STOP, TITLED, norm, same, stem, words
 
 Shape = Callable[[Grounded], Planned | None]
@@ -756,14 +757,24 @@ def neighbour(g: Grounded) -> Planned | None:
     # "ranked above X" is the row before it in the sheet; "above 20" is a comparison, not a place
     steps = [NEXT_WORDS[w] for w in g.qw if w in NEXT_WORDS] + [
         PLACE_WORDS[m.group(1)] for m in PLACE_NEXT_TO.finditer(g.q)]
-    anchors = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1]
+    anchors = named_row(g, [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1])
     if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg or _named_order(g):
         return None  # "ranked above X" with a Rank column: that column's order, not the sheet's
     col, (value,) = anchors[0]
-    target = _asked_column(g) or col  # "which ship ... before the Yamal": a ship, like the anchor
-    rest = [f for f in g.filters if f.column != col]
-    plan = g.plan(relative=Relative(anchor=[Filter(column=col, value=value)], step=steps[0]), filters=rest,
-                  select=[target], headline="value")
+    target = _asked_column(asking_sentence(g)) or col  # "which ship ... before the Yamal": a ship, like the anchor
+    # "X won in 2010. Who won the next year?": 2010 is said of X's row, not of the row asked for
+    mine, rest = anchor_side(g, col, [f for f in g.filters if f.column != col])
+    anchor = [Filter(column=col, value=value), *mine]
+    run = target == col and not mine and g.t.distinct_ratio(col) < 0.999
+    if rest or run:
+        # "which Willy DeVille album came after X", "who was head coach after X" (X over several seasons): the
+        # nearest row past X's that meets the other conditions, or holds another value of X's column
+        keep = rest + ([Filter(column=col, op="ne", value=value)] if run else [])
+        past = SameAs(anchor=anchor, columns=[ROW], op="gt" if steps[0] > 0 else "lt")
+        plan = g.plan(filters=keep, same_as=past, order=[Order(by=ROW, desc=steps[0] < 0)], limit=1, select=[target],
+                      headline="value")
+        return g.planned(plan, "value")
+    plan = g.plan(relative=Relative(anchor=anchor, step=steps[0]), filters=rest, select=[target], headline="value")
     return g.planned(plan, "value")
 
 
