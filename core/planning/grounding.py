@@ -293,6 +293,21 @@ def bag_key(text: str) -> str:
 CODE_IN_PARENS = re.compile(r"(?<=\S)\s*\(([A-Z]{3,5})\)\s*$")
 
 
+def _coded_values(t: TableView) -> list[tuple[str, object, str]]:
+    """(column, value, code) of the values written with a code in parentheses, when no other column's values
+    hold the code as a word of their own ("Aspen, USA" beside "Ann Lee (USA)": which one "usa" names is unsaid)."""
+    found = [(col, val, m.group(1)) for vs in t.values.values() for col, val in vs
+             if (m := CODE_IN_PARENS.search(str(val)))]
+    if not found:
+        return []
+    words_of: dict[str, set[str]] = {}
+    for vs in t.values.values():
+        for col, val in vs:
+            words_of.setdefault(col, set()).update(w.lower() for w in re.findall(r"\w+", str(val)))
+    return [(col, val, code) for col, val, code in found
+            if not any(code.lower() in ws for c, ws in words_of.items() if c != col)]
+
+
 def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
     """The table's text values by their loose and word-bag keys (built once per view)."""
     cached = t.__dict__.get("_loose")
@@ -306,11 +321,9 @@ def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
             for key in {loose_key(val), bag_key(val)}:
                 if len(key) >= 3 and (col, val) not in out.setdefault(key, []):
                     out[key].append((col, val))
-    for found in t.values.values():  # "United States (USA)" by its code: "how many medals did the usa win?"
-        for col, val in found:
-            m = CODE_IN_PARENS.search(str(val))
-            if m and (col, val) not in out.setdefault(key := loose_key(m.group(1)), []):
-                out[key].append((col, val))
+    for col, val, code in _coded_values(t):  # "United States (USA)" by its code: "how many medals did the usa win?"
+        if (col, val) not in out.setdefault(key := loose_key(code), []):
+            out[key].append((col, val))
     # a key two different values share ("Retail sales, total" and "Total retail sales") names neither
     out = {k: v for k, v in out.items() if len({str(x) for _, x in v}) == 1 or k in t.values}
     t.__dict__["_loose"] = out
@@ -358,7 +371,8 @@ def _one_word_name(w: str, t: TableView) -> bool:
     word."""
     from ..coverage import operation_vocabulary
 
-    return len(w) >= 3 and w.isalpha() and w not in STOP and w not in operation_vocabulary() and not _names_a_column(w, t)
+    return (len(w) >= 3 and w.isalpha() and w not in STOP and w not in WORD_NUM and w not in operation_vocabulary()
+            and not _names_a_column(w, t))
 
 
 def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
