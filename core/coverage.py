@@ -512,9 +512,22 @@ def _kind_words(planned: Planned) -> set[str]:
     return {kind} | {stem(w) for w in KIND_VERBS[kind]}
 
 
+# a verb's ending and its noun's: "directed" / "Director", "inaugurated" / "inauguration", "established" /
+# "Establishment" share the root left once they are off (five letters or more: "scored" is no "Scorer" of "scor");
+# two nouns do not ("competitor" is no "Competition")
+VERB_ENDING = re.compile(r"(?:ed|ing)$")
+NOUN_ENDING = re.compile(r"(?:ion|ions|or|ors|ment|ments)$")
+
+
+def _root(verb: str, noun: str) -> str:
+    v, n = VERB_ENDING.sub("", verb), NOUN_ENDING.sub("", noun)
+    return v if len(v) >= 5 and v != verb and n != noun and v == n else ""
+
+
 def _related(a: str, b: str) -> bool:
-    """One word is the other with an ending (ship / shipped, region / regional, hire / hired)."""
-    if same(a, b):
+    """One word is the other with an ending (ship / shipped, region / regional, hire / hired), or both are one root
+    with a verb's or a noun's ending (directed / director)."""
+    if same(a, b) or _root(a, b) or _root(b, a):
         return True
     short, long_ = sorted((a, b), key=len)
     if len(short) < 4:
@@ -598,10 +611,12 @@ CLASS_NOUNS = {"method", "mode", "status", "kind", "type", "category", "option",
 
 
 def _class_nouns(question: str, planned: Planned) -> set[str]:
-    """"payment method" for a column Payment: a noun of kinds after a word of a used column says no more than the
-    column does, unless it names a column of its own."""
+    """"payment method" for a column Payment, "demu category" for a value DEMU: a noun of kinds after a word of a used
+    column or filtered value says no more than the column does, unless it names a column of its own."""
     qw = [stem(w) for w in words(question)]
     used = {s for c in _plan_columns(planned.plan) for s in _stems(c)}
+    # "how many trains are demu category": after a value the plan filters on, the noun says what kind it is
+    used |= {s for v in _filter_values(planned.plan) if isinstance(v, str) for s in _stems(v)}
     own = {s for c in planned.table.dtypes for s in _stems(c)}
     return {w for i, w in enumerate(qw[1:], 1) if w in CLASS_NOUNS and qw[i - 1] in used and w not in own}
 

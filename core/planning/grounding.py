@@ -214,7 +214,7 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 sval = str(val)
                 # short codes (IT, HR) in their own case; a word for a value ("won", "men") in any case
                 if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text) and (
-                        norm(text) not in VALUE_WORDS or _names_a_column(norm(text), t)):
+                        norm(text) not in VALUE_WORDS or _names_a_column(norm(text), t)) and not _uncased_code(raw, text, t):
                     continue
                 common = norm(sval) in STOP or norm(sval) in ("none", "other", "yes", "no", "total")
                 if common and not (sval in raw and sval != sval.lower()):  # "IT" the department, not "it"
@@ -224,6 +224,14 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                     taken[k] = True
                 break
     return hits
+
+
+def _uncased_code(raw: str, text: str, t: TableView) -> bool:
+    """A question written all in lower case says nothing by its case: "games released for the psp" names the
+    value "PSP" when the word has three letters and is no function or operation word nor a column's word (two
+    letters stay too close to words: "it", "us", "or")."""
+    w = norm(text)
+    return raw == raw.lower() and len(w) == 3 and _one_word_name(w, t)
 
 
 FOOTNOTE = re.compile(r"\s*\((?:\d{1,2}|[a-z])\)\s*$", re.I)
@@ -281,6 +289,25 @@ def bag_key(text: str) -> str:
     return "bag:" + " ".join(sorted(set(ws))) if len(ws) >= 3 else ""
 
 
+# a name's code in capitals after it ("United States (USA)", "Krisztina Papp (HUN)"); three letters or more
+CODE_IN_PARENS = re.compile(r"(?<=\S)\s*\(([A-Z]{3,5})\)\s*$")
+
+
+def _coded_values(t: TableView) -> list[tuple[str, object, str]]:
+    """(column, value, code) of the values written with a code in parentheses, when no other column's values
+    hold the code as a word of their own ("Aspen, USA" beside "Ann Lee (USA)": which one "usa" names is unsaid)."""
+    found = [(col, val, m.group(1)) for vs in t.values.values() for col, val in vs
+             if (m := CODE_IN_PARENS.search(str(val)))]
+    if not found:
+        return []
+    words_of: dict[str, set[str]] = {}
+    for vs in t.values.values():
+        for col, val in vs:
+            words_of.setdefault(col, set()).update(w.lower() for w in re.findall(r"\w+", str(val)))
+    return [(col, val, code) for col, val, code in found
+            if not any(code.lower() in ws for c, ws in words_of.items() if c != col)]
+
+
 def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
     """The table's text values by their loose and word-bag keys (built once per view)."""
     cached = t.__dict__.get("_loose")
@@ -294,6 +321,9 @@ def loose_values(t: TableView) -> dict[str, list[tuple[str, object]]]:
             for key in {loose_key(val), bag_key(val)}:
                 if len(key) >= 3 and (col, val) not in out.setdefault(key, []):
                     out[key].append((col, val))
+    for col, val, code in _coded_values(t):  # "United States (USA)" by its code: "how many medals did the usa win?"
+        if (col, val) not in out.setdefault(key := loose_key(code), []):
+            out[key].append((col, val))
     # a key two different values share ("Retail sales, total" and "Total retail sales") names neither
     out = {k: v for k, v in out.items() if len({str(x) for _, x in v}) == 1 or k in t.values}
     t.__dict__["_loose"] = out
@@ -333,6 +363,18 @@ def _worth_searching(span: list[str], t: TableView) -> bool:
     return all(w.isalnum() and w not in STOP and w not in vocab and stem(w) not in col_words for w in span)
 
 
+PLACE_BEFORE = {"in", "at"}  # "held in italy": a place, which a list of names in a cell ends with ("Bologna, Italy")
+
+
+def _one_word_name(w: str, t: TableView) -> bool:
+    """A word that may be a place's or a name's own word: three letters or more, no function, operation or column
+    word."""
+    from ..coverage import operation_vocabulary
+
+    return (len(w) >= 3 and w.isalpha() and w not in STOP and w not in WORD_NUM and w not in operation_vocabulary()
+            and not _names_a_column(w, t))
+
+
 def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
     """Words of the question found inside the text values of one column ("krisztina papp" in "Krisztina Papp
     (HUN)"): each becomes a `contains` filter on the part of the cell that matched. A span found in several
@@ -344,14 +386,17 @@ def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[V
     for size in range(min(4, len(toks)), 0, -1):
         for i in range(len(toks) - size + 1):
             span = [w.strip(".?!,'\"") for w in toks[i:i + size]]
-            if any(taken[i:i + size]) or not _worth_searching([w.lower() for w in span], t):
+            one = size == 1 and i > 0 and toks[i - 1].lower() in PLACE_BEFORE and _one_word_name(span[0].lower(), t)
+            if any(taken[i:i + size]) or not (one or _worth_searching([w.lower() for w in span], t)):
                 continue
-            pat = re.compile(rf"(?<!\w){re.escape(fold(' '.join(span)))}(?!\w)")
+            said = re.escape(fold(" ".join(span)))
+            # one word alone, after "in", names only a whole part of a list of names: "Bologna, Italy" by "in italy"
+            pat = re.compile(rf"(?:^|,)\s*({said})\s*(?:,|$)" if one else rf"(?<!\w)({said})(?!\w)")
             found = [(c, v, m) for f, c, v in values if (m := pat.search(f))]
             if len({c for c, _, _ in found}) != 1:
                 continue
             c, v, m = found[0]
-            part = str(v)[m.start():m.end()]
+            part = str(v)[m.start(1):m.end(1)]
             if not all(w[0].isupper() or w[0].isdigit() for w in part.split()):
                 continue  # names are capitalised in the data ("Krisztina Papp"); "produced arsenic" describes
             hits.append(ValueHit(c, part, i, i + size, contains=True))
@@ -519,6 +564,15 @@ HAVE_SUBJECT = {"at", "more", "less", "fewer", "over", "under", "above", "below"
                 "been", "never", "not"}
 
 
+def _past_a_value(q: str, m: re.Match, t: TableView) -> tuple[str, str | None, str]:
+    """The noun counted and the two words after it: "how many operational vehicles are listed" counts vehicles, the
+    value before the noun ("Operational", a status) saying which of them."""
+    if m.group(1) not in t.values or not m.group(2):
+        return m.group(1), m.group(2), m.group(3) or ""
+    ws = re.findall(r"[a-z0-9']+", q[m.end(1):])[:3] + [None, ""]
+    return ws[0], ws[1], ws[2] or ""
+
+
 def counted_noun(q: str, t: TableView) -> str | None:
     """"how many matches were in 2011?": the plural noun counted, when no column or value of the table names
     it and it is the subject (a row of the table), not the object of another verb."""
@@ -527,7 +581,7 @@ def counted_noun(q: str, t: TableView) -> str | None:
     m = COUNTED.search(q)
     if not m:
         return None
-    noun, nxt, then = m.group(1), m.group(2), m.group(3) or ""
+    noun, nxt, then = _past_a_value(q, m, t)
     if nxt in ("have", "has", "had") and (then in HAVE_SUBJECT or then.isdigit()):
         nxt = "are"
     if noun in STOP or noun in operation_vocabulary() or stem(noun) == noun or len(noun) < 4:
@@ -997,7 +1051,24 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
             # every other number of laps
             op = shared.op if shared else "ne" if any(x in NEGATIONS for x in toks[max(0, i - 3):i]) else "eq"
             out.append(Filter(column=col, op=op, value=int(v) if v.is_integer() else v))
-    return out + _none_of(toks, t, taken + out)
+    return out + _of_a_number(q, t, taken + out) + _none_of(toks, t, taken + out)
+
+
+# "communities with a population of zero", "a capacity of 6,000": the column named before "of" holds the number
+OF_A_NUMBER = re.compile(rf"\b(?:a|an)\s+([a-z][a-z ]{{1,40}}?)\s+of\s+{NUM}(?!\s*(?:%|percent|per cent|or\b))")
+
+
+def _of_a_number(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"a population of zero": equal to the number, when the words before "of" are all words of one number column's
+    name and no other filter reads that column (a comparison does: "at least a time of 9.72")."""
+    out = []
+    for m in OF_A_NUMBER.finditer(q):
+        said = [stem(w) for w in words(m.group(1)) if w not in STOP]
+        cols = [c for c in t.numeric() if said and all(any(same(s, stem(w)) for w in words(c)) for s in said)]
+        v = compared_number(m.group(2))
+        if len(cols) == 1 and not any(f.column == cols[0] for f in taken + out) and not 1900 <= v <= 2100:
+            out.append(Filter(column=cols[0], op="eq", value=int(v) if v.is_integer() else v))
+    return out
 
 
 COUNTED_THINGS = {stem(w) for w in TALLY_NOUNS | {m for ms in KINDS.values() for m in ms}}

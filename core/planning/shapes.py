@@ -381,6 +381,8 @@ def superlative(g: Grounded) -> Planned | None:
     """Which group / who / top k by a number."""
     if not g.direction or g.how_many:
         return None
+    if g.k > 1 and any(f.op in ("ne", "not_in") and f.column in {v.column for v in g.vhits} for f in g.filters):
+        return None  # "the other artist in the top two besides X": two counted with X or without? either reads
     desc = g.direction == "max"
     # "the fewest invoices" with an Invoice Number column: a count of rows, not the average of an id
     counts = g.measure_col is None or not_a_quantity(g.t, g.measure_col)
