@@ -128,3 +128,47 @@ def test_one_word_of_a_name_names_the_one_value_holding_it(sheets):
     assert name_part_hits("how many points did tarpley get?", t, []) == []
     assert name_part_hits("how many points did julia tarpley get?", t, []) == []
     assert pipe.answer("how many points did tarpley get?").status != "answered"
+
+
+VISITS = pd.DataFrame({
+    "Month": [f"{m} {y}" for y in (2024, 2025) for m in ("Jan", "Feb", "Mar", "Apr")],
+    "Signups": [120, 80, 95, 60, 130, 70, 110, 90],
+    "Nation": ["Germany", "France", "Spain", "Italy", "Germany", "France", "Spain", "Italy"],
+})
+
+
+@pytest.fixture(scope="module")
+def visits(tmp_path_factory):
+    answerer = _workspace(tmp_path_factory, "visits", VISITS)
+    return ChatPipeline(answerer), _planning_view(answerer.table_views()[0])
+
+
+def test_a_year_and_a_month_on_a_text_column_of_months(visits):
+    pipe, t = visits
+    in_2025 = VISITS["Month"].str.endswith("2025")
+    assert answered(pipe, "what is the total signups in 2025?").value == VISITS.loc[in_2025, "Signups"].sum()
+    march = VISITS.loc[VISITS["Month"] == "Mar 2025", "Signups"].sum()
+    assert answered(pipe, "what is the total signups in march 2025?").value == march
+    # a year after "after" is a comparison this column cannot make: no filter, the year stays unused
+    g = ground("what is the total signups after 2024?", t, NO_ROUTE)
+    assert not any(f.column == "Month" for f in g.filters)
+
+
+def test_a_misspelt_value_of_one_word(visits):
+    pipe, t = visits
+    ans = answered(pipe, "what is the total signups of germnay?")
+    assert ans.value == VISITS.loc[VISITS["Nation"] == "Germany", "Signups"].sum()
+    # a word the lexicon knows is never taken for a misspelt value: "germans" is a word, not "Germany" misspelt
+    assert not any(v.column == "Nation" for v in ground("what is the total signups of germans?", t, NO_ROUTE).vhits)
+
+
+def test_a_month_said_in_full_names_its_short_cell_and_empty_cells_are_no_figure(tmp_path_factory):
+    budget = pd.DataFrame({"Month": ["Jan", "Jan", "Mar", "Mar", "Dec", "Dec"],
+                           "Category": ["Travel", "Software", "Travel", "Software", "Travel", "Software"],
+                           "Actual": [3300.0, 3100.0, 3220.0, 2900.0, None, None]})
+    pipe = ChatPipeline(_workspace(tmp_path_factory, "budget", budget))
+    ans = answered(pipe, "what was the total actual spend on travel in march?")
+    assert ans.value == budget.loc[(budget["Month"] == "Mar") & (budget["Category"] == "Travel"), "Actual"].sum()
+    # December's actuals are not in yet: the empty cells are no total of 0 and no answer at all
+    assert budget.loc[budget["Month"] == "Dec", "Actual"].isna().all()
+    assert pipe.answer("what was the total actual spend in december?").status == "cannot"

@@ -195,6 +195,8 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             cands = [text, text.rstrip(".?!,")]
             if text.endswith("'s"):
                 cands.append(text[:-2])
+            if any(w.lower() in MONTHS for w, _ in span):  # "March 2025" for the cell "Mar 2025"
+                cands.append(" ".join(_month3(w.lower()) for w, _ in span))
             if re.search(r"\w-\w+[^s]s$", cands[1]):  # "runner-ups": the plural of the compound "Runner-up"
                 cands.append(cands[1][:-1])
             said = VALUE_WORDS.get(norm(text.rstrip(".?!,")), ())
@@ -471,6 +473,25 @@ def misspelt_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[Va
     return hits
 
 
+def misspelt_word_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
+    """A value of one word said misspelt ("Germnay" for "Germany"): a word the lexicon does not know, one letter
+    off (or two neighbours swapped) exactly one value of the table."""
+    from ..coverage import _typo
+
+    toks = _tokens(question)
+    free = [not any(v.start <= i < v.end for v in exact) for i in range(len(toks))]
+    single = [(c, v) for vs in t.values.values() for c, v in vs if str(v).isalpha() and len(str(v)) >= 5]
+    hits = []
+    for i, w in enumerate(toks):
+        if not free[i] or not misspelt(w):
+            continue
+        near = {(c, v) for c, v in single if _typo(w, str(v).lower())}
+        if len(near) == 1:
+            col, val = near.pop()
+            hits.append(ValueHit(col, val, i, i + 1))
+    return hits
+
+
 def agg_word(q: str) -> str | None:
     for pat, a in ((r"\b(average|mean|avg)\b", "avg"), (r"\bmedian\b", "median"), (r"\b(maximum|max)\b", "max"),
                    (r"\b(minimum|min)\b", "min"), (r"\b(total|sum|combined|altogether|overall)\b", "sum")):
@@ -689,7 +710,7 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     decade = DECADE.search(q)
     if date_col is None:
         ycol = year_column(t)
-        return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t)
+        return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t) or month_text_filters(q, t)
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -765,6 +786,38 @@ def season_filters(q: str, t: TableView) -> list[Filter]:
     if not out:
         return []
     return [Filter(column=col, value=out[0])] if len(out) == 1 else [Filter(column=col, op="in", values=out)]
+
+
+MONTH_CELL = re.compile(r"^([a-z]{3,9})\.?\s+((?:19|20)\d\d)$")  # "Jan 2024", "March 2025": one month of one year
+YEAR_SAID = re.compile(r"\b(?:([a-z]+)\s+)?((?:19|20)\d\d)\b")
+NOT_ALONE = {"after", "before", "since", "between", "and", "to", "from", "until", "till", "than", "through"}
+
+
+def month_text_column(t: TableView) -> tuple[str, dict[str, int]] | None:
+    """The table's one text column of months written with their year ("Jan 2024"), with each cell's year."""
+    cells: dict[str, dict[str, int]] = {}
+    total: Counter = Counter()
+    for found in t.values.values():
+        for c, v in found:
+            total[c] += 1
+            m = MONTH_CELL.match(norm(str(v)))
+            if m and m.group(1) in MONTHS:
+                cells.setdefault(c, {})[v] = int(m.group(2))
+    cols = [c for c, vs in cells.items() if len(vs) >= 2 and len(vs) >= 0.8 * total[c]]
+    return (cols[0], cells[cols[0]]) if len(cols) == 1 else None
+
+
+def month_text_filters(q: str, t: TableView) -> list[Filter]:
+    """A year said alone of a text column of months ("in 2025" beside "Jan 2025", "Feb 2025"): the months of that
+    year. A year after a month is that month's cell (value_hits), and one after "before", "since" or "between" a
+    comparison this does not make (it stays unused)."""
+    found = month_text_column(t)
+    said = [int(m.group(2)) for m in YEAR_SAID.finditer(q) if m.group(1) not in MONTHS and m.group(1) not in NOT_ALONE]
+    if found is None or not said:
+        return []
+    col, cells = found
+    vals = sorted((v for v, y in cells.items() if y in said), key=str)
+    return [Filter(column=col, op="in", values=vals)] if vals else []
 
 
 DECADE = re.compile(r"\b(1[89]\d0|20\d0)'?s\b")  # "the 1980s": 1980 to 1989
@@ -1625,6 +1678,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", SUPERLATIVE_COUNT.sub(" ", q)))
     vhits = vhits + misspelt_hits(question, t, vhits)
     vhits = vhits + name_part_hits(question, t, vhits)
+    vhits = vhits + misspelt_word_hits(question, t, vhits)
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
     outcomes = outcome_filters(qw, t, [])
