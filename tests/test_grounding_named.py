@@ -172,3 +172,11 @@ def test_a_month_said_in_full_names_its_short_cell_and_empty_cells_are_no_figure
     # December's actuals are not in yet: the empty cells are no total of 0 and no answer at all
     assert budget.loc[budget["Month"] == "Dec", "Actual"].isna().all()
     assert pipe.answer("what was the total actual spend in december?").status == "cannot"
+
+
+def test_a_name_in_the_data_is_never_a_misspelt_header(tmp_path_factory):
+    answerer = _workspace(tmp_path_factory, "roundz", pd.DataFrame({"Player": ["Ana Roundz", "Ben Hall"],
+                                                                     "Rounds": [12, 9]}))
+    t = _planning_view(answerer.table_views()[0])
+    assert respelt("how many rounds did roundz play?", t) == "how many rounds did roundz play?"
+    assert respelt("how many roundz did hall play?", t) == "how many roundz did hall play?"

@@ -483,7 +483,7 @@ def misspelt_word_hits(question: str, t: TableView, exact: list[ValueHit]) -> li
     single = [(c, v) for vs in t.values.values() for c, v in vs if str(v).isalpha() and len(str(v)) >= 5]
     hits = []
     for i, w in enumerate(toks):
-        if not free[i] or not misspelt(w):
+        if not free[i] or not misspelt(w) or w in value_words(t):
             continue
         near = {(c, v) for c, v in single if _typo(w, str(v).lower())}
         if len(near) == 1:
@@ -1651,6 +1651,15 @@ def ranked_in(q: str, t: TableView) -> tuple[str, str] | None:
     return (found[0], "max" if m.group(1) in ("first", "top") else "min") if len(found) == 1 else None
 
 
+def value_words(t: TableView) -> frozenset[str]:
+    """Every word of the table's text values (built once per view): a name in the data ("Roundz") is never a
+    misspelt header."""
+    cached = t.__dict__.get("_value_words")
+    if cached is None:
+        cached = t.__dict__["_value_words"] = frozenset(w for key in t.values for w in words(key))
+    return cached
+
+
 def respelt(question: str, t: TableView) -> str:
     """The question with each misspelt word one letter off the word of one column name read as that word
     ("the first competiton" -> "the first competition" beside a Competition column, "divison" -> "division"); a
@@ -1661,7 +1670,7 @@ def respelt(question: str, t: TableView) -> str:
 
     def fix(m: re.Match) -> str:
         w = m.group(0).lower()
-        if not misspelt(w) or any(same(stem(w), stem(c)) for c in col_words):
+        if not misspelt(w) or w in value_words(t) or any(same(stem(w), stem(c)) for c in col_words):
             return m.group(0)
         near = {c for c in col_words if _typo(w, c) or _typo(stem(w), stem(c))}
         return near.pop() if len(near) == 1 else m.group(0)
