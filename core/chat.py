@@ -219,6 +219,18 @@ def _named_tie(plan, df) -> str | None:
     return f"{' and '.join(str(v) for v in df.iloc[:, 0])} tie at {df.iloc[0, -1]} each: neither has more."
 
 
+def _no_value(planned: Planned, ans: Answer) -> str | None:
+    """One figure of a number column over rows whose cells of it are all empty ("the actual spend in December"
+    before December's actuals are in): no value is no answer, not a figure to report."""
+    plan, df = planned.plan, ans.df
+    aggs = [m for m in plan.measures if m.agg in ("sum", "avg", "median", "min", "max") and m.column]
+    if len(aggs) != 1 or len(plan.measures) != 1 or plan.group_by or ans.value is not None:
+        return None
+    if df is None or len(df) != 1 or df.iloc[0].notna().any():
+        return None
+    return f"the rows that match have no {aggs[0].column}: its cells there are empty."
+
+
 def same_answer(a, b) -> bool:
     """Two headline values that say the same thing (numbers to 6 significant digits, text and lists
     without case or order); no value on either side is no disagreement."""
@@ -434,7 +446,7 @@ class ChatPipeline:
         # a chosen reading's question is the plan's own sentence: nothing in it is left unused
         ans.unused = unused_words(question, planned) if planned.by != "chosen" else []
         outside = (outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
-                   or _no_single_row(planned, ans))
+                   or _no_single_row(planned, ans) or _no_value(planned, ans))
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
             ans.value, ans.df, ans.chart, ans.charts = None, None, None, []

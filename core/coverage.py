@@ -947,6 +947,9 @@ def _abbreviations(question: str, plan: Plan, covered: set[str]) -> list[str]:
 TIME_TAKEN = re.compile(r"(?<![\d:])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])")
 
 
+HYPHEN_PLURAL = re.compile(r"\b([a-z]+-[a-z]*[a-rt-z])s\b", re.I)
+
+
 def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
     plan_nums = _plan_numbers(plan)
     for d in re.finditer(TIME_TAKEN, question):  # "below 5:56:21": one number, its seconds compared
@@ -956,6 +959,7 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
         question = re.sub(r"(?<![\w.])(\d+(?:\.\d+)?)(?=\s*([a-z]+))", lambda d: " " if any(
             abs((in_seconds(float(d.group(1)), d.group(2)) or -1) - v) <= 1e-6 for v in plan_nums) else d.group(0),
             question)
+    question = HYPHEN_PLURAL.sub(r"\1", question)  # "runner-ups": the compound "runner-up", "ups" no word alone
     out: list[str] = _abbreviations(question, plan, covered)
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):

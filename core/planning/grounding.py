@@ -34,10 +34,12 @@ from .words import (
     WORD_NUM,
     cell_unit,
     in_seconds,
+    misspelt,
     norm,
     same,
     season_years,
     stem,
+    unknown_word,
     words,
 )
 
@@ -193,6 +195,10 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
             cands = [text, text.rstrip(".?!,")]
             if text.endswith("'s"):
                 cands.append(text[:-2])
+            if any(w.lower() in MONTHS for w, _ in span):  # "March 2025" for the cell "Mar 2025"
+                cands.append(" ".join(_month3(w.lower()) for w, _ in span))
+            if re.search(r"\w-\w+[^s]s$", cands[1]):  # "runner-ups": the plural of the compound "Runner-up"
+                cands.append(cands[1][:-1])
             said = VALUE_WORDS.get(norm(text.rstrip(".?!,")), ())
             if said and not _names_a_column(norm(text.rstrip(".?!,")), t):  # "wins" beside a Wins column: the column
                 cands += list(said)
@@ -356,7 +362,7 @@ def _worth_searching(span: list[str], t: TableView) -> bool:
     operation word or a column's name. One word alone ("diesel", "radio") describes more often than it names."""
     from ..coverage import operation_vocabulary
 
-    if len(span) < 2:
+    if not span or len(span) == 1 and len(span[0]) < 3:
         return False
     col_words = column_stems(t)
     vocab = operation_vocabulary()
@@ -375,6 +381,15 @@ def _one_word_name(w: str, t: TableView) -> bool:
             and not _names_a_column(w, t))
 
 
+def _span_pattern(span: list[str]) -> re.Pattern:
+    """Where a span stands inside a cell: anywhere as whole words for two or more words; one word only as a whole
+    part of a cell listed with commas ("Yerevan" in "Nubarashen, Yerevan", never "rock" in "Classic rock")."""
+    text = re.escape(fold(" ".join(span)))
+    if len(span) > 1:
+        return re.compile(rf"(?<!\w){text}(?!\w)")
+    return re.compile(rf"(?:(?<=,)|(?<=,\s)){text}(?=\s*(?:,|$))|^{text}(?=\s*,)")
+
+
 def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
     """Words of the question found inside the text values of one column ("krisztina papp" in "Krisztina Papp
     (HUN)"): each becomes a `contains` filter on the part of the cell that matched. A span found in several
@@ -389,20 +404,64 @@ def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[V
             one = size == 1 and i > 0 and toks[i - 1].lower() in PLACE_BEFORE and _one_word_name(span[0].lower(), t)
             if any(taken[i:i + size]) or not (one or _worth_searching([w.lower() for w in span], t)):
                 continue
-            said = re.escape(fold(" ".join(span)))
-            # one word alone, after "in", names only a whole part of a list of names: "Bologna, Italy" by "in italy"
-            pat = re.compile(rf"(?:^|,)\s*({said})\s*(?:,|$)" if one else rf"(?<!\w)({said})(?!\w)")
+            pat = _span_pattern(span)
             found = [(c, v, m) for f, c, v in values if (m := pat.search(f))]
             if len({c for c, _, _ in found}) != 1:
                 continue
             c, v, m = found[0]
-            part = str(v)[m.start(1):m.end(1)]
+            part = str(v)[m.start():m.end()]
             if not all(w[0].isupper() or w[0].isdigit() for w in part.split()):
                 continue  # names are capitalised in the data ("Krisztina Papp"); "produced arsenic" describes
             hits.append(ValueHit(c, part, i, i + size, contains=True))
             taken[i:i + size] = [True] * size
     per_column = Counter(h.column for h in hits)  # two spans in one column: both or either? not ours to guess
     return [h for h in hits if per_column[h.column] == 1]
+
+
+NAME_PARTS = (2, 4)  # a person's or a place's name: two to four capitalised words ("Maryam Yusuf Jamal")
+
+
+def _names_by_word(t: TableView) -> dict[str, set[tuple[str, str]]]:
+    """Text values written as names (two to four capitalised words, no digits), by each folded word (built once per
+    view)."""
+    cached = t.__dict__.get("_names_by_word")
+    if cached is None:
+        cached = {}
+        for found in t.values.values():
+            for col, val in found:
+                ws = str(val).split()
+                if NAME_PARTS[0] <= len(ws) <= NAME_PARTS[1] and all(w[:1].isupper() and w.isalpha() for w in ws):
+                    for w in ws:
+                        cached.setdefault(fold(w), set()).add((col, val))
+        t.__dict__["_names_by_word"] = cached
+    return cached
+
+
+def name_part_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
+    """One word of a name said alone ("how many times did Stowers win?" for "Julia Stowers"): the one value of the
+    table written as a name that holds it. Only a word the lexicon does not know ("states" is no part of "United
+    States", "party" none of "New Democratic Party"); never when two values hold it (a first name two people share),
+    nor when a word beside it is one more content word ("gina bellman" is not "Gina Ruberti")."""
+    from ..coverage import operation_vocabulary
+
+    toks = re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))
+    low = [w.strip(".?!,'\"").lower() for w in toks]
+    taken = [any(v.start <= i < v.end for v in exact) for i in range(len(toks))]
+    vocab = operation_vocabulary()
+
+    def bare(k: int) -> bool:  # no word there, or a function word, a column's or one a value accounts for
+        return (k < 0 or k >= len(low) or taken[k] or low[k] in STOP or low[k] in vocab or not low[k].isalpha()
+                or stem(low[k]) in column_stems(t))
+
+    hits = []
+    for i, w in enumerate(low):
+        if taken[i] or len(w) < 4 or not w.isalpha() or not unknown_word(w) or not _worth_searching([w], t):
+            continue
+        found = _names_by_word(t).get(fold(w), set())
+        if len(found) == 1 and bare(i - 1) and bare(i + 1):
+            col, val = next(iter(found))
+            hits.append(ValueHit(col, val, i, i + 1))
+    return hits
 
 
 TOKEN = re.compile(r"[\w&'\-\.]+")
@@ -414,14 +473,15 @@ def _tokens(text: str) -> list[str]:
 
 
 def _values_by_word(t: TableView) -> dict[str, list[tuple[str, object, list[str]]]]:
-    """Text values of two to NAME_LIKE words, by each of their words (built once per view)."""
+    """Text values of two to NAME_LIKE words, by each of their words (built once per view); a number in them is a
+    word of its own ("Division 1"), never part of one ("5:56.21", "4x100m")."""
     cached = t.__dict__.get("_by_word")
     if cached is None:
         cached = {}
         for found in t.values.values():
             for col, val in found:
                 ws = _tokens(val)
-                if 2 <= len(ws) <= NAME_LIKE and not any(ch.isdigit() for ch in str(val)):
+                if 2 <= len(ws) <= NAME_LIKE and all(w.isalpha() or w.isdigit() for w in ws):
                     for w in set(ws):
                         cached.setdefault(w, []).append((col, val, ws))
         t.__dict__["_by_word"] = cached
@@ -445,7 +505,7 @@ def misspelt_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[Va
                 if a < 0 or b > len(toks) or not all(free[a:b]):
                     continue
                 off = [(q, c) for q, c in zip(toks[a:b], ws, strict=True) if q != c]
-                if len(off) == 1 and len(off[0][0]) >= 5 and off[0][0] not in STOP and _typo(*off[0]):
+                if len(off) == 1 and len(off[0][0]) >= 5 and off[0][0].isalpha() and off[0][0] not in STOP and _typo(*off[0]):
                     found.setdefault((a, b), set()).add((col, val))
     hits = []
     for (a, b), vals in sorted(found.items(), key=lambda kv: kv[0][0] - kv[0][1]):
@@ -458,6 +518,25 @@ def misspelt_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[Va
 
 AGG_PATTERNS = ((r"\b(average|mean|avg)\b", "avg"), (r"\bmedian\b", "median"), (r"\b(maximum|max)\b", "max"),
                 (r"\b(minimum|min)\b", "min"), (r"\b(total|sum|combined|altogether|overall)\b", "sum"))
+
+
+def misspelt_word_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
+    """A value of one word said misspelt ("Germnay" for "Germany"): a word the lexicon does not know, one letter
+    off (or two neighbours swapped) exactly one value of the table."""
+    from ..coverage import _typo
+
+    toks = _tokens(question)
+    free = [not any(v.start <= i < v.end for v in exact) for i in range(len(toks))]
+    single = [(c, v) for vs in t.values.values() for c, v in vs if str(v).isalpha() and len(str(v)) >= 5]
+    hits = []
+    for i, w in enumerate(toks):
+        if not free[i] or not misspelt(w) or w in value_words(t):
+            continue
+        near = {(c, v) for c, v in single if _typo(w, str(v).lower())}
+        if len(near) == 1:
+            col, val = near.pop()
+            hits.append(ValueHit(col, val, i, i + 1))
+    return hits
 
 
 def agg_word(q: str) -> str | None:
@@ -685,8 +764,8 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     out: list[Filter] = []
     decade = DECADE.search(q)
     if date_col is None:
-        ycol = next((c for c in t.numeric() if "year" in c.lower()), None)
-        return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t)
+        ycol = year_column(t)
+        return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t) or month_text_filters(q, t)
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -705,6 +784,24 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if qm:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
     return out
+
+YEAR_NAMES = {"season", "yr"}  # a column of whole years named otherwise than "Year": "Season" 1985, 1986, ...
+
+
+def year_column(t: TableView) -> str | None:
+    """The number column of years: one named "year", else one named a season or "yr" whose numbers are all
+    years (1800 to 2100: "Season" 2000 to 2013, not "Season" 1 to 12, a count of seasons)."""
+    named = next((c for c in t.numeric() if "year" in c.lower()), None)
+    if named:
+        return named
+    found = [c for c in t.numeric() if YEAR_NAMES & set(words(c)) and _all_years(t.profiles.get(c, {}))]
+    return found[0] if len(found) == 1 else None
+
+
+def _all_years(p: dict) -> bool:
+    lo, hi = p.get("min"), p.get("max")
+    return lo is not None and hi is not None and 1800 <= lo <= hi <= 2100 and float(lo).is_integer()
+
 
 def season_column(t: TableView) -> tuple[str, dict[str, tuple[int, int]]] | None:
     """The table's one text column of seasons ("2005–06", "1998/99"): nearly all its values are ranges of years."""
@@ -744,6 +841,38 @@ def season_filters(q: str, t: TableView) -> list[Filter]:
     if not out:
         return []
     return [Filter(column=col, value=out[0])] if len(out) == 1 else [Filter(column=col, op="in", values=out)]
+
+
+MONTH_CELL = re.compile(r"^([a-z]{3,9})\.?\s+((?:19|20)\d\d)$")  # "Jan 2024", "March 2025": one month of one year
+YEAR_SAID = re.compile(r"\b(?:([a-z]+)\s+)?((?:19|20)\d\d)\b")
+NOT_ALONE = {"after", "before", "since", "between", "and", "to", "from", "until", "till", "than", "through"}
+
+
+def month_text_column(t: TableView) -> tuple[str, dict[str, int]] | None:
+    """The table's one text column of months written with their year ("Jan 2024"), with each cell's year."""
+    cells: dict[str, dict[str, int]] = {}
+    total: Counter = Counter()
+    for found in t.values.values():
+        for c, v in found:
+            total[c] += 1
+            m = MONTH_CELL.match(norm(str(v)))
+            if m and m.group(1) in MONTHS:
+                cells.setdefault(c, {})[v] = int(m.group(2))
+    cols = [c for c, vs in cells.items() if len(vs) >= 2 and len(vs) >= 0.8 * total[c]]
+    return (cols[0], cells[cols[0]]) if len(cols) == 1 else None
+
+
+def month_text_filters(q: str, t: TableView) -> list[Filter]:
+    """A year said alone of a text column of months ("in 2025" beside "Jan 2025", "Feb 2025"): the months of that
+    year. A year after a month is that month's cell (value_hits), and one after "before", "since" or "between" a
+    comparison this does not make (it stays unused)."""
+    found = month_text_column(t)
+    said = [int(m.group(2)) for m in YEAR_SAID.finditer(q) if m.group(1) not in MONTHS and m.group(1) not in NOT_ALONE]
+    if found is None or not said:
+        return []
+    col, cells = found
+    vals = sorted((v for v, y in cells.items() if y in said), key=str)
+    return [Filter(column=col, op="in", values=vals)] if vals else []
 
 
 DECADE = re.compile(r"\b(1[89]\d0|20\d0)'?s\b")  # "the 1980s": 1980 to 1989
@@ -1597,18 +1726,48 @@ def ranked_in(q: str, t: TableView) -> tuple[str, str] | None:
     return (found[0], "max" if m.group(1) in ("first", "top") else "min") if len(found) == 1 else None
 
 
+def value_words(t: TableView) -> frozenset[str]:
+    """Every word of the table's text values (built once per view): a name in the data ("Roundz") is never a
+    misspelt header."""
+    cached = t.__dict__.get("_value_words")
+    if cached is None:
+        cached = t.__dict__["_value_words"] = frozenset(w for key in t.values for w in words(key))
+    return cached
+
+
+def respelt(question: str, t: TableView) -> str:
+    """The question with each misspelt word one letter off the word of one column name read as that word
+    ("the first competiton" -> "the first competition" beside a Competition column, "divison" -> "division"); a
+    word the lexicon knows stays itself ("player" never names Played)."""
+    from ..coverage import _typo
+
+    col_words = {w for c in t.dtypes for w in words(c) if w not in STOP and w.isalpha()}
+
+    def fix(m: re.Match) -> str:
+        w = m.group(0).lower()
+        if not misspelt(w) or w in value_words(t) or any(same(stem(w), stem(c)) for c in col_words):
+            return m.group(0)
+        near = {c for c in col_words if _typo(w, c) or _typo(stem(w), stem(c))}
+        return near.pop() if len(near) == 1 else m.group(0)
+
+    return re.sub(r"[A-Za-z]{5,}", fix, question)
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
+    question = respelt(question, t)
     q, qw = norm(question), words(question)
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", SUPERLATIVE_COUNT.sub(" ", q)))
     vhits = vhits + misspelt_hits(question, t, vhits)
+    vhits = vhits + name_part_hits(question, t, vhits)
+    vhits = vhits + misspelt_word_hits(question, t, vhits)
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
     outcomes = outcome_filters(qw, t, [])
     if not chits and not vhits and not inside and not (row_noun and how_many) and not placed and not outcomes \
-            and not sheet_place(q):
+            and not sheet_place(q) and not time_filters(q, t, date_column(qw, t, chits)):
         raise CannotAnswer(f"No column or value of '{t.label}' is named in the question.")
     by_col: dict[str, list] = {}
     negated = negated_values(question, vhits)

