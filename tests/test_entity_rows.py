@@ -94,3 +94,14 @@ def test_a_two_row_headers_parent_names_no_column_to_count_with(census):
     view = census.answerer.table_views()[0]
     assert not counts_a_measure("how many properties were listed in march?", "Property / Bedrooms", view)
     assert counts_a_measure("how many bedrooms were listed in march?", "Property / Bedrooms", view)
+
+
+def test_two_people_who_share_a_name_are_not_added_up(tmp_path_factory):
+    # names nearly all different name people, one row each: two Ana Lees are two people, not one person's rows
+    staff = pd.DataFrame({"Full Name": ["Ana Lee", "Bo Chan", "Ana Lee", "Cy Dunn", "Di Ekon", "Ed Fox", "Flo Gill",
+                                        "Gus Hale", "Ivy Jones", "Jo King"],
+                          "Annual Salary": [90000, 120000, 80000, 70000, 60000, 65000, 72000, 58000, 61000, 99000]})
+    pipe = pipeline_over(tmp_path_factory, "staff_names", staff)
+    top = staff.loc[staff["Annual Salary"].idxmax(), "Full Name"]
+    assert staff.groupby("Full Name")["Annual Salary"].sum().idxmax() != top
+    assert answered(pipe, "Who has the highest annual salary overall?").value == top

@@ -394,7 +394,7 @@ def superlative(g: Grounded) -> Planned | None:
     if g.group_col and g.measure_col and re.search(r"\b(single|individual)\b", g.q):
         # "which customer got the single largest invoice": one row's own value, not a total per customer
         plan = g.plan(select=[g.group_col, g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=g.k,
-                      ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
+                      ties=True, distinct_rows=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
         return g.planned(plan, headline)
     flag = next((f for f in g.filters if f.column in g.value_cols and f.column not in g.by_col), None)
     if g.group_col and not who and flag and g.measure_col is None and re.search(r"\brates?\b", g.q):
@@ -440,14 +440,18 @@ def superlative(g: Grounded) -> Planned | None:
     return g.planned(plan, "rows" if label else "value", focus="label" if who else "measure")
 
 
+NAMES_GROUPS = 0.8  # below this share of different values, a column's names group rows (a person's weeks)
+
+
 def _who_groups(g: Grounded, count_like: bool) -> str | None:
     """"who has the most tasks", "who worked the most hours overall" where a person has several rows: the column
     to count or total per person (the one the question names, else the name column), not one row's value; None
     when each row is its own person or the question asks for no count and no total."""
     named = [c for c in [g.group_col, *(h.column for h in g.chits), label_column(g.t)]
              if c and g.t.dtypes.get(c) == "text" and c not in g.value_cols]
-    # a column of one row each ("Task" for "tasks") names what is counted, not the person it is counted for
-    col = next((c for c in named if g.t.distinct_ratio(c) < 0.999), None)
+    # a column of one row each ("Task" for "tasks") names what is counted, not the person it is counted for; a
+    # column of names nearly all different ("Full Name" with two Ana Lees) names people, one row each
+    col = next((c for c in named if g.t.distinct_ratio(c) < NAMES_GROUPS), None)
     if col is None:
         return None
     if count_like and (g.measure_col is None or not_a_quantity(g.t, g.measure_col)):
