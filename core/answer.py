@@ -76,6 +76,7 @@ class Answer:
 
 NUMBER_TEXT = re.compile(r"^\(?[-+]?[$€£]?\s?\d[\d,]*(\.\d+)?\)?\s?%?$")
 DURATION_TEXT = re.compile(DURATION_RE)  # "3:45.2", "2:28:17": a time taken, read as seconds (core.plan.number_sql)
+CODE_TEXT = re.compile(r"^[a-z]+-?0\d", re.I)  # "T-01", "A007": a code, zero-padded as a place ("T4") never is
 PLACE_TEXT = re.compile(r"^(?:t-?|=)?\d{1,3}(?:st|nd|rd|th)?\s*=?(?:\s*\([a-z]{1,3}\))?$", re.I)  # places in a ranking: "1st", "T4", "3="
 
 
@@ -84,7 +85,8 @@ def _numbers_as_text(distinct) -> bool:
     different numbers, and at most 3 other values making up under a quarter of the distinct values (a small
     table's "—" among six numbers is still a column of numbers)."""
     vals = [str(v).strip() for v in distinct if str(v).strip()]
-    other = [v for v in vals if not NUMBER_TEXT.match(v) and not PLACE_TEXT.match(v) and not DURATION_TEXT.fullmatch(v)]
+    other = [v for v in vals if CODE_TEXT.match(v) or not NUMBER_TEXT.match(v) and not PLACE_TEXT.match(v)
+             and not DURATION_TEXT.fullmatch(v)]
     return len(vals) - len(other) >= 5 and len(other) <= 3 and len(other) < 0.25 * len(vals)
 
 

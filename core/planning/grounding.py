@@ -616,7 +616,10 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     """'how many units' sums Units Sold; 'how many orders' counts rows; so do 'how many years' (a year column
     labels rows) and 'how many second tops were under 200' (the column is the condition)."""
     m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
-    named = bool(m) and any(same(stem(m.group(2)), stem(w)) for w in words(col)) and stem(m.group(2)) not in ROW_NOUNS
+    noun = stem(m.group(2)) if m else ""
+    # a two-row header's parent ("Property / Bedrooms") heads several columns: it names none of them
+    own = words(str(col).split(" / ")[-1])
+    named = bool(m) and any(same(noun, stem(w)) for w in own) and (noun not in ROW_NOUNS or _counts_held(noun, own, t))
     kind = table_kind(t) if m and t is not None else None
     named = named or bool(kind) and stem(m.group(2)) == kind[0] and col == kind[1]  # "how many medals": Total
     if not named or t is None:
@@ -624,6 +627,13 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     compared = re.search(r"\b(over|under|above|below|more than|less than|fewer than|greater than|at least|at most)\b",
                          q[m.end():])
     return not not_a_quantity(t, col) and not compared
+
+def _counts_held(noun: str, own: list[str], t: TableView | None) -> bool:
+    """"how many students" with a Students Enrolled column in a table of schools: the column holds the count (its
+    name says the noun in the plural) and no text column names the noun, so the rows are not those things."""
+    plural = any(w != stem(w) and same(noun, stem(w)) for w in own)
+    return plural and t is not None and not any(same(noun, stem(w)) for c in t.texts() for w in words(c))
+
 
 def plural_mention(q: str, col: str) -> bool:
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)

@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..errors import Ambiguous, CannotAnswer
 from ..plan import Compute, Plan
 from ..roles import NUMERIC_ROLES, column_roles, summable
-from .grounding import Grounded, alias_of, ground
+from .grounding import Grounded, alias_of, default_agg, ground
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
 from .shapes import SHAPES
@@ -26,7 +26,8 @@ HOW_MANY = re.compile(r"^how (many|much)\b")
 HOW = re.compile(r"^how (do|does|did|is|are|was|were|would|can|should)\b")  # "how do you say ...": not a count
 # "in what competition did ...", "at what venue ...": a preposition before "what" asks for a value all the same
 WHAT = re.compile(r"^(?:(?:in|at|on|for|from|during|against) )?(what|what's|whats)\b")
-COUNT_WORDS = re.compile(r"\b(number|count|how many|total|amount|times|many)\b")
+# "the number of rows" counts; "Amara's employee number" is a value of hers, which no count of her rows gives
+COUNT_WORDS = re.compile(r"\b(number of|numbers of|count|how many|total|amount|times|many)\b")
 WHICH = re.compile(r"^(which|in which|for which|at which|on which)\b")
 
 
@@ -154,6 +155,7 @@ class OfflinePlanner:
                                suggestions=self.suggestions())
         if best.complete:
             _one_row_each(question, best.planned, self.execute)
+            _repeated_attribute(best.planned, self.execute)
             self._confident(best, runner_up(ranked), t)
         return best.planned
 
@@ -226,6 +228,37 @@ def _one_row_each(question: str, p: Planned, execute) -> None:
             return
     raise CannotAnswer(f"{repeats[0]} repeats across rows of '{p.table.label}': does the question's negation hold "
                        "on some of its rows, or on all of them?")
+
+
+def _repeated_attribute(p: Planned, execute) -> None:
+    """"the total capacity across all schools" where each school's Capacity is written again on each of its yearly
+    rows: a sum over rows counts every school as often as it has rows. Declined when the summed column holds one
+    value for each name of a column whose names repeat (over the whole table, most rows in names of several rows),
+    and a name repeats among the rows the plan keeps. An amount of each period ("Budget" written again each month)
+    adds up over periods, so a column named as one is summed."""
+    plan = p.plan
+    sums = [m.column for m in plan.measures if m.agg == "sum" and m.column and not m.where]
+    names = [c for c in p.table.dtypes if p.table.dtypes[c] == "text" and p.table.distinct_ratio(c) < 0.999][:12]
+    if execute is None or len(sums) != 1 or not names or plan.join is not None or plan.unpivot is not None \
+            or sums[0] not in p.table.dtypes or sums[0] in names or default_agg(sums[0]) == "sum":
+        return
+    col = sums[0]
+
+    def rows(filters):
+        probe = Plan(table=plan.table, select=[*names, col], filters=filters, limit=100000)
+        return execute(replace(p, plan=probe, compiled=None)).dropna(subset=[col])
+
+    every, kept = rows([]), rows(plan.filters)
+    if every[col].nunique() < 2:
+        return
+    for name in names:
+        size = every.groupby(name)[col].size()
+        values = every.groupby(name)[col].nunique()
+        repeated = size >= 2
+        held = repeated.sum() >= 2 and size[repeated].sum() * 2 >= size.sum() and (values[repeated] == 1).all()
+        if held and kept[name].dropna().duplicated().any():
+            raise CannotAnswer(f"{col} is written again on each row of the same {name} in '{p.table.label}': a "
+                               f"total over rows would count each {name} as often as it has rows.")
 
 
 def _names(execute, p: Planned, column: str, filters) -> set:

@@ -123,8 +123,10 @@ def share(g: Grounded) -> Planned | None:
         return None
     where = [f for f in g.filters if f.column in g.value_cols]
     rest = [f for f in g.filters if f.column not in g.value_cols]
-    measure = None if _compared(g) else g.measure_col  # "visits that cost more than 250": visits counted
-    if where and measure != g.measure_col:
+    # an id or a year labels rows: "share of tasks" counts them, never sums "T-01"
+    quantity = g.measure_col if g.measure_col and not not_a_quantity(g.t, g.measure_col) else None
+    measure = None if _compared(g) else quantity  # "visits that cost more than 250": visits counted
+    if where and measure != quantity:
         return None  # "of Cardiology visits cost more than 250": which condition is the whole is not clear
     if len(where) > 1:
         # "of students in 10C got a B": the condition named last is the part, the ones before it the whole
@@ -390,10 +392,12 @@ def superlative(g: Grounded) -> Planned | None:
         counts and re.search(r"\b(most|fewest|least)\b", g.q))
     headline = "label" if g.k == 1 else "list"
     who = _who(g)
+    if who and (per := _who_groups(g, bool(count_like))) is not None:
+        g, who = replace(g, group_col=per), False  # "who has the most tasks": a count per person
     if g.group_col and g.measure_col and re.search(r"\b(single|individual)\b", g.q):
         # "which customer got the single largest invoice": one row's own value, not a total per customer
         plan = g.plan(select=[g.group_col, g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=g.k,
-                      ties=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
+                      ties=True, distinct_rows=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
         return g.planned(plan, headline)
     flag = next((f for f in g.filters if f.column in g.value_cols and f.column not in g.by_col), None)
     if g.group_col and not who and flag and g.measure_col is None and re.search(r"\brates?\b", g.q):
@@ -432,9 +436,30 @@ def superlative(g: Grounded) -> Planned | None:
     asked = None if who else _asked_column(g) or row_named  # "on which date was the game with the most ...": the Date
     label = asked if asked and asked != g.measure_col and asked not in g.value_cols else label_column(g.t)
     cols = [c for c in [label, g.measure_col] if c]
-    plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True,
+    # a name on several rows tied at the top ("who has the highest rate" on weekly rows) is one answer, once
+    once = bool(label) and g.t.distinct_ratio(label) < 0.999
+    plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True, distinct_rows=once,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
     return g.planned(plan, "rows" if label else "value", focus="label" if who else "measure")
+
+
+NAMES_GROUPS = 0.8  # below this share of different values, a column's names group rows (a person's weeks)
+
+
+def _who_groups(g: Grounded, count_like: bool) -> str | None:
+    """"who has the most tasks", "who worked the most hours overall" where a person has several rows: the column
+    to count or total per person (the one the question names, else the name column), not one row's value; None
+    when each row is its own person or the question asks for no count and no total."""
+    named = [c for c in [g.group_col, *(h.column for h in g.chits), label_column(g.t)]
+             if c and g.t.dtypes.get(c) == "text" and c not in g.value_cols]
+    # a column of one row each ("Task" for "tasks") names what is counted, not the person it is counted for; a
+    # column of names nearly all different ("Full Name" with two Ana Lees) names people, one row each
+    col = next((c for c in named if g.t.distinct_ratio(c) < NAMES_GROUPS), None)
+    if col is None:
+        return None
+    if count_like and (g.measure_col is None or not_a_quantity(g.t, g.measure_col)):
+        return col
+    return col if g.measure_col and g.agg in ("sum", "avg", "median") else None
 
 
 @shape("grouped")
@@ -636,6 +661,12 @@ def aggregate(g: Grounded) -> Planned | None:
     if g.measure_col and g.how_many and counted and not any(same(stem(counted.group(1)), stem(w))
                                                               for w in words(g.measure_col)):
         return None  # "how many parties got fewer than 5,000 votes": parties are counted, votes compared
+    if g.measure_col and g.how_many and g.agg is None:
+        # "how many students were enrolled": the column's total when it holds the count; an average counts nothing
+        if _counts_a_measure(g):
+            return g.planned(g.plan(measures=[Measure(agg="sum", column=g.measure_col)], headline="value"), "value")
+        if default_agg(g.measure_col) == "avg":
+            return None
     if g.measure_col:
         return g.planned(g.plan(measures=[g.measure()], headline="value"), "value")
     if g.agg in ("min", "max") and g.date_hits:
@@ -805,9 +836,12 @@ def rows_matching(g: Grounded) -> Planned | None:
     if not re.match(r"^(?:(?:in|on|at|during|for|from)\s+(?=which|what))?(who|whom|which|what|name|list|show|give me|"
                     r"tell me)\b", g.q):
         return None  # "in what year did she take first place?": the Year of the rows kept
-    target = _asked_column(g) or (_the_names(g) if g.q.startswith("who") else None)
+    asked = _asked_column(g)
+    target = asked or (_the_names(g) if g.q.startswith("who") else None)
     if target is None or target in {f.column for f in g.filters}:
         return None  # "which album had more, A or B": the answer is one of the named values, not a list
+    if not asked and all(f.op == "eq" and g.t.distinct_ratio(f.column) >= 0.8 for f in g.filters):
+        return None  # "who created T-03?": the row is named by its key; its other name says nobody who did it
     one = re.search(r"\b(only|single|sole)\b", g.q) or re.match(r"^(who|which \w+|what \w+) (is|was)\b", g.q) \
         or _one_place(g)
     plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")], limit=None if one else 1000,
