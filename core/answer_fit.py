@@ -95,6 +95,8 @@ def _per_not_computed(question: str, planned: Planned) -> str | None:
     used = set(plan.select) | {m.column for m in plan.measures if m.column} | {f.column for f in plan.filters}
     if any("per" in words(c) for c in used) or any("per" in words(c) for c in planned.table.dtypes):
         return None
+    if any(_names_both(m.group(1), m.group(2), c) for m in PER.finditer(question) for c in used):
+        return None  # "the price per unit" of a Unit Price column: the column holds the figure per unit
     return "the question asks for a figure per something, and what I could compute is no rate or breakdown."
 
 
@@ -117,3 +119,8 @@ def _groups_of_one(question: str, planned: Planned, ans, execute) -> str | None:
     g = plan.group_by[0].column
     return (f"each {g} holds one row here, so its {plan.measures[0].agg} is that row's own value; did you mean one "
             f"average over them?")
+
+
+def _names_both(x: str, y: str, col: str) -> bool:
+    cw = {stem(w) for w in words(col)}
+    return stem(x.lower()) in cw and stem(y.lower()) in cw

@@ -109,6 +109,9 @@ def test_when_asks_for_a_date_never_an_id(tmp_path_factory):
     pipe = pipeline_over(tmp_path_factory, "shipments", SHIPMENTS)
     ans = pipe.answer("When was the last shipment sent?")
     assert ans.status != "answered" or pd.Timestamp(str(ans.value)) == SHIPMENTS["Ship Date"].max()
+    # a date asked of a named row is still answered
+    ans = answered(pipe, "When did S-2 ship?")
+    assert pd.Timestamp(str(ans.value)) == SHIPMENTS.loc[SHIPMENTS["Shipment"] == "S-2", "Ship Date"].iloc[0]
 
 
 def test_x_per_y_is_a_rate_or_declined(tmp_path_factory):
@@ -127,3 +130,10 @@ def test_at_least_one_n_star_review_is_no_comparison_of_stars(tmp_path_factory):
     ans = pipe.answer("List the products that got at least one 1-star review.")
     expected = sorted(set(REVIEWS.loc[REVIEWS["Stars"] == 1, "Product"]))
     assert ans.status != "answered" or sorted(set(ans.value)) == expected
+
+
+def test_a_figure_per_unit_held_by_one_column_is_still_answered(tmp_path_factory):
+    df = pd.DataFrame({"Item": ["Bolt", "Nut", "Gear"], "Unit Price": [0.25, 0.1, 4.5], "Units": [100, 300, 8]})
+    pipe = pipeline_over(tmp_path_factory, "stock", df)
+    ans = answered(pipe, "What is the price per unit of Gear?")
+    assert ans.value == pytest.approx(df.loc[df["Item"] == "Gear", "Unit Price"].iloc[0])
