@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import pandas as pd
 
 from .answer import Answer, Answerer, fill, fmt, interpretation
+from .answer_fit import misfit
 from .config import Settings
 from .conversations import Conversations
 from .coverage import ignored_data, outside_the_data, reading_by_meaning, subject_note, unused_words
@@ -420,6 +421,10 @@ class ChatPipeline:
                 return None
             raise
 
+    def _probe(self, planned: Planned, plan: Plan) -> pd.DataFrame:
+        """Runs a plan on a planned answer's table (a check of the answer), without describing it."""
+        return self.answerer.execute(replace(planned, plan=plan, compiled=None)).df
+
     def _empty_period(self, planned: Planned, ans: Answer) -> str | None:
         """A zero or empty answer because the period asked about holds no rows at all: the data does not
         cover it, so "0" would be a claim about a period the file knows nothing of."""
@@ -446,7 +451,8 @@ class ChatPipeline:
         # a chosen reading's question is the plan's own sentence: nothing in it is left unused
         ans.unused = unused_words(question, planned) if planned.by != "chosen" else []
         outside = (outside_the_data(planned) or self._empty_period(planned, ans) or _not_one_number(question, ans)
-                   or _no_single_row(planned, ans) or _no_value(planned, ans))
+                   or _no_single_row(planned, ans) or _no_value(planned, ans)
+                   or misfit(question, planned, ans, lambda p: self._probe(planned, p)))
         if outside:
             ans.status, ans.error = "cannot", f"I did not answer: {outside}"
             ans.value, ans.df, ans.chart, ans.charts = None, None, None, []

@@ -944,6 +944,8 @@ def number_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]
             v = compared_number(m.group(1))
             if 1900 <= v <= 2100 and float(v).is_integer() and t.dates():
                 continue
+            if re.match(r"\s+\d", q[m.end():]):
+                continue  # "at least one 1-star review": a count of rows that have the second number, not the first
             between = NAMED_BETWEEN.search(q[m.start():m.start(1)])
             if between and not (col := _named_after(between.group(1), nums, t)):
                 continue  # "over the course of 10 years": no column named, no comparison read
@@ -1068,8 +1070,11 @@ def _named_after(rest: str, nums: list[str], t: TableView) -> str | None:
     """The one number column named by the first word after a compared number ("at least 5 episodes"); a count of
     rows ("fewer than 15 employees") or a column labelling rows (Employee ID) is not it."""
     ws = [w for w in words(rest)[:2] if w not in STOP]
-    if not ws or stem(ws[0]) in ROW_NOUNS:
+    if not ws:
         return None
+    if stem(ws[0]) in ROW_NOUNS:  # "more than 1,000 students": a count of rows, unless a column counts them
+        named = [c for c in nums if not not_a_quantity(t, c) and ws[0] in words(c) and ws[0] != stem(ws[0])]
+        return named[0] if len(named) == 1 else None
     named = [c for c in nums if not not_a_quantity(t, c)
              and any(same(stem(ws[0]), stem(w)) for w in words(c) if w not in STOP)]
     return named[0] if len(named) == 1 else None
@@ -1172,7 +1177,7 @@ NOT_EQUAL_BEFORE = {"top", "bottom", "first", "last", "best", "worst", "than", "
 
 def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
     """"who completed 7 laps?": a number written just before a number column's name is that column's value."""
-    toks, out = words(q), []
+    toks, out = words(re.sub(r"(?<=\d),(?=\d{3}\b)", "", q)), []  # "1,000 students" is one number, not 1 and 0
     for i, w in enumerate(toks[:-1]):
         nth = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
         if not (nth or re.fullmatch(r"\d+(?:\.\d+)?", w)) or (i and toks[i - 1] in NOT_EQUAL_BEFORE):

@@ -722,7 +722,9 @@ MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": 
 def _column_named(g: Grounded, noun: str) -> str | None:
     """The column the noun names; for a work no column is named for ("song", "film"), the Title column."""
     noun = stem(noun)
-    named = next((c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))), None)
+    cols = [c for c in g.t.dtypes if any(same(noun, stem(w)) for w in words(c))]
+    # "tasks" beside Task ID and Task: the column the noun names whole, before one it names a part of
+    named = min(cols, key=lambda c: len([w for w in words(c) if w not in STOP]), default=None)
     return named or (title_column(g.t) if noun in TITLED else None)
 
 
