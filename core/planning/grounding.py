@@ -390,6 +390,12 @@ def _span_pattern(span: list[str]) -> re.Pattern:
     return re.compile(rf"(?:(?<=,)|(?<=,\s)){text}(?=\s*(?:,|$))|^{text}(?=\s*,)")
 
 
+def _word_elsewhere(word: str, column: str, values) -> bool:
+    """A word a cell of another column holds too ("USA" in "Ann Lee (USA)" and in "Aspen, USA"): which is meant?"""
+    pat = re.compile(rf"(?<!\w){re.escape(fold(word))}(?!\w)")
+    return any(c != column and pat.search(f) for f, c, _ in values)
+
+
 def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
     """Words of the question found inside the text values of one column ("krisztina papp" in "Krisztina Papp
     (HUN)"): each becomes a `contains` filter on the part of the cell that matched. A span found in several
@@ -406,7 +412,7 @@ def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[V
                 continue
             pat = _span_pattern(span)
             found = [(c, v, m) for f, c, v in values if (m := pat.search(f))]
-            if len({c for c, _, _ in found}) != 1:
+            if len({c for c, _, _ in found}) != 1 or size == 1 and _word_elsewhere(span[0], found[0][0], values):
                 continue
             c, v, m = found[0]
             part = str(v)[m.start():m.end()]

@@ -399,14 +399,8 @@ def superlative(g: Grounded) -> Planned | None:
         plan = g.plan(select=[g.group_col, g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=g.k,
                       ties=True, distinct_rows=True, filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
         return g.planned(plan, headline)
-    flag = next((f for f in g.filters if f.column in g.value_cols and f.column not in g.by_col), None)
-    if g.group_col and not who and flag and g.measure_col is None and re.search(r"\brates?\b", g.q):
-        # "which category has the highest return rate": the share of each category's rows flagged yes
-        m = Measure(agg="share", where=[flag], alias="rate")
-        plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by="rate", desc=desc)],
-                      limit=g.k, ties=True, headline=headline, filters=[f for f in g.filters if f is not flag]
-                      + [Filter(column=g.group_col, op="not_null")])
-        return g.planned(plan, headline)
+    if not who and (rate := _flagged_rate(g, desc, headline)) is not None:
+        return rate
     if g.group_col and not who:
         if g.measure_col is None and not count_like:
             raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
@@ -441,6 +435,18 @@ def superlative(g: Grounded) -> Planned | None:
     plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True, distinct_rows=once,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
     return g.planned(plan, "rows" if label else "value", focus="label" if who else "measure")
+
+
+def _flagged_rate(g: Grounded, desc: bool, headline: str) -> Planned | None:
+    """"which category has the highest return rate": the share of each category's rows flagged yes."""
+    flag = next((f for f in g.filters if f.column in g.value_cols and f.column not in g.by_col), None)
+    if not (g.group_col and flag and g.measure_col is None and re.search(r"\brates?\b", g.q)):
+        return None
+    m = Measure(agg="share", where=[flag], alias="rate")
+    plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by="rate", desc=desc)],
+                  limit=g.k, ties=True, headline=headline, filters=[f for f in g.filters if f is not flag]
+                  + [Filter(column=g.group_col, op="not_null")])
+    return g.planned(plan, headline)
 
 
 NAMES_GROUPS = 0.8  # below this share of different values, a column's names group rows (a person's weeks)
@@ -846,8 +852,9 @@ def rows_matching(g: Grounded) -> Planned | None:
         return None  # "who created T-03?": the row is named by its key; its other name says nobody who did it
     one = re.search(r"\b(only|single|sole)\b", g.q) or re.match(r"^(who|which \w+|what \w+) (is|was)\b", g.q) \
         or _one_place(g)
+    # a name kept on several rows ("Away Field" for each of its games) is listed once
     plan = g.plan(select=[target], filters=g.filters + [Filter(column=target, op="not_null")], limit=None if one else 1000,
-                  headline="value" if one else "list")
+                  headline="value" if one else "list", distinct_rows=g.t.distinct_ratio(target) < 0.999)
     return g.planned(plan, "value" if one else "list")
 
 
@@ -887,7 +894,7 @@ def _compared(g: Grounded) -> bool:
     ("at most 2% of the votes"), not what is asked for."""
     from .grounding import share_base
 
-    return any(f.column == g.measure_col and f.op in ("gt", "gte", "lt", "lte", "eq") for f in g.filters) or \
+    return any(f.column == g.measure_col and f.op in ("gt", "gte", "lt", "lte", "eq", "is_null") for f in g.filters) or \
         share_base(g.q, g.measure_col or "", g.filters)
 
 
