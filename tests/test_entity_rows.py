@@ -105,3 +105,13 @@ def test_two_people_who_share_a_name_are_not_added_up(tmp_path_factory):
     top = staff.loc[staff["Annual Salary"].idxmax(), "Full Name"]
     assert staff.groupby("Full Name")["Annual Salary"].sum().idxmax() != top
     assert answered(pipe, "Who has the highest annual salary overall?").value == top
+
+
+def test_the_fewest_hours_over_weekly_rows_asks_total_or_one_row(tmp_path_factory):
+    weeks = pd.DataFrame({"Employee": ["Ann Lee", "Bo Diaz", "Cy Moss"] * 3,
+                          "Week": [1, 1, 1, 2, 2, 2, 3, 3, 3], "Hours": [40, 32, 38, 39, 41, 37, 40, 40, 32]})
+    pipe = pipeline_over(tmp_path_factory, "weeks", weeks)
+    # the fewest in one week (Bo, Cy: 32) or in total (Cy: 107)? not guessed
+    assert pipe.answer("Who worked the fewest hours?").status != "answered"
+    total = weeks.groupby("Employee").Hours.sum()
+    assert answered(pipe, "Who worked the fewest hours overall?").value == total.idxmin() == "Cy Moss"

@@ -432,6 +432,10 @@ def superlative(g: Grounded) -> Planned | None:
     cols = [c for c in [label, g.measure_col] if c]
     # a name on several rows tied at the top ("who has the highest rate" on weekly rows) is one answer, once
     once = bool(label) and g.t.distinct_ratio(label) < 0.999
+    if who and once and g.t.distinct_ratio(label) < NAMES_GROUPS and default_agg(g.measure_col) == "sum" \
+            and not re.search(r"\b(single|individual|one|entry|row)\b", g.q):
+        # "who worked the fewest hours" over weekly rows: their total, or their one fewest week?
+        raise CannotAnswer(f"The {'most' if desc else 'fewest'} {g.measure_col} in total per {label}, or in one row?")
     plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True, distinct_rows=once,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
     return g.planned(plan, "rows" if label else "value", focus="label" if who else "measure")
