@@ -4,13 +4,13 @@ cross-checked with pandas; and the look-alikes that must stay unnamed."""
 import pandas as pd
 import pytest
 
-from core import Settings, Workspace
 from core.answer import Answerer
 from core.chat import ChatPipeline
 from core.errors import CannotAnswer
 from core.planning.grounding import ground, name_part_hits, respelt, year_column
 from core.planning.offline import _planning_view
 from core.planning.words import misspelt, unknown_word
+from tests.test_shapes import pipeline_over
 
 NO_ROUTE = {"tables": [], "columns": []}
 GAMES = pd.DataFrame({
@@ -43,11 +43,7 @@ FINALS = pd.DataFrame({
 
 
 def _workspace(tmp_path_factory, name: str, df: pd.DataFrame) -> Answerer:
-    d = tmp_path_factory.mktemp(name)
-    df.to_excel(d / f"{name}.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / f"{name}.xlsx")
-    return Answerer(ws)
+    return pipeline_over(tmp_path_factory, name, df).answerer
 
 
 @pytest.fixture(scope="module")
