@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
 from .errors import CannotAnswer, ExcelChatError, PlanError
 from .plan import Plan, Schema, compile_plan
-from .planning import Planned, TableView, shape_of
+from .planning import Planned, TableView, read_numbers, shape_of
 
 if TYPE_CHECKING:
     from .llm import ChatModel, Message
@@ -164,10 +165,12 @@ def plan_with_llm(llm: ChatModel, question: str, views: list[TableView], schema:
             plan = Plan.model_validate(data)
             if plan.table not in by_name:
                 raise PlanError(f"Unknown table {plan.table!r}; use one of {sorted(by_name)}.")
-            compiled = compile_plan(plan, schema)  # checks every column and value against the data
+            # the table's text columns of numbers, units and durations are read as the offline planner reads them
+            planned = read_numbers(Planned(plan, by_name[plan.table], shape_of(plan)))
+            compiled = compile_plan(planned.plan, schema)  # checks every column and value against the data
             if attempt:
                 notes.append(f"The model's first plan was invalid ({last_error}); it repaired it.")
-            return Planned(plan, by_name[plan.table], shape_of(plan), compiled=compiled)
+            return replace(planned, compiled=compiled)
         except (ValidationError, ExcelChatError) as e:
             last_error = _short(e)
             messages += [

@@ -284,3 +284,24 @@ def test_contains_that_is_one_value_exactly_and_part_of_others_offers_both(tmp_p
     assert ans.status == "ambiguous" and ans.value is None
     exact, broad = (pipe.answer(q, plan=p).value for q, p in zip(ans.interpretations, ans.reading_plans, strict=True))
     assert (exact, broad) == (10.0, 17.0)
+
+
+def test_a_model_plan_reads_durations_and_units_as_the_offline_planner_does(tmp_path):
+    """A model's plan over "2h 05m" or "113.6 km" cells reads seconds and numbers, never the first digits."""
+    df = pd.DataFrame({"Flight": ["A1", "B2", "C3", "D4", "E5", "F6"],
+                       "Duration": ["2h 05m", "45 min", "1 h 30 min", "3h", "1h 10m", "50 min"],
+                       "Distance": ["113.6 km", "80 km", "1,204.5 km", "95 km", "410 km", "77.5 km"]})
+    p = tmp_path / "flights.csv"
+    df.to_csv(p, index=False)
+    ws = Workspace(Settings(home=tmp_path / "ws"))
+    ws.add_file(p)
+    answerer = Answerer(ws)
+    table = answerer.table_views()[0].sql_name
+    parts = df["Duration"].str.extract(r"^(?:(\d+)\s*h)?\s*(?:(\d+)\s*m)?").astype(float).fillna(0)
+    seconds = parts[0] * 3600 + parts[1] * 60
+    km = df["Distance"].str.replace(",", "").str.extract(r"([\d.]+)")[0].astype(float)
+    model = PlansInTurn({"table": table, "measures": [{"agg": "avg", "column": "Duration"}], "headline": "value"},
+                        {"table": table, "measures": [{"agg": "sum", "column": "Distance"}], "headline": "value"})
+    assert ask(answerer, "What is the average flight duration?", model, "llm").value == pytest.approx(seconds.mean())
+    ans = ask(answerer, "What is the total distance flown?", model, "llm")
+    assert ans.planner == "llm" and ans.value == pytest.approx(km.sum())

@@ -6,6 +6,6 @@ edits the previous plan, and `continues` decides whether that edit is the readin
 """
 from .followups import continues, follow_up
 from .model import Planned, TableView, shape_of
-from .offline import OfflinePlanner
+from .offline import OfflinePlanner, read_numbers
 
-__all__ = ["OfflinePlanner", "Planned", "TableView", "continues", "follow_up", "shape_of"]
+__all__ = ["OfflinePlanner", "Planned", "TableView", "continues", "follow_up", "read_numbers", "shape_of"]

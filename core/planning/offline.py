@@ -124,7 +124,7 @@ class OfflinePlanner:
             except ValueError:  # a rule's plan that the plan model refuses is no reading
                 continue
             if p is not None:
-                out.append(_in_time_unit(_read_numbers(replace(p, rule=name)), g.q))
+                out.append(_in_time_unit(read_numbers(replace(p, rule=name)), g.q))
         return out, missing
 
     def readings(self, question: str, t: TableView, full: bool = False) -> tuple[list[Reading], list[str], Grounded]:
@@ -277,14 +277,26 @@ def _planning_view(t: TableView) -> TableView:
     return replace(t, dtypes={c: ("number" if c in t.text_numbers else d) for c, d in t.dtypes.items()})
 
 
-def _read_numbers(p: Planned) -> Planned:
+def _values_of(f) -> list:
+    v = f.value
+    return list(v) if isinstance(v, (list, tuple)) else [v]
+
+
+def _is_word(v) -> bool:
+    """A text value with no number in it ("s", "n/a"): what a filter on text numbers compares as text."""
+    return isinstance(v, str) and not re.search(r"\d", v)
+
+
+def read_numbers(p: Planned) -> Planned:
     """A plan over text columns of numbers reads the numbers written in them (markers such as "s" are empty)."""
     cols = p.table.text_numbers
     if not cols:
         return p
 
     def filt(f):
-        return f.model_copy(update={"as_number": True}) if f.column in cols and f.op in NUMBER_OPS else f
+        # a marker compared as text ("ne 's'": not suppressed) stays a text filter
+        number = f.column in cols and f.op in NUMBER_OPS and not any(_is_word(v) for v in _values_of(f))
+        return f.model_copy(update={"as_number": True}) if number else f
 
     plan = p.plan
     measures = [m.model_copy(update={"as_number": m.as_number or m.column in cols, "where": [filt(f) for f in m.where]})
