@@ -28,7 +28,7 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
 
 
 def q(qid, files, question, **expect):
-    QS.append({"id": qid, "files": [files] if isinstance(files, str) else list(files),
+    QS.append({"id": qid, "files": ["books/" + x for x in ([files] if isinstance(files, str) else files)],
                "question": question, "expect": expect})
 
 
