@@ -1,0 +1,75 @@
+"""A month said alone of a text column of days written without their year ("in october" beside "October 3",
+"Oct 17", "5 Sep"), on generated tables, each answer cross-checked with pandas; and the month words that are no
+such month (a day beside it, a name, a comparison)."""
+import pandas as pd
+import pytest
+
+from core.planning.grounding import MONTH_ALONE, day_month_column, ground
+from core.planning.offline import _planning_view
+from tests.test_shapes import pipeline_over
+
+NO_ROUTE = {"tables": [], "columns": []}
+GAMES = pd.DataFrame({
+    "Date": ["September 5", "Sept. 12", "October 3", "Oct 10", "October 17th", "November 1", "Nov 8", "November 22"],
+    "Opponent": ["Maryland", "Rutgers", "Miami", "Virginia Tech", "Missouri", "Penn State", "Temple", "Boston College"],
+    "Result": ["W 35-11", "L 20-3", "W 24-10", "L 35-21", "W 24-13", "W 48-21", "L 17-9", "W 30-7"],
+})
+SIGNED = pd.DataFrame({"Player": ["Ann Bell", "Cy Moss", "Dee Park", "Eli Shaw", "Fay Chen"],
+                       "Date signed": ["29 March", "11 August", "27 March", "1 April", "29 July"]})
+
+
+def _month(cells: pd.Series) -> pd.Series:
+    """Each cell's month number, read by pandas with a year put in."""
+    text = cells.str.replace(r"(\d+)(st|nd|rd|th)", r"\1", regex=True).str.replace("Sept.", "Sep", regex=False)
+    return pd.to_datetime(text + " 2001", format="mixed").dt.month
+
+
+@pytest.fixture(scope="module")
+def pipes(tmp_path_factory):
+    return {"games": pipeline_over(tmp_path_factory, "games", GAMES),
+            "signed": pipeline_over(tmp_path_factory, "signed", SIGNED)}
+
+
+def _answer(pipe, q):
+    ans = pipe.answer(q)
+    assert ans.status == "answered", ans.answer
+    return ans.value
+
+
+def test_a_month_said_alone_counts_the_days_of_that_month(pipes):
+    months = _month(GAMES["Date"])
+    assert _answer(pipes["games"], "How many games were played in October?") == (months == 10).sum() == 3
+    assert _answer(pipes["games"], "How many games were in September?") == (months == 9).sum() == 2
+    assert _answer(pipes["games"], "How many games were played in October or November?") == \
+        months.isin([10, 11]).sum() == 6
+
+
+def test_the_only_row_of_a_month_written_day_first(pipes):
+    months = _month(SIGNED["Date signed"])
+    assert _answer(pipes["signed"], "Who is the only player to sign in July?") == \
+        SIGNED.loc[months == 7, "Player"].item() == "Fay Chen"
+    # two players signed in March: no one answer
+    assert pipes["signed"].answer("Who is the only player to sign in March?").status != "answered"
+
+
+def test_a_month_with_a_day_a_name_or_a_comparison_is_no_month_alone():
+    said = lambda q: [m.group(1) for m in MONTH_ALONE.finditer(q)]  # noqa: E731
+    assert said("how many games in october?") == ["october"] and said("games in may") == ["may"]
+    assert said("the total for the month of january") == ["january"]
+    for q in ("who won on october 3?", "games on 5 september", "how many times did don january win?",
+              "how many games before october?", "in may 1995", "how many may be listed?", "in october 13, 1977"):
+        assert said(q) == [], q
+
+
+def test_a_day_month_column_is_one_of_days_and_a_day_said_stays_its_cell(pipes, tmp_path_factory):
+    view = _planning_view(pipes["games"].answerer.table_views()[0])
+    col, cells = day_month_column(view)
+    assert col == "Date" and cells["Oct 10"] == 10 and cells["Sept. 12"] == 9
+    g = ground("who did they play on october 3?", view, NO_ROUTE)
+    assert not any(f.op == "in" and f.column == "Date" for f in g.filters)
+    # a column with few day-like cells is no column of days
+    mixed = GAMES.assign(Date=["September 5", "TBA", "Bye", "Oct 10", "Home", "Away", "Nov 8", "Final"])
+    view = pipeline_over(tmp_path_factory, "mixed", mixed).answerer.table_views()[0]
+    assert day_month_column(_planning_view(view)) is None
+    assert pipeline_over(tmp_path_factory, "mixedq", mixed).answer("How many games were in October?").status \
+        != "answered"
