@@ -895,10 +895,11 @@ def month_text_filters(q: str, t: TableView) -> list[Filter]:
 # "March 29", "Apr 7", "5 Sep", "12th October": a day of a month with no year, which stays text at ingest
 DAY_MONTH = re.compile(r"^(?:([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?)$")
 FULL_MONTHS = [m for m in MONTHS if len(m) > 3] + ["may"]  # "in may" is the month; "may" alone a verb
-# a month said alone: after "in", "of", "during" (or joined to such a month), and no day or year beside it ("in
-# october", not "october 13", "5 september" nor "did don january win", a name; "before october" compares)
-MONTH_ALONE = re.compile(rf"(?<![\d,] )(?<!\d)\b(?:in|of|during|throughout)\s+((?:{'|'.join(FULL_MONTHS)})"
-                         rf"(?:\s*(?:,|and|or|,\s*and|,\s*or)\s*(?:{'|'.join(FULL_MONTHS)}))*)\b(?!\s*,?\s*\d)")
+# a month said alone: after "in", "of", "during" (or joined to such a month), no day after it ("in october", "in
+# october 2009" where a year column holds the year; not "october 13", "did don january win" (a name), nor "before
+# october", a comparison)
+MONTH_ALONE = re.compile(rf"\b(?:in|of|during|throughout)\s+((?:{'|'.join(FULL_MONTHS)})(?:\s*(?:,|and|or|,\s*and|"
+                         rf",\s*or)\s*(?:{'|'.join(FULL_MONTHS)}))*)\b(?!\s*,?\s*\d{{1,2}}(?:st|nd|rd|th)?\b)")
 
 
 def _cell_month(v) -> int | None:
