@@ -88,3 +88,15 @@ def test_a_month_and_a_year_with_a_column_of_years(tmp_path_factory):
     # no column holds the year: the year said is unused, no answer
     alone = pipeline_over(tmp_path_factory, "noyears", df.drop(columns="Year"))
     assert alone.answer("How many games were played in October 2009?").status != "answered"
+
+
+def test_days_of_one_month_count_and_a_range_across_two_months_reads_none(tmp_path_factory):
+    ties = pd.DataFrame({"Date": ["2–4 Feb", "21–23 Sep", "1–3 Feb", "8–10 Feb", "20–22 Sep", "4–6 Oct"],
+                         "Opponent": ["Spain", "Italy", "Czechoslovakia", "France", "Sweden", "Chile"]})
+    first = ties["Date"].str.replace(r"^\d+–", "", regex=True)
+    pipe = pipeline_over(tmp_path_factory, "ties", ties)
+    assert _answer(pipe, "How many ties were played in February?") == (_month(first) == 2).sum() == 3
+    # "30 Mar – 2 Apr" is of two months: "in april" could count it or not, so the column is read for no month
+    across = ties.assign(Date=["2–4 Feb", "30 Mar – 2 Apr", "1–3 Feb", "8–10 Feb", "20–22 Sep", "4–6 Oct"])
+    assert pipeline_over(tmp_path_factory, "across", across).answer("How many ties were played in April?").status \
+        != "answered"

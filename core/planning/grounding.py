@@ -893,7 +893,9 @@ def month_text_filters(q: str, t: TableView) -> list[Filter]:
 
 
 # "March 29", "Apr 7", "5 Sep", "12th October": a day of a month with no year, which stays text at ingest
-DAY_MONTH = re.compile(r"^(?:([a-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?)$")
+DAY = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{1,2}(?:st|nd|rd|th)?)?"  # a day, or days of one month ("21–23")
+DAY_MONTH = re.compile(rf"^(?:([a-z]{{3,9}})\.?\s+{DAY}|{DAY}\s+([a-z]{{3,9}})\.?)$")
+MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)}|sept)\b")
 FULL_MONTHS = [m for m in MONTHS if len(m) > 3] + ["may"]  # "in may" is the month; "may" alone a verb
 # a month said alone: after "in", "of", "during" (or joined to such a month), no day after it ("in october", "in
 # october 2009" where a year column holds the year; not "october 13", "did don january win" (a name), nor "before
@@ -906,20 +908,24 @@ def _cell_month(v) -> int | None:
     m = DAY_MONTH.match(norm(str(v)))
     if not m:
         return None
-    name = m.group(1) or m.group(4)
+    name = m.group(1) or m.group(2)
     return MONTHS.get(name) or (9 if name == "sept" else None)
 
 
 def day_month_column(t: TableView) -> tuple[str, dict[object, int]] | None:
-    """The table's one text column of days without their year ("March 29", "5 Sep"), with each cell's month."""
+    """The table's one text column of days without their year ("March 29", "5 Sep", "21–23 Sep"), with each cell's
+    month; none when a cell of it names a month otherwise ("30 Mar – 2 Apr": which month is it of?)."""
     cells: dict[str, dict[object, int]] = {}
     total: Counter = Counter()
+    unread: set[str] = set()
     for found in t.values.values():
         for c, v in found:
             total[c] += 1
             if t.dtypes.get(c) == "text" and (k := _cell_month(v)):
                 cells.setdefault(c, {})[v] = k
-    cols = [c for c, vs in cells.items() if len(vs) >= 2 and len(vs) >= 0.8 * total[c]]
+            elif MONTH_WORD.search(norm(str(v))):  # "30 Mar – 2 Apr", "TBA (Nov)": a month this does not read
+                unread.add(c)
+    cols = [c for c, vs in cells.items() if len(vs) >= 2 and len(vs) >= 0.8 * total[c] and c not in unread]
     return (cols[0], cells[cols[0]]) if len(cols) == 1 else None
 
 
