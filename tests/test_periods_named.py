@@ -1,6 +1,7 @@
-"""A month said alone of a text column of days written without their year ("in october" beside "October 3",
-"Oct 17", "5 Sep"), on generated tables, each answer cross-checked with pandas; and the month words that are no
-such month (a day beside it, a name, a comparison)."""
+"""Periods said of what a table holds by other means than a date column: a month said alone of a text column of days
+written without their year ("in october" beside "October 3", "Oct 17", "5 Sep"), and a year said that is a column's
+header (a matrix of years), on generated tables, each answer cross-checked with pandas; and the month words that are
+no such month (a day beside it, a name, a comparison)."""
 import pandas as pd
 import pytest
 
@@ -100,3 +101,18 @@ def test_days_of_one_month_count_and_a_range_across_two_months_reads_none(tmp_pa
     across = ties.assign(Date=["2–4 Feb", "30 Mar – 2 Apr", "1–3 Feb", "8–10 Feb", "20–22 Sep", "4–6 Oct"])
     assert pipeline_over(tmp_path_factory, "across", across).answer("How many ties were played in April?").status \
         != "answered"
+
+
+@pytest.mark.parametrize("header", [int, str])
+def test_a_year_said_names_the_column_headed_by_it(tmp_path_factory, header):
+    # the header row of years is stored as the names "1960", "1970", ... (written as numbers or as text)
+    df = pd.DataFrame({"Continent": ["Africa", "Asia", "Europe", "Oceania"], header(1960): [277, 1701, 604, 15],
+                       header(1970): [357, 2143, 655, 19], header(1980): [470, 2600, 690, 22]})
+    pipe = pipeline_over(tmp_path_factory, f"years_{header.__name__}", df)
+    assert pipe.answerer.table_views()[0].dtypes == {"Continent": "text", "1960": "integer", "1970": "integer",
+                                                     "1980": "integer"}
+    assert _answer(pipe, "Which continent had the most in 1970?") == \
+        df.set_index("Continent")[header(1970)].idxmax() == "Asia"
+    assert _answer(pipe, "Which continent had the least in 1980?") == df.set_index("Continent")[header(1980)].idxmin()
+    # a word no column holds ("population") is no reading to drop
+    assert pipe.answer("Which continent had the highest population in 1970?").status != "answered"
