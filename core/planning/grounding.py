@@ -781,7 +781,8 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     decade = DECADE.search(q)
     if date_col is None:
         ycol = year_column(t)
-        return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t) or month_text_filters(q, t)
+        out = _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t) or month_text_filters(q, t)
+        return out + day_month_filters(q, t)
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -888,6 +889,55 @@ def month_text_filters(q: str, t: TableView) -> list[Filter]:
         return []
     col, cells = found
     vals = sorted((v for v, y in cells.items() if y in said), key=str)
+    return [Filter(column=col, op="in", values=vals)] if vals else []
+
+
+# "March 29", "Apr 7", "5 Sep", "12th October": a day of a month with no year, which stays text at ingest
+DAY = r"\d{1,2}(?:st|nd|rd|th)?(?:\s*[-\u2013]\s*\d{1,2}(?:st|nd|rd|th)?)?"  # a day, or days of one month ("21–23")
+DAY_MONTH = re.compile(rf"^(?:([a-z]{{3,9}})\.?\s+{DAY}|{DAY}\s+([a-z]{{3,9}})\.?)$")
+MONTH_WORD = re.compile(rf"\b(?:{'|'.join(MONTHS)}|sept)\b")
+FULL_MONTHS = [m for m in MONTHS if len(m) > 3] + ["may"]  # "in may" is the month; "may" alone a verb
+# a month said alone: after "in", "of", "during" (or joined to such a month), no day after it ("in october", "in
+# october 2009" where a year column holds the year; not "october 13", "did don january win" (a name), nor "before
+# october", a comparison)
+MONTH_ALONE = re.compile(rf"\b(?:in|of|during|throughout)\s+((?:{'|'.join(FULL_MONTHS)})(?:\s*(?:,|and|or|,\s*and|"
+                         rf",\s*or)\s*(?:{'|'.join(FULL_MONTHS)}))*)\b(?!\s*,?\s*\d{{1,2}}(?:st|nd|rd|th)?\b)")
+
+
+def _cell_month(v) -> int | None:
+    m = DAY_MONTH.match(norm(str(v)))
+    if not m:
+        return None
+    name = m.group(1) or m.group(2)
+    return MONTHS.get(name) or (9 if name == "sept" else None)
+
+
+def day_month_column(t: TableView) -> tuple[str, dict[object, int]] | None:
+    """The table's one text column of days without their year ("March 29", "5 Sep", "21–23 Sep"), with each cell's
+    month; none when a cell of it names a month otherwise ("30 Mar – 2 Apr": which month is it of?)."""
+    cells: dict[str, dict[object, int]] = {}
+    total: Counter = Counter()
+    unread: set[str] = set()
+    for found in t.values.values():
+        for c, v in found:
+            total[c] += 1
+            if t.dtypes.get(c) == "text" and (k := _cell_month(v)):
+                cells.setdefault(c, {})[v] = k
+            elif MONTH_WORD.search(norm(str(v))):  # "30 Mar – 2 Apr", "TBA (Nov)": a month this does not read
+                unread.add(c)
+    cols = [c for c, vs in cells.items() if len(vs) >= 2 and len(vs) >= 0.8 * total[c] and c not in unread]
+    return (cols[0], cells[cols[0]]) if len(cols) == 1 else None
+
+
+def day_month_filters(q: str, t: TableView) -> list[Filter]:
+    """A month said alone of a text column of days without their year ("in october" beside "October 3",
+    "Oct 17"): the cells of that month. A month with a day beside it is that day's cell (value_hits)."""
+    said = {MONTHS[w] for m in MONTH_ALONE.finditer(q) for w in words(m.group(1)) if w in MONTHS}
+    found = day_month_column(t) if said else None
+    if found is None:
+        return []
+    col, cells = found
+    vals = sorted({v for v, k in cells.items() if k in said}, key=str)
     return [Filter(column=col, op="in", values=vals)] if vals else []
 
 
