@@ -363,6 +363,9 @@ def explained(planned: Planned) -> set[str]:
         stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS} | {"sale"}
     if plan.filters or plan.streak:
         stems |= {stem(w) for w in RELATION_WORDS}
+    if any(f.column == ROW for f in _all_filters(plan)):
+        # rows picked by their place in the sheet ("the first and last game"): what a row is, and its ends
+        stems |= {"first", "last"} | (row_entities(view) or {stem(w) for w in ROW_NOUNS}) | game_nouns(view)
     if any(m.as_number and m.column for m in plan.measures):
         # numbers read from text beside markers ("s" suppressed): the figure is over the reported numbers only
         stems |= {"reported", "report", "available"}

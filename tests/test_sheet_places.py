@@ -77,3 +77,39 @@ def test_blank_places_above_the_numbered_ones_are_the_first_rows(pipes, tmp_path
     # blanks above a first number that is not the next place (two blanks above 4): not the medal rows
     off = m.iloc[1:].reset_index(drop=True)
     assert pipeline_over(tmp_path_factory, "off", off).answer("Which athlete took first place?").status != "answered"
+
+
+GAMES = pd.DataFrame({
+    "Week": [1, 2, 3, 4, 5, 6],
+    "Date": pd.to_datetime(["2021-09-05", "2021-09-12", "2021-09-19", "2021-09-26", "2021-10-03", "2021-10-10"]),
+    "Opponent": ["Bears", "Lions", "Jets", "Rams", "Colts", "Bills"],
+    "Attendance": [61000, 58250, 70100, 52400, 66800, 49900],
+})
+
+
+def test_the_difference_between_the_first_and_last_rows(tmp_path_factory):
+    pipe = pipeline_over(tmp_path_factory, "games", GAMES)
+    got = answered(pipe, "What is the difference in attendance between the first and last game of the season?")
+    assert got.value == abs(GAMES.Attendance.iloc[0] - GAMES.Attendance.iloc[-1]) == 11100
+    # listed latest first: the first game is the earliest, not the top row; either reads, so no answer
+    late = pipeline_over(tmp_path_factory, "late", GAMES.iloc[::-1].reset_index(drop=True))
+    assert late.answer("What is the difference in attendance between the first and last game?").status != "answered"
+    # another condition picks other rows than the sheet's ends
+    assert pipe.answer("What is the difference in attendance between the first and last game against the "
+                       "Jets?").status != "answered"
+
+
+ROUNDS = pd.DataFrame({
+    "Round": [1, 2, 3, 4, 5, 6],
+    "Venue": ["Kardinia Park", "WACA Ground", "Subiaco Oval", "Victoria Park", "Waverley Park", "WACA Ground"],
+    "Attendance": [20781, 24886, 35100, 26276, 41200, 17662],
+})
+
+
+def test_the_first_row_to_meet_a_condition(tmp_path_factory):
+    pipe = pipeline_over(tmp_path_factory, "rounds", ROUNDS)
+    over = ROUNDS[ROUNDS.Attendance > 30000]
+    assert len(over) == 2
+    got = answered(pipe, "Which venue was the first to have over 30,000 attendees?")
+    assert got.value == over.Venue.iloc[0] == "Subiaco Oval"
+    assert answered(pipe, "Which venue was the last to have over 30,000 attendees?").value == over.Venue.iloc[-1]

@@ -781,6 +781,8 @@ def _sheet_end(g: Grounded) -> tuple[str, str] | None:
     in the table" (top and bottom only where the sheet is named: sheet_place)."""
     if m := END_AFTER.match(g.q):  # "which team was last in attendance": the fewest, not the last row
         return (m.group(2), m.group(1)) if not g.numeric_hits else None
+    if m := re.search(r"\b(first|last)\s+(?:one\s+)?to\s+[a-z]", g.q):
+        return m.group(1), ""  # "which venue was the first to have over 30,000 attendees": no noun after it
     if m := re.search(r"\b(first|last|final)\s+([a-z][\w']*)", g.q):
         return m.group(1), m.group(2)
     if sheet_place(g.q) and (m := TOP_NOUN.search(g.q)):
@@ -799,9 +801,9 @@ def sheet_order(g: Grounded) -> Planned | None:
     place = sheet_place(g.q)  # "who is on top of the list?"
     if not (m or place) or g.how_many or g.agg or g.direction or PLACE_OF.search(g.q):
         return None
-    noun = _column_named(g, m[1]) if m else None
+    noun = _column_named(g, m[1]) if m and m[1] else None
     noun = noun if noun and g.t.dtypes.get(noun) == "text" and noun not in g.value_cols else None
-    if noun is None and not place:
+    if noun is None and not place and (not m or m[1]):
         return None
     asked = _asked_column(g)  # "the release date of the first single": the first single's Release date
     asked = asked if asked and asked != noun and asked not in g.value_cols else None
@@ -1598,3 +1600,47 @@ def last_place(g: Grounded) -> Planned | None:
     plan = g.plan(select=[col, target], order=[Order(by=col, desc=True)], limit=1, ties=True,
                   filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
     return g.planned(plan, "value")
+
+
+# "the difference in attendance between the first and last game": two rows picked by their place in the sheet
+ENDS_BETWEEN = re.compile(r"\bbetween\s+the\s+(first|last)\s+(?:([a-z][\w'-]*)\s+)?and\s+(?:the\s+)?(first|last)\s+"
+                          r"([a-z][\w'-]*)")
+
+
+@shape("gap between sheet rows")
+def gap_between_ends(g: Grounded) -> Planned | None:
+    """"what is the difference in attendance between the first and last game?": the number of the sheet's first row
+    and of its last, the gap between them (whichever is larger); no other condition, which would pick other rows."""
+    m = ENDS_BETWEEN.search(g.q)
+    if not (m and re.search(r"\bdifference\b", g.q)) or m.group(1) == m.group(3) or g.filters or g.how_many:
+        return None
+    col = g.measure_col
+    if col is None or g.t.dtypes.get(col) not in ("integer", "number") or not g.t.rows:
+        return None
+    if m.group(2) and not same(stem(m.group(2)), stem(m.group(4))):
+        return None  # "the first game and the last season": two kinds of row
+    if not _sheet_in_time(g.t):
+        return None  # a sheet listed latest first: is the first game the top row or the earliest? either reads
+    rows = {"first": 1, "last": g.t.rows}
+    a, b = (f"{end} row" for end in (m.group(1), m.group(3)))
+    ms = [Measure(agg="max", column=col, where=[Filter(column=ROW, value=rows[end])], alias=f"{end} row")
+          for end in (m.group(1), m.group(3))]
+    plan = g.plan(measures=ms, headline="value", filters=[],
+                  compute=[Compute(alias="difference", op="gap", left=a, right=b)])
+    return g.planned(plan, "value")
+
+
+def _sheet_in_time(t) -> bool:
+    """The sheet's first row holds the earliest time of each column of dates or years (or it has none)."""
+    for col in time_columns(t):
+        i, low = list(t.dtypes).index(col), t.profiles.get(col, {}).get("min")
+        first = t.sample_rows[0][i] if t.sample_rows else None
+        if first is None or low is None:
+            return False
+        try:
+            if float(first) != float(low):
+                return False
+        except (TypeError, ValueError):
+            if str(first)[:10] != str(low)[:10]:
+                return False
+    return True
