@@ -474,6 +474,8 @@ def _asks_who(p: Planned) -> bool:
 
 def _filter_text(f) -> str | None:
     """One condition in words ("Region is West", "Value is filled in")."""
+    if f.op == "eq" and f.column == "#row":  # a place left blank (a medal row), read by its row in the sheet
+        return f"the row is number {fmt(f.value)} in the sheet"
     if f.op == "eq":
         return f"{f.column} is {fmt(f.value)}"
     if f.op == "in":

@@ -14,7 +14,7 @@ import re
 
 import pandas as pd
 
-from .plan import Plan, _measure_name
+from .plan import ROW, Plan, _measure_name
 from .planning.grounding import (
     COMPARED_DIMENSIONS,
     DIMENSIONS,
@@ -87,7 +87,7 @@ COMPARATIVES = {"more", "less", "fewer", "larger", "longer", "shorter", "bigger"
                 "final"}
 NEIGHBOUR_WORDS = {"next", "after", "before", "previous", "following", "preceding", "prior", "then", "subsequent",
                    "succeeding", "directly", "immediately", "right", "come", "comes", "came", "above", "below", "listed",
-                   "ahead", "behind",
+                   "ahead", "behind", "top",  # "on top of X": the row above it
                    "appear", "appears", "appeared"}  # "the title that appears before X": its place in the list
 GROUP_WORDS = {"by", "per", "each", "every", "breakdown", "broken", "split", "grouped", "group", "across", "among",
                "respectively", "separately", "distribution", "spread"}
@@ -363,6 +363,9 @@ def explained(planned: Planned) -> set[str]:
         stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS} | {"sale"}
     if plan.filters or plan.streak:
         stems |= {stem(w) for w in RELATION_WORDS}
+    if any(f.column == ROW for f in _all_filters(plan)):
+        # rows picked by their place in the sheet ("the first and last game"): what a row is, and its ends
+        stems |= {"first", "last"} | (row_entities(view) or {stem(w) for w in ROW_NOUNS}) | game_nouns(view)
     if any(m.as_number and m.column for m in plan.measures):
         # numbers read from text beside markers ("s" suppressed): the figure is over the reported numbers only
         stems |= {"reported", "report", "available"}
@@ -735,10 +738,12 @@ def _years_apart(planned: Planned) -> set[str]:
 def _place_words(question: str, planned: Planned) -> set[str]:
     """"came in first place", "placed third or better": the words of a place in a ranking, when the plan filters
     the table's column of places on that place (core/planning/grounding.py: place_filters)."""
-    from .planning.grounding import place_column, place_phrases
+    from .planning.grounding import blank_places_above, place_column, place_phrases
 
     col = place_column(planned.table)
-    places = {float(f.value) for f in _all_filters(planned.plan) if f.column == col and isinstance(f.value, int)}
+    # places above the numbered ones left blank (medal rows) are read by their row in the sheet
+    cols = {col, ROW} if col is not None and blank_places_above(planned.table, col) else {col}
+    places = {float(f.value) for f in _all_filters(planned.plan) if f.column in cols and isinstance(f.value, int)}
     q = norm(question)
     # "did they place better in 1987/88 or 1993/94": ordered by the places, the smaller first, is "better"
     better = {"better" if not o.desc else "worse" for o in planned.plan.order if col is not None and o.by == col}

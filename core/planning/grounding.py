@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..errors import CannotAnswer
-from ..plan import Filter, Measure, Plan
+from ..plan import ROW, Filter, Measure, Plan
 from ..roles import column_roles, running_number
 from .model import Planned, TableView
 from .words import (
@@ -553,7 +553,10 @@ def agg_word(q: str) -> str | None:
 
 # "who is on top of the list?", "at the bottom of the chart", "which one is listed first": a place in the sheet
 SHEET_PLACE = re.compile(r"\b(?:on|at|in)\s+(?:the\s+)?(top|bottom|end)\s+of\s+(?:the\s+|this\s+)?(?:list|table|chart|page|"
-                         r"sheet|listing)\b|\b(?:listed|shown|appears?|appearing)\s+(?:at\s+the\s+)?(top|bottom|first|last)\b")
+                         r"sheet|listing)\b|\b(?:listed|shown|appears?|appearing)\s+(?:at\s+the\s+)?(top|bottom|first|last)\b"
+                         # "what is the top state in the table?": the row at the top of the sheet, no number named
+                         r"|\b(top|bottom)\s+[a-z][\w'-]*\s+(?:in|on|of)\s+(?:the\s+|this\s+)?(?:list|table|chart|page|"
+                         r"sheet|listing)\b")
 
 
 def sheet_place(q: str) -> str | None:
@@ -561,11 +564,12 @@ def sheet_place(q: str) -> str | None:
     m = SHEET_PLACE.search(q)
     if not m:
         return None
-    return "first" if (m.group(1) or m.group(2)) in ("top", "first") else "last"
+    return "first" if (m.group(1) or m.group(2) or m.group(3)) in ("top", "first") else "last"
 
 
 def direction_of(q: str) -> str | None:
     q = SHEET_PLACE.sub(" ", q)  # "on top of the list" is a place in the sheet, not the top of a number
+    q = re.sub(r"\bon top of\b", " above ", q)  # "on top of French Navy": the row above it
     ws = set(words(q))
     if re.search(r"\b(top|highest|most|largest|biggest|greatest|best|richest|oldest|maximum)\b", q) and not re.search(r"\b(at most|at least|most recent(?:ly)?)\b", q):
         if re.search(r"\b(most|least) (common|frequent)\b", q):
@@ -1216,8 +1220,20 @@ def place_filters(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
         return []  # "finished 5th" where cells read "5th": the place read as a number replaces the cell matched
     low = t.profiles.get(col, {}).get("min")
     if t.dtypes[col] in ("integer", "number") and t.profiles.get(col, {}).get("nulls") and (low is None or low > n):
-        return []  # blank places above the numbered ones (medal rows): place 1 is not written, not missing
+        # blank places above the numbered ones (medal rows): place 1 is not written, not missing; when the blanks are
+        # exactly the rows above the first number and it is the next place, place n is the sheet's n-th row
+        return [Filter(column=ROW, op="eq", value=n)] if op == "eq" and blank_places_above(t, col) else []
     return [Filter(column=col, op=op, value=n, as_number=t.dtypes[col] == "text")]
+
+
+def blank_places_above(t: TableView, col: str) -> bool:
+    """A number column of places whose first k rows are blank, its smallest place k + 1 on the next row and no
+    other row blank (medals shown as pictures above places 4, 5, ...)."""
+    p, i = t.profiles.get(col, {}), list(t.dtypes).index(col)
+    k, rows = p.get("nulls") or 0, t.sample_rows
+    if not k or p.get("min") != k + 1 or len(rows) <= k:
+        return False
+    return all(r[i] is None for r in rows[:k]) and rows[k][i] == k + 1
 
 
 def written_place(f: Filter, n: int) -> bool:

@@ -722,9 +722,11 @@ PLACE_OF = re.compile(r"\b(first|last) (place|position)\b|\b(ranked|ranks|rankin
                       r"place|placed) (first|last)\b")
 NEXT_WORDS = {"next": 1, "after": 1, "following": 1, "then": 1, "subsequent": 1, "succeeding": 1,
               "before": -1, "previous": -1, "preceding": -1, "prior": -1}
-PLACE_WORDS = {"above": -1, "below": 1, "ahead": -1, "behind": 1}
+PLACE_WORDS = {"above": -1, "below": 1, "ahead": -1, "behind": 1, "on top of": -1}
 # "ranked above X", "finished behind X": a place next to X's; "above 20" is a comparison, not a place
-PLACE_NEXT_TO = re.compile(r"\b(above|below|ahead|behind)\b(?!\s+\$?\d)")
+# "what nationality is on top of French Navy?": the row above it ("on top of the list" is the sheet's first row)
+PLACE_NEXT_TO = re.compile(r"\b(above|below|ahead|behind|on top of)\b(?!\s+\$?\d)"
+                           r"(?!\s+(?:the\s+|this\s+)?(?:list|table|chart|page|sheet|listing)\b)")
 MORE = {"more": True, "higher": True, "larger": True, "longer": True, "bigger": True, "greater": True,
         "less": False, "fewer": False, "lower": False, "smaller": False, "shorter": False}
 
@@ -768,6 +770,26 @@ def _ranklike(column: str) -> bool:
     return any(stem(w) in RANK_WORDS for w in words(column))
 
 
+# "which performance was last on this album?": first or last said after the noun, of a place in what holds the rows
+END_AFTER = re.compile(r"^(?:which|what)\s+([a-z][\w']*)\s+(?:is|was|are|were|comes|came|appears|appeared)\s+"
+                       r"(first|last)\s+(?:on|in)\s+(?:the|this)\s+[a-z]")
+TOP_NOUN = re.compile(r"\b(top|bottom)\s+([a-z][\w']*)\s+(?:in|on|of)\b")
+
+
+def _sheet_end(g: Grounded) -> tuple[str, str] | None:
+    """(first or last, the noun it is said of): "the first song", "which song was last on the album", "the top state
+    in the table" (top and bottom only where the sheet is named: sheet_place)."""
+    if m := END_AFTER.match(g.q):  # "which team was last in attendance": the fewest, not the last row
+        return (m.group(2), m.group(1)) if not g.numeric_hits else None
+    if m := re.search(r"\b(first|last)\s+(?:one\s+)?to\s+[a-z]", g.q):
+        return m.group(1), ""  # "which venue was the first to have over 30,000 attendees": no noun after it
+    if m := re.search(r"\b(first|last|final)\s+([a-z][\w']*)", g.q):
+        return m.group(1), m.group(2)
+    if sheet_place(g.q) and (m := TOP_NOUN.search(g.q)):
+        return ("first" if m.group(1) == "top" else "last"), m.group(2)
+    return None
+
+
 @shape("sheet order")
 def sheet_order(g: Grounded) -> Planned | None:
     """"the first song on this album", "the last single listed", "who is on top of the list?": a row by its place
@@ -775,13 +797,13 @@ def sheet_order(g: Grounded) -> Planned | None:
     a number); in time when the question names a time or says one ("released first", "the latest")."""
     if not SHEET_CUES.search(g.q) and (timed := first_or_last_in_time(g)) is not None:
         return timed  # "which was opened first?", "the latest target date": a place in time, not in the sheet
-    m = re.search(r"\b(first|last|final)\s+([a-z][\w']*)", g.q)
+    m = _sheet_end(g)
     place = sheet_place(g.q)  # "who is on top of the list?"
     if not (m or place) or g.how_many or g.agg or g.direction or PLACE_OF.search(g.q):
         return None
-    noun = _column_named(g, m.group(2)) if m else None
+    noun = _column_named(g, m[1]) if m and m[1] else None
     noun = noun if noun and g.t.dtypes.get(noun) == "text" and noun not in g.value_cols else None
-    if noun is None and not place:
+    if noun is None and not place and (not m or m[1]):
         return None
     asked = _asked_column(g)  # "the release date of the first single": the first single's Release date
     asked = asked if asked and asked != noun and asked not in g.value_cols else None
@@ -790,7 +812,7 @@ def sheet_order(g: Grounded) -> Planned | None:
     if target is None:
         return None
     cols = [c for c in (noun, target) if c] if target != noun else [target]
-    plan = g.plan(select=cols, order=[Order(by=ROW, desc=(place or m.group(1)) != "first")], limit=1,
+    plan = g.plan(select=cols, order=[Order(by=ROW, desc=(place or m[0]) != "first")], limit=1,
                   filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
     return g.planned(plan, "value")
 
@@ -805,6 +827,8 @@ def neighbour(g: Grounded) -> Planned | None:
     anchors = named_row(g, [(c, vals) for c, vals in g.by_col.items() if len(vals) == 1])
     if len(set(steps)) != 1 or len(anchors) != 1 or g.how_many or g.agg or _named_order(g):
         return None  # "ranked above X" with a Rank column: that column's order, not the sheet's
+    if "top" in g.qw and not re.search(r"\bon top of\b", g.q):
+        return None  # "the top scorer after X": a number's top, which the row next to X does not answer
     col, (value,) = anchors[0]
     target = _asked_column(asking_sentence(g)) or col  # "which ship ... before the Yamal": a ship, like the anchor
     # "X won in 2010. Who won the next year?": 2010 is said of X's row, not of the row asked for
@@ -1576,3 +1600,47 @@ def last_place(g: Grounded) -> Planned | None:
     plan = g.plan(select=[col, target], order=[Order(by=col, desc=True)], limit=1, ties=True,
                   filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
     return g.planned(plan, "value")
+
+
+# "the difference in attendance between the first and last game": two rows picked by their place in the sheet
+ENDS_BETWEEN = re.compile(r"\bbetween\s+the\s+(first|last)\s+(?:([a-z][\w'-]*)\s+)?and\s+(?:the\s+)?(first|last)\s+"
+                          r"([a-z][\w'-]*)")
+
+
+@shape("gap between sheet rows")
+def gap_between_ends(g: Grounded) -> Planned | None:
+    """"what is the difference in attendance between the first and last game?": the number of the sheet's first row
+    and of its last, the gap between them (whichever is larger); no other condition, which would pick other rows."""
+    m = ENDS_BETWEEN.search(g.q)
+    if not (m and re.search(r"\bdifference\b", g.q)) or m.group(1) == m.group(3) or g.filters or g.how_many:
+        return None
+    col = g.measure_col
+    if col is None or g.t.dtypes.get(col) not in ("integer", "number") or not g.t.rows:
+        return None
+    if m.group(2) and not same(stem(m.group(2)), stem(m.group(4))):
+        return None  # "the first game and the last season": two kinds of row
+    if not _sheet_in_time(g.t):
+        return None  # a sheet listed latest first: is the first game the top row or the earliest? either reads
+    rows = {"first": 1, "last": g.t.rows}
+    a, b = (f"{end} row" for end in (m.group(1), m.group(3)))
+    ms = [Measure(agg="max", column=col, where=[Filter(column=ROW, value=rows[end])], alias=f"{end} row")
+          for end in (m.group(1), m.group(3))]
+    plan = g.plan(measures=ms, headline="value", filters=[],
+                  compute=[Compute(alias="difference", op="gap", left=a, right=b)])
+    return g.planned(plan, "value")
+
+
+def _sheet_in_time(t) -> bool:
+    """The sheet's first row holds the earliest time of each column of dates or years (or it has none)."""
+    for col in time_columns(t):
+        i, low = list(t.dtypes).index(col), t.profiles.get(col, {}).get("min")
+        first = t.sample_rows[0][i] if t.sample_rows else None
+        if first is None or low is None:
+            return False
+        try:
+            if float(first) != float(low):
+                return False
+        except (TypeError, ValueError):
+            if str(first)[:10] != str(low)[:10]:
+                return False
+    return True

@@ -18,7 +18,7 @@ SYNONYMS = {"revenue": "sale", "turnover": "sale", "earn": "salary", "earns": "s
             "oldest": "age", "younger": "age", "youngest": "age", "sold": "sold", "profits": "profit",
             "payroll": "salary", "salaries": "salary", "dept": "department", "depts": "department",
             "spend": "cost", "spent": "cost", "spending": "cost", "losses": "lost", "loss": "lost", "wins": "won",
-            "borough": "boro", "boroughs": "boro", "gross": "total"}
+            "borough": "boro", "boroughs": "boro", "gross": "total", "attendee": "attendance", "attendees": "attendance"}
 # words for a value, not a column: "women" are the rows whose gender is Female (or F)
 VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f",), "females": ("female", "f"),
                "ladies": ("female", "f"), "men": ("male", "m"), "man": ("male", "m"), "male": ("m",),
