@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..errors import CannotAnswer
 from ..plan import Filter, Measure, Plan
@@ -782,6 +783,8 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if date_col is None:
         ycol = year_column(t)
         return _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t) or month_text_filters(q, t)
+    if day := _day_said(q):  # "released on dec 27 2013": that one day, not its year and month
+        return [Filter(column=date_col, op="between", values=[f"{day}", f"{day} 23:59:59"])]
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -800,6 +803,23 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if qm:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
     return out
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+DAY_SAID = re.compile(rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?)"
+                      rf",?\s+((?:19|20)\d\d)\b")
+
+
+def _day_said(q: str) -> str | None:
+    """A day said whole, with its month and year ("dec 27 2013", "27 December, 2013"), as YYYY-MM-DD."""
+    m = DAY_SAID.search(q)
+    if not m:
+        return None
+    month, day = MONTHS[m.group(1) or m.group(4)], int(m.group(2) or m.group(3))
+    try:
+        return date(int(m.group(5)), month, day).isoformat()
+    except ValueError:  # "feb 30": no such day
+        return None
+
 
 YEAR_NAMES = {"season", "yr"}  # a column of whole years named otherwise than "Year": "Season" 1985, 1986, ...
 
