@@ -248,10 +248,10 @@ DAY_VALUE = re.compile(r"^((?:19|20)\d\d)-(\d\d)-\d\d\b")
 
 
 def _day_months(plan: Plan) -> set[str]:
-    """A range of dates said as a day ("dec 27 2013": between 2013-12-27 and its end) accounts for its month's
-    names ("dec", "december") and the words of time."""
-    months = {int(m.group(2)) for f in plan.filters if f.op == "between" for v in f.values or []
-              if (m := DAY_VALUE.match(str(v)))}
+    """Dates compared with a day ("dec 27 2013": between 2013-12-27 and its end; "after March 15, 2025") account
+    for its month's names ("dec", "december") and the words of time."""
+    months = {int(m.group(2)) for f in plan.filters if f.op in ("between", "gt", "gte", "lt", "lte")
+              for v in [f.value, *(f.values or [])] if (m := DAY_VALUE.match(str(v)))}
     return {w for w, n in MONTHS.items() if n in months} | (TIME_WORDS if months else set())
 
 

@@ -88,3 +88,22 @@ def test_which_value_two_named_rows_both_hold(tmp_path_factory):
     assert not set.intersection(*(set(o.loc[o.Name == n, "State"]) for n in ["Stan Robin", "Ana Paz"]))
     none = pipe.answer("Stan Robin and Ana Paz both served for which state?")
     assert none.status != "answered" or none.answer.startswith("No rows match")
+
+
+def test_a_day_after_a_comparison_compares_with_that_day(sheets):
+    i, d = ISSUES, ISSUES["Release Date"]
+    day = pd.Timestamp("2014-01-29")
+    cases = {"How many titles were released after January 29, 2014?": (d > day).sum(),
+             "How many titles were released before 29 January 2014?": (d < day).sum(),
+             "How many titles were released on or after January 29, 2014?": (d >= day).sum(),
+             "How many titles were released since jan 29 2014?": (d >= day).sum(),
+             "How many titles were not released before January 29, 2014?": (d >= day).sum()}
+    for q, want in cases.items():
+        assert answered(sheets["issues"], q).value == want, q
+    assert len(i) == 6
+    # a day that ends a span ("between ... and ...", "until"): not read as that one day
+    span = ((d >= pd.Timestamp("2013-12-27")) & (d <= pd.Timestamp("2014-02-12"))).sum()
+    for q, want in {"How many titles were released between dec 27 2013 and feb 12 2014?": span,
+                    "How many titles were released until January 29, 2014?": (d <= day).sum()}.items():
+        got = sheets["issues"].answer(q)
+        assert got.status != "answered" or got.value == want, q
