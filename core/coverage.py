@@ -244,6 +244,17 @@ def operation_vocabulary() -> set[str]:
 OPERATION_VOCABULARY = frozenset(operation_vocabulary())
 
 
+DAY_VALUE = re.compile(r"^((?:19|20)\d\d)-(\d\d)-\d\d\b")
+
+
+def _day_months(plan: Plan) -> set[str]:
+    """Dates compared with a day ("dec 27 2013": between 2013-12-27 and its end; "after March 15, 2025") account
+    for its month's names ("dec", "december") and the words of time."""
+    months = {int(m.group(2)) for f in plan.filters if f.op in ("between", "gt", "gte", "lt", "lte")
+              for v in [f.value, *(f.values or [])] if (m := DAY_VALUE.match(str(v)))}
+    return {w for w, n in MONTHS.items() if n in months} | (TIME_WORDS if months else set())
+
+
 def _operation_words(plan: Plan) -> set[str]:
     """Words of the operations the plan performs."""
     out: set[str] = set()
@@ -290,6 +301,7 @@ def _operation_words(plan: Plan) -> set[str]:
         out |= {"filled", "known", "recorded", "with", "have", "has", "some"}
     if ops & {"year", "month", "quarter"} or plan.unpivot:  # months laid out as columns read as rows are periods
         out |= TIME_WORDS | set(MONTHS) | EVENT_WORDS
+    out |= _day_months(plan)
     if plan.test:  # "is there any ..." compares nothing: "did A earn more than B?" is no question of existence
         out |= TEST_WORDS - {"more", "than"}
         if plan.test.kind in ("more", "every", "some") or {f.op for f in _all_filters(plan)} & {"gt", "gte", "lt", "lte"}:
@@ -385,7 +397,17 @@ def explained(planned: Planned) -> set[str]:
     stems |= {w for w, root in IRREGULAR.items() if root in stems}
     stems |= {stem(w) for w in _operation_words(plan)}
     return (stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
-            | _time_order_words(planned) | _sequence_verbs(planned))
+            | _time_order_words(planned) | _sequence_verbs(planned) | _joint_rows(plan))
+
+
+JOINT = {"together", "jointly"}
+
+
+def _joint_rows(plan: Plan) -> set[str]:
+    """"A and B worked on what episode together": the rows holding both named values, each in its own column
+    (Written by A and Directed by B); values of one column (A or B) are two rows, which "together" would sum."""
+    named = {f.column for f in plan.filters if f.op == "eq" and isinstance(f.value, str)}
+    return JOINT if len(named) >= 2 else set()
 
 
 # "drafted after X", "won before X", "who did they play after X": the verb of what each row records, which names
@@ -865,11 +887,15 @@ LIGHT_VERBS = {"suffer", "suffers", "suffered", "suffering", "garner", "garners"
                "sustain", "sustained", "endure", "endured", "amass", "amassed", "accumulate", "accumulated",
                "participate", "participates", "participated", "participating", "collaborate", "collaborates",
                "collaborated", "collaborating", "partake", "partook"}
+# "the section they played in", "the club he played for": playing in or for something is taking part in it;
+# "the roles he played" is no light verb (what was played is counted)
+PLAYED_IN = re.compile(r"\b(play|played|playing)\s+(?:in|for)\b")
 
 
 def _light_verbs(question: str, planned: Planned) -> set[str]:
     """The light verbs of the question, where no column or value of the table is named by them."""
     said = {stem(w) for w in words(question) if w in LIGHT_VERBS}
+    said |= {stem(m.group(1)) for m in PLAYED_IN.finditer(norm(question))}
     return said - data_words(planned.table) if said else set()
 
 

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Filter, Measure, Plan
@@ -787,6 +788,8 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
         ycol = year_column(t)
         out = _year_column_filters(q, ycol, years, rng) if ycol else season_filters(q, t) or month_text_filters(q, t)
         return out + day_month_filters(q, t)
+    if day := _day_filter(q, date_col):  # "released on dec 27 2013": that one day, not its year and month
+        return [day]
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -805,6 +808,42 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if qm:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
     return out
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+DAY_SAID = re.compile(rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?)"
+                      rf",?\s+((?:19|20)\d\d)\b")
+
+
+# the words before a day that compare with it ("shipped after March 15, 2025"): op, and whether the day's end
+DAY_SIDES = [(re.compile(r"\bon or after\s+$"), "gte", False), (re.compile(r"\bon or before\s+$"), "lte", True),
+             (re.compile(r"\b(?:after|later than)\s+$"), "gt", True), (re.compile(r"\b(?:since|from)\s+$"), "gte", False),
+             (re.compile(r"\b(?:before|prior to|earlier than)\s+$"), "lt", False)]
+# any other word of a span or a comparison: the day is one end of something this rule does not read
+DAY_SPAN = re.compile(r"\b(?:between|and|to|until|till|through|thru|by|or|than|up|over|under|within)\s+$")
+
+
+def _day_filter(q: str, date_col: str) -> Filter | None:
+    """A day said whole, with its month and year ("dec 27 2013", "27 December, 2013"): that day, or the dates
+    after, since or before it; None for two days, a day that does not exist, or a day that ends a span."""
+    found = list(DAY_SAID.finditer(q))
+    if len(found) != 1:
+        return None
+    m = found[0]
+    month, day = MONTHS[m.group(1) or m.group(4)], int(m.group(2) or m.group(3))
+    try:
+        iso = date(int(m.group(5)), month, day).isoformat()
+    except ValueError:  # "feb 30": no such day
+        return None
+    at = max(0, m.start() - 20)
+    before = q[at:m.start()].removesuffix("the ")
+    for pat, op, end in DAY_SIDES:
+        if side := pat.search(before):
+            return Filter(column=date_col, op=comparison(op, q, at + side.start()),
+                          value=f"{iso} 23:59:59" if end else iso)
+    if DAY_SPAN.search(before):
+        return None
+    return Filter(column=date_col, op="between", values=[iso, f"{iso} 23:59:59"])
+
 
 YEAR_NAMES = {"season", "yr"}  # a column of whole years named otherwise than "Year": "Season" 1985, 1986, ...
 

@@ -29,6 +29,8 @@ WHAT = re.compile(r"^(?:(?:in|at|on|for|from|during|against) )?(what|what's|what
 # "the number of rows" counts; "Amara's employee number" is a value of hers, which no count of her rows gives
 COUNT_WORDS = re.compile(r"\b(number of|numbers of|count|how many|total|amount|times|many)\b")
 WHICH = re.compile(r"^(which|in which|for which|at which|on which)\b")
+# "A and B worked on what episode together?": the question word after its subject asks for a value all the same
+ASKED_LATER = re.compile(r"\w\s+(?:(?:in|at|on|for|from|during|against|of|with)\s+)?(?:what|which)\s+[a-z]")
 
 
 # "what is X, and is it marked preliminary?", "... and which department is that?": a second question, which one
@@ -50,7 +52,7 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return names or bool(p.plan.group_by)
     if HOW_MANY.match(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):
         return False  # "how many orders were placed by new customers?": one number, not a count per customer
-    if (WHAT.match(q) or HOW.match(q)) and p.shape == "count" and not COUNT_WORDS.search(q):
+    if (WHAT.match(q) or HOW.match(q) or ASKED_LATER.search(q)) and p.shape == "count" and not COUNT_WORDS.search(q):
         return False  # "what was their award at ...?" asks for a value, not how many rows match
     either = any(f.op == "in" and len(f.values or []) == 2 for f in p.plan.filters)
     if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:

@@ -1644,3 +1644,24 @@ def _sheet_in_time(t) -> bool:
             if str(first)[:10] != str(low)[:10]:
                 return False
     return True
+BOTH = re.compile(r"\bboth\b")
+ASKED_AFTER = re.compile(r"\b(?:which|what)\s+([a-z][\w'-]*)")
+
+
+@shape("value two named rows share")
+def shared_by_named(g: Grounded) -> Planned | None:
+    """"A and B both served for which state?": the value of the asked column that the rows of both named values
+    hold (each named in some row holding it); none shared is no answer, and a count of their rows answers nothing."""
+    m = ASKED_AFTER.search(g.q)
+    pairs = [(c, vals) for c, vals in g.by_col.items() if len(vals) == 2]
+    if not (BOTH.search(g.q) and m and len(pairs) == 1) or g.how_many or g.agg or g.direction:
+        return None
+    key = pairs[0][0]
+    target = _column_named(g, m.group(1))
+    if target is None or target == key or target in g.value_cols or g.t.dtypes.get(target) != "text":
+        return None
+    named = Measure(agg="count_distinct", column=key, alias="named rows")
+    plan = g.plan(group_by=[GroupBy(column=target)], measures=[named], headline="label", limit=50,
+                  having=[Filter(column="named rows", op="eq", value=2)],
+                  filters=g.filters + [Filter(column=target, op="not_null")])
+    return g.planned(plan, "label")

@@ -43,7 +43,7 @@ TALLY_VERBS = {"point": SCORED, "goal": SCORED, "run": SCORED, "try": SCORED, "t
 WINNER_VERBS = {"winner": WON, "champion": WON}
 # works a Title column names ("the first song on this album", "which film ...")
 TITLED = {"song", "track", "single", "album", "film", "movie", "episode", "book", "novel", "show", "series", "play",
-          "programme", "program", "release", "work", "publication", "opera", "poem", "painting"}
+          "programme", "program", "release", "work", "publication", "opera", "poem", "painting", "game"}
 # nouns English uses for one another: "which team" asks for the Club column, "what country" for Nation, where
 # no column is named by the question's own word
 FAMILIES = [{"team", "club", "side", "squad", "franchise"}, {"country", "nation", "nationality"},
