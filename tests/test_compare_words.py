@@ -9,6 +9,7 @@ from tests.test_shapes import answered, pipeline_over
 GAMES = pd.DataFrame({
     "Date": ["11/03/2012*", "11/09/2012*", "11/28/2012*", "12/01/2012*", "12/08/2012*", "01/05/2013"],
     "Opponent": ["Central", "Samford", "Berea", "Fairfield", "Memphis", "Martin"],
+    "Site": ["Dunn Center", "Dunn Center", "Dunn Center", "FedExForum", "FedExForum", "Dunn Center"],
     "Result": ["W 75-66", "W 75-64", "W 108-53", "L 55-74", "L 65-83", "L 74-76"],
     "Attendance": [1802, 2315, 2023, 31840, 15249, 2578],
 })
@@ -87,3 +88,26 @@ def test_one_of_each_kind_of_medal(pipes):
     two = answered(pipes["medals"], "Which nation won two of each medal?")
     each2 = MEDALS[(MEDALS.Gold == 2) & (MEDALS.Silver == 2) & (MEDALS.Bronze == 2)]
     assert two.value in (each2.Nation.item(), [each2.Nation.item()])
+
+
+def test_list_the_number_of_is_a_count(pipes):
+    got = answered(pipes["games"], "List the number of games at FedExForum.")
+    assert got.value == int((GAMES.Site == "FedExForum").sum()) == 2
+    # "list the games ..." still asks for rows, not a count
+    rows = pipes["games"].answer("List the games at FedExForum.")
+    assert rows.status != "answered" or rows.value != 2
+
+
+def test_after_a_day_written_year_month_day(tmp_path_factory):
+    days = pd.date_range("2004-11-26", periods=9, freq="37D")
+    videos = pd.DataFrame({"Released": days, "Title": [f"Video {i}" for i in range(9)]})
+    pipe = pipeline_over(tmp_path_factory, "videos", videos)
+    got = answered(pipe, "How many were released after 2005-02-24?")
+    assert got.value == int((videos.Released > "2005-02-24").sum()) == 6
+    got = answered(pipe, "How many were released before 2005-02-24?")
+    assert got.value == int((videos.Released < "2005-02-24").sum())
+    # cells the import could not read as dates: their side of the day is unknown, so no count
+    messy = videos.astype({"Released": str}).assign(Released=lambda d: d.Released.str[:10])
+    messy.loc[3, "Released"] = "2005-04-12 (VHS)\n2005-05-01 (DVD)"
+    pipe = pipeline_over(tmp_path_factory, "messy_videos", messy)
+    assert pipe.answer("How many were released after 2005-02-24?").status != "answered"

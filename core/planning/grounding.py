@@ -823,6 +823,9 @@ def date_column(qw: list[str], t: TableView, chits: list[ColumnHit]) -> str | No
         return None
     return sorted(ds, key=lambda c: t.profiles.get(c, {}).get("nulls", 0))[0]
 
+ISO_DAY_AFTER = re.compile(r"\b(after|since|before)\s+((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\b")
+
+
 def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", q)]
     rng = re.search(r"\bbetween (19\d\d|20\d\d) and (19\d\d|20\d\d)\b|\bfrom (19\d\d|20\d\d) to (19\d\d|20\d\d)\b", q)
@@ -834,6 +837,12 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
+    elif m := ISO_DAY_AFTER.search(q):  # "released after 2005-02-24": that day, not its year
+        op = {"after": "gt", "since": "gte", "before": "lt"}[m.group(1)]
+        # cells the import could not read as dates were left empty: which side of the day they fall is unknown
+        if not any(w.startswith(f"'{date_col}':") and "not real dates" in w for w in t.warnings):
+            out.append(Filter(column=date_col, op=comparison(op, q, m.start()),
+                              value=m.group(2) + (" 23:59:59" if op == "gt" else "")))
     elif m := re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
         y = int(m.group(2))
         op = comparison("gte" if "since" in q else "gt", q, m.start())
