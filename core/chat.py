@@ -27,6 +27,7 @@ from .intents import about_the_app, classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
+from .planning.offline import LIST_COUNT
 from .planning.sequence import (
     NEXT_YEAR,
     SAID_IN_TIME,
@@ -186,7 +187,8 @@ def _not_one_number(question: str, ans: Answer) -> str | None:
         return "the question asks for one number, and what I could compute is a table of several numbers."
     plan = ans.plan or {}
     counts = [m for m in plan.get("measures", []) if m.get("agg") in ("count", "count_distinct")]
-    if A_LIST.match(question) and counts and not plan.get("group_by") and rows <= 1:
+    if A_LIST.match(question) and counts and not plan.get("group_by") and rows <= 1 and not LIST_COUNT.match(
+            question.strip().lower()):  # "list the number of Fukuoka marathons" asks for one number
         return "the question asks for a list, and what I could compute is a count."
     return None
 

@@ -33,6 +33,7 @@ from .planning.words import (
     KINDS,
     MONTHS,
     ROW_NOUNS,
+    STOP,
     SYNONYMS,
     TALLY_VERBS,
     TITLED,
@@ -534,7 +535,15 @@ def _kind_words(planned: Planned) -> set[str]:
     cols = {stem(w) for c in _plan_columns(planned.plan) for w in words(c)}
     if not cols & (KINDS[kind] | ({stem(w) for w in words(total)} if total else set())):
         return set()
-    return {kind} | {stem(w) for w in KIND_VERBS[kind]}
+    each = {"each", "kind", "type", "sort"} if _every_kind_equal(planned.plan, cols, KINDS[kind]) else set()
+    return {kind} | {stem(w) for w in KIND_VERBS[kind]} | each
+
+
+def _every_kind_equal(plan: Plan, cols: set[str], kinds: set[str]) -> bool:
+    """"one of each kind of medal": the plan holds every kind's column (Gold, Silver, Bronze) to one number."""
+    eq = [f for f in plan.filters if f.op == "eq" and [stem(w) for w in words(f.column)][:1] and
+          stem(words(f.column)[0]) in kinds and len(words(f.column)) == 1]
+    return kinds <= cols and {stem(words(f.column)[0]) for f in eq} == kinds and len({f.value for f in eq}) == 1
 
 
 # a verb's ending and its noun's: "directed" / "Director", "inaugurated" / "inauguration", "established" /
@@ -675,7 +684,8 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered |= _out_released(question, covered) | _table_verbs(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
-                | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned))
+                | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned)
+                | _row_totals(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -800,6 +810,23 @@ def _compared_words(question: str, planned: Planned) -> set[str]:
             verbs = COMPARED_VERBS | (MONEY_WON if "$" in m.group(0) else set())  # "won at least $400"
             out |= {stem(before[-1])} if before and before[-1] in verbs else set()
             out |= {stem(share.group(1))} if share else set()
+    return out
+
+
+def _row_totals(question: str, planned: Planned) -> set[str]:
+    """"which coach had greater than 700 total wins?": "total" between the compared number and the column's own
+    word, when the plan lists a column that names every row once: a row's number is that one's total."""
+    plan, view = planned.plan, planned.table
+    if plan.measures or len(plan.select) != 1 or view.distinct_ratio(plan.select[0]) < 0.999:
+        return set()
+    q, out = norm(question), set()
+    for f in _all_filters(plan):
+        own = "|".join(re.escape(w) for w in words(f.column) if w not in STOP)
+        if f.op not in ("gt", "gte", "lt", "lte", "eq") or not isinstance(f.value, (int, float)) or not own:
+            continue
+        for m in re.finditer(rf"([\d,]+(?:\.\d+)?)\s+(total|combined|overall)\s+(?:{own})\b", q):
+            if abs(compared_number(m.group(1)) - f.value) <= 1e-9:
+                out.add(m.group(2))
     return out
 
 

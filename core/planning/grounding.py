@@ -91,7 +91,8 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
             continue  # "in 2019" is a year, not the name of "Jan. 2019"
         if n and found >= 1.0 or (n and found / total >= 0.99):
             hits.append(ColumnHit(c, found / total, n, pos or 0, by_synonym=not own))
-    hits += _kind_hits(qs, t, hits) + _title_hits(qs, t, hits)
+    # "one of each kind of medal" names the kinds (Gold, Silver, Bronze), not their Total
+    hits += ([] if OF_EACH.search(" ".join(q_words)) else _kind_hits(qs, t, hits)) + _title_hits(qs, t, hits)
     hits += _family_hits(qs, t, hits)
     # "the total bonus paid": Bonus, named by its own word, before Salary, which "paid" reaches as a synonym
     hits.sort(key=lambda h: (-h.score, -h.words, h.by_synonym))
@@ -231,6 +232,54 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                     taken[k] = True
                 break
     return hits
+
+
+SAID_DAY = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\w/]|\.\d)")
+CELL_DAY = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+
+
+def month_day_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[ValueHit]:
+    """"which game had more in attendance, 11/28 or 12/08?": a day written with slashes names the one cell of a
+    text column of such dates ("11/28/2012*") on that day, when the question's days and the column's cells fix
+    the same order (a part over 12 is the day); an order left open, or two cells on that day, name nothing."""
+    raw = question.replace("\u2019", "'")
+    starts = [m.start() for m in re.finditer(r"[\w&'\-\.]+", raw)]
+    cells: dict[str, set[str]] = {}
+    for found in t.values.values():
+        for col, val in found:
+            if t.dtypes.get(col) == "text" and CELL_DAY.match(str(val)):
+                cells.setdefault(col, set()).add(str(val))
+    said_days = list(SAID_DAY.finditer(raw))
+    # the question's own order, fixed by a part over 12 of any day it writes ("11/28 or 12/08": month first)
+    asked = _day_order({f"{m.group(1)}/{m.group(2)}/00" for m in said_days})
+    hits = []
+    for m in said_days:
+        if m.start() not in starts or asked is None:
+            continue
+        i = starts.index(m.start())
+        n = 3 if m.group(3) else 2
+        if any(v.start < i + n and i < v.end for v in exact + hits):
+            continue
+        said = [int(m.group(1)), int(m.group(2))]
+        on = [(c, v) for c, vals in cells.items() if _day_order(vals) == asked for v in vals
+              if _on_day(CELL_DAY.match(v), said, m.group(3))]
+        if len(on) == 1:
+            hits.append(ValueHit(on[0][0], on[0][1], i, i + n))
+    return hits
+
+
+def _day_order(cells: set[str]) -> str | None:
+    """"md" when a cell's second part is over 12 (11/28/2012), "dm" when its first is, None when none says."""
+    parts = [CELL_DAY.match(v) for v in cells]
+    md = any(int(p.group(2)) > 12 for p in parts)
+    dm = any(int(p.group(1)) > 12 for p in parts)
+    return "md" if md and not dm else "dm" if dm and not md else None
+
+
+def _on_day(cell: re.Match, said: list[int], year: str | None) -> bool:
+    """The cell's first two parts are the question's, in order, and its year the one said, if any."""
+    return [int(cell.group(1)), int(cell.group(2))] == said and (not year or cell.group(3)[-len(year):] == year
+                                                               or year[-2:] == cell.group(3)[-2:] and len(year) == 2)
 
 
 def _uncased_code(raw: str, text: str, t: TableView) -> bool:
@@ -779,6 +828,9 @@ def date_column(qw: list[str], t: TableView, chits: list[ColumnHit]) -> str | No
         return None
     return sorted(ds, key=lambda c: t.profiles.get(c, {}).get("nulls", 0))[0]
 
+ISO_DAY_AFTER = re.compile(r"\b(after|since|before)\s+((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\b")
+
+
 def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     years = [int(y) for y in re.findall(r"\b(19\d\d|20\d\d)\b", q)]
     rng = re.search(r"\bbetween (19\d\d|20\d\d) and (19\d\d|20\d\d)\b|\bfrom (19\d\d|20\d\d) to (19\d\d|20\d\d)\b", q)
@@ -793,6 +845,12 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
+    elif m := ISO_DAY_AFTER.search(q):  # "released after 2005-02-24": that day, not its year
+        op = {"after": "gt", "since": "gte", "before": "lt"}[m.group(1)]
+        # cells the import could not read as dates were left empty: which side of the day they fall is unknown
+        if not any(w.startswith(f"'{date_col}':") and "not real dates" in w for w in t.warnings):
+            out.append(Filter(column=date_col, op=comparison(op, q, m.start()),
+                              value=m.group(2) + (" 23:59:59" if op == "gt" else "")))
     elif m := re.search(r"\b(after|since)\s+(19\d\d|20\d\d)\b", q):
         y = int(m.group(2))
         op = comparison("gte" if "since" in q else "gt", q, m.start())
@@ -1306,7 +1364,43 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
             # every other number of laps
             op = shared.op if shared else "ne" if any(x in NEGATIONS for x in toks[max(0, i - 3):i]) else "eq"
             out.append(Filter(column=col, op=op, value=int(v) if v.is_integer() else v))
+    out += _in_a_column(toks, t, taken + out) + of_each_kind(q, t, taken + out)
     return out + _of_a_number(q, t, taken + out) + _none_of(toks, t, taken + out)
+
+
+OF_EACH = re.compile(r"\b(\d+|" + "|".join(WORD_NUM) + r")\s+(?:of\s+)?each\s+(?:(?:kind|type|sort)\s+of\s+)?([a-z]+)\b")
+
+
+def of_each_kind(q: str, t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"a country that had one of each kind of medal": every column of the kind (Gold, Silver, Bronze) holds the
+    number; none when one of them is compared already."""
+    found, m = table_kind(t), OF_EACH.search(q)
+    if not found or not m or stem(m.group(2)) != stem(found[0]):
+        return []
+    cols = [c for c in t.numeric() if len(words(c)) == 1 and stem(words(c)[0]) in KINDS[found[0]]]
+    if any(f.column in cols for f in taken):
+        return []
+    v = int(compared_number(m.group(1)))
+    return [Filter(column=c, value=v) for c in cols]
+
+
+def _in_a_column(toks: list[str], t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"31,840 people in attendance", "20,000 in attendance": a number, perhaps one noun that names no column, then
+    "in" and the one word naming one number column, is that column's value (a column's own word after "in" says
+    which number the count is; a noun naming a column, "3 wins in the playoffs", counts another)."""
+    out = []
+    for i, w in enumerate(toks):
+        if not re.fullmatch(r"\d+(?:\.\d+)?", w) or i and toks[i - 1] in NOT_EQUAL_BEFORE | NEGATIONS | {"or", "and"}:
+            continue
+        j = i + 1 if toks[i + 1:i + 2] == ["in"] else i + 2 if toks[i + 2:i + 3] == ["in"] else None
+        if j is None or j + 1 >= len(toks) or j == i + 2 and (toks[i + 1] in STOP or _names_a_column(toks[i + 1], t)):
+            continue
+        named = toks[j + 1] if toks[j + 1] not in ARTICLES or j + 2 >= len(toks) else toks[j + 2]
+        cols = [c for c in t.numeric() if named.isalpha() and [stem(x) for x in words(c) if x not in STOP] == [stem(named)]]
+        v = float(w)
+        if len(cols) == 1 and not 1900 <= v <= 2100 and not any(f.column == cols[0] for f in taken + out):
+            out.append(Filter(column=cols[0], value=int(v) if v.is_integer() else v))
+    return out
 
 
 # "communities with a population of zero", "a capacity of 6,000": the column named before "of" holds the number
@@ -1889,6 +1983,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     vhits = vhits + misspelt_hits(question, t, vhits)
     vhits = vhits + name_part_hits(question, t, vhits)
     vhits = vhits + misspelt_word_hits(question, t, vhits)
+    vhits = vhits + month_day_hits(question, t, vhits)
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
     outcomes = outcome_filters(qw, t, [])
@@ -1925,6 +2020,9 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     measure_col = ranked[0] if ranked else numeric_hits[0].column if numeric_hits else None
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
+    if of_each_kind(q, t, []) and (m := OF_EACH.search(q)):
+        # "two of each kind of medal" holds every kind to a number: its "each" asks for no figure per group
+        q = q[:m.start()] + m.group(0).replace("each", "all", 1) + q[m.end():]
     return Grounded(
         question=question, q=q, qw=qw, t=t, chits=chits, vhits=vhits, by_col=by_col, filters=filters,
         date_col=date_col, numeric_hits=numeric_hits, text_hits=text_hits,

@@ -23,6 +23,7 @@ from .words import SECONDS_IN, UNIT_NAMES, norm, same, stem, words
 WHO = re.compile(r"^(who|whom|whose)\b")
 LIST = re.compile(r"^(list|name|show|give me|tell me)\b")
 HOW_MANY = re.compile(r"^how (many|much)\b")
+LIST_COUNT = re.compile(r"^(?:list|show|give me|tell me)\s+(?:me\s+)?the\s+(?:total\s+)?(?:number|count) of\b")
 HOW = re.compile(r"^how (do|does|did|is|are|was|were|would|can|should)\b")  # "how do you say ...": not a count
 # "in what competition did ...", "at what venue ...": a preposition before "what" asks for a value all the same
 WHAT = re.compile(r"^(?:(?:in|at|on|for|from|during|against) )?(what|what's|whats)\b")
@@ -48,6 +49,8 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return False
     if WHO.match(q):
         return names
+    if LIST.match(q) and LIST_COUNT.match(q):
+        return not names  # "list the number of Fukuoka marathons": one number, as "how many" asks
     if WHICH.match(q) or LIST.match(q):  # "which is taller, A or B?", "list the orders ...": names, or groups
         return names or bool(p.plan.group_by)
     if HOW_MANY.match(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):

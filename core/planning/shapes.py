@@ -753,7 +753,12 @@ def _asked_column(g: Grounded) -> str | None:
     if m and m.group(1) == "who" and not re.match(r"^who\s+(is|was|are|were)\b", g.q):
         return None  # "who ranked above X": a verb ("ranked"), not the noun of a column asked for
     if m:
-        return _column_named(g, m.group(2)) if m.group(2) not in STOP else None
+        if m.group(2) in STOP:
+            return None
+        # "which game date ...": a noun naming no column before one that does is the compound's first part
+        after = re.match(r"\s+([a-z][\w']*)", g.q[m.end():])
+        return _column_named(g, m.group(2)) or (_column_named(g, after.group(1)) if after and after.group(1) not in
+                                                  STOP and stem(m.group(2)) in ROW_NOUNS | {stem(g.row_noun or "")} else None)
     m = LIST_ASK.match(g.q)
     if not m:
         return None
@@ -896,7 +901,22 @@ def _asked_agg(g: Grounded) -> str | None:
     said = {m.group(0) for pat, a in AGG_PATTERNS if a == g.agg for m in re.finditer(pat, g.q)}
     compared = [f.column for f in g.filters if f.op in ("gt", "gte", "lt", "lte", "eq") and f.column == g.measure_col]
     named = {w for c in compared for w in words(c)}
-    return None if said and said <= named and len(re.findall("|".join(said), g.q)) == 1 else g.agg
+    if said and said <= named and len(re.findall("|".join(said), g.q)) == 1 or _row_total(g, said, compared):
+        return None
+    return g.agg
+
+
+def _row_total(g: Grounded, said: set[str], compared: list[str]) -> bool:
+    """"which coach had greater than 700 total wins?": the aggregate word sits between the compared number and the
+    column's own word, and every row names a different one of what is asked for, so a row's number is its total."""
+    if g.agg != "sum" or len(said) != 1 or len(compared) != 1:
+        return False
+    word = next(iter(said))
+    own = "|".join(re.escape(w) for w in words(compared[0]) if w not in STOP)
+    between = re.search(rf"\d\s+{word}\s+(?:{own})\b", g.q) if own else None
+    asked = _asked_column(g) or _the_names(g)
+    return between is not None and len(re.findall(rf"\b{word}\b", g.q)) == 1 and asked is not None and \
+        g.t.distinct_ratio(asked) >= 0.999
 
 
 def _one_place(g: Grounded) -> bool:
