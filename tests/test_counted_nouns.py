@@ -70,3 +70,33 @@ def test_a_noun_no_row_is_still_declines(books):
     # a production code names rows, and no row is a customer
     ans = books["episodes"].answer("how many customers were directed by jo park?")
     assert ans.status != "answered" and "customers" in ans.unused
+
+
+# a race's riders with their country, and one without: "german riders" are the rows of Germany
+RIDERS = pd.DataFrame({
+    "Pos": list(range(1, 11)),
+    "Rider": ["Max Bell", "Ugo Conti", "Ralf Dorn", "Oli Earl", "Jan Fuchs", "Tetsu Hara", "Luca Ivo", "Dirk Jahn",
+              "Noel Kay", "Piero Lodi"],
+    "Country": ["Italy", "Italy", "Germany", "France", "Germany", "Japan", "Italy", "Germany", "France", "Italy"],
+    "Points": [25, 20, 16, 13, 11, 10, 9, 8, 7, 6],
+})
+
+
+@pytest.fixture(scope="module")
+def riders(tmp_path_factory):
+    return (pipeline_over(tmp_path_factory, "riders", RIDERS),
+            pipeline_over(tmp_path_factory, "nameless", RIDERS.drop(columns="Country")))
+
+
+def test_a_nationality_said_as_an_adjective_or_a_people_is_a_country(riders):
+    with_country, _ = riders
+    assert answered(with_country, "how many german riders finished the race?").value == (RIDERS.Country == "Germany").sum()
+    assert answered(with_country, "how many italians scored more than 10 points?").value == (
+        (RIDERS.Country == "Italy") & (RIDERS.Points > 10)).sum()
+
+
+def test_a_nationality_no_column_holds_declines(riders):
+    _, without = riders
+    for q in ("how many german riders finished the race?", "how many italians are listed?"):
+        ans = without.answer(q)
+        assert ans.status != "answered", q

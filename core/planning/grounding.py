@@ -15,6 +15,7 @@ from .model import Planned, TableView
 from .words import (
     ADDITIVE,
     BUCKET_WORDS,
+    DEMONYMS,
     FAMILIES,
     GENERIC,
     KINDS,
@@ -705,6 +706,8 @@ def counted_noun(q: str, t: TableView) -> str | None:
         return None
     if any(len(w) > len(stem(noun)) >= 4 and w.startswith(stem(noun)) for c in t.dtypes for w in words(c)):
         return None  # "nations" beside a Nationality column: a row is a person of a nation, not a nation
+    if noun in DEMONYMS:
+        return None  # "how many germans": the rows of one nation (a value, grounded as one), not what a row is
     if family_column(stem(noun), t) is not None:
         return None  # "countries" beside a Nationality column, "teams" beside Club: that column's values
     if any(v in t.values for v in (noun, noun[:-1], noun[:-2], stem(noun))):
