@@ -28,6 +28,7 @@ from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_pro
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
 from .planning.offline import LIST_COUNT
+from .planning.grounding import counts_values_only
 from .planning.sequence import (
     NEXT_YEAR,
     SAID_IN_TIME,
@@ -41,6 +42,7 @@ from .planning.sequence import (
     years_apart,
 )
 from .planning.shapes import by_time, time_order_reading
+from .planning.words import norm
 
 if TYPE_CHECKING:  # annotations only: importing the client stack is left to whoever builds a model
     from .llm import ChatModel
@@ -511,6 +513,8 @@ class ChatPipeline:
                 or DISTINCT_WORDS.search(question)):
             return
         col = plan.measures[0].column
+        if counts_values_only(norm(question), col, planned.table):
+            return  # "how many nations" of a Nationality column: its rows are people, not nations
         rows = plan.model_copy(update={"measures": [Measure(agg="count")],
                                        "filters": [*plan.filters, Filter(column=col, op="not_null")]})
         n = self.answerer.execute(replace(planned, plan=rows, compiled=None)).df.iloc[0, 0]

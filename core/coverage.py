@@ -899,12 +899,14 @@ def table_subjects(question: str, view) -> list[tuple[str, str]]:
 
 def subject_note(question: str, planned: Planned) -> str:
     """The interpretation's words on a noun read as the whole table's subject ("'this team' read as what the
-    whole table is about"), or ""."""
+    whole table is about") and on a work counted as the table's rows beside a code column, or ""."""
     found = list(dict.fromkeys(p for p, _ in table_subjects(question, planned.table)))
+    works = counted_works(question, planned) if row_entities(planned.table) else None
+    rows = f" (counting rows: each row is one {stem(works[0])}, named in {works[1]})" if works else ""
     if not found:
-        return ""
+        return rows
     said = " and ".join(f"'{p}'" for p in found)
-    return f" ({said} read as what the whole table is about: the table names no other)"
+    return f" ({said} read as what the whole table is about: the table names no other)" + rows
 
 
 # verbs of having or undergoing ("losses brazil suffered", "albums that garnered a chart position") and of taking
@@ -958,10 +960,30 @@ def _counted_rows(question: str, planned: Planned) -> set[str]:
 
     plan = planned.plan
     rows = any(m.agg == "count" and not m.column for m in plan.measures) and not plan.group_by
-    if not rows or row_entities(planned.table):
+    if not rows:
         return set()
+    if row_entities(planned.table):
+        found = counted_works(question, planned)
+        return {stem(found[0])} if found else set()
     noun = counted_noun(norm(question), planned.table)
     return {stem(noun)} if noun else set()
+
+
+def counted_works(question: str, planned: Planned) -> tuple[str, str] | None:
+    """"the number of episodes directed by X" counting the rows of a table with a Title column of one title a row:
+    each row is a work, so the work counted (TITLED: an episode, a song, a film) is what a row is, even where a
+    code column ("Prod. code") names a row otherwise. (noun, the Title column), or None; not where a code column
+    names a row another work ("Album ID" beside "how many songs")."""
+    from .planning.grounding import counted_noun, title_column
+
+    plan, view = planned.plan, planned.table
+    if not any(m.agg == "count" and not m.column for m in plan.measures) or plan.group_by:
+        return None
+    col = title_column(view)
+    noun = counted_noun(norm(question), view)
+    if col is None or noun is None or stem(noun) not in TITLED or view.distinct_ratio(col) < 0.95:
+        return None
+    return None if row_entities(view) & TITLED else (noun, col)
 
 
 SIMILAR = 0.4  # the routing threshold (core/planning/grounding.py: a number column chosen by meaning)

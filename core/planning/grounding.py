@@ -16,6 +16,7 @@ from .model import Planned, TableView
 from .words import (
     ADDITIVE,
     BUCKET_WORDS,
+    DEMONYMS,
     FAMILIES,
     GENERIC,
     KINDS,
@@ -695,11 +696,29 @@ def _counts_held(noun: str, own: list[str], t: TableView | None) -> bool:
     return plural and t is not None and not any(same(noun, stem(w)) for c in t.texts() for w in words(c))
 
 
-def plural_mention(q: str, col: str) -> bool:
+def plural_mention(q: str, col: str, t: TableView | None = None) -> bool:
+    """"how many regions" of a Region column: the noun counted names the column, or (with the table) is of the
+    family of its name ("how many nations" of a Nationality column: the different nations its rows are of)."""
     m = re.search(r"\b(how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?([a-z' ]+)", q)
     if m and m.group(2).startswith("times "):
         return False  # "how many times is attendance over 30,000": occurrences, never a column of times
-    return bool(m) and any(same(stem(w), stem(c)) for w in words(m.group(2))[:3] for c in words(col))
+    said = words(m.group(2))[:3] if m else []
+    if t is not None and said and family_column(stem(said[0]), t) == col:
+        return True
+    return any(same(stem(w), stem(c)) for w in said for c in words(col))
+
+# columns named for what each row has rather than what it is ("Nationality", "Affiliation"): their values are things
+# of another kind (nations, parties), so "how many nations" counts the different values, and never the rows
+PROPERTY_NAMES = {"nationality", "affiliation", "citizenship"}
+
+
+def counts_values_only(q: str, col: str, t: TableView) -> bool:
+    """"how many nations participated" of a Nationality column: the noun counted names the column only by its
+    family, and the column is a property of each row (PROPERTY_NAMES), so a count of its rows is no reading."""
+    m = re.search(r"\b(?:how many|number of)\s+([a-z]+)", q)
+    return (bool(m) and any(w in PROPERTY_NAMES for w in words(col)) and not plural_mention(q, col)
+            and plural_mention(q, col, t))
+
 
 # "how many more releases were on CD than on tape": the rows counted are releases, as in "how many releases"
 COUNTED = re.compile(r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+|total\s+|more\s+|fewer\s+)?([a-z]+)"
@@ -741,6 +760,10 @@ def counted_noun(q: str, t: TableView) -> str | None:
         return None
     if any(len(w) > len(stem(noun)) >= 4 and w.startswith(stem(noun)) for c in t.dtypes for w in words(c)):
         return None  # "nations" beside a Nationality column: a row is a person of a nation, not a nation
+    if noun in DEMONYMS:
+        return None  # "how many germans": the rows of one nation (a value, grounded as one), not what a row is
+    if family_column(stem(noun), t) is not None:
+        return None  # "countries" beside a Nationality column, "teams" beside Club: that column's values
     if any(v in t.values for v in (noun, noun[:-1], noun[:-2], stem(noun))):
         return None  # "wins" where a Result column holds "Win": the rows of that value, not every row
     if nxt is not None and nxt not in SUBJECT_NEXT and not (nxt.endswith("ed") and len(nxt) > 4):

@@ -523,7 +523,7 @@ def how_many(g: Grounded) -> Planned | None:
         agg = g.agg if g.agg in ("avg", "median") and re.search(r"\b(average|mean|median)\s+number of\b", g.q) \
             else "sum"
         return g.planned(g.plan(measures=[Measure(agg=agg, column=g.measure_col)], headline="value"), "value")
-    if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column):
+    if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column, g.t):
         _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")

@@ -26,6 +26,35 @@ VALUE_WORDS = {"women": ("female", "f"), "woman": ("female", "f"), "female": ("f
                # a result column's values: "did they win" are the rows whose Result is Won (or Win, or W)
                "win": ("won", "w"), "won": ("win", "w"), "wins": ("won", "win", "w"), "lose": ("lost", "loss", "l"), "lost": ("loss", "l"),
                "loss": ("lost", "l"), "losses": ("lost", "loss", "l")}
+# a nation's people and adjective for a column of nations: "german racers" are the rows whose country is Germany
+# (or GER), "how many canadians" the rows of Canada. Not words naming more than one nation or a continent's
+# ("american", "indian", "south american")
+NATIONS = {"germany": ("german", "germans", "ger", "deu", "frg"), "italy": ("italian", "italians", "ita"),
+           "france": ("french", "fra"), "spain": ("spanish", "spaniard", "spaniards", "esp"),
+           "canada": ("canadian", "canadians", "can"), "mexico": ("mexican", "mexicans", "mex"),
+           "brazil": ("brazilian", "brazilians", "bra"), "argentina": ("argentine", "argentinian", "argentines", "argentinians", "arg"),
+           "australia": ("australian", "australians", "aus"), "japan": ("japanese", "jpn"), "china": ("chinese", "chn"),
+           "russia": ("russian", "russians", "rus"), "sweden": ("swedish", "swede", "swedes", "swe"),
+           "norway": ("norwegian", "norwegians", "nor"), "finland": ("finnish", "finn", "finns", "fin"),
+           "denmark": ("danish", "dane", "danes", "den"), "netherlands": ("dutch", "ned"),
+           "belgium": ("belgian", "belgians", "bel"), "switzerland": ("swiss", "sui"), "austria": ("austrian", "austrians", "aut"),
+           "poland": ("polish", "pole", "poles", "pol"), "portugal": ("portuguese", "por"), "greece": ("greek", "greeks", "gre"),
+           "ireland": ("irish", "irl"), "scotland": ("scottish", "scot", "scots", "sco"), "wales": ("welsh",),
+           "england": ("english", "eng"), "hungary": ("hungarian", "hungarians", "hun"),
+           "czech republic": ("czech", "czechs", "cze"), "ukraine": ("ukrainian", "ukrainians", "ukr"),
+           "turkey": ("turkish", "turks", "tur"), "egypt": ("egyptian", "egyptians", "egy"),
+           "kenya": ("kenyan", "kenyans", "ken"), "ethiopia": ("ethiopian", "ethiopians", "eth"),
+           "nigeria": ("nigerian", "nigerians", "ngr"), "jamaica": ("jamaican", "jamaicans", "jam"),
+           "cuba": ("cuban", "cubans", "cub"), "colombia": ("colombian", "colombians", "col"),
+           "chile": ("chilean", "chileans", "chi"), "peru": ("peruvian", "peruvians", "per"),
+           "venezuela": ("venezuelan", "venezuelans", "ven"), "new zealand": ("nzl",),
+           "south korea": ("korean", "koreans", "kor"), "thailand": ("thai", "tha"), "iran": ("iranian", "iranians", "iri"),
+           "israel": ("israeli", "israelis", "isr"), "croatia": ("croatian", "croatians", "cro"),
+           "serbia": ("serbian", "serbians", "srb"), "romania": ("romanian", "romanians", "rou"),
+           "bulgaria": ("bulgarian", "bulgarians", "bul"), "slovakia": ("slovak", "slovaks", "svk"),
+           "slovenia": ("slovenian", "slovene", "slovenians", "slo")}
+DEMONYMS = {w: nation for nation, ws in NATIONS.items() for w in ws if len(w) > 3}
+VALUE_WORDS.update({w: (nation, *(c for c in NATIONS[nation] if len(c) == 3)) for w, nation in DEMONYMS.items()})
 # a thing that comes in kinds, each a column of its own beside their total: gold, silver and bronze are medals
 KINDS = {"medal": {"gold", "silver", "bronze"}}
 # verbs a medal takes ("won three silver medals", "earned no gold", "received a bronze")
