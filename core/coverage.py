@@ -159,7 +159,8 @@ ABBREVIATIONS = {"avg": "average", "num": "number", "no": "number", "qty": "quan
                  "tot": "total", "rev": "revenue", "addr": "address", "tel": "telephone", "cnt": "count",
                  "min": "minimum", "max": "maximum", "std": "standard", "disc": "discount", "pop": "population",
                  # statistical tables mark figures "(p)" preliminary, "(r)" revised, "(e)" estimated
-                 "p": "preliminary", "r": "revised", "e": "estimated", "boro": "borough"}
+                 "p": "preliminary", "r": "revised", "e": "estimated", "boro": "borough",
+                 "temp": "temperature", "temps": "temperature", "hr": "hours", "hrs": "hours"}
 
 
 def _split_camel(text: str) -> str:
@@ -685,7 +686,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned)
-                | _row_totals(question, planned))
+                | _row_totals(question, planned) | _periodly_average(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -706,6 +707,17 @@ def _beyond_a_column(question: str, planned: Planned) -> list[str]:
 
 
 COUNTING = re.compile(r"\b(how many|number of|count|times)\b")
+
+
+def _periodly_average(question: str, planned: Planned) -> set[str]:
+    """"average daily rainfall": "daily" read by one mean over the rows of a table with one date column (the
+    planner answers it only where the kept rows are one a day, core.planning.shapes.one_row_per_period)."""
+    from .planning.grounding import PERIODLY_AVERAGE
+
+    m = PERIODLY_AVERAGE.search(norm(question))
+    plan = planned.plan
+    mean = [x for x in plan.measures if x.agg == "avg" and x.column]
+    return {m.group(1), stem(m.group(1))} if m and mean and not plan.group_by and len(planned.table.dates()) == 1 else set()
 
 
 def _counted_total(question: str, planned: Planned) -> set[str]:
@@ -1027,6 +1039,7 @@ def _abbreviations(question: str, plan: Plan, covered: set[str]) -> list[str]:
 TIME_TAKEN = re.compile(r"(?<![\d:])\d{1,3}(?::[0-5]\d){1,2}(?:\.\d+)?(?![\d:])")
 
 
+LETTER_COMPOUND = re.compile(r"(?<![\w'-])([a-z])-([a-z]{2,})\b")
 HYPHEN_PLURAL = re.compile(r"\b([a-z]+-[a-z]*[a-rt-z])s\b", re.I)
 
 
@@ -1041,6 +1054,9 @@ def _unexplained(question: str, plan: Plan, covered: set[str]) -> list[str]:
             question)
     question = HYPHEN_PLURAL.sub(r"\1", question)  # "runner-ups": the compound "runner-up", "ups" no word alone
     out: list[str] = _abbreviations(question, plan, covered)
+    # "e-bikes", "x-rays": a one-letter part says which kind; no letter is a word alone, so the compound is read
+    # only when the plan uses that letter (a value "E-bike"), never by its head ("bike" of the table's name)
+    out += [m.group(0) for m in LETTER_COMPOUND.finditer(norm(question)) if m.group(1) not in covered]
     for m in NUMBER_RE.finditer(question):
         if not _number_used(m.group(0), plan_nums) and not (m.group(0) == "1" and plan.limit == 1):
             out.append(m.group(0))

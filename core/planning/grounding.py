@@ -223,7 +223,8 @@ def value_hits(question: str, t: TableView) -> list[ValueHit]:
                 sval = str(val)
                 # short codes (IT, HR) in their own case; a word for a value ("won", "men") in any case
                 if len(sval) <= 3 and sval not in raw and norm(cand) == norm(text) and (
-                        norm(text) not in VALUE_WORDS or _names_a_column(norm(text), t)) and not _uncased_code(raw, text, t):
+                        norm(text) not in VALUE_WORDS or _names_a_column(norm(text), t)) and not _uncased_code(raw, text, t) \
+                        and not _word_value(sval, text, t):
                     continue
                 common = norm(sval) in STOP or norm(sval) in ("none", "other", "yes", "no", "total")
                 if common and not (sval in raw and sval != sval.lower()):  # "IT" the department, not "it"
@@ -289,6 +290,13 @@ def _uncased_code(raw: str, text: str, t: TableView) -> bool:
     letters stay too close to words: "it", "us", "or")."""
     w = norm(text)
     return raw == raw.lower() and len(w) == 3 and _one_word_name(w, t)
+
+
+def _word_value(sval: str, text: str, t: TableView) -> bool:
+    """"gas" for the value "Gas": a value written as a word (capitalised, not all capitals like the code "IT") is
+    said in any case, when the word may be a name's own word (no function, operation or column word)."""
+    return sval.isalpha() and sval[:1].isupper() and sval[1:].islower() and norm(text) == norm(sval) \
+        and _one_word_name(norm(text), t)
 
 
 FOOTNOTE = re.compile(r"\s*\((?:\d{1,2}|[a-z])\)\s*$", re.I)
@@ -1654,9 +1662,16 @@ class Grounded:
         if self.measure_col is None or default_count:
             return Measure(agg="count")
         a = self.agg if self.agg in ("sum", "avg", "median", "min", "max") else default_agg(self.measure_col)
+        if self.agg is None and HOW_MUCH.search(self.q) and self.t.roles.get(self.measure_col) in ("money", "count"):
+            a = "sum"  # "how much was awarded in 2024": an amount over rows is their total, never their average
         return Measure(agg=a, column=self.measure_col)
 
 
+# "average daily rainfall", "mean monthly output": the mean of each period's figure, one number
+PERIODLY_AVERAGE = re.compile(r"\b(?:average|mean|typical)\s+(daily|weekly|monthly|quarterly|yearly|annual)\b")
+PERIOD_OF = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year",
+             "annual": "year"}
+HOW_MUCH = re.compile(r"\bhow much\b(?!\s+(?:more|less|higher|lower|bigger|smaller|larger|longer|shorter)\b)")
 # superlatives of a dimension: adjective -> (words of the columns it measures, the end it picks); "fastest" is the
 # least time taken
 DURATION_FAMILY = {"length", "duration", "time", "runtime"}

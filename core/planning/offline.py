@@ -17,7 +17,7 @@ from ..roles import NUMERIC_ROLES, column_roles, summable
 from .grounding import Grounded, alias_of, default_agg, ground
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
-from .shapes import SHAPES
+from .shapes import SHAPES, one_row_per_period
 from .words import SECONDS_IN, UNIT_NAMES, norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
@@ -160,6 +160,7 @@ class OfflinePlanner:
                                suggestions=self.suggestions())
         if best.complete:
             _one_row_each(question, best.planned, self.execute)
+            one_row_per_period(question, best.planned, self.execute)
             _repeated_attribute(best.planned, self.execute)
             self._confident(best, runner_up(ranked), t)
         return best.planned

@@ -15,6 +15,8 @@ from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan,
 from ..sections import SECTION_COLUMN
 from .grounding import (
     DIMENSION_WORD,
+    PERIOD_OF,
+    PERIODLY_AVERAGE,
     Grounded,
     alias_of,
     compared_dimension,
@@ -151,8 +153,8 @@ def share(g: Grounded) -> Planned | None:
 
 @shape("trend")
 def trend(g: Grounded) -> Planned | None:
-    if not (g.bucket and g.t.dates() and TREND.search(g.q)):
-        return None
+    if not (g.bucket and g.t.dates() and TREND.search(g.q)) or PERIODLY_AVERAGE.search(g.q):
+        return None  # "the average daily rainfall": one number, not one per day
     dc = g.date_hits[0].column if g.date_hits else g.date_col
     m = g.measure(default_count=g.measure_col is None)
     return g.planned(g.plan(group_by=[GroupBy(column=dc, bucket=g.bucket)], measures=[m], headline="table"), "trend")
@@ -177,11 +179,23 @@ def count_distinct(g: Grounded) -> Planned | None:
         return None
     after = re.search(r"\b(?:distinct|different|unique)\s+([a-z][\w']*)", g.q)
     named = _column_named(g, after.group(1)) if after else None  # "unique customers": Customer ID
+    if after and named is None and after.group(1) not in STOP and not _noun_hit(g, after.group(1)):
+        # "how many different organisations have we funded": the noun counted names no column; a column named
+        # by another word (Funder, by "funded") is not what is counted (we are the funder; they were funded)
+        raise CannotAnswer(f"Which column holds the {after.group(1)}?")
     target = named or (g.text_hits[0].column if g.text_hits else (g.chits[0].column if g.chits else None))
     if target is None:
         raise CannotAnswer("Distinct values of which column?")
     _distinct_countable(g, target)
     return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=target)], headline="value"), "value")
+
+
+def _noun_hit(g: Grounded, noun: str) -> bool:
+    """A column hit sits on the noun (by a synonym or a family word: "countries" for Nation), or a named column's
+    words hold it ("ads (by Ad Name)")."""
+    at = [i for i, w in enumerate(g.qw) if w == noun]
+    held = any(noun in ws or noun[:-1] in ws for h in g.chits if (ws := words(h.column)))
+    return held or any(h.position in at for h in g.chits) or family_column(stem(noun), g.t) is not None
 
 
 def _distinct_countable(g: Grounded, col: str) -> None:
@@ -931,10 +945,23 @@ def _one_place(g: Grounded) -> bool:
 
 
 def _the_names(g: Grounded) -> str | None:
-    """The one text column that names its rows ("who ...?"); None when several could (a driver and a team)."""
+    """The one text column that names its rows ("who ...?"); None when several could (a driver and a team). "who"
+    asks for people: a column of codes ("TCK-31271") names records, never who did something."""
+    who = re.match(r"^(who|whom)\b", g.q)
     names = [c for c in g.t.texts() if g.t.dtypes[c] == "text" and g.t.distinct_ratio(c) >= 0.8
-             and c not in g.value_cols]
+             and c not in g.value_cols and not (who and _codes(g, c))]
     return names[0] if len(names) == 1 else None
+
+
+CODE = re.compile(r"[a-z]{0,6}[-_/#.]?\d[\w\-/.]*")
+
+
+def _codes(g: Grounded, col: str) -> bool:
+    """A column of codes or ids: its role, or most cells one token of letters and digits ("TCK-31271", "B-001")."""
+    if g.t.roles.get(col) == "id":
+        return True
+    cells = {norm(str(v)) for vs in g.t.values.values() for c, v in vs if c == col}
+    return bool(cells) and sum(bool(CODE.fullmatch(v)) for v in cells) >= 0.8 * len(cells)
 
 
 def _compared(g: Grounded) -> bool:
@@ -1222,7 +1249,11 @@ def dimension_superlative(g: Grounded) -> Planned | None:
         plan = g.plan(select=[col], order=[Order(by=col, desc=end == "max")], limit=1, ties=True, distinct_rows=True,
                       filters=g.filters + [Filter(column=col, op="not_null")], headline="value")
         return g.planned(plan, "value")
-    target = (noun if noun != col else None) or _asked_column(g) or _the_names(g)  # "the tallest building": the rows' names
+    # "which bike did the longest ride": the noun asked for names the answer; the noun after the adjective only
+    # says what was measured (and may name another column by a near word: "ride" is no "rider_type")
+    asked = _asked_column(g) if re.match(r"^(?:(?:on|in|at|for)\s+)?(which|what)\s+(?!is\b|was\b|are\b|were\b)", g.q) \
+        else None
+    target = asked or (noun if noun != col else None) or _asked_column(g) or _the_names(g)  # "the tallest building"
     if target is None or target == col or g.t.dtypes.get(target) != "text":
         return None
     plan = g.plan(select=[target, col], order=[Order(by=col, desc=end == "max")], limit=1, ties=True,
@@ -1664,6 +1695,8 @@ def _sheet_in_time(t) -> bool:
             if str(first)[:10] != str(low)[:10]:
                 return False
     return True
+
+
 BOTH = re.compile(r"\bboth\b")
 ASKED_AFTER = re.compile(r"\b(?:which|what)\s+([a-z][\w'-]*)")
 
@@ -1685,3 +1718,35 @@ def shared_by_named(g: Grounded) -> Planned | None:
                   having=[Filter(column="named rows", op="eq", value=2)],
                   filters=g.filters + [Filter(column=target, op="not_null")])
     return g.planned(plan, "label")
+
+
+def one_row_per_period(question: str, p: Planned, execute) -> None:
+    """The average of each period's figure is the rows' mean only where each kept row is a period of its own: with
+    several rows a day (three stations) it is the mean of each day's total, or of each row? Declined then."""
+    m = PERIODLY_AVERAGE.search(norm(question))
+    avg = [x for x in p.plan.measures if x.agg == "avg" and x.column and m and m.group(1) not in words(x.column)]
+    if m is None or not avg or p.plan.group_by or execute is None:
+        return  # "the Average Daily Traffic": a column's own name
+    if len(p.table.dates()) != 1:
+        raise CannotAnswer(f"Which date says the {PERIOD_OF[m.group(1)]} of each row of '{p.table.label}'?")
+    probe = Plan(table=p.plan.table, filters=p.plan.filters, measures=[Measure(agg="count", alias="n")],
+                 group_by=[GroupBy(column=p.table.dates()[0], bucket=PERIOD_OF[m.group(1)])])
+    counts = execute(replace(p, plan=probe, compiled=None))
+    if counts.empty or counts["n"].max() > 1 or len(counts) < 0.5 * _periods_spanned(counts.iloc[:, 0], m.group(1)):
+        # a row a month read as a day's: "average daily" of monthly totals is no mean of the rows either
+        raise CannotAnswer(f"The rows of '{p.table.label}' are not one a {PERIOD_OF[m.group(1)]}: the average of "
+                           f"each {PERIOD_OF[m.group(1)]}'s total, or of the rows?")
+
+
+def _periods_spanned(keys, word: str) -> int:
+    """How many periods lie from the first to the last of these period starts."""
+    import pandas as pd
+
+    d = pd.to_datetime(keys, errors="coerce").dropna()
+    if d.empty:
+        return 1 << 30
+    lo, hi = d.min(), d.max()
+    months = (hi.year - lo.year) * 12 + hi.month - lo.month
+    spans = {"day": (hi - lo).days, "week": (hi - lo).days // 7, "month": months, "quarter": months // 3,
+             "year": hi.year - lo.year}
+    return spans[PERIOD_OF[word]] + 1

@@ -184,7 +184,8 @@ UNITS = {"m", "cm", "mm", "km", "ft", "in", "mi", "yd", "kg", "g", "lb", "lbs", 
          "gal", "kw", "mw", "hp", "cc", "°c", "°f", "kj", "kcal", "au", "ly", "metres", "meters", "metre", "meter",
          "feet", "foot", "inches", "miles", "kilometres", "kilometers", "kilograms", "kg.", "pounds", "seconds",
          "minutes", "hours", "days", "years", "laps", "hectares", "tonnes", "tons", "litres", "liters",
-         "km2", "sq mi", "m2", "ft.", "in.", "lb.", "lbs.", "cm.", "mm.", "mhz", "khz", "ghz"}
+         "km2", "sq mi", "m2", "ft.", "in.", "lb.", "lbs.", "cm.", "mm.", "mhz", "khz", "ghz",
+         "wh", "kwh", "mwh", "gwh", "m³", "m3", "hpa", "mbar"}
 DECADE = re.compile(r"^\d{3}0'?s$")  # "1990s" is a decade, not 1990 seconds
 UNIT_TEXT = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?\s*(?P<unit>[^\d\s()]{1,10}|sq \w{1,2})(?:\s*\([^()]*\))?$")
 
@@ -243,7 +244,9 @@ UNIT_NAMES = {w: u for u, ws in {
     "in": ("in.", "inch", "inches"), "ha": ("ha", "hectare", "hectares"), "acres": ("acre", "acres"),
     "mph": ("mph",), "cc": ("cc",), "laps": ("laps", "lap"), "years": ("years", "year"),
     "mhz": ("mhz", "megahertz"), "khz": ("khz", "kilohertz"), "ghz": ("ghz", "gigahertz"),
-    "kw": ("kw", "kilowatt", "kilowatts"), "mw": ("mw", "megawatt", "megawatts")}.items() for w in ws}
+    "kw": ("kw", "kilowatt", "kilowatts"), "mw": ("mw", "megawatt", "megawatts"),
+    "kwh": ("kwh", "kilowatt-hour", "kilowatt-hours"), "mwh": ("mwh", "megawatt-hour", "megawatt-hours"),
+    "gwh": ("gwh",), "wh": ("wh",), "m3": ("m3", "m³"), "hpa": ("hpa",), "mbar": ("mbar",)}.items() for w in ws}
 
 
 SECONDS_IN = {"h": 3600, "min": 60, "s": 1}  # a time unit, by its one name, in seconds (durations are read so)
