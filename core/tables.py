@@ -31,6 +31,8 @@ DATE_RE = re.compile(
     r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?|\d{1,2}[- ]?[A-Za-z]{3,9}[- ,]+\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})$"
 )
 LEADING_ZERO_RE = r"^-?0\d"
+# a date in numbers only, day and month in either order (04/03/2025, 4.3.25), then maybe a time
+NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?=$|[ T])")
 
 
 @dataclass(frozen=True, eq=False)
@@ -332,12 +334,42 @@ def _parse_loose_numbers(s: pd.Series) -> pd.Series:
     return s.map(mapping)
 
 
-def _dates_from_text(s: pd.Series) -> pd.Series:
+def _numeric_date_order(text: pd.Series) -> tuple[str, str | None]:
+    """Which part of a column's numeric dates (04/03/2025) is the day, decided by the whole column: 'dmy'
+    when some first part is above 12, 'mdy' when some second part is, 'both' when each shows up (the order
+    cannot be told); with a note on what was assumed or found, None when the values leave no doubt."""
+    m = text.str.extract(NUMERIC_DATE_RE.pattern)
+    a, b = pd.to_numeric(m[0], errors="coerce"), pd.to_numeric(m[2], errors="coerce")
+    day1, day2 = text[a.between(13, 31)], text[b.between(13, 31)]
+    if len(day1) and len(day2):
+        return "both", (f"dates are written day first ({day1.iloc[0]!r}) and month first ({day2.iloc[0]!r}), so "
+                        "which part is the day cannot be told: kept as text.")
+    if len(day1) or len(day2):
+        return ("dmy" if len(day1) else "mdy"), None
+    undecided = text[a.notna() & (a != b)]
+    if not len(undecided):
+        return "mdy", None
+    # a dotted date (04.03.2025) is day first wherever it is written; slashes and dashes have no such rule
+    dmy = bool((m[1][a.notna()] == ".").all())
+    return ("dmy" if dmy else "mdy"), (
+        f"no date says whether the day or the month comes first ({undecided.iloc[0]!r}); read as "
+        f"{'day' if dmy else 'month'} first."
+    )
+
+
+def _dates_from_text(s: pd.Series) -> tuple[pd.Series | None, str | None]:
     """Date-shaped text -> dates, over the distinct values: one vectorised parse with an inferred format, then
-    one by one for the few in another format. Text that is no real date (2/30/2019) stays empty."""
+    one by one for the few in another format. Text that is no real date (2/30/2019) stays empty. Numeric
+    dates follow the column's order (_numeric_date_order); None when the column writes both orders."""
     uniq = pd.unique(s.dropna())
     text = pd.Series([str(u).strip() for u in uniq], dtype=object)
     cand = text[text.str.match(DATE_RE.pattern)]
+    order, note = _numeric_date_order(cand) if len(cand) else ("mdy", None)
+    if order == "both":
+        return None, note
+    if order == "dmy":
+        # pandas' dayfirst also flips ISO dates (2025-03-04 -> 3 April): swap the day-first ones alone
+        cand = cand.str.replace(NUMERIC_DATE_RE, lambda g: f"{g[3]}/{g[1]}/{g[4]}", regex=True)
     # microseconds, not nanoseconds: historical dates (1464-08-01) are real dates too
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[us]")
     if len(cand):
@@ -352,7 +384,17 @@ def _dates_from_text(s: pd.Series) -> pd.Series:
                     parsed[i] = pd.Timestamp(pd.to_datetime(t, dayfirst=False)).as_unit("us")
                 except (ValueError, OverflowError, TypeError):
                     continue
-    return pd.to_datetime(s.map(dict(zip(uniq, parsed, strict=False))), errors="coerce")
+        parsed[cand.index] = _as_written(cand, parsed[cand.index])
+    return pd.to_datetime(s.map(dict(zip(uniq, parsed, strict=False))), errors="coerce"), note
+
+
+def _as_written(cand: pd.Series, parsed: pd.Series) -> pd.Series:
+    """Numeric month-first dates whose parse moved the month (pandas reads 13/03/2025 as 13 March on its
+    own) are no dates in this order: empty, never a silent swap."""
+    m = cand.str.extract(NUMERIC_DATE_RE.pattern)
+    month, day = pd.to_numeric(m[0], errors="coerce"), pd.to_numeric(m[2], errors="coerce")
+    moved = month.notna() & parsed.notna() & ((parsed.dt.month != month) | (parsed.dt.day != day))
+    return parsed.mask(moved)
 
 
 def _date_dtype(d: pd.Series) -> tuple[pd.Series, str]:
@@ -440,13 +482,15 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
         # dates typed as text
         sample = s[nonnull].head(500)
         if sample.str.match(DATE_RE.pattern).mean() >= 0.8:
-            d = _dates_from_text(s)
-            badd = nonnull & d.isna()
+            d, note = _dates_from_text(s)
+            badd = nonnull & d.isna() if d is not None else nonnull
             if badd.sum() <= 0.2 * nonnull.sum():
                 if badd.any():
                     warnings.append(f"'{name}': {int(badd.sum())} text value(s) that are not real dates ({where(badd)}) were left empty.")
                 v, t = _date_dtype(d)
-                return TypedColumn(v, t, warnings)
+                return TypedColumn(v, t, warnings + ([f"'{name}': {note}"] if note else []))
+            if d is None:
+                warnings.append(f"'{name}': {note}")
         return TypedColumn(s, "text", warnings)  # str/None objects: the Parquet writer makes them strings once
     if kind in ("mixed", "mixed-integer", "time", "timedelta", "period", "interval", "bytes", "unknown-array"):
         types = s[nonnull].map(lambda v: _kind(v))
@@ -458,13 +502,17 @@ def type_column(values: np.ndarray, name: str, row_numbers: np.ndarray | None = 
             d = pd.Series(pd.NaT, index=s.index, dtype="datetime64[us]")
             d[is_date_obj] = pd.to_datetime(s[is_date_obj].map(pd.Timestamp))
             text_part = nonnull & ~is_date_obj
+            note = None
             if text_part.any():
-                d[text_part] = _dates_from_text(s[text_part].map(str))
+                td, note = _dates_from_text(s[text_part].map(str))
+                if td is None:
+                    return TypedColumn(_text_series(s), "text", [f"'{name}': {note}"])
+                d[text_part] = td
             badd = nonnull & d.isna()
             if badd.any():
                 warnings.append(f"'{name}': {int(badd.sum())} value(s) that are not real dates ({where(badd)}) were left empty.")
             v, t = _date_dtype(d)
-            return TypedColumn(v, t, warnings)
+            return TypedColumn(v, t, warnings + ([f"'{name}': {note}"] if note else []))
         if nn and not nd and not counts.get("b", 0):
             is_text = s.map(lambda v: isinstance(v, str)) & nonnull
             num = pd.to_numeric(s.where(~is_text), errors="coerce")
@@ -910,7 +958,11 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     # in order of first appearance in these rows, as type_column sees them: the first date sets the format
     first = _first_appearance(codes2, len(uniq2))
     parsed = np.empty(len(uniq2), dtype="datetime64[us]")
-    parsed[first] = _dates_from_text(pd.Series(uniq2[first], dtype=object)).astype("datetime64[us]").to_numpy()
+    d, note = _dates_from_text(pd.Series(uniq2[first], dtype=object))
+    if d is None:
+        text = np.append(uniq2, None)[codes2]
+        return TypedColumn(pd.Series(text, dtype=object, copy=False), "text", [f"'{name}': {note}"])
+    parsed[first] = d.astype("datetime64[us]").to_numpy()
     nat = np.isnat(parsed)
     nbad = int(counts[:-1][nat].sum())
     if nbad > 0.2 * int(counts[:-1].sum()):
@@ -920,7 +972,7 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
         where = _where_text(uniq2, codes2, np.append(nat, False), nbad, row_numbers)
         warnings.append(f"'{name}': {nbad} text value(s) that are not real dates ({where}) were left empty.")
     v, t = _date_dtype(pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2], copy=False))
-    return TypedColumn(v, t, warnings)
+    return TypedColumn(v, t, warnings + ([f"'{name}': {note}"] if note else []))
 
 
 def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
