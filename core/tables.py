@@ -228,7 +228,8 @@ def _completes(upper, upper_filled, lower_filled) -> bool:
 def _find_header(block: np.ndarray, filled: np.ndarray) -> tuple[int, int, list[int]]:
     """(header_start, header_rows, title_rows) within a block; header_rows 0 means no header."""
     n, w = block.shape
-    fill = filled.sum(axis=1)
+    # only the first rows are looked at (titles above row 13, the typical fill of 50): no sum over every row
+    fill = filled[:50].sum(axis=1)
     top = min(n, 12)
     # pivot tables name their header row
     for i in range(min(n, 8)):
@@ -692,9 +693,11 @@ def _build(sheet: RawSheet, block, bf, origin: tuple[int, int], title, overrides
     dk = _data_kinds(block, data_start)
     excel_rows = np.arange(data.shape[0]) + sheet.row0 + r0 + data_start + 1
     if isinstance(data, TextColumns):
+        fill = df_fill.sum(axis=1, dtype=np.int32)  # filled cells per row, summed once for the three steps
         totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _text_floats, overrides,
-                             labels=_text_labels(data, df_fill, dk))
-        sections = _text_sections(data, df_fill, dk, excel_rows, overrides)
+                             labels=_text_labels(data, fill, dk), fill=fill)
+        sections = _text_sections(data, df_fill, fill, dk, excel_rows, overrides)
+        del fill  # not held through typing, where the peak is
     else:
         totals = find_totals(data, df_fill, dk, names, excel_rows, letters, _column_floats, overrides)
         sections = find_sections(data, df_fill, dk, excel_rows, overrides)
@@ -781,12 +784,12 @@ def _maybe_total(v: str) -> bool:
     return not v.isascii() or _TOTAL_WORDS.search(v.lower()) is not None
 
 
-def _text_labels(data: TextColumns, filled: np.ndarray, dk: list[str]) -> dict[int, tuple[int, str]]:
-    """totals._labels on distinct values: rows labelled like a total in a label column."""
+def _text_labels(data: TextColumns, fill: np.ndarray, dk: list[str]) -> dict[int, tuple[int, str]]:
+    """totals._labels on distinct values: rows labelled like a total in a label column (`fill`: filled
+    cells per row)."""
     from .totals import MAX_CANDIDATES, _label_columns, is_total_label
 
     out: dict[int, tuple[int, str]] = {}
-    fill = filled.sum(axis=1)
     if len(fill) and (fill < np.median(fill)).sum() > MAX_CANDIDATES:
         return out  # find_totals tries no row of a table with this many sparse rows: labels change nothing
     for c in _label_columns(dk):
@@ -798,11 +801,10 @@ def _text_labels(data: TextColumns, filled: np.ndarray, dk: list[str]) -> dict[i
     return out
 
 
-def _text_sections(data: TextColumns, filled: np.ndarray, dk: list[str], excel_rows, overrides):
+def _text_sections(data: TextColumns, filled: np.ndarray, fill: np.ndarray, dk: list[str], excel_rows, overrides):
     """find_sections' answer when it is None (fewer than two heading rows); else the grid path decides."""
     from .sections import MIN_SECTIONS, _heading
 
-    fill = filled.sum(axis=1)
     if data.shape[0] == 0 or "n" not in dk or np.median(fill) < 3:
         return None
     lone = np.flatnonzero(fill == 1)  # a heading holds one cell

@@ -169,12 +169,14 @@ def _near_miss_warnings(missed: dict[str, list[str]]) -> list[str]:
 
 def find_totals(data: np.ndarray, filled: np.ndarray, dk: list[str], names: list[str], excel_rows: np.ndarray,
                 letters: list[str], numbers: Callable[[np.ndarray], np.ndarray],
-                overrides: dict[int, str] | None = None, labels: dict[int, tuple[int, str]] | None = None) -> TotalsResult:
+                overrides: dict[int, str] | None = None, labels: dict[int, tuple[int, str]] | None = None,
+                fill: np.ndarray | None = None) -> TotalsResult:
     """Which rows of a table body are proven totals (and so left out), with reasons and near-miss warnings.
 
     `numbers(column cells)` turns one column's raw cells into floats (NaN where not a number);
     `overrides` maps an Excel row to "keep" or "exclude" (a user's decision); `labels` are the rows
-    `_labels` would find, when the caller found them faster (on a column's distinct values).
+    `_labels` would find, when the caller found them faster (on a column's distinct values); `fill` the
+    filled cells per row, when the caller has them.
     """
     n, w = data.shape
     flags = np.zeros(n, dtype=bool)
@@ -182,7 +184,7 @@ def find_totals(data: np.ndarray, filled: np.ndarray, dk: list[str], names: list
     if n == 0:
         return TotalsResult(flags, [], [])
     labels = _labels(data, dk) if labels is None else labels
-    fill = filled.sum(axis=1)
+    fill = filled.sum(axis=1) if fill is None else fill
     sparse = fill < np.median(fill)
     cand = sorted(set(labels) | set(np.flatnonzero(sparse).tolist()))
     # number columns, and columns empty in the sample (a lone count under an otherwise blank column)
