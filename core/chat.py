@@ -27,8 +27,8 @@ from .intents import about_the_app, classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
-from .planning.offline import LIST_COUNT
 from .planning.grounding import counts_values_only
+from .planning.offline import LIST_COUNT
 from .planning.sequence import (
     NEXT_YEAR,
     SAID_IN_TIME,

@@ -564,7 +564,7 @@ def fleet():
     depots = ["Leeds", "Bristol", "Reading"]
     letters = "ABCDEFGHJKLMNPRSTVWXYZ"
     veh = {}
-    for i in range(24):
+    for _i in range(24):
         reg = f"{R.choice(['LD', 'BX', 'RE', 'YK'])}{R.choice([19, 20, 21, 22, 23])} {''.join(R.choice(letters) for _ in range(3))}"
         veh[reg] = dict(type=R.choices(["Van", "Truck", "Car"], [12, 6, 6])[0], depot=R.choice(depots),
                         odo=R.randint(8000, 140000))

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# ruff: noqa: UP031, B905, F841  -- seeded examiner data: rewriting a line could change the random stream
 """Examiner set e: 8 messy tables and held-out questions with answers computed by plain pandas.
 
     python bench/examiner/e/make.py      # rewrites books/ and heldout.jsonl (seeded, deterministic)
