@@ -770,7 +770,8 @@ def _asked_column(g: Grounded) -> str | None:
         if m.group(2) in STOP:
             return None
         # "which game date ...": a noun naming no column before one that does is the compound's first part
-        after = re.match(r"\s+([a-z][\w']*)", g.q[m.end():])
+        # ("which school opened last?": a verb after the noun, "opened", is no second part)
+        after = re.match(r"\s+([a-z][\w']*)(?<!ed)\b", g.q[m.end():])
         return _column_named(g, m.group(2)) or (_column_named(g, after.group(1)) if after and after.group(1) not in
                                                   STOP and stem(m.group(2)) in ROW_NOUNS | {stem(g.row_noun or "")} else None)
     m = LIST_ASK.match(g.q)
