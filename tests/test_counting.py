@@ -70,3 +70,14 @@ def test_nations_beside_a_nationality_column_are_not_rows(books):
     for q in ("how many nations are there?", "how many nations participated?"):
         ans = books["swim"].answer(q)
         assert ans.status != "answered" or ans.value == SWIMMERS.Nationality.nunique(), q
+
+
+def test_how_many_things_is_never_an_amount_of_money_named_after_them(tmp_path_factory):
+    """"how many bookings" beside a Booking value column counts bookings: a sum of money is no count of them."""
+    df = pd.DataFrame({"Booking ref": [f"B{i:03d}" for i in range(12)],
+                       "Booking value": [120.0, 340.5, 99.0, 410.0, 75.0, 230.0, 310.0, 180.0, 95.0, 60.0, 500.0, 275.0],
+                       "Cancelled": ["Yes", "No", "No", "Yes", "No", "No", "Yes", "No", "No", "No", "Yes", "No"]})
+    df["Booking value"] = df["Booking value"].map(lambda v: f"£{v:,.2f}")
+    pipe = pipeline_over(tmp_path_factory, "bookings", df)
+    ans = answered(pipe, "How many bookings were cancelled?")
+    assert ans.value == (df["Cancelled"] == "Yes").sum()

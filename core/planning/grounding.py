@@ -695,7 +695,10 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
         return named
     compared = re.search(r"\b(over|under|above|below|more than|less than|fewer than|greater than|at least|at most)\b",
                          q[m.end():])
-    return not not_a_quantity(t, col) and not compared
+    # "how many bookings" beside Booking value: an amount of money (or a rate) is no count of the things named
+    amount = t.roles.get(col) in ("money", "ratio", "percent", "rate")
+    return not not_a_quantity(t, col) and not compared and not amount
+
 
 def _counts_held(noun: str, own: list[str], t: TableView | None) -> bool:
     """"how many students" with a Students Enrolled column in a table of schools: the column holds the count (its
