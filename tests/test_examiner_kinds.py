@@ -6,21 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import Settings, Workspace
-from core.answer import Answerer
-from core.chat import ChatPipeline
+from tests.test_shapes import pipeline_over
 
 RNG = np.random.default_rng(7)
 PEOPLE = ["Ines Duarte", "Yuki Tanaka", "Maya Lopez", "Omar Haddad"]
-
-
-def pipeline_over(tmp_path_factory, name: str, df: pd.DataFrame) -> ChatPipeline:
-    """The chat pipeline over a workspace holding one generated sheet, written as <name>.xlsx."""
-    d = tmp_path_factory.mktemp(name)
-    df.to_excel(d / f"{name}.xlsx", index=False)
-    ws = Workspace(Settings(home=d / "ws"))
-    ws.add_file(d / f"{name}.xlsx")
-    return ChatPipeline(Answerer(ws))
 
 
 TICKETS = pd.DataFrame({
