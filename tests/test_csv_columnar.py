@@ -222,13 +222,16 @@ def test_scan_in_small_chunks(tmp_path, monkeypatch, name, chunk):
     assert not both(p)[0]
 
 
+@pytest.mark.parametrize("threads", [False, True])
 @pytest.mark.parametrize("name", ["mixed.csv", "trim_or_not.csv", "text_formats.csv", "late_leading_zero.csv"])
-def test_parsed_in_many_blocks(tmp_path, monkeypatch, name):
+def test_parsed_in_many_blocks(tmp_path, monkeypatch, name, threads):
     """A file pyarrow parses in many blocks, each with its own dictionaries (a block may lack a value or
-    add new ones): unified column by column, the tables are still the grid path's."""
+    add new ones), on one parser thread or several: unified column by column, the tables are still the
+    grid path's."""
     import core.readers as readers
 
     monkeypatch.setattr(readers, "PARSE_BLOCK", 512)
+    monkeypatch.setattr(readers, "PARSE_THREADS", threads)
     p = write(tmp_path, name, MESSY[name])
     assert p.stat().st_size > 4 * 512
     _, took = parse(p, True)
@@ -247,3 +250,18 @@ def test_first_appearance_is_factorize_order():
         expect = pd.factorize(codes[codes >= 0])[1]
         assert np.array_equal(_first_appearance(codes, k + 2), expect)
     assert len(_first_appearance(np.full(4, -1), 3)) == 0
+
+
+def test_parse_threads_follow_the_load(monkeypatch):
+    """A second parser thread only while a core is idle; forced either way by PARSE_THREADS."""
+    import core.readers as readers
+
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(readers.os, "getloadavg", lambda: (0.3, 0.3, 0.3))
+    assert readers._parse_threads()
+    monkeypatch.setattr(readers.os, "getloadavg", lambda: (1.7, 1.0, 1.0))
+    assert not readers._parse_threads()
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 8)
+    assert readers._parse_threads()
+    monkeypatch.setattr(readers, "PARSE_THREADS", False)
+    assert not readers._parse_threads()
