@@ -686,8 +686,9 @@ def unused_words(question: str, planned: Planned) -> list[str]:
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned)
-                | _row_totals(question, planned) | _periodly_average(question, planned))
-    out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned)
+                | _row_totals(question, planned) | _periodly_average(question, planned)
+                | _verbs_of_none(question, planned) | _said_text_words(question, planned))
+    out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned) + _untested(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
 
@@ -798,6 +799,57 @@ def _place_words(question: str, planned: Planned) -> set[str]:
 COMPARED_VERBS = {"have", "has", "had", "got", "get", "gets", "received", "receive", "receives", "gained", "obtained",
                   "polled", "garnered", "drew", "attracted"}
 MONEY_WON = {"won", "earned", "made", "paid", "spent", "raised", "grossed", "cost", "costs", "collected"}
+
+
+NONE_OF = re.compile(r"\b([a-z]+)\s+(?:no|zero)\s+([a-z][\w'-]*)")
+
+
+def _verbs_of_none(question: str, planned: Planned) -> set[str]:
+    """"drivers who earned no bonus", "nations that won no gold": the verb of "no <column>", when the plan reads
+    that column as empty or 0 on the rows counted (core/planning/grounding.py: presence_filters, _none_of)."""
+    none = [f.column for f in _all_filters(planned.plan)
+            if f.op == "is_null" or f.op == "eq" and f.value == 0 and not isinstance(f.value, bool)]
+    out = set()
+    for m in NONE_OF.finditer(norm(question)):
+        if m.group(1) in COMPARED_VERBS | MONEY_WON and any(
+                same(stem(m.group(2)), stem(w)) for c in none for w in words(c) if w not in STOP):
+            out.add(stem(m.group(1)))
+    return out
+
+
+SAID_IN = re.compile(r"\b(?:in|of)\s+(?:the|its|their|his|her)\s+(title|name)s?\b|\b(name|title)s?\s+(?=\w+\s+with\b|"
+                     r"(?:contains?|includes?|have|has|had)\b)")
+
+
+SAID_VERBS = {"include", "includes", "included", "including", "contain", "contains", "contained", "containing",
+              "have", "has", "had", "having", "with", "use", "uses", "used", "using", "feature", "features"}
+
+
+def _said_text_words(question: str, planned: Planned) -> set[str]:
+    """"names that start with "t"", "the word "love" in the title": the words of a test of cells by a word or a
+    letter, when the plan lists the cells that pass it (core/planning/grounding.py: said_text_filters). "title"
+    and "name" there say the cell is the text tested, whichever column holds it."""
+    from .planning.grounding import said_text
+
+    listed = [f for f in _all_filters(planned.plan) if f.op == "in" and f.column in planned.table.texts()]
+    found = said_text(question)
+    if not listed or not found:
+        return set()
+    q = question.lower().replace("\u2019", "'")
+    out = {stem(w) for _, _, m in found for w in words(m.group(0)[:m.start(1) - m.start()])}
+    # the verb of the test ("names include the word stable", "songs that contain the word")
+    out |= {stem(b[-1]) for _, _, m in found if (b := words(q[:m.start()])) and b[-1] in SAID_VERBS}
+    return out | {stem(m.group(1) or m.group(2)) for m in SAID_IN.finditer(norm(question))}
+
+
+def _untested(question: str, planned: Planned) -> list[str]:
+    """"songs that start with "q"": a test of cells by a word or a letter that the plan lists no cells for is
+    unread, whatever else covers its words (a letter is no word the other checks see)."""
+    from .planning.grounding import said_text
+
+    if any(f.op == "in" and f.column in planned.table.texts() for f in _all_filters(planned.plan)):
+        return []
+    return [said for _, said, _ in said_text(question)]
 
 
 def _compared_words(question: str, planned: Planned) -> set[str]:

@@ -684,8 +684,9 @@ def not_a_quantity(t: TableView, col: str) -> bool:
 def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     """'how many units' sums Units Sold; 'how many orders' counts rows; so do 'how many years' (a year column
     labels rows) and 'how many second tops were under 200' (the column is the condition)."""
-    m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
-    noun = stem(m.group(2)) if m else ""
+    m = re.search(r"\b(how many|number of)\s+([a-z']+)(?:\s+([a-z]+))?", q)
+    # "how many sum's names": what is counted follows the possessive (names), the owner only says whose
+    noun = stem(m.group(3) if m.group(2).endswith("'s") and m.group(3) else m.group(2)) if m else ""
     # a two-row header's parent ("Property / Bedrooms") heads several columns: it names none of them
     own = words(str(col).split(" / ")[-1])
     named = bool(m) and any(same(noun, stem(w)) for w in own) and (noun not in ROW_NOUNS or _counts_held(noun, own, t))
@@ -1398,8 +1399,22 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
             # every other number of laps
             op = shared.op if shared else "ne" if any(x in NEGATIONS for x in toks[max(0, i - 3):i]) else "eq"
             out.append(Filter(column=col, op=op, value=int(v) if v.is_integer() else v))
-    out += _in_a_column(toks, t, taken + out) + of_each_kind(q, t, taken + out)
+    out += _in_a_column(toks, t, taken + out) + of_each_kind(q, t, taken + out) + _kind_total(toks, t, taken + out)
     return out + _of_a_number(q, t, taken + out) + _none_of(toks, t, taken + out)
+
+
+def _kind_total(toks: list[str], t: TableView, taken: list[Filter]) -> list[Filter]:
+    """"nations that took one medal", "3 medals": a number before the kind's own noun (medals, no gold or silver
+    named) is the value of the kind's Total column."""
+    found = table_kind(t)
+    if not found or not found[1] or any(f.column == found[1] for f in taken):
+        return []
+    for i, w in enumerate(toks[:-1]):
+        said = WORD_NUM.get(w) if w in WORD_NUM else int(w) if w.isdigit() else None
+        if said is not None and stem(toks[i + 1]) == stem(found[0]) and not (i and toks[i - 1] in NOT_EQUAL_BEFORE):
+            op = "ne" if any(x in NEGATIONS for x in toks[max(0, i - 3):i]) else "eq"
+            return [Filter(column=found[1], op=op, value=int(said))]
+    return []
 
 
 OF_EACH = re.compile(r"\b(\d+|" + "|".join(WORD_NUM) + r")\s+(?:of\s+)?each\s+(?:(?:kind|type|sort)\s+of\s+)?([a-z]+)\b")
@@ -1579,6 +1594,61 @@ def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filte
             out.append(Filter(column=c, op="not_null"))
     return out
 
+
+
+# "names that start with "t"", "the word "love" in the title", "owners names include the word stable": cells
+# tested by a word or a letter the question quotes; (kind, what is said)
+_SAID = r"[\"\u201c']?([a-z0-9][\w'&.-]*(?: [a-z0-9][\w'&.-]*){0,3}?)[\"\u201d']?"
+SAID_TEXT = [(re.compile(r"\b(?:starts?|started|starting|begins?|began|beginning)\s+with\s+(?:(?:the|a|an)\s+)?"
+                         r"(?:(?:letter|word)\s+)?" + _SAID + r"(?=[\s?.,!]|$)"), "start"),
+             (re.compile(r"\b(?:ends?|ended|ending)\s+with\s+(?:(?:the|a|an)\s+)?(?:(?:letter|word)\s+)?" + _SAID
+                         + r"(?=[\s?.,!]|$)"), "end"),
+             (re.compile(r"\bthe\s+(?:word|phrase)\s+" + _SAID + r"(?=[\s?.,!]|$)"), "word"),
+             (re.compile(r"\b(?:contains?|containing|contained|includes?|including|included)\s+[\"\u201c]([^\"\u201d]+)"
+                         r"[\"\u201d]"), "word")]
+
+
+def said_text(question: str) -> list[tuple[str, str, re.Match]]:
+    """Each (kind, text, match) of a word or letter the question tests cells by (SAID_TEXT)."""
+    q = question.lower().replace("\u2019", "'")
+    out, spans = [], []
+    for pat, kind in SAID_TEXT:
+        for m in pat.finditer(q):
+            if not any(a <= m.start(1) < b for a, b in spans):
+                out.append((kind, fold(m.group(1)).strip(), m))
+                spans.append(m.span(1))
+    return out
+
+
+def _cell_says(cell: str, kind: str, said: str) -> bool:
+    text = fold(cell).strip(" \"'\u201c\u201d\u2018\u2019")
+    if kind == "start":
+        return text.startswith(said) if len(said) == 1 else bool(re.match(rf"{re.escape(said)}(?!\w)", text))
+    if kind == "end":
+        return text.endswith(said) if len(said) == 1 else bool(re.search(rf"(?<!\w){re.escape(said)}$", text))
+    return bool(re.search(rf"(?<!\w){re.escape(said)}(?!\w)", text))
+
+
+def said_text_filters(question: str, t: TableView, chits: list[ColumnHit]) -> list[Filter]:
+    """"how many songs have the word "love" in the title": the rows of the one text column the question names
+    whose cells hold that word (start or end with it, or the letter): every value of the column is known (the
+    value index holds them all), so the filter lists the matching ones; none when no cell matches (the test is
+    then left unread, and core.coverage reports its words unused)."""
+    found = said_text(question)
+    cols = list(dict.fromkeys(h.column for h in chits if t.dtypes.get(h.column) == "text"))
+    if not found or len(cols) != 1:
+        return []
+    col = cols[0]
+    cells = {v for vs in t.values.values() for c, v in vs if c == col}
+    if not cells or len(cells) != t.profiles.get(col, {}).get("distinct"):
+        return []  # values past the index (or free text): which of them match is unknown
+    out = []
+    for kind, said, _ in found:
+        match = sorted((v for v in cells if _cell_says(str(v), kind, said)), key=str)
+        if not match:
+            return []
+        out.append(Filter(column=col, op="in", values=match))
+    return out
 
 
 # "from JFK to LAX" with JFK and LAX in both Origin and Destination: the word before a value says which column
@@ -2014,9 +2084,13 @@ def respelt(question: str, t: TableView) -> str:
     return re.sub(r"[A-Za-z]{5,}", fix, question)
 
 
+# "did they not qualify": the cell says "Did not qualify"; the pronoun between is the table's subject
+SUBJECT_NOT = re.compile(r"\b(did|does|do|has|have|had|was|were)\s+(?:they|he|she|it|we)\s+not\b", re.I)
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
-    question = respelt(question, t)
+    question = respelt(SUBJECT_NOT.sub(r"\1 not", question), t)
     q, qw = norm(question), words(question)
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
@@ -2048,6 +2122,8 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     date_col = date_column(qw, t, chits)
     filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
+    said = said_text_filters(question, t, chits)
+    filters += said
     ranked = ranked_in(q, t)
     places = [] if ranked else place_filters(q, t, filters)
     if places:  # "placed 15th or lower": the comparison, not the cell "15th" its words also match
@@ -2057,7 +2133,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += outcomes
     flags = [f for f in flag_filters(qw, t, chits) if f.column not in by_col]
     filters += flags
-    value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes}
+    value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes + said}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
     measure_col = ranked[0] if ranked else numeric_hits[0].column if numeric_hits else None
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
