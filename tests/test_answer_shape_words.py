@@ -104,3 +104,14 @@ def test_a_word_of_a_yes_no_columns_name_is_no_condition(tmp_path_factory):
     assert ans.status == "answered" and ans.value == DONATIONS["Channel"].isna().sum()
     ans = pipe.answer("how many gifts came in with no channel recorded?")
     assert ans.status != "answered" or ans.value == DONATIONS["Channel"].isna().sum()
+
+
+def test_fraction_of_what_a_row_is_named_by_a_total_still_sums_it(tmp_path_factory):
+    # "all medals" are the Total column's, which the noun does not name: a share of the total, not of rows
+    medals = pd.DataFrame({"Nation": ["Norway", "Belarus", "Chile", "Peru", "Fiji"], "Gold": [5, 1, 0, 2, 0],
+                           "Silver": [3, 2, 1, 0, 1], "Bronze": [4, 0, 2, 1, 1]})
+    medals["Total"] = medals[["Gold", "Silver", "Bronze"]].sum(axis=1)
+    pipe = pipeline_over(tmp_path_factory, "medals", medals)
+    ans = pipe.answer("What percentage of all medals did Belarus win?")
+    want = medals.loc[medals["Nation"] == "Belarus", "Total"].sum() / medals["Total"].sum()
+    assert ans.status != "answered" or ans.value == pytest.approx(want)

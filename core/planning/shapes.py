@@ -132,7 +132,8 @@ def _share_of_rows(g: Grounded) -> bool:
     rows = noun in ROW_NOUNS or noun in {stem(w) for w in words(g.t.label + " " + g.t.file)}
     col = [stem(w) for w in words(g.measure_col) if w not in STOP]
     said = [w for w in g.qw if any(same(stem(w), c) for c in col)]
-    return rows and noun not in col and all(stem(w) == noun for w in said)
+    # "percentage of all medals" with a Total column the noun does not name: the medals are the total's
+    return rows and noun not in col and any(same(noun, c) for c in col) and all(stem(w) == noun for w in said)
 
 
 @shape("share")
