@@ -810,16 +810,38 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
                 prev = qw[i - 1] if i else ""
                 prev2 = qw[i - 2] if i > 1 else ""
                 if prev in ("by", "per", "each", "which", "what", "every", "across") or prev2 in ("by", "per", "each", "which", "what", "across") \
-                        or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
+                        and not _cue_taken(prev, h.column, t) or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
                     if prev == "all" or prev2 == "all" and prev != "by" or _compared_number(qw, i):
                         continue
-                    _named_alone(qs, t, h.column, w)
-                    return h.column
+                    col = _exactly_named(w, t, text_hits, h.column)
+                    if col is None and prev == "per" and _names_the_rows(w, t):
+                        continue  # "avg units per pick" on a pick log: per row, not one figure per Picker
+                    _named_alone(qs, t, col or h.column, w)
+                    return col or h.column
     # "most common reason": the one text column named ("at least 0.005 inches" compares, it names no end)
     q = re.sub(r"\bat (?:least|most)\b", "", q)
     if re.search(r"\b(most|least) (common|frequent|popular)\b", q) or re.search(r"\b(highest|lowest|most|least)\b", q):
         return text_hits[0].column
     return None
+
+def _cue_taken(prev: str, col: str, t: TableView) -> bool:
+    """"made by phone cancelled": a value's word between "by" and the column's word completes the "by" ("by
+    phone"), so the column is not grouped by; the column's own words ("by home team") leave it open."""
+    return prev in value_words(t) and not any(same(stem(prev), stem(w)) for w in words(col))
+
+
+def _exactly_named(w: str, t: TableView, text_hits: list[ColumnHit], col: str) -> str | None:
+    """The column the stemmed word names exactly ("pick" -> Pick ID), when it only reaches `col` loosely
+    ("pick" -> Picker); `col` itself when its own words hold the word; None when no column holds it."""
+    if any(stem(x) == w for x in words(col)):
+        return col
+    return next((h.column for h in text_hits if any(stem(x) == w for x in words(h.column))), None)
+
+
+def _names_the_rows(w: str, t: TableView) -> bool:
+    """The stemmed word names what a row of the table is: a row noun, or a word of the table's or file's name."""
+    return w in ROW_NOUNS or w in {stem(x) for x in words(t.label + " " + t.file)}
+
 
 COMPARED_BY = {"least", "most", "than", "over", "under", "above", "below", "exceeding", "exactly"}
 
@@ -1556,6 +1578,7 @@ def not_yet_filters(q: str, t: TableView) -> list[Filter]:
     return out
 
 
+FLAG_NAMED = 0.7  # the share of a yes/no column's name said to name it (a generic word such as "flag" aside)
 YES_NO = ({"yes", "no"}, {"y", "n"}, {"true", "false"})
 
 
@@ -1566,10 +1589,12 @@ def flag_filters(qw: list[str], t: TableView, chits: list[ColumnHit]) -> list[Fi
     for h in chits:
         vals = {norm(str(v)): v for v in t.value_lists.get(h.column, [])}
         pair = next((p for p in YES_NO if set(vals) == p), None)
-        if pair is None or h.by_synonym or h.words != 1:
+        # "how many gifts came in" with a column Gift Aid: a word of the name, not the column, is said
+        if pair is None or h.by_synonym or h.words != 1 or h.score < FLAG_NAMED:
             continue
         before = qw[max(0, h.position - 2):h.position]
-        if any(w in ("by", "per", "each", "whether") for w in before):
+        cued = [w in ("by", "per", "each", "whether") for w in before]
+        if cued[-1:] == [True] or cued[:1] == [True] and not (len(before) == 2 and _cue_taken(before[1], h.column, t)):
             continue
         yes, no = sorted(pair, key=lambda v: v not in ("yes", "y", "true"))
         out.append(Filter(column=h.column, value=vals[no if any(w in NEGATIONS for w in before) else yes]))

@@ -17,7 +17,7 @@ from ..roles import NUMERIC_ROLES, column_roles, summable
 from .grounding import Grounded, alias_of, default_agg, ground
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
-from .shapes import SHAPES, one_row_per_period
+from .shapes import SHAPES, YES_NO, one_row_per_period
 from .words import SECONDS_IN, UNIT_NAMES, norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
@@ -49,6 +49,8 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return False
     if WHO.match(q):
         return names
+    if YES_NO.match(q) and p.plan.group_by and p.plan.headline != "bool":
+        return False  # "were any Suite bookings cancelled?" asks yes or no, which a table per group does not say
     if LIST.match(q) and LIST_COUNT.match(q):
         return not names  # "list the number of Fukuoka marathons": one number, as "how many" asks
     if WHICH.match(q) or LIST.match(q):  # "which is taller, A or B?", "list the orders ...": names, or groups

@@ -119,6 +119,23 @@ def _either(g: Grounded) -> bool:
     return bool(re.search(r"\w\s+or\s+\w", g.question)) and any(len(v) >= 2 for v in g.by_col.values())
 
 
+SHARE_OF_NOUN = re.compile(r"\b(?:share|percent|percentage|proportion|fraction)\s+of\s+(?:the\s+|all\s+)*([a-z]+)")
+
+
+def _share_of_rows(g: Grounded) -> bool:
+    """"what fraction of claims were rejected" with a Claimed amount column: the noun names what a row is and
+    reaches the number column only loosely (claims, claimed), so rows are counted, not the amount summed."""
+    m = SHARE_OF_NOUN.search(g.q)
+    if not (m and g.measure_col):
+        return False
+    noun = stem(m.group(1))
+    rows = noun in ROW_NOUNS or noun in {stem(w) for w in words(g.t.label + " " + g.t.file)}
+    col = [stem(w) for w in words(g.measure_col) if w not in STOP]
+    said = [w for w in g.qw if any(same(stem(w), c) for c in col)]
+    # "percentage of all medals" with a Total column the noun does not name: the medals are the total's
+    return rows and noun not in col and any(same(noun, c) for c in col) and all(stem(w) == noun for w in said)
+
+
 @shape("share")
 def share(g: Grounded) -> Planned | None:
     if not re.search(r"\b(share|percent|percentage|proportion|fraction)\b|%", g.q):
@@ -127,6 +144,7 @@ def share(g: Grounded) -> Planned | None:
     rest = [f for f in g.filters if f.column not in g.value_cols]
     # an id or a year labels rows: "share of tasks" counts them, never sums "T-01"
     quantity = g.measure_col if g.measure_col and not not_a_quantity(g.t, g.measure_col) else None
+    quantity = None if _share_of_rows(g) else quantity
     measure = None if _compared(g) else quantity  # "visits that cost more than 250": visits counted
     if where and measure != quantity:
         return None  # "of Cardiology visits cost more than 250": which condition is the whole is not clear
@@ -493,10 +511,31 @@ def grouped(g: Grounded) -> Planned | None:
         return None
     if _over_rows(g) or _per_entity_average(g):
         return None
+    if (unit := _average_per_period(g)) is not None:
+        raise CannotAnswer(f"The average {g.measure_col} per {unit}: over the rows (each one {unit}'s figure), "
+                           f"the average {unit}'s total, or one average for each {g.group_col}?")
     m = g.measure(default_count=g.measure_col is None)
     if g.how_many and g.measure_col and not _counts_a_measure(g):
         m = Measure(agg="count")
     return g.planned(_ordered(g, m, GroupBy(column=g.group_col)), "table")
+
+
+TIME_UNITS = {"period", "day", "week", "fortnight", "month", "quarter", "year", "season", "term", "semester", "shift"}
+GROUPS_ASKED = re.compile(r"\b(each|every|by|across|compare|comparison|breakdown|split|which|list|show)\b")
+
+
+def _average_per_period(g: Grounded) -> str | None:
+    """"the average gross pay per period" where periods repeat over rows: "X per period" is a rate, so one
+    number is asked for, but the rows' average and the average period's total differ; a table of one average
+    per period answers neither. The unit word, or None when groups are asked for or the rows are the periods."""
+    m = re.search(r"\bper\s+(?:the\s+)?([a-z]+(?:\s+[a-z]+)?)\b", g.q)
+    if not (m and g.agg == "avg" and g.measure_col and g.group_col) or GROUPS_ASKED.search(g.q):
+        return None
+    named = [stem(w) for w in m.group(1).split() if any(same(stem(w), stem(c)) for c in words(g.group_col))]
+    unit = next((w for w in named if w in TIME_UNITS), None)
+    if unit is None:
+        return None
+    return unit if g.t.distinct_ratio(g.group_col) < 0.999 else None
 
 
 def _over_rows(g: Grounded) -> bool:
