@@ -1623,3 +1623,25 @@ def test_where_asks_for_the_one_column_of_places(issue16, tmp_path_factory):
     # two columns of places: which one "where" asks for is not said
     two = f.assign(City=["Dublin", "Andorra", "Astana", "London"])
     assert pipeline_over(tmp_path_factory, "two_places", two).answer("Where was the last game held?").status != "answered"
+    # "where did they finish" asks for a place in a ranking, never the venue
+    placed = FIXTURE_VENUES.assign(Position=[1, 3, 2, 1])
+    assert pipeline_over(tmp_path_factory, "finish_where", placed).answer(
+        "Where did they finish in the last game?").value != placed.Venue.iloc[-1]
+
+
+CHART_PEAKS = pd.DataFrame({
+    "Year": [1981, 1984, 1986, 1987, 1988, 1989],
+    "Title": ["Stand Up", "Beautiful Waste", "Wide Open Road", "Bury Me Deep", "Trick of the Light", "Falling Over"],
+    "Peak chart positions AUS": ["—", "—", "64", "48", "77", "—"],
+    "Peak chart positions NZ": ["—", "—", "—", "34", "—", "—"],
+})
+
+
+def test_first_or_last_row_holding_a_number_in_the_column_named(tmp_path_factory):
+    pipe = pipeline_over(tmp_path_factory, "peaks", CHART_PEAKS)
+    c = CHART_PEAKS
+    got = answered(pipe, "What was the last single to be on the NZ charts?")
+    assert got.value == c.loc[c["Peak chart positions NZ"] != "—", "Title"].iloc[-1] == "Bury Me Deep"
+    assert "holds a number" in got.interpretation
+    got = answered(pipe, "What was the first single to be on the AUS charts?")
+    assert got.value == c.loc[c["Peak chart positions AUS"] != "—", "Title"].iloc[0] == "Wide Open Road"

@@ -1730,6 +1730,8 @@ def dimension_column(q: str, t: TableView) -> tuple[str, str] | None:
 
 # "where was the last game held?": the words a column of where things happened is named by
 WHERE_WORDS = {"venue", "location", "site", "stadium", "arena", "city", "town", "ground"}
+WHERE_RANKED = re.compile(r"\b(finish|finished|finishes|place|placed|rank|ranked|position|stand|standing|come|came|"
+                          r"end|ended|chart|charted|peak|peaked)\b")
 
 
 def where_column(t: TableView) -> str | None:
@@ -1757,7 +1759,8 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     if not quantities and len(t.durations) == 1 and {"time", "duration"} & set(qw) and agg_word(q):
         # "the average flight time" beside a Departure time of clock times: the table's one column of durations
         chits.insert(0, ColumnHit(next(iter(t.durations)), 0.5, 1, len(qw), by_synonym=True))
-    where = where_column(t) if re.match(r"^where\b", q) else None
+    # "where did she finish?" asks for a place in a ranking, not a venue
+    where = where_column(t) if re.match(r"^where\b", q) and not WHERE_RANKED.search(q) else None
     if where and not any(h.column == where for h in chits):  # "where was the last game held?": its Venue
         chits.append(ColumnHit(where, 0.5, 1, 0, by_synonym=True))
     dim = dimension_column(q, t)

@@ -765,7 +765,8 @@ LIST_ASK = re.compile(r"^(?:list|name|show|give me|tell me)\s+(?:me\s+)?(?:all\s
 def _asked_column(g: Grounded) -> str | None:
     """The column named by the noun the question asks for ("which album ...", "what is the name of the
     courthouse ...", "list the invoice numbers for ..."), if one is."""
-    if g.q.startswith("where ") and (where := where_column(g.t)) and where not in g.value_cols:
+    if g.q.startswith("where ") and (where := where_column(g.t)) and where not in g.value_cols \
+            and any(h.column == where for h in g.chits):
         return where  # "where was the last game held?": the Venue
     # "on which date ...", "in what year ...": the column after the preposition's question word
     m = re.match(r"^(?:(?:on|in|at|during|for|from)\s+)?(what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?"
@@ -851,8 +852,32 @@ def sheet_order(g: Grounded) -> Planned | None:
         return None
     cols = [c for c in (noun, target) if c] if target != noun else [target]
     plan = g.plan(select=cols, order=[Order(by=ROW, desc=(place or m[0]) != "first")], limit=1,
-                  filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
+                  filters=g.filters + [Filter(column=target, op="not_null")] + _holding_a_number(g, cols),
+                  headline="value")
     return g.planned(plan, "value")
+
+
+def _holding_a_number(g: Grounded, used: list[str]) -> list[Filter]:
+    """"the last single to be on the NZ charts": the rows holding a number in the one number column the question
+    names and nothing else reads (a marker such as "—" is none); none when two columns are named alike."""
+    nums = [h for h in g.chits if _numbers_or_dashes(g.t, h.column) and h.column not in used
+            and not any(f.column == h.column for f in g.filters)]
+    best = [h for h in nums if h.score == max(x.score for x in nums)]
+    if len({h.column for h in best}) != 1:
+        return []
+    col = best[0].column
+    return [Filter(column=col, op="not_null", as_number=g.t.dtypes.get(col) not in ("integer", "number"))]
+
+
+NUMBER_OR_DASH = re.compile(r"\s*(?:\d[\d,.]*|[—–-]+)\s*")
+
+
+def _numbers_or_dashes(t, col: str) -> bool:
+    """A number column, or a text one whose cells are numbers or dashes for none ("34", "—": chart peaks)."""
+    if t.dtypes.get(col) in ("integer", "number"):
+        return True
+    vals = [str(v) for v in t.value_lists.get(col) or []]
+    return bool(vals) and all(NUMBER_OR_DASH.fullmatch(v) for v in vals) and any(re.search(r"\d", v) for v in vals)
 
 
 @shape("next or previous row")
