@@ -487,6 +487,8 @@ def _filter_text(f) -> str | None:
         return f"{f.column} is neither {' nor '.join(fmt(v) for v in f.values or [])} (or is empty)"
     if f.op in ("year", "month", "quarter"):
         return f"{f.op} of {f.column} is {' or '.join(str(v) for v in (f.values or [f.value]))}"
+    if f.op == "not_null" and f.as_number:
+        return f"{f.column} holds a number"
     if f.op in ("not_null", "is_null"):
         return f"{f.column} is {'filled in' if f.op == 'not_null' else 'empty'}"
     if f.op in ("gt", "gte", "lt", "lte"):
@@ -502,8 +504,9 @@ def _filter_text(f) -> str | None:
 
 
 def _filters_text(plan: Plan) -> str:
-    parts = [t for f in plan.filters if not (f.op == "not_null" and any(m for m in plan.select))
-             and (t := _filter_text(f))]
+    # a row kept for holding a number in a column it does not show ("the last single on the NZ charts") says so
+    parts = [t for f in plan.filters if not (f.op == "not_null" and any(m for m in plan.select)
+                                             and (f.column in plan.select or not f.as_number)) and (t := _filter_text(f))]
     return (" where " + " and ".join(parts)) if parts else ""
 
 

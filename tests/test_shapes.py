@@ -1559,3 +1559,89 @@ def test_which_had_more_a_or_b_counts_their_rows(placed):
     # two albums with as many rows: neither has more
     assert counts["Drift"] == counts["Bonafide"]
     assert placed["singles"].answer("Which album had more, Drift or Bonafide?").status != "answered"
+
+
+# --- issue #16: first/last of the rows a value keeps, spelt numbers, a value held by one row, "where" -------------
+LP_RELEASES = pd.DataFrame({
+    "Region": ["United States", "United Kingdom", "Japan", "United Kingdom", "Germany", "Worldwide"],
+    "Date": ["June 3, 1985", "June 10, 1985", "July 1, 1985", "1992", "1998", "2001"],
+    "Format": ["Compact Disc", "vinyl LP", "cassette tape", "vinyl LP", "Compact Disc", "cassette tape"],
+    "Catalog": ["CD-1", "LP-1", "CS-1", "LP-2", "CD-2", "CS-2"],
+})
+SILVERS = pd.DataFrame({"Nation": ["Brazil", "Peru", "Chile", "Cuba", "Mexico"], "Gold": [5, 2, 1, 0, 3],
+                       "Silver": [2, 3, 1, 4, 2], "Bronze": [1, 0, 2, 3, 2]})
+FESTIVAL_AWARDS = pd.DataFrame({
+    "Festival": ["Blue Film Festival", "Blue Film Festival", "Lake Shorts", "Monaco Festival", "Monaco Festival"],
+    "Year": [2011, 2011, 2012, 2012, 2013],
+    "Award": ["Animation Prize", "Best Director", "Grand Prize", "Best Script", "Best Short"],
+    "Result": ["Won", "Nominated", "Won", "Won", "Won"],
+})
+FIXTURE_VENUES = pd.DataFrame({
+    "Date": pd.to_datetime(["2010-09-07", "2011-10-07", "2012-09-07", "2012-09-11"]),
+    "Venue": ["Aviva Stadium, Dublin", "Estadi Comunal, Andorra", "Astana Arena, Astana", "Craven Cottage, London"],
+    "Opponent": ["Andorra", "Andorra", "Kazakhstan", "Oman"],
+    "Result": ["W 3–1", "W 2–0", "W 2–1", "W 4–1"],
+})
+
+
+@pytest.fixture(scope="module")
+def issue16(tmp_path_factory):
+    return {name: pipeline_over(tmp_path_factory, name, df) for name, df in
+            [("releases", LP_RELEASES), ("medals", SILVERS), ("festivals", FESTIVAL_AWARDS), ("fixtures", FIXTURE_VENUES)]}
+
+
+def test_first_and_last_row_of_those_a_named_value_keeps(issue16):
+    r = LP_RELEASES
+    got = answered(issue16["releases"], "What was the date of the first vinyl LP release?")
+    assert got.value == r.loc[r.Format == "vinyl LP", "Date"].iloc[0] == "June 10, 1985"
+    got = answered(issue16["releases"], "What was the catalog of the last cassette tape release?")
+    assert got.value == r.loc[r.Format == "cassette tape", "Catalog"].iloc[-1] == "CS-2"
+    # no column asked for: which cell of that row is meant is not said
+    assert issue16["releases"].answer("What was the first vinyl LP release?").status != "answered"
+
+
+def test_a_number_spelt_out_before_a_number_column_is_its_value(issue16):
+    m = SILVERS
+    got = answered(issue16["medals"], "What was the only nation to win three silver medals?")
+    assert got.value == m.loc[m.Silver == 3, "Nation"].item() == "Peru"
+    got = answered(issue16["medals"], "How many nations won two silver medals?")
+    assert got.value == (m.Silver == 2).sum() == 2
+
+
+def test_a_value_held_by_one_row_names_that_row(issue16):
+    f = FESTIVAL_AWARDS
+    got = answered(issue16["festivals"], "What was their award at the Lake Shorts?")
+    assert got.value == f.loc[f.Festival == "Lake Shorts", "Award"].item() == "Grand Prize"
+    # a value on two rows with different awards: no one award
+    assert issue16["festivals"].answer("What was their award at the Monaco Festival?").status != "answered"
+
+
+def test_where_asks_for_the_one_column_of_places(issue16, tmp_path_factory):
+    f = FIXTURE_VENUES
+    got = answered(issue16["fixtures"], "Where was the last game held?")
+    assert got.value == f.sort_values("Date").Venue.iloc[-1] == "Craven Cottage, London"
+    # two columns of places: which one "where" asks for is not said
+    two = f.assign(City=["Dublin", "Andorra", "Astana", "London"])
+    assert pipeline_over(tmp_path_factory, "two_places", two).answer("Where was the last game held?").status != "answered"
+    # "where did they finish" asks for a place in a ranking, never the venue
+    placed = FIXTURE_VENUES.assign(Position=[1, 3, 2, 1])
+    assert pipeline_over(tmp_path_factory, "finish_where", placed).answer(
+        "Where did they finish in the last game?").value != placed.Venue.iloc[-1]
+
+
+CHART_PEAKS = pd.DataFrame({
+    "Year": [1981, 1984, 1986, 1987, 1988, 1989],
+    "Title": ["Stand Up", "Beautiful Waste", "Wide Open Road", "Bury Me Deep", "Trick of the Light", "Falling Over"],
+    "Peak chart positions AUS": ["—", "—", "64", "48", "77", "—"],
+    "Peak chart positions NZ": ["—", "—", "—", "34", "—", "—"],
+})
+
+
+def test_first_or_last_row_holding_a_number_in_the_column_named(tmp_path_factory):
+    pipe = pipeline_over(tmp_path_factory, "peaks", CHART_PEAKS)
+    c = CHART_PEAKS
+    got = answered(pipe, "What was the last single to be on the NZ charts?")
+    assert got.value == c.loc[c["Peak chart positions NZ"] != "—", "Title"].iloc[-1] == "Bury Me Deep"
+    assert "holds a number" in got.interpretation
+    got = answered(pipe, "What was the first single to be on the AUS charts?")
+    assert got.value == c.loc[c["Peak chart positions AUS"] != "—", "Title"].iloc[0] == "Wide Open Road"

@@ -1406,9 +1406,10 @@ def number_equalities(q: str, t: TableView, taken: list[Filter]) -> list[Filter]
     toks, out = words(re.sub(r"(?<=\d),(?=\d{3}\b)", "", q)), []  # "1,000 students" is one number, not 1 and 0
     for i, w in enumerate(toks[:-1]):
         nth = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", w)
-        if not (nth or re.fullmatch(r"\d+(?:\.\d+)?", w)) or (i and toks[i - 1] in NOT_EQUAL_BEFORE):
+        spelt = w in WORD_NUM and WORD_NUM[w] >= 2  # "three silver medals"; "one" is too often no number
+        if not (nth or spelt or re.fullmatch(r"\d+(?:\.\d+)?", w)) or (i and toks[i - 1] in NOT_EQUAL_BEFORE):
             continue
-        v = float(nth.group(1) if nth else w)
+        v = float(WORD_NUM[w] if spelt else nth.group(1) if nth else w)
         if v.is_integer() and 1900 <= v <= 2100:  # a year: the time filters' business
             continue
         col = next((c for c in t.numeric() if any(same(stem(toks[i + 1]), stem(cw)) for cw in words(c)
@@ -1822,6 +1823,18 @@ def dimension_column(q: str, t: TableView) -> tuple[str, str] | None:
     return (found[0], end) if len(found) == 1 else None
 
 
+# "where was the last game held?": the words a column of where things happened is named by
+WHERE_WORDS = {"venue", "location", "site", "stadium", "arena", "city", "town", "ground"}
+WHERE_RANKED = re.compile(r"\b(finish|finished|finishes|place|placed|rank|ranked|position|stand|standing|come|came|"
+                          r"end|ended|chart|charted|peak|peaked)\b")
+
+
+def where_column(t: TableView) -> str | None:
+    """The table's one text column of where things happened ("Venue", "Location"), which "where ...?" asks for."""
+    cols = [c for c in t.texts() if t.dtypes[c] == "text" and any(stem(w) in WHERE_WORDS for w in words(c))]
+    return cols[0] if len(cols) == 1 else None
+
+
 def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list[ColumnHit], list[ValueHit]]:
     """Columns and values the question names; words that belong to a matched value do not also name columns."""
     chits = column_hits(qw, t)
@@ -1841,6 +1854,10 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     if not quantities and len(t.durations) == 1 and {"time", "duration"} & set(qw) and agg_word(q):
         # "the average flight time" beside a Departure time of clock times: the table's one column of durations
         chits.insert(0, ColumnHit(next(iter(t.durations)), 0.5, 1, len(qw), by_synonym=True))
+    # "where did she finish?" asks for a place in a ranking, not a venue
+    where = where_column(t) if re.match(r"^where\b", q) and not WHERE_RANKED.search(q) else None
+    if where and not any(h.column == where for h in chits):  # "where was the last game held?": its Venue
+        chits.append(ColumnHit(where, 0.5, 1, 0, by_synonym=True))
     dim = dimension_column(q, t)
     if dim and not any(h.column == dim[0] for h in chits):  # "the tallest building": its Height
         chits.append(ColumnHit(dim[0], 0.5, 1, len(qw), by_synonym=True))

@@ -23,10 +23,12 @@ from .grounding import (
     default_agg,
     dimension_column,
     family_column,
+    game_nouns,
     label_column,
     not_a_quantity,
     sheet_place,
     title_column,
+    where_column,
 )
 from .model import Planned
 from .sequence import anchor_side, asking_sentence, named_row
@@ -640,7 +642,9 @@ def lookup(g: Grounded) -> Planned | None:
     """A row found by a key value, another column of it (one row: with two keys named, which one the question
     is after is for another shape to say)."""
     # a value the question excludes ("other than Italy") is no key
-    key_hits = [v for v in g.vhits if v.column in g.by_col and g.t.distinct_ratio(v.column) >= 0.8]
+    # a key column names its rows; a value held by one row only names that row too ("their award at X festival")
+    key_hits = [v for v in g.vhits if v.column in g.by_col and (g.t.distinct_ratio(v.column) >= 0.8 or any(
+        f.op == "eq" and f.column == v.column and str(f.value) == str(v.value) and _held_once(g, f) for f in g.filters))]
     if not key_hits or g.agg is not None or len(g.by_col[key_hits[0].column]) > 1 or SAME_AS.search(g.q):
         return None
     key = key_hits[0].column
@@ -800,6 +804,9 @@ LIST_ASK = re.compile(r"^(?:list|name|show|give me|tell me)\s+(?:me\s+)?(?:all\s
 def _asked_column(g: Grounded) -> str | None:
     """The column named by the noun the question asks for ("which album ...", "what is the name of the
     courthouse ...", "list the invoice numbers for ..."), if one is."""
+    if g.q.startswith("where ") and (where := where_column(g.t)) and where not in g.value_cols \
+            and any(h.column == where for h in g.chits):
+        return where  # "where was the last game held?": the Venue
     # "on which date ...", "in what year ...": the column after the preposition's question word
     m = re.match(r"^(?:(?:on|in|at|during|for|from)\s+)?(what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?"
                  r"(?:name\s+of\s+(?:the\s+)?)?([a-z][\w']*)", g.q)
@@ -849,6 +856,13 @@ def _sheet_end(g: Grounded) -> tuple[str, str] | None:
     return None
 
 
+def _opens_value(g: Grounded, word: str) -> bool:
+    """"the first vinyl LP release": the word after first/last begins a value the question names whole (a filter
+    on its column), so the first row is the first of the rows holding it."""
+    return any(f.op in ("eq", "contains") and f.column in g.by_col and str(f.value) in map(str, g.by_col[f.column])
+               and words(str(f.value))[:1] == [word] for f in g.filters)
+
+
 @shape("sheet order")
 def sheet_order(g: Grounded) -> Planned | None:
     """"the first song on this album", "the last single listed", "who is on top of the list?": a row by its place
@@ -862,18 +876,47 @@ def sheet_order(g: Grounded) -> Planned | None:
         return None
     noun = _column_named(g, m[1]) if m and m[1] else None
     noun = noun if noun and g.t.dtypes.get(noun) == "text" and noun not in g.value_cols else None
-    if noun is None and not place and (not m or m[1]):
+    # "the first vinyl LP release", "where was the last game held?" (a game is what a row is): the first or last row
+    # of those kept, read in the column asked for
+    valued = noun is None and bool(m and m[1]) and (_opens_value(g, m[1]) or stem(m[1]) in game_nouns(g.t))
+    if noun is None and not place and (not m or m[1]) and not valued:
         return None
     asked = _asked_column(g)  # "the release date of the first single": the first single's Release date
     asked = asked if asked and asked != noun and asked not in g.value_cols else None
+    if valued and asked is None:
+        return None  # "the first vinyl LP release" names no column: which of its cells is asked for is not said
     fallback = _row_label(g) if place and not m or place and re.match(r"^(who|whom)\b", g.q) else None
     target = asked or noun or fallback
     if target is None:
         return None
     cols = [c for c in (noun, target) if c] if target != noun else [target]
     plan = g.plan(select=cols, order=[Order(by=ROW, desc=(place or m[0]) != "first")], limit=1,
-                  filters=g.filters + [Filter(column=target, op="not_null")], headline="value")
+                  filters=g.filters + [Filter(column=target, op="not_null")] + _holding_a_number(g, cols),
+                  headline="value")
     return g.planned(plan, "value")
+
+
+def _holding_a_number(g: Grounded, used: list[str]) -> list[Filter]:
+    """"the last single to be on the NZ charts": the rows holding a number in the one number column the question
+    names and nothing else reads (a marker such as "—" is none); none when two columns are named alike."""
+    nums = [h for h in g.chits if _numbers_or_dashes(g.t, h.column) and h.column not in used
+            and not any(f.column == h.column for f in g.filters)]
+    best = [h for h in nums if h.score == max(x.score for x in nums)]
+    if len({h.column for h in best}) != 1:
+        return []
+    col = best[0].column
+    return [Filter(column=col, op="not_null", as_number=g.t.dtypes.get(col) not in ("integer", "number"))]
+
+
+NUMBER_OR_DASH = re.compile(r"\s*(?:\d[\d,.]*|[—–-]+)\s*")
+
+
+def _numbers_or_dashes(t, col: str) -> bool:
+    """A number column, or a text one whose cells are numbers or dashes for none ("34", "—": chart peaks)."""
+    if t.dtypes.get(col) in ("integer", "number"):
+        return True
+    vals = [str(v) for v in t.value_lists.get(col) or []]
+    return bool(vals) and all(NUMBER_OR_DASH.fullmatch(v) for v in vals) and any(re.search(r"\d", v) for v in vals)
 
 
 @shape("next or previous row")
