@@ -471,6 +471,14 @@ def _quantity_verbs(question: str, planned: Planned) -> set[str]:
     return {stem(w) for w in QUANTITY_VERBS}
 
 
+def _quantity_nouns(planned: Planned) -> set[str]:
+    """"the most units sold" read from a Qty (or Quantity) column: units and pieces are what the column counts."""
+    cols = _plan_columns(planned.plan)
+    if any(stem(ABBREVIATIONS.get(w, w)) == "quantity" for c in cols for w in words(c)):
+        return {"unit", "piece"}
+    return set()
+
+
 def _dimension_words(plan: Plan) -> set[str]:
     """"the tallest building" (or "which is taller") ordered by Height, largest first: the adjectives of the
     dimension of a column the plan orders by, toward the end each picks (grounding.DIMENSIONS: "fastest" is the
@@ -681,6 +689,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
                | _compound_modifiers(question, planned))
     covered |= _counted_total(question, planned) | _came_out(question, planned)
     covered -= _quantity_verbs(question, planned)
+    covered |= _quantity_nouns(planned)
     covered |= {s for _, s in table_subjects(question, planned.table)} | _light_verbs(question, planned)
     covered |= _out_released(question, covered) | _table_verbs(question, planned)
     covered |= (_the_table_itself(question, planned) | _noted(question, planned) | _class_nouns(question, planned)

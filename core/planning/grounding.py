@@ -53,6 +53,7 @@ class ColumnHit:
     words: int
     position: int  # where in the question the first matched word sits
     by_synonym: bool = False  # named only through a synonym ("paid" for Salary), not by a word of its own
+    phrase: bool = False  # its words said together, in its order ("net pay" for Net pay, not Gross pay)
 
 
 @dataclass
@@ -78,12 +79,13 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
             continue
         weight = {w: (0.3 if w in GENERIC else 1.0) for w in cw}
         found, pos = 0.0, None
-        n, own = 0, False
+        n, own, at = 0, False, []
         for w in cw:
             for i, q in enumerate(qs):
                 if same(q, w):
                     found += weight[w]
                     n += 1
+                    at.append(i)
                     pos = i if pos is None else min(pos, i)
                     own = own or q_words[i] not in SYNONYMS or same(q_words[i], w)
                     break
@@ -91,12 +93,13 @@ def column_hits(q_words: list[str], t: TableView) -> list[ColumnHit]:
         if all(w.isdigit() for w in cw if any(same(q, w) for q in qs)) and not all(w.isdigit() for w in cw):
             continue  # "in 2019" is a year, not the name of "Jan. 2019"
         if n and found >= 1.0 or (n and found / total >= 0.99):
-            hits.append(ColumnHit(c, found / total, n, pos or 0, by_synonym=not own))
+            phrase = len(at) == len(cw) > 1 and at == list(range(at[0], at[0] + len(at)))
+            hits.append(ColumnHit(c, found / total, n, pos or 0, by_synonym=not own, phrase=phrase))
     # "one of each kind of medal" names the kinds (Gold, Silver, Bronze), not their Total
     hits += ([] if OF_EACH.search(" ".join(q_words)) else _kind_hits(qs, t, hits)) + _title_hits(qs, t, hits)
     hits += _family_hits(qs, t, hits)
     # "the total bonus paid": Bonus, named by its own word, before Salary, which "paid" reaches as a synonym
-    hits.sort(key=lambda h: (-h.score, -h.words, h.by_synonym))
+    hits.sort(key=lambda h: (-h.score, -h.words, not h.phrase, h.by_synonym))
     return hits
 
 
@@ -655,8 +658,15 @@ def bucket_of(q: str) -> str | None:
     m = re.search(r"\b(by|per|each|over) (year|day|years|days)\b", q)
     return BUCKET_WORDS[m.group(2)] if m else None
 
+# the last word of a name says what it measures: a "Unit price" is a price (of each unit), which adds up to nothing
+PER_UNIT_HEADS = {"price", "rate", "ratio", "average", "avg", "mean", "percent", "percentage", "pct", "share"}
+
+
 def default_agg(col: str) -> str:
-    return "sum" if any(stem(w) in ADDITIVE or w in ADDITIVE for w in words(col)) else "avg"
+    ws = words(col)
+    if ws and ws[-1] in PER_UNIT_HEADS:
+        return "avg"
+    return "sum" if any(stem(w) in ADDITIVE or w in ADDITIVE for w in ws) else "avg"
 
 SEQUENCE_WORDS = {"year", "yr", "season", "rank", "no", "number", "id", "code", "episode", "round", "week", "pos",
                   "position", "place", "seed", "pick", "edition"}
@@ -681,12 +691,24 @@ def not_a_quantity(t: TableView, col: str) -> bool:
     return 1800 <= lo and hi <= 2100 or running_number("integer", p)  # a year, or every row its own number
 
 
+# words for a row of a sheet: "the number of sales lines" counts lines, whatever the sales are
+ROW_WORDS = {"line", "lines", "row", "rows", "record", "records", "entry", "entries"}
+
+
+def counted_head(q: str, m: re.Match) -> str:
+    """The noun a "how many"/"number of" match counts: its next word, or the word of a sheet's rows that follows
+    it ("sales lines", "order rows": lines and rows)."""
+    after = re.match(r"\s+([a-z]+)", q[m.end():])
+    return after.group(1) if after and after.group(1) in ROW_WORDS else m.group(m.lastindex)
+
+
 def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     """'how many units' sums Units Sold; 'how many orders' counts rows; so do 'how many years' (a year column
     labels rows) and 'how many second tops were under 200' (the column is the condition)."""
-    m = re.search(r"\b(how many|number of)\s+([a-z']+)(?:\s+([a-z]+))?", q)
+    m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
     # "how many sum's names": what is counted follows the possessive (names), the owner only says whose
-    noun = stem(m.group(3) if m.group(2).endswith("'s") and m.group(3) else m.group(2)) if m else ""
+    owned = re.match(r"\s+([a-z]+)", q[m.end():]) if m and m.group(2).endswith("'s") else None
+    noun = stem(owned.group(1) if owned else counted_head(q, m)) if m else ""
     # a two-row header's parent ("Property / Bedrooms") heads several columns: it names none of them
     own = words(str(col).split(" / ")[-1])
     named = bool(m) and any(same(noun, stem(w)) for w in own) and (noun not in ROW_NOUNS or _counts_held(noun, own, t))
@@ -704,7 +726,7 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
 def _counts_held(noun: str, own: list[str], t: TableView | None) -> bool:
     """"how many students" with a Students Enrolled column in a table of schools: the column holds the count (its
     name says the noun in the plural) and no text column names the noun, so the rows are not those things."""
-    plural = any(w != stem(w) and same(noun, stem(w)) for w in own)
+    plural = any(w not in SYNONYMS and w != stem(w) and same(noun, stem(w)) for w in own)  # not "revenue" (sale)
     return plural and t is not None and not any(same(noun, stem(w)) for c in t.texts() for w in words(c))
 
 
@@ -809,8 +831,10 @@ def group_column(q: str, qw: list[str], t: TableView, text_hits: list[ColumnHit]
             if any(same(w, c) for c in cw) or family_column(w, t) == h.column:
                 prev = qw[i - 1] if i else ""
                 prev2 = qw[i - 2] if i > 1 else ""
-                if prev in ("by", "per", "each", "which", "what", "every", "across") or prev2 in ("by", "per", "each", "which", "what", "across") \
-                        and not _cue_taken(prev, h.column, t) or re.match(r"\d+|top|bottom", prev) or re.match(r"top|bottom", prev2):
+                if prev in ("by", "per", "each", "which", "what", "every", "across", "rank", "sort") \
+                        or prev2 in ("by", "per", "each", "which", "what", "across", "rank", "sort") \
+                        and not _cue_taken(prev, h.column, t) or re.match(r"\d+|top|bottom", prev) \
+                        or re.match(r"top|bottom", prev2):
                     if prev == "all" or prev2 == "all" and prev != "by" or _compared_number(qw, i):
                         continue
                     col = _exactly_named(w, t, text_hits, h.column)
@@ -1870,6 +1894,60 @@ def _hits(question: str, qw: list[str], t: TableView, route: dict) -> tuple[list
     return chits, vhits
 
 
+def _matched_words(column: str, qw: list[str]) -> list[tuple[str, str]]:
+    """(question word, column word) for each word of the column's name the question says, the first match each."""
+    out = []
+    for w in (w for w in words(column) if w not in STOP):
+        q = next((q for q in qw if same(_month3(stem(q)), _month3(stem(w)))), None)
+        if q is not None:
+            out.append((q, w))
+    return out
+
+
+def _weakly_named(h: ColumnHit, qw: list[str], t: TableView, row_noun: str | None) -> bool:
+    """A number column the question reaches only through another word's form: "the most claims" in a table of
+    claims names the rows, not Claimed amount ("claims" and "claimed" differ); "total units" names no Unit price
+    (a plural is no modifier: it would say "unit"). Such a column is no measure the question names."""
+    if t.dtypes.get(h.column) not in ("integer", "number"):
+        return False
+    own = [(q, w) for q, w in _matched_words(h.column, qw) if stem(w) not in GENERIC]
+    if len(own) != 1:
+        return False
+    q, w = own[0]
+    if q == row_noun and q.endswith("s") and not q.endswith("'s") and stem(q) != stem(w):
+        return True  # a plural noun of the rows ("picks"), not a verb ("ranked" in a file named "ranked")
+    heads = [c for c in words(h.column) if c not in STOP]
+    plural = q not in SYNONYMS and q.endswith("s") and not q.endswith("'s") and stem(q) == w
+    return plural and len(heads) > 1 and w != heads[-1]
+
+
+QUANTITY_WORDS = {"unit", "units", "piece", "pieces", "quantity", "quantities"}
+
+
+def _measure_words(chits: list[ColumnHit], qw: list[str], t: TableView, row_noun: str | None) -> list[ColumnHit]:
+    """The columns named, without number columns reached only through another word's form, and with the table's
+    quantity column when "units" names no number column."""
+    chits = [h for h in chits if not _weakly_named(h, qw, t, row_noun)]
+    qty = _quantity_column(qw, t, chits)
+    return [qty, *chits] if qty is not None else chits
+
+
+def _quantity_column(qw: list[str], t: TableView, chits: list[ColumnHit]) -> ColumnHit | None:
+    """"the most units sold" with a Qty column and no number column named by "units": the table's one column of
+    quantities (named "Qty" or "Quantity"), as a word of its own family."""
+    at = next((i for i, w in enumerate(qw) if w in QUANTITY_WORDS), None)
+    if at is None or any(t.dtypes[h.column] in ("integer", "number") for h in chits):
+        return None
+    col = quantity_column(t)
+    return ColumnHit(col, 0.5, 1, at, by_synonym=True) if col else None
+
+
+def quantity_column(t: TableView) -> str | None:
+    """The table's one number column named a quantity ("Qty", "Quantity"), if it has exactly one."""
+    cols = [c for c in t.numeric() if any(stem(w) == "quantity" for w in words(c)) and not not_a_quantity(t, c)]
+    return cols[0] if len(cols) == 1 else None
+
+
 def _inside_values(column: str, qs: list[str], value_words: set[str]) -> bool:
     """Every word of the question naming the column is part of a matched value (none: named otherwise)."""
     named = {c for c in (stem(w) for w in words(column)) if any(same(c, q) for q in qs)}
@@ -2136,6 +2214,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     q, qw = norm(question), words(question)
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
+    chits = _measure_words(chits, qw, t, row_noun)
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", SUPERLATIVE_COUNT.sub(" ", q)))
     vhits = vhits + misspelt_hits(question, t, vhits)
     vhits = vhits + name_part_hits(question, t, vhits)

@@ -20,6 +20,7 @@ from .grounding import (
     Grounded,
     alias_of,
     compared_dimension,
+    counted_head,
     default_agg,
     dimension_column,
     family_column,
@@ -411,12 +412,17 @@ def nth_from_end(rule: Shape) -> Shape:
     return read
 
 
+# "rank the regions by sales", "sort them by cost, largest first": every group in order, not the top one
+RANK_ALL = re.compile(r"^(?:please\s+)?(?:rank|sort|order)\b|\b(?:biggest|largest|highest|smallest|lowest|most|"
+                      r"least|fewest)\s+(?:one\s+|ones\s+)?first\b")
+
+
 @shape("superlative")
 @nth_from_end
 def superlative(g: Grounded) -> Planned | None:
     """Which group / who / top k by a number."""
-    if not g.direction or g.how_many:
-        return None
+    if not g.direction or g.how_many or (every := g.k == 1 and bool(RANK_ALL.search(g.q))) and not g.group_col:
+        return None  # "rank the teams by points" (`every`): all the groups in order, never all the rows
     if g.k > 1 and any(f.op in ("ne", "not_in") and f.column in {v.column for v in g.vhits} for f in g.filters):
         return None  # "the other artist in the top two besides X": two counted with X or without? either reads
     desc = g.direction == "max"
@@ -424,7 +430,7 @@ def superlative(g: Grounded) -> Planned | None:
     counts = g.measure_col is None or not_a_quantity(g.t, g.measure_col)
     count_like = bool(re.search(r"\b(most|least|fewest) (common|frequent|popular|often|usual)\b", g.q)) or (
         counts and re.search(r"\b(most|fewest|least)\b", g.q))
-    headline = "label" if g.k == 1 else "list"
+    headline = "label" if g.k == 1 and not every else "list"
     who = _who(g)
     if who and (per := _who_groups(g, bool(count_like))) is not None:
         g, who = replace(g, group_col=per), False  # "who has the most tasks": a count per person
@@ -447,7 +453,7 @@ def superlative(g: Grounded) -> Planned | None:
             column=g.measure_col)
         # ties kept: "which X has the most" names every X that shares the top value; rows without an X are no X
         plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by=alias_of(m), desc=desc)],
-                      limit=g.k, ties=True, headline=headline,
+                      limit=None if every else g.k, ties=not every, headline=headline,
                       filters=g.filters + [Filter(column=g.group_col, op="not_null")])
         return g.planned(plan, headline)
     if g.measure_col is None:
@@ -463,7 +469,7 @@ def superlative(g: Grounded) -> Planned | None:
         return g.planned(g.plan(measures=[Measure(agg=g.direction, column=g.measure_col)], headline="value"), "value")
     asked = None if who else _asked_column(g) or row_named  # "on which date was the game with the most ...": the Date
     label = asked if asked and asked != g.measure_col and asked not in g.value_cols else label_column(g.t)
-    cols = [c for c in [label, g.measure_col] if c]
+    cols = [c for c in [_somebody(g, who, label), g.measure_col] if c]
     # a name on several rows tied at the top ("who has the highest rate" on weekly rows) is one answer, once
     once = bool(label) and g.t.distinct_ratio(label) < 0.999
     if who and once and g.t.distinct_ratio(label) < NAMES_GROUPS and default_agg(g.measure_col) == "sum" \
@@ -473,6 +479,14 @@ def superlative(g: Grounded) -> Planned | None:
     plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True, distinct_rows=once,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
     return g.planned(plan, "rows" if label else "value", focus="label" if who else "measure")
+
+
+def _somebody(g: Grounded, who: bool, label: str | None) -> str | None:
+    """The column naming the row asked for; "who had the most errors" where rows are labelled by a Pick ID: an id
+    is nobody, so no row's id answers."""
+    if who and label and g.t.roles.get(label) == "id":
+        raise CannotAnswer(f"'Who' asks for a person, and the rows of '{g.t.label}' are labelled by {label}.")
+    return label
 
 
 def _flagged_rate(g: Grounded, desc: bool, headline: str) -> Planned | None:
@@ -573,6 +587,8 @@ def how_many(g: Grounded) -> Planned | None:
 
     if not g.how_many or STREAK_WORDS.search(g.q) or _per_entity_average(g):
         return None
+    if (qty := _sold_quantity(g)) is not None:
+        return g.planned(g.plan(measures=[Measure(agg="sum", column=qty)], headline="value"), "value")
     if _counts_a_measure(g):
         # "the average number of test takers": the average of the column, not its total
         agg = g.agg if g.agg in ("avg", "median") and re.search(r"\b(average|mean|median)\s+number of\b", g.q) \
@@ -585,6 +601,24 @@ def how_many(g: Grounded) -> Planned | None:
     if _rows_or_values(g) or _one_named_row(g) or _container_named(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
+
+
+SOLD = re.compile(r"\b(sold|sell|sells|selling|bought|buy|ordered|order|purchased|purchase|shipped|ship)\b")
+
+
+def _sold_quantity(g: Grounded) -> str | None:
+    """"how many tiramisus did we sell" on sales lines with a Qty column: the things counted are a value's
+    (Tiramisu), and each line sells Qty of them, so their total, not the number of lines."""
+    from .grounding import COUNTED, quantity_column
+
+    m = COUNTED.search(g.q)
+    if g.measure_col is not None or not m or not SOLD.search(g.q[m.end(1):]):
+        return None
+    noun = m.group(1)
+    named = {norm(str(v)) for vals in g.by_col.values() for v in vals}
+    if not named & {noun, noun[:-1], noun[:-2], stem(noun)}:
+        return None
+    return quantity_column(g.t)
 
 
 def _rows_or_values(g: Grounded) -> bool:
@@ -725,7 +759,7 @@ def aggregate(g: Grounded) -> Planned | None:
     if _per_entity_average(g):
         return None  # "the average units per order" over order lines: not the average line
     counted = re.search(r"\b(?:how many|number of)\s+([a-z]+)", g.q)
-    if g.measure_col and g.how_many and counted and not any(same(stem(counted.group(1)), stem(w))
+    if g.measure_col and g.how_many and counted and not any(same(stem(counted_head(g.q, counted)), stem(w))
                                                               for w in words(g.measure_col)):
         return None  # "how many parties got fewer than 5,000 votes": parties are counted, votes compared
     if g.measure_col and g.how_many and g.agg is None:
@@ -768,7 +802,7 @@ GROUP_CUE = re.compile(r"\b(?:by|per|each|every|across)\b")
 @shape("filtered count")
 def filtered_count(g: Grounded) -> Planned | None:
     if not (g.filters and (g.row_noun or g.vhits)) or _rows_or_values(g) or _one_named_row(g) or _container_named(g) \
-            or STREAK_WORDS.search(g.q):
+            or STREAK_WORDS.search(g.q) or g.how_many and _sold_quantity(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count", score=g.score - 1)
 
