@@ -2208,6 +2208,13 @@ def respelt(question: str, t: TableView) -> str:
 SUBJECT_NOT = re.compile(r"\b(did|does|do|has|have|had|was|were)\s+(?:they|he|she|it|we)\s+not\b", re.I)
 
 
+def _looser_value_hits(question: str, t: TableView, vhits: list) -> list:
+    """The exact value hits, then those said misspelt, by part of a name, or as a month and day."""
+    for more in (misspelt_hits, name_part_hits, misspelt_word_hits, month_day_hits):
+        vhits = vhits + more(question, t, vhits)
+    return vhits
+
+
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
     question = respelt(SUBJECT_NOT.sub(r"\1 not", question), t)
@@ -2216,10 +2223,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
     chits = _measure_words(chits, qw, t, row_noun)
     how_many = bool(re.search(r"\b(how many|number of|count of|count)\b", SUPERLATIVE_COUNT.sub(" ", q)))
-    vhits = vhits + misspelt_hits(question, t, vhits)
-    vhits = vhits + name_part_hits(question, t, vhits)
-    vhits = vhits + misspelt_word_hits(question, t, vhits)
-    vhits = vhits + month_day_hits(question, t, vhits)
+    vhits = _looser_value_hits(question, t, vhits)
     inside = contained_hits(question, t, vhits)
     placed = bool(place_phrases(q)) and place_column(t) is not None  # "placed third or better": the places
     outcomes = outcome_filters(qw, t, [])
