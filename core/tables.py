@@ -26,8 +26,11 @@ from .totals import find_totals
 PIVOT_RE = re.compile(r"^\s*(row labels|column labels|grand total|(sum|count|average|max|min) of .+)\s*$", re.I)
 NA_MARKERS = {"na", "n/a", "#n/a", "nan", "null", "-", "--", "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "n.a."}
 NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-LOOSE_NUM_RE = re.compile(r"^\(?[-+]?[$€£]?\s?[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?\s?%?$")  # '£-5' too
-CURRENCY_RE = re.compile(r"[$€£]")
+# a currency by its sign or its code, before the number or after it ('£-5', 'GBP 1,200', '1,200.50 €')
+CURRENCY_RE = re.compile(r"[$€£]|\b(?:USD|GBP|EUR)\b")
+CURRENCY_SIGN = {"USD": "$", "GBP": "£", "EUR": "€"}
+LOOSE_NUM_RE = re.compile(r"^\(?[-+]?(?:[$€£]|(?:USD|GBP|EUR)\s)?\s?[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+                          r"(?:\s?[$€£]|\s(?:USD|GBP|EUR))?\)?\s?%?$")
 DATE_RE = re.compile(
     r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?|\d{1,2}[- ]?[A-Za-z]{3,9}[- ,]+\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})$"
 )
@@ -295,7 +298,7 @@ def _text_format(s: pd.Series) -> str | None:
         return None
     if sample.str.endswith("%").mean() >= 0.5:
         return "0%"
-    signs = sample.str.extract(r"^\(?[-+]?([$€£])", expand=False).dropna()
+    signs = sample.str.extract(f"({CURRENCY_RE.pattern})", expand=False).dropna().map(lambda c: CURRENCY_SIGN.get(c, c))
     if len(signs) >= 0.5 * len(sample):
         return f"{signs.mode().iloc[0]}#,##0.00"  # the column's own currency: '£1,200' is no dollar amount
     return None
@@ -328,7 +331,7 @@ def _parse_loose_numbers(s: pd.Series) -> pd.Series:
     """'1,234.5', '$12', '(7)', '45%' -> numbers; anything else NaN. Works on the distinct values."""
     uniq = pd.unique(s.dropna())
     mapping = {}
-    if len({c for u in uniq for c in CURRENCY_RE.findall(str(u))}) > 1:
+    if len({CURRENCY_SIGN.get(c, c) for u in uniq for c in CURRENCY_RE.findall(str(u))}) > 1:
         return s.map(mapping)  # '$5' beside '£6': amounts in two currencies add up to no number, the text stays
     for u in uniq:
         t = str(u).strip()
@@ -336,7 +339,7 @@ def _parse_loose_numbers(s: pd.Series) -> pd.Series:
             continue
         neg = t.startswith("(") and t.endswith(")")
         pct = t.endswith("%")
-        t = t.strip("()%").replace(",", "").replace("$", "").replace("€", "").replace("£", "").strip()
+        t = CURRENCY_RE.sub("", t.strip("()%")).replace(",", "").strip()
         try:
             x = float(t)
         except ValueError:

@@ -58,19 +58,21 @@ def test_pound_amounts_with_signs_brackets_and_spaces_are_numbers(tmp_path):
     rnd = random.Random(8)
     amounts = [round(rnd.uniform(-900, 9000), 2) for _ in range(60)]
     styles = [lambda x: pounds(x) + " ", lambda x: f"(£{-x:,.2f})" if x < 0 else pounds(x),
-              lambda x: f"-£{-x:,.2f}" if x < 0 else pounds(x), lambda x: f"£{x:.2f}"]
-    cells = [styles[i % 4](x) for i, x in enumerate(amounts)]
+              lambda x: f"-£{-x:,.2f}" if x < 0 else pounds(x), lambda x: f"£{x:.2f}",
+              lambda x: f"GBP {x:,.2f}", lambda x: f"{x:,.2f} £"]
+    cells = [styles[i % len(styles)](x) for i, x in enumerate(amounts)]
     path = tmp_path / "po.csv"
     pd.DataFrame({"PO": [f"PO-{i}" for i in range(60)], "Line Total": cells}).to_csv(path, index=False)
     (t,), _ = tables(path)
     assert t.dtypes["Line Total"] == "number" and t.formats["Line Total"] == "£#,##0.00"
-    by_pandas = pd.read_csv(path)["Line Total"].str.strip().str.replace(r"[£,]", "", regex=True)
+    by_pandas = pd.read_csv(path)["Line Total"].str.replace(r"[£,]|GBP", "", regex=True).str.strip()
     by_pandas = by_pandas.str.replace(r"^\((.*)\)$", r"-\1", regex=True).astype(float)
     assert t.df["Line Total"].sum() == pytest.approx(by_pandas.sum()) == pytest.approx(sum(amounts))
 
 
-def test_amounts_in_two_currencies_stay_text(tmp_path):
-    cells = [f"{'$' if i % 3 else '£'}{i * 10 + 5:,}.00" for i in range(30)]
+@pytest.mark.parametrize("one, other", [("$", "£"), ("USD ", "GBP "), ("€", "USD ")])
+def test_amounts_in_two_currencies_stay_text(tmp_path, one, other):
+    cells = [f"{one if i % 3 else other}{i * 10 + 5:,}.00" for i in range(30)]
     path = tmp_path / "mixed.csv"
     pd.DataFrame({"Item": [f"I{i}" for i in range(30)], "Amount": cells}).to_csv(path, index=False)
     (t,), _ = tables(path)
