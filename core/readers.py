@@ -714,7 +714,9 @@ def _read_grid(raw: bytes, enc: str, name: str, *, max_rows: int, max_cells: int
             raise CorruptFile(f"{name}: the text could not be split into rows and columns ({e}). "
                               "Open it in Excel or a text editor, save it as CSV again and re-upload.", file=name) from None
         width = max((len(r) for r in rows), default=0)
-        if width and sum(1 for r in rows if len(r) != width) > 0:
+        # title lines of one field above the header ("Subscription register") are no short rows to warn of
+        lead = next((i for i, r in enumerate(rows) if len(r) > 1), len(rows))
+        if width and any(len(r) != width for r in rows[lead:]):
             warnings.append(f"{name}: some rows have fewer or more fields than others; they were padded.")
         grid = _to_grid(rows)
     except pd.errors.EmptyDataError:

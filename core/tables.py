@@ -26,7 +26,11 @@ from .totals import find_totals
 PIVOT_RE = re.compile(r"^\s*(row labels|column labels|grand total|(sum|count|average|max|min) of .+)\s*$", re.I)
 NA_MARKERS = {"na", "n/a", "#n/a", "nan", "null", "-", "--", "#div/0!", "#value!", "#ref!", "#num!", "#name?", "#null!", "n.a."}
 NUM_RE = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$")
-LOOSE_NUM_RE = re.compile(r"^\(?[-+]?[$€£]?\s?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\)?\s?%?$")
+# a currency by its sign or its code, before the number or after it ('£-5', 'GBP 1,200', '1,200.50 €')
+CURRENCY_RE = re.compile(r"[$€£]|\b(?:USD|GBP|EUR)\b")
+CURRENCY_SIGN = {"USD": "$", "GBP": "£", "EUR": "€"}
+LOOSE_NUM_RE = re.compile(r"^\(?[-+]?(?:[$€£]|(?:USD|GBP|EUR)\s)?\s?[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?"
+                          r"(?:\s?[$€£]|\s(?:USD|GBP|EUR))?\)?\s?%?$")
 DATE_RE = re.compile(
     r"^(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}([ T]\d{1,2}:\d{2}(:\d{2})?)?|\d{1,2}[- ]?[A-Za-z]{3,9}[- ,]+\d{2,4}|[A-Za-z]{3,9}\.? \d{1,2},? \d{4})$"
 )
@@ -225,6 +229,19 @@ def _completes(upper, upper_filled, lower_filled) -> bool:
             and all(isinstance(upper[c], str) and len(upper[c].strip()) <= 40 for c in cols))
 
 
+def _title_run(block: np.ndarray, fill: np.ndarray, top: int, narrow: float) -> list[int]:
+    """The rows of titles at the top of a block: up to 5 narrow rows of text, ended by a row wider than each
+    of them. Two title lines of one field each ("Registry", "Terms 2023 to 2024") sit straight above a CSV
+    header, with no blank line between: the wider row after the run, not after each line, marks the header."""
+    run = 0
+    while run < min(top, 5) and fill[run] <= narrow and all(k in ("s", "d") for k in _row_kinds(block[run]) if k != "e"):
+        run += 1
+    # the longest run of narrow rows that a wider row ends (a narrower row after one is a title's second line)
+    while run and not fill[run] > fill[:run].max():
+        run -= 1
+    return list(range(run))
+
+
 def _find_header(block: np.ndarray, filled: np.ndarray) -> tuple[int, int, list[int]]:
     """(header_start, header_rows, title_rows) within a block; header_rows 0 means no header."""
     n, w = block.shape
@@ -236,15 +253,8 @@ def _find_header(block: np.ndarray, filled: np.ndarray) -> tuple[int, int, list[
         if any(isinstance(v, str) and v.strip().lower() == "row labels" for v in block[i]):
             return i, 1, list(range(i))
     typical = np.median(fill[: min(n, 50)]) if n else 0
-    i, titles = 0, []
-    while i < min(top, n - 1) and len(titles) < 5:
-        rk = _row_kinds(block[i])
-        nonempty = [k for k in rk if k != "e"]
-        if fill[i] <= max(1, 0.34 * typical) and fill[i] < fill[i + 1] and all(k in ("s", "d") for k in nonempty):
-            titles.append(i)
-            i += 1
-        else:
-            break
+    titles = _title_run(block, fill, min(top, n - 1), max(1, 0.34 * typical))
+    i = len(titles)
     if n - i < 2:
         return i, 0, titles
     dk = _data_kinds(block, i + 1)
@@ -288,8 +298,9 @@ def _text_format(s: pd.Series) -> str | None:
         return None
     if sample.str.endswith("%").mean() >= 0.5:
         return "0%"
-    if sample.str.contains(r"^\(?-?[$€£]", regex=True).mean() >= 0.5:
-        return "$#,##0.00"
+    signs = sample.str.extract(f"({CURRENCY_RE.pattern})", expand=False).dropna().map(lambda c: CURRENCY_SIGN.get(c, c))
+    if len(signs) >= 0.5 * len(sample):
+        return f"{signs.mode().iloc[0]}#,##0.00"  # the column's own currency: '£1,200' is no dollar amount
     return None
 
 
@@ -320,13 +331,15 @@ def _parse_loose_numbers(s: pd.Series) -> pd.Series:
     """'1,234.5', '$12', '(7)', '45%' -> numbers; anything else NaN. Works on the distinct values."""
     uniq = pd.unique(s.dropna())
     mapping = {}
+    if len({CURRENCY_SIGN.get(c, c) for u in uniq for c in CURRENCY_RE.findall(str(u))}) > 1:
+        return s.map(mapping)  # '$5' beside '£6': amounts in two currencies add up to no number, the text stays
     for u in uniq:
         t = str(u).strip()
         if not LOOSE_NUM_RE.match(t):
             continue
         neg = t.startswith("(") and t.endswith(")")
         pct = t.endswith("%")
-        t = t.strip("()%").replace(",", "").replace("$", "").replace("€", "").replace("£", "").strip()
+        t = CURRENCY_RE.sub("", t.strip("()%")).replace(",", "").strip()
         try:
             x = float(t)
         except ValueError:

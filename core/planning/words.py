@@ -200,9 +200,15 @@ def unit_example(distinct) -> str | None:
     found = [(v, m.group("unit").lower()) for v in vals if (m := UNIT_TEXT.match(v)) and not DECADE.match(v)]
     units = {u for _, u in found}
     other = len(vals) - len(found)
-    if len(units) != 1 or next(iter(units)) not in UNITS or len(found) < 5 or other > 3 or other > 0.1 * len(vals):
+    if len(units) != 1 or not is_unit(next(iter(units))) or len(found) < 5 or other > 3 or other > 0.1 * len(vals):
         return None
     return found[0][0]
+
+
+def is_unit(token: str) -> bool:
+    """A unit's token: one of UNITS, or a rate of two ("t/ha", "kg/m²", "l/h") each one of them."""
+    parts = token.split("/")
+    return token in UNITS or (len(parts) == 2 and all(p in UNITS for p in parts))
 
 
 def duration_example(distinct) -> str | None:
