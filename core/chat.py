@@ -514,7 +514,7 @@ class ChatPipeline:
             return
         col = plan.measures[0].column
         q, t = norm(question), planned.table
-        if counts_values_only(q, col, t) or counted_id(q, t) == col or rows_are_others(col, t):
+        if counts_values_only(q, col, t) or counted_id(q, t) == col or rows_are_others(q, col, t):
             return  # "how many nations" of a Nationality column: its rows are people, not nations
         rows = plan.model_copy(update={"measures": [Measure(agg="count")],
                                        "filters": [*plan.filters, Filter(column=col, op="not_null")]})

@@ -67,3 +67,11 @@ def test_the_name_of_a_row_picked_by_a_number(pipes):
 def test_how_many_of_a_column_when_a_row_is_another_thing(pipes):
     # a row is a member (Member ID is unique): rows never count branches
     assert answered(pipes["members"], "how many branches are there").value == MEMBERS.Branch.nunique() == 5
+
+
+def test_a_noun_near_a_columns_name_is_not_its_values(tmp_path_factory):
+    # "rides" beside rider_type (a trip_id names the rows): never the number of different rider types
+    trips = pd.DataFrame({"trip_id": [f"T{i}" for i in range(40)], "rider_type": ["member", "casual"] * 20,
+                          "duration": RNG.integers(5, 60, 40)})
+    ans = pipeline_over(tmp_path_factory, "trips", trips).answer("how many rides lasted more than 30 mins")
+    assert ans.status != "answered" or ans.value == int((trips.duration > 30).sum())

@@ -776,13 +776,19 @@ def counted_id(q: str, t: TableView) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
-def rows_are_others(col: str, t: TableView) -> bool:
+def rows_are_others(q: str, col: str, t: TableView) -> bool:
     """"how many branches" over a table of members with a unique Member ID: a row is a member, so a count of rows
-    counts members, never branches; only the different values of Branch count branches."""
+    counts members, never branches; only the different values of Branch count branches. Only when the noun
+    counted names the column and not what a row is ("how many rides" beside a ride_id counts rows)."""
     from ..coverage import row_entities
 
+    m = COUNTED.search(q)
     ents = row_entities(t)
-    return bool(ents) and not any(stem(w) in ents for w in words(col))
+    if not (m and ents) or any(stem(w) in ents for w in words(col)):
+        return False
+    said = m.group(1)  # a column word or its plural exactly: "branches" is Branch, "rides" is no rider_type
+    plurals = {f for w in words(col) for f in (w, w + "s", w + "es", w[:-1] + "ies")}
+    return stem(said) not in ents and said in plurals
 
 
 def counted_noun(q: str, t: TableView) -> str | None:

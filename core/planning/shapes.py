@@ -801,9 +801,12 @@ def _name_of(g: Grounded) -> str | None:
     m = NAME_OF.match(g.q)
     if m is None:
         return None
-    col = _column_named(g, m.group(1))
+    after = re.findall(r"[a-z][\w']*", g.q[m.start(1):])[:3]
+    said = [w for w in after[:next((i for i, w in enumerate(after) if w in STOP), len(after))]]
+    cols = [c for w in said if (c := _column_named(g, w))]
     label = label_column(g.t)
-    if (col is None or g.t.dtypes.get(col) != "text" or _codes(g, col)) and label and "name" in words(label) and label not in g.value_cols:
+    # "the name of the first category": a column of text the phrase names is what is asked
+    if not any(g.t.dtypes.get(c) == "text" and not _codes(g, c) for c in cols) and label and "name" in words(label) and label not in g.value_cols:
         return label
     return None
 
