@@ -696,10 +696,27 @@ def unused_words(question: str, planned: Planned) -> list[str]:
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned)
                 | _row_totals(question, planned) | _periodly_average(question, planned)
-                | _verbs_of_none(question, planned) | _said_text_words(question, planned))
+                | _verbs_of_none(question, planned) | _said_text_words(question, planned) | _initials(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned) + _untested(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
+
+
+def _initials(question: str, planned: Planned) -> set[str]:
+    """"purchase orders" read by a "PO Number" column: words whose first letters spell a short word of a column
+    the plan reads (two or three letters) are that word written out."""
+    qw = words(norm(question))
+    out: set[str] = set()
+    for c in _plan_columns(planned.plan):
+        for w in words(c):
+            n = len(w)
+            if n not in (2, 3) or not w.isalpha():
+                continue
+            for i in range(len(qw) - n + 1):
+                run = qw[i:i + n]
+                if "".join(x[0] for x in run) == w and all(len(x) > 1 and x not in FILLER for x in run):
+                    out |= {stem(x) for x in run}
+    return out
 
 
 BEYOND_COLUMN = re.compile(r"\b(over|under|above|below)\s+(?:the\s+|its\s+|their\s+)?([a-z][\w'-]*)")

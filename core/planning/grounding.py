@@ -775,6 +775,45 @@ def _past_a_value(q: str, m: re.Match, t: TableView) -> tuple[str, str | None, s
     return ws[0], ws[1], ws[2] or ""
 
 
+ID_HEADS = {"id", "number", "no", "num", "code", "ref", "reference"}
+
+
+def counted_id(q: str, t: TableView) -> str | None:
+    """"how many orders" beside an Order ID, "how many purchase orders" beside a PO Number, whose values repeat
+    (a row is one line of an order): the things counted are the different ids, not the rows. The noun names
+    the id column's head word ("order") or its initials ("PO"); None when no one such column repeats."""
+    m = COUNTED.search(q)
+    said = [w for w in (m.group(1), m.group(2)) if w] if m else []
+    found = set()
+    for c in t.dtypes:
+        ws = words(c)
+        if len(ws) < 2 or ws[-1] not in ID_HEADS or t.distinct_ratio(c) >= 0.999:
+            continue
+        head = ws[:-1]
+        n = len(head[0]) if len(head) == 1 and len(head[0]) in (2, 3) and head[0] not in STOP else 0
+        by_name = len(said) >= len(head) and all(same(stem(a), stem(b)) for a, b in zip(head, said, strict=False))
+        by_initials = 0 < n <= len(said) and head[0] == "".join(w[0] for w in said[:n])
+        last = said[(len(head) if by_name else n) - 1] if by_name or by_initials else ""
+        if last and stem(last) != last:  # the plural noun counted, not "how many order lines"
+            found.add(c)
+    return found.pop() if len(found) == 1 else None
+
+
+def rows_are_others(q: str, col: str, t: TableView) -> bool:
+    """"how many branches" over a table of members with a unique Member ID: a row is a member, so a count of rows
+    counts members, never branches; only the different values of Branch count branches. Only when the noun
+    counted names the column and not what a row is ("how many rides" beside a ride_id counts rows)."""
+    from ..coverage import row_entities
+
+    m = COUNTED.search(q)
+    ents = row_entities(t)
+    if not (m and ents) or any(stem(w) in ents for w in words(col)):
+        return False
+    said = m.group(1)  # a column word or its plural exactly: "branches" is Branch, "rides" is no rider_type
+    plurals = {f for w in words(col) for f in (w, w + "s", w + "es", w[:-1] + "ies")}
+    return stem(said) not in ents and said in plurals
+
+
 def counted_noun(q: str, t: TableView) -> str | None:
     """"how many matches were in 2011?": the plural noun counted, when no column or value of the table names
     it and it is the subject (a row of the table), not the object of another verb."""
@@ -923,6 +962,8 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
         return out + day_month_filters(q, t)
     if day := _day_filter(q, date_col):  # "released on dec 27 2013": that one day, not its year and month
         return [day]
+    if span := _month_span(q, date_col):  # "between March 2021 and August 2021": every month in between
+        return [span]
     if rng or decade:
         a, b = [int(x) for x in rng.groups() if x] if rng else (int(decade.group(1)), int(decade.group(1)) + 9)
         out.append(Filter(column=date_col, op="year", values=list(range(min(a, b), max(a, b) + 1))))
@@ -951,6 +992,25 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 DAY_SAID = re.compile(rf"\b(?:({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?|(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\.?)"
                       rf",?\s+((?:19|20)\d\d)\b")
+
+
+MONTH_SPAN = re.compile(rf"\b(?:between|from)\s+({_MONTH})\.?,?\s+(?:((?:19|20)\d\d)\s+)?(?:and|to|until|till|through|thru)"
+                        rf"\s+({_MONTH})\.?,?\s+((?:19|20)\d\d)\b")
+
+
+def _month_span(q: str, date_col: str) -> Filter | None:
+    """"between March 2021 and August 2021", "from March to August 2021": one range of dates, from the first
+    month's first day to the last month's last, not those two months alone; None when the span runs backwards."""
+    m = MONTH_SPAN.search(q)
+    if m is None:
+        return None
+    m1, m2, y2 = MONTHS[m.group(1)], MONTHS[m.group(3)], int(m.group(4))
+    y1 = int(m.group(2)) if m.group(2) else y2
+    if (y1, m1) > (y2, m2):
+        return None
+    end = date(y2 + m2 // 12, m2 % 12 + 1, 1).toordinal() - 1  # the day before the next month's first
+    return Filter(column=date_col, op="between",
+                  values=[date(y1, m1, 1).isoformat(), f"{date.fromordinal(end).isoformat()} 23:59:59"])
 
 
 # the words before a day that compare with it ("shipped after March 15, 2025"): op, and whether the day's end
@@ -1640,7 +1700,7 @@ def presence_filters(q: str, t: TableView, chits: list[ColumnHit]) -> list[Filte
         cw = "|".join(re.escape(w) for w in words(c))
         if re.search(rf"\b(without|no|missing|lacking|lacks|{HAS_NOT})\s+(an?|the|any)?\s*({cw})", q):
             out.append(Filter(column=c, op="is_null"))
-        elif re.search(rf"\b(have|has|with|having)\s+(an?|the|some)?\s*({cw})", q):
+        elif re.search(rf"\b(have|has|with|having)\s+(an?|the|some)?\s*({cw})(?:s|es)?\b", q):
             out.append(Filter(column=c, op="not_null"))
     return out
 

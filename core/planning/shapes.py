@@ -21,6 +21,7 @@ from .grounding import (
     alias_of,
     compared_dimension,
     counted_head,
+    counted_id,
     default_agg,
     dimension_column,
     family_column,
@@ -594,6 +595,8 @@ def how_many(g: Grounded) -> Planned | None:
         agg = g.agg if g.agg in ("avg", "median") and re.search(r"\b(average|mean|median)\s+number of\b", g.q) \
             else "sum"
         return g.planned(g.plan(measures=[Measure(agg=agg, column=g.measure_col)], headline="value"), "value")
+    if (ident := counted_id(g.q, g.t)) is not None:  # "how many purchase orders" over order lines: distinct PO Numbers
+        return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=ident)], headline="value"), "value")
     if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column, g.t):
         _distinct_countable(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
@@ -841,6 +844,8 @@ def _asked_column(g: Grounded) -> str | None:
     if g.q.startswith("where ") and (where := where_column(g.t)) and where not in g.value_cols \
             and any(h.column == where for h in g.chits):
         return where  # "where was the last game held?": the Venue
+    if named := _name_of(g):
+        return named
     # "on which date ...", "in what year ...": the column after the preposition's question word
     m = re.match(r"^(?:(?:on|in|at|during|for|from)\s+)?(what|which|who)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?"
                  r"(?:name\s+of\s+(?:the\s+)?)?([a-z][\w']*)", g.q)
@@ -863,6 +868,27 @@ def _asked_column(g: Grounded) -> str | None:
     if named or not head:
         return named
     return _the_names(g) if stem(head) in ROW_NOUNS else None  # "list the employees ...": their names
+
+
+NAME_OF = re.compile(r"^(?:(?:what|which)\s+(?:is|was|are|were)\s+|(?:give|tell)\s+me\s+)?(?:the\s+)?names?\s+of\s+"
+                     r"(?:the\s+)?([a-z][\w']*)")
+
+
+def _name_of(g: Grounded) -> str | None:
+    """"name of the youngest member", "what is the name of the member who ...": the column of names, not the
+    Age or Member ID a word after it names (a number or an id is no name); None when the noun names a column of names itself
+    ("the name of the courthouse") or the table has no column called a name."""
+    m = NAME_OF.match(g.q)
+    if m is None:
+        return None
+    after = re.findall(r"[a-z][\w']*", g.q[m.start(1):])[:3]
+    said = [w for w in after[:next((i for i, w in enumerate(after) if w in STOP), len(after))]]
+    cols = [c for w in said if (c := _column_named(g, w))]
+    label = label_column(g.t)
+    # "the name of the first category": a column of text the phrase names is what is asked
+    if not any(g.t.dtypes.get(c) == "text" and not _codes(g, c) for c in cols) and label and "name" in words(label) and label not in g.value_cols:
+        return label
+    return None
 
 
 def _ranklike(column: str) -> bool:
