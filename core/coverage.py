@@ -696,10 +696,28 @@ def unused_words(question: str, planned: Planned) -> list[str]:
                 | _place_words(question, planned) | _unit_words(question, planned) | _season_words(planned)
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned)
                 | _row_totals(question, planned) | _periodly_average(question, planned)
-                | _verbs_of_none(question, planned) | _said_text_words(question, planned) | _initials(question, planned))
+                | _verbs_of_none(question, planned) | _said_text_words(question, planned) | _initials(question, planned)
+                | _chart_words(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned) + _untested(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
+
+
+CHART_WORDS = {"position", "spot", "place", "placing", "peak", "peaked", "chart", "charted", "hit", "reach", "reached"}
+
+
+def _chart_words(question: str, planned: Planned) -> set[str]:
+    """"the highest spot on the UK chart" read on a column of chart places: the words of reaching a place on it."""
+    from .planning.grounding import chart_positions
+
+    q, plan = norm(question), planned.plan
+    charts = {c for c in _plan_columns(plan) if chart_positions(q, c, planned.table)}
+    if not charts:
+        return set()
+    # "the best US peak": the best place is the smallest number, which the plan's minimum or order reads
+    ends = any(m.agg in ("min", "max") and m.column in charts for m in plan.measures) or any(
+        o.by in charts for o in plan.order)
+    return CHART_WORDS | {stem(w) for w in CHART_WORDS} | ({"best", "worst"} if ends else set())
 
 
 def _initials(question: str, planned: Planned) -> set[str]:

@@ -1645,3 +1645,27 @@ def test_first_or_last_row_holding_a_number_in_the_column_named(tmp_path_factory
     assert "holds a number" in got.interpretation
     got = answered(pipe, "What was the first single to be on the AUS charts?")
     assert got.value == c.loc[c["Peak chart positions AUS"] != "—", "Title"].iloc[0] == "Wide Open Road"
+
+
+SINGLES_CHARTS = pd.DataFrame({
+    "Year": [1990, 1990, 1991, 1992, 1993],
+    "Song": ["Blue Hour", "Red Sky", "Red Sky", "Paper Boats", "Low Tide"],
+    "UK": [12, 5, 3, None, 40],
+    "Album": ["Nightfall", "Nightfall", "Nightfall", "Harbour", "Harbour"],
+})
+
+
+def test_the_highest_place_on_a_chart_is_its_smallest_number(tmp_path_factory):
+    pipe = pipeline_over(tmp_path_factory, "singles_charts", SINGLES_CHARTS)
+    s = SINGLES_CHARTS.assign(uk=SINGLES_CHARTS.UK)
+    best = s.loc[s.uk.idxmin()]
+    got = answered(pipe, "What song hit the highest spot on the UK chart?")
+    assert got.value == best.Song == "Red Sky"  # its best place (3), not its total or average of 5 and 3
+    got = answered(pipe, "Which album reached the highest position on the UK chart?")
+    assert got.value == best.Album == "Nightfall"
+    got = answered(pipe, "Which song had the lowest position on the UK chart?")
+    assert got.value == s.loc[s.uk.idxmax(), "Song"] == "Low Tide"
+    got = answered(pipe, "What was the best UK chart position of any song from the album Nightfall?")
+    assert got.value == s.loc[s.Album == "Nightfall", "uk"].min() == 3
+    # no chart and no place said: the highest number, as in any other column
+    assert pipe.answer("What song has the highest UK?").value != "Red Sky"

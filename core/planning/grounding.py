@@ -1410,9 +1410,26 @@ BETTER_PLACE = {"highest": "min", "best": "min", "top": "min", "higher": "min", 
                 "lowest": "max", "worst": "max", "bottom": "max", "lower": "max", "worse": "max"}
 
 
+# a music chart's places: a column named so ("Peak UK", "Charts FR"), or one the question calls a place on a chart
+# ("the highest spot on the UK chart" over a UK column)
+CHART_COLUMN_WORDS = {"peak", "chart"}
+CHART_SAID = re.compile(r"\bchart(?:s|ed)?\b")
+CHART_PLACE = re.compile(r"\b(?:position|positions|spot|place|placing|peak|peaked)\b")
+
+
+def chart_positions(q: str, col: str | None, t: TableView) -> bool:
+    """The column holds places reached on a chart (1 is the top), so its highest place is its smallest number."""
+    if col is None or not (t.dtypes.get(col) in ("integer", "number") or col in t.text_numbers):
+        return False
+    if any(stem(w) in CHART_COLUMN_WORDS for w in words(col)):
+        return True
+    return bool(CHART_SAID.search(q) and CHART_PLACE.search(q))
+
+
 def place_direction(q: str, direction: str | None, measure_col: str | None, t: TableView) -> str | None:
     """"their highest place", "the best finish": on a column of places the best is the smallest number."""
-    if direction is None or measure_col is None or measure_col != place_column(t):
+    if direction is None or measure_col is None or (measure_col != place_column(t)
+                                                      and not chart_positions(q, measure_col, t)):
         return direction
     said = [BETTER_PLACE[w] for w in words(q) if w in BETTER_PLACE]
     return said[0] if len(set(said)) == 1 else direction

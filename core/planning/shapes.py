@@ -19,6 +19,7 @@ from .grounding import (
     PERIODLY_AVERAGE,
     Grounded,
     alias_of,
+    chart_positions,
     compared_dimension,
     counted_head,
     counted_id,
@@ -443,15 +444,7 @@ def superlative(g: Grounded) -> Planned | None:
     if not who and (rate := _flagged_rate(g, desc, headline)) is not None:
         return rate
     if g.group_col and not who:
-        if g.measure_col is None and not count_like:
-            raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
-        repeats = g.t.distinct_ratio(g.group_col) < 0.999  # one row per group: total = average = best row
-        if not count_like and g.agg is None and default_agg(g.measure_col) == "avg" and repeats:
-            # "which team did the most laps": the total, the average or the best row? the question does not say
-            raise CannotAnswer(f"The most {g.measure_col} in total, on average, or in one row?")
-        m = Measure(agg="count") if count_like else Measure(
-            agg=g.agg if g.agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col),
-            column=g.measure_col)
+        m = _group_measure(g, count_like)
         # ties kept: "which X has the most" names every X that shares the top value; rows without an X are no X
         plan = g.plan(group_by=[GroupBy(column=g.group_col)], measures=[m], order=[Order(by=alias_of(m), desc=desc)],
                       limit=None if every else g.k, ties=not every, headline=headline,
@@ -463,7 +456,8 @@ def superlative(g: Grounded) -> Planned | None:
     # "what was the highest ...", also after a leading phrase ("prior to 2007, what was ..."): the value itself
     if not who and g.k == 1 and not row_named and (
             g.agg in ("max", "min") or re.search(r"(?:^|[,;] )(what|what's|whats)\b", g.q)):
-        if g.measure_col in g.t.text_numbers:  # the cell as written ("6th", "$2.3 billion"), not the number read
+        # the cell as written ("6th", "$2.3 billion"), not the number read; a chart's place ("7" beside "—") is a number
+        if g.measure_col in g.t.text_numbers and not chart_positions(g.q, g.measure_col, g.t):
             plan = g.plan(select=[g.measure_col], order=[Order(by=g.measure_col, desc=desc)], limit=1, ties=True,
                           filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline="value")
             return g.planned(plan, "value")
@@ -480,6 +474,28 @@ def superlative(g: Grounded) -> Planned | None:
     plan = g.plan(select=cols, order=[Order(by=g.measure_col, desc=desc)], limit=g.k, ties=True, distinct_rows=once,
                   filters=g.filters + [Filter(column=g.measure_col, op="not_null")], headline=headline)
     return g.planned(plan, "rows" if label else "value", focus="label" if who else "measure")
+
+
+def _group_measure(g: Grounded, count_like: bool) -> Measure:
+    """What ranks the groups of "which team has the most ...": their rows counted, or the number measured."""
+    if count_like:
+        return Measure(agg="count")
+    if g.measure_col is None:
+        raise CannotAnswer("Highest or lowest by which number?")  # "the largest result": not a count
+    agg = g.agg or (g.direction if _ranks_places(g) else None)  # "the highest chart position": a group's best place
+    repeats = g.t.distinct_ratio(g.group_col) < 0.999  # one row per group: total = average = best row
+    if agg is None and default_agg(g.measure_col) == "avg" and repeats:
+        # "which team did the most laps": the total, the average or the best row? the question does not say
+        raise CannotAnswer(f"The most {g.measure_col} in total, on average, or in one row?")
+    return Measure(agg=agg if agg in ("sum", "avg", "median", "min", "max") else default_agg(g.measure_col),
+                   column=g.measure_col)
+
+
+def _ranks_places(g: Grounded) -> bool:
+    """The measure is a place in a ranking or on a chart, whose best a group reached is its one best row."""
+    from .grounding import place_column
+
+    return g.measure_col == place_column(g.t) or chart_positions(g.q, g.measure_col, g.t)
 
 
 def _somebody(g: Grounded, who: bool, label: str | None) -> str | None:
