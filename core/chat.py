@@ -27,7 +27,7 @@ from .intents import about_the_app, classify
 from .narration import CUT_OFF, ECHOED, NarrationGuard, grounding, narration_prompt
 from .plan import Filter, Measure, Plan
 from .planning import OfflinePlanner, Planned, continues, follow_up
-from .planning.grounding import counted_id, counts_values_only, rows_are_others
+from .planning.grounding import counted_id, counts_kinds, counts_values_only, rows_are_others
 from .planning.offline import LIST_COUNT
 from .planning.sequence import (
     NEXT_YEAR,
@@ -514,7 +514,8 @@ class ChatPipeline:
             return
         col = plan.measures[0].column
         q, t = norm(question), planned.table
-        if counts_values_only(q, col, t) or counted_id(q, t) == col or rows_are_others(q, col, t):
+        if (counts_values_only(q, col, t) or counted_id(q, t) == col or rows_are_others(q, col, t)
+                or counts_kinds(q, col)):
             return  # "how many nations" of a Nationality column: its rows are people, not nations
         rows = plan.model_copy(update={"measures": [Measure(agg="count")],
                                        "filters": [*plan.filters, Filter(column=col, op="not_null")]})

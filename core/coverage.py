@@ -21,6 +21,7 @@ from .planning.grounding import (
     NEGATED_REACH,
     NOT_ACROSS,
     NOT_VERB,
+    PERIOD_PART,
     compared_number,
     fold,
     game_nouns,
@@ -697,7 +698,7 @@ def unused_words(question: str, planned: Planned) -> list[str]:
                 | _years_apart(planned) | _compared_words(question, planned) | _negated_comparisons(question, planned)
                 | _row_totals(question, planned) | _periodly_average(question, planned)
                 | _verbs_of_none(question, planned) | _said_text_words(question, planned) | _initials(question, planned)
-                | _chart_words(question, planned))
+                | _chart_words(question, planned) | _year_parts(question, planned))
     out = _unexplained(question, plan, covered) + _beyond_a_column(question, planned) + _untested(question, planned)
     named = {w for w in covered if w.isdigit()}  # numbers in the table's or file's name ("t_2019")
     return [w for w in out if not (w[:1].isdigit() and w.rstrip("%").replace(",", "") in named)]
@@ -718,6 +719,13 @@ def _chart_words(question: str, planned: Planned) -> set[str]:
     ends = any(m.agg in ("min", "max") and m.column in charts for m in plan.measures) or any(
         o.by in charts for o in plan.order)
     return CHART_WORDS | {stem(w) for w in CHART_WORDS} | ({"best", "worst"} if ends else set())
+
+
+def _year_parts(question: str, planned: Planned) -> set[str]:
+    """"the first half of 2025", "the last quarter of 2024": the ordinal and the part name the months filtered on."""
+    if not {f.op for f in _all_filters(planned.plan)} & {"month", "quarter"}:
+        return set()
+    return {stem(w) for m in PERIOD_PART.finditer(norm(question)) for w in m.groups()}
 
 
 def _initials(question: str, planned: Planned) -> set[str]:

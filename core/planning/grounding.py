@@ -708,10 +708,13 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     m = re.search(r"\b(how many|number of)\s+([a-z']+)", q)
     # "how many sum's names": what is counted follows the possessive (names), the owner only says whose
     owned = re.match(r"\s+([a-z]+)", q[m.end():]) if m and m.group(2).endswith("'s") else None
-    noun = stem(owned.group(1) if owned else counted_head(q, m)) if m else ""
+    said = (owned.group(1) if owned else counted_head(q, m)) if m else ""
+    noun = stem(said) if m else ""
     # a two-row header's parent ("Property / Bedrooms") heads several columns: it names none of them
     own = words(str(col).split(" / ")[-1])
     named = bool(m) and any(same(noun, stem(w)) for w in own) and (noun not in ROW_NOUNS or _counts_held(noun, own, t))
+    if named and t is not None and _each_row_one(said, own, col, t):
+        return False
     kind = table_kind(t) if m and t is not None else None
     named = named or bool(kind) and stem(m.group(2)) == kind[0] and col == kind[1]  # "how many medals": Total
     if not named or t is None:
@@ -721,6 +724,13 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     # "how many bookings" beside Booking value: an amount of money (or a rate) is no count of the things named
     amount = t.roles.get(col) in ("money", "ratio", "percent", "rate")
     return not not_a_quantity(t, col) and not compared and not amount
+
+
+def _each_row_one(said: str, own: list[str], col: str, t: TableView) -> bool:
+    """"how many results were flagged high" with a Result column of measurements (4.2, 109.7): the column is
+    named in the singular and holds fractions, no count of things, so the plural names the rows, one result each."""
+    singular = any(w == stem(w) and w not in SYNONYMS and same(stem(said), w) for w in own)
+    return said.endswith("s") and said != stem(said) and singular and t.dtypes.get(col) == "number"
 
 
 def _counts_held(noun: str, own: list[str], t: TableView | None) -> bool:
@@ -740,6 +750,19 @@ def plural_mention(q: str, col: str, t: TableView | None = None) -> bool:
     if t is not None and said and family_column(stem(said[0]), t) == col:
         return True
     return any(same(stem(w), stem(c)) for w in said for c in words(col))
+
+# "number of asset types", "how many different kinds of vehicles": the kinds, not the things of those kinds
+KIND_COUNT = re.compile(r"\b(?:how many|number of)\s+(?:different\s+|distinct\s+|unique\s+)?(?:([a-z]+)\s+)?"
+                        r"(types|kinds|sorts|categories|classes|varieties)\b(?:\s+of\s+([a-z]+))?")
+KIND_NOUNS = {"types": "type", "kinds": "kind", "sorts": "sort", "categories": "category", "classes": "class",
+              "varieties": "variety"}
+
+
+def counts_kinds(q: str, col: str) -> bool:
+    """"number of asset types" of a Type column: the kinds counted are its values, so its rows are no reading."""
+    m = KIND_COUNT.search(q)
+    return bool(m) and KIND_NOUNS[m.group(2)] in words(col)
+
 
 # columns named for what each row has rather than what it is ("Nationality", "Affiliation"): their values are things
 # of another kind (nations, parties), so "how many nations" counts the different values, and never the rows
@@ -948,6 +971,24 @@ def date_column(qw: list[str], t: TableView, chits: list[ColumnHit]) -> str | No
         return None
     return sorted(ds, key=lambda c: t.profiles.get(c, {}).get("nulls", 0))[0]
 
+# "the first quarter of 2025", "the second half of 2024", "the last quarter of 2023": a part of that year, not the
+# first (last) row; read as "q1 of 2025" / "h2 of 2024" so the words "first", "last" pick no row in time
+PERIOD_PART = re.compile(r"\b(first|second|third|fourth|last|final|1st|2nd|3rd|4th)\s+(quarter|half)"
+                         r"(?=\s+(?:of\s+|in\s+)?(?:the\s+year\s+)?(?:19|20)\d\d\b)")
+PART_NUMBER = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4}
+HALF = re.compile(r"\bh([12])(?=\s+(?:of\s+|in\s+)?(?:the\s+year\s+)?(?:19|20)\d\d\b)")
+
+
+def period_parts(q: str) -> str:
+    """The question with each ordinal quarter or half of a year written as Q1..Q4, H1..H2; unchanged otherwise
+    (a "third half" is no part of a year)."""
+    def part(m: re.Match) -> str:
+        last = {"quarter": 4, "half": 2}[m.group(2)]
+        n = last if m.group(1) in ("last", "final") else PART_NUMBER[m.group(1)]
+        return m.group(0) if n > last else f"{m.group(2)[0]}{n}"
+    return PERIOD_PART.sub(part, q)
+
+
 ISO_DAY_AFTER = re.compile(r"\b(after|since|before)\s+((?:19|20)\d\d-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\b")
 
 
@@ -987,6 +1028,9 @@ def time_filters(q: str, t: TableView, date_col: str | None) -> list[Filter]:
     qm = re.findall(r"\bq([1-4])\b", q)
     if qm:
         out.append(Filter(column=date_col, op="quarter", values=sorted({int(x) for x in qm})))
+    halves = {int(x) for x in HALF.findall(q)}
+    if halves and not months:  # "h1 2025": its six months
+        out.append(Filter(column=date_col, op="month", values=[m for h in sorted(halves) for m in range(6 * h - 5, 6 * h + 1)]))
     return out
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
@@ -2295,7 +2339,7 @@ def _looser_value_hits(question: str, t: TableView, vhits: list) -> list:
 def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Grounded:
     """Read the question against one table; CannotAnswer when nothing in it is named."""
     question = respelt(SUBJECT_NOT.sub(r"\1 not", question), t)
-    q, qw = norm(question), words(question)
+    q, qw = period_parts(norm(question)), words(question)
     chits, vhits = _hits(question, qw, t, route)
     score, row_noun = _table_score(qw, t, chits, vhits, route, n_tables)
     chits = _measure_words(chits, qw, t, row_noun)

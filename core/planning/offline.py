@@ -39,6 +39,11 @@ ASKED_LATER = re.compile(r"\w\s+(?:(?:in|at|on|for|from|during|against|of|with)\
 SECOND_QUESTION = re.compile(r"\band (?:is|are|was|were|does|do|did|has|have) (?:it|they|that|this|he|she)\b"
                              r"|\band (?:which|what|who)(?: \w+)? (?:is|was|are|were) (?:it|that|this|they)\b"
                              r"|\band by how (?:much|many)\b")
+# "why were applications declined?", "what caused the delays?": a cause, which a table of facts does not record;
+# only the values of a column that does ("Reason", "Cause") answer it
+CAUSAL = re.compile(r"^(?:why|how come)\b|\bwhat (?:caused|causes|led to|leads to|made)\b|\bfor what reasons?\b"
+                    r"|\b(?:reasons?|causes?|explanations?) (?:for|of|why|behind)\b")
+CAUSE_COLUMN = re.compile(r"\b(?:reasons?|causes?|why|explanations?)\b", re.I)
 
 
 def fits_answer_type(question: str, p: Planned) -> bool:
@@ -47,6 +52,8 @@ def fits_answer_type(question: str, p: Planned) -> bool:
     q = norm(question)
     if SECOND_QUESTION.search(q):
         return False
+    if CAUSAL.search(q):
+        return names_a_cause(p.plan)
     if WHO.match(q):
         return names
     if YES_NO.match(q) and p.plan.group_by and p.plan.headline != "bool":
@@ -63,6 +70,12 @@ def fits_answer_type(question: str, p: Planned) -> bool:
     if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:
         return names  # "did A or B produce it?", "A or B: which had more?": one of the two is the answer
     return True
+
+
+def names_a_cause(plan: Plan) -> bool:
+    """The plan reads a column that records causes ("Reason", "Delay cause"), which a "why" question asks for."""
+    used = [g.column for g in plan.group_by] + list(plan.select) + [m.column or "" for m in plan.measures]
+    return any(CAUSE_COLUMN.search(c) for c in used)
 
 
 def grouping_named(q: str, column: str) -> bool:

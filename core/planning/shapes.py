@@ -15,6 +15,8 @@ from ..plan import ROW, Buckets, Compute, Filter, GroupBy, Measure, Order, Plan,
 from ..sections import SECTION_COLUMN
 from .grounding import (
     DIMENSION_WORD,
+    KIND_COUNT,
+    KIND_NOUNS,
     PERIOD_OF,
     PERIODLY_AVERAGE,
     Grounded,
@@ -200,6 +202,8 @@ def number_ranges(g: Grounded) -> Planned | None:
 def count_distinct(g: Grounded) -> Planned | None:
     if not (g.how_many and g.distinct):
         return None
+    if (kinds := _kinds_counted(g)) is not None:  # "how many different asset types": Type, not Asset Tag
+        return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=kinds)], headline="value"), "value")
     after = re.search(r"\b(?:distinct|different|unique)\s+([a-z][\w']*)", g.q)
     named = _column_named(g, after.group(1)) if after else None  # "unique customers": Customer ID
     if after and named is None and after.group(1) not in STOP and not _noun_hit(g, after.group(1)):
@@ -606,6 +610,8 @@ def how_many(g: Grounded) -> Planned | None:
         return None
     if (qty := _sold_quantity(g)) is not None:
         return g.planned(g.plan(measures=[Measure(agg="sum", column=qty)], headline="value"), "value")
+    if (kinds := _kinds_counted(g)) is not None:
+        return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=kinds)], headline="value"), "value")
     if _counts_a_measure(g):
         # "the average number of test takers": the average of the column, not its total
         agg = g.agg if g.agg in ("avg", "median") and re.search(r"\b(average|mean|median)\s+number of\b", g.q) \
@@ -620,6 +626,26 @@ def how_many(g: Grounded) -> Planned | None:
     if _rows_or_values(g) or _one_named_row(g) or _container_named(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
+
+
+def _kinds_counted(g: Grounded) -> str | None:
+    """"number of asset types" with a Type column: its different values; None when the question counts no kinds,
+    CannotAnswer when no one text column of repeating values is named by the kind word (a count of rows would
+    count the things, not their kinds)."""
+    m = KIND_COUNT.search(g.q)
+    if not m:
+        return None
+    kind, whose = KIND_NOUNS[m.group(2)], {stem(w) for w in (m.group(1), m.group(3)) if w}
+    cols = [c for c in g.t.texts() if g.t.dtypes[c] == "text" and kind in words(c)]
+    named = [c for c in g.t.texts() if g.t.dtypes[c] == "text" and any(same(stem(w), x) for w in words(c) for x in whose)]
+    if len(cols) > 1:  # "asset types" among Asset type and Contract type: the one the other noun names
+        cols = [c for c in cols if c in named]
+    elif not cols:  # "how many kinds of status": the different values of the column the noun names
+        cols = named
+    if len(cols) != 1 or cols[0] in g.by_col or g.t.distinct_ratio(cols[0]) >= 1:
+        raise CannotAnswer(f"No one column of '{g.t.label}' holds the {m.group(2)} asked about: how many of what?")
+    _distinct_countable(g, cols[0])
+    return cols[0]
 
 
 SOLD = re.compile(r"\b(sold|sell|sells|selling|bought|buy|ordered|order|purchased|purchase|shipped|ship)\b")
