@@ -1645,3 +1645,36 @@ def test_first_or_last_row_holding_a_number_in_the_column_named(tmp_path_factory
     assert "holds a number" in got.interpretation
     got = answered(pipe, "What was the first single to be on the AUS charts?")
     assert got.value == c.loc[c["Peak chart positions AUS"] != "—", "Title"].iloc[0] == "Wide Open Road"
+
+
+GAMES_BY_DAY = pd.DataFrame({
+    "Date": ["Apr 3", "Apr 5", "Apr 6", "Apr 7", "Apr 8", "Apr 10", "Apr 12"],
+    "Opponent": ["MIN", "MIN", "CHW", "CHW", "TEX", "TEX", "BOS"],
+    "Winner": ["Morris", "Petry", "Morris", "Morris", "Lopez", "Morris", "Petry"],
+})
+ALBUMS_NEWEST_FIRST = pd.DataFrame({
+    "Title": ["Blue Hour", "Salt Road", "Paper Moon", "Iron Gate", "Low Tide"],
+    "Year": [2012, 2009, 2005, 2001, 1998],
+    "Label": ["Sire", "Sire", "Rough", "Rough", "Sire"],
+})
+
+
+def test_count_of_rows_before_or_after_a_named_row(tmp_path_factory):
+    g = GAMES_BY_DAY
+    pipe = pipeline_over(tmp_path_factory, "games_by_day", g)
+    got = answered(pipe, "Before Apr 7, how many times had Morris won?")
+    assert got.rule == "count before or after a named row" and got.value == (g.iloc[:g.index[g.Date == "Apr 7"][0]].Winner == "Morris").sum() == 2
+    got = answered(pipe, "How many times did Morris win after Apr 6?")
+    assert got.value == (g.iloc[g.index[g.Date == "Apr 6"][0] + 1:].Winner == "Morris").sum() == 2
+    # a table with a year: "before" is earlier in time, whatever the sheet's order (here newest first)
+    a = ALBUMS_NEWEST_FIRST
+    pipe = pipeline_over(tmp_path_factory, "albums_newest_first", a)
+    got = answered(pipe, "How many albums were released before Paper Moon?")
+    assert got.value == (a.Year < a.loc[a.Title == "Paper Moon", "Year"].item()).sum() == 2
+
+
+def test_count_before_a_value_on_several_rows_is_not_read_from_one_row(tmp_path_factory):
+    g = GAMES_BY_DAY
+    pipe = pipeline_over(tmp_path_factory, "games_by_opponent", g)
+    ans = pipe.answer("Before TEX, how many times had Morris won?")  # TEX is two rows: before which?
+    assert ans.rule != "count before or after a named row"
