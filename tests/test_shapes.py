@@ -1678,3 +1678,12 @@ def test_count_before_a_value_on_several_rows_is_not_read_from_one_row(tmp_path_
     pipe = pipeline_over(tmp_path_factory, "games_by_opponent", g)
     ans = pipe.answer("Before TEX, how many times had Morris won?")  # TEX is two rows: before which?
     assert ans.rule != "count before or after a named row"
+
+
+def test_a_serial_number_column_names_no_kind_of_row(tmp_path_factory):
+    # "Sr. No." is a serial number, not the number of an "Sr": the noun counted says what a row is
+    d = pd.DataFrame({"Sr. No.": [1, 2, 3, 4, 5], "Name": ["Padam Singh", "Rudra Ganga", "D. Mathur", "B. Kumar", "W. Habib"],
+                      "From": pd.to_datetime(["2009-05-01", "2006-04-06", "2004-10-29", "2003-01-20", "2000-11-08"])})
+    pipe = pipeline_over(tmp_path_factory, "directors_serial", d)
+    got = answered(pipe, "Before Rudra Ganga, how many directors were before him?")
+    assert got.value == (d.From < d.loc[d.Name == "Rudra Ganga", "From"].item()).sum() == 3
