@@ -148,6 +148,7 @@ PEOPLE = {"employee", "staff", "worker", "member", "student", "customer", "playe
           "athlete", "driver", "rider", "runner", "person", "client", "agent", "manager", "teacher", "author"}
 ENTITY_HEADS = {"name", "id", "code", "number", "no", "key", "title"}
 NOT_ENTITIES = {"full", "first", "last", "given", "display", "short", "long", "unique", "record", "row", "serial",
+                "sr", "sl", "s",  # "Sr. No.", "Sl. No.": serial numbers
                 "reference", "ref", "file", "line", "item", "sequence", "seq", "index", "internal", "external"}
 ORDINAL_WORDS = {"second", "third", "fourth", "fifth", "2nd", "3rd", "4th", "5th", "next"}
 LIST_WORDS = {"which", "list", "name", "names", "what", "who", "identify", "all", "those", "them", "ones"}

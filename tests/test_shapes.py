@@ -1669,3 +1669,43 @@ def test_the_highest_place_on_a_chart_is_its_smallest_number(tmp_path_factory):
     assert got.value == s.loc[s.Album == "Nightfall", "uk"].min() == 3
     # no chart and no place said: the highest number, as in any other column
     assert pipe.answer("What song has the highest UK?").value != "Red Sky"
+GAMES_BY_DAY = pd.DataFrame({
+    "Date": ["Apr 3", "Apr 5", "Apr 6", "Apr 7", "Apr 8", "Apr 10", "Apr 12"],
+    "Opponent": ["MIN", "MIN", "CHW", "CHW", "TEX", "TEX", "BOS"],
+    "Winner": ["Morris", "Petry", "Morris", "Morris", "Lopez", "Morris", "Petry"],
+})
+ALBUMS_NEWEST_FIRST = pd.DataFrame({
+    "Title": ["Blue Hour", "Salt Road", "Paper Moon", "Iron Gate", "Low Tide"],
+    "Year": [2012, 2009, 2005, 2001, 1998],
+    "Label": ["Sire", "Sire", "Rough", "Rough", "Sire"],
+})
+
+
+def test_count_of_rows_before_or_after_a_named_row(tmp_path_factory):
+    g = GAMES_BY_DAY
+    pipe = pipeline_over(tmp_path_factory, "games_by_day", g)
+    got = answered(pipe, "Before Apr 7, how many times had Morris won?")
+    assert got.rule == "count before or after a named row" and got.value == (g.iloc[:g.index[g.Date == "Apr 7"][0]].Winner == "Morris").sum() == 2
+    got = answered(pipe, "How many times did Morris win after Apr 6?")
+    assert got.value == (g.iloc[g.index[g.Date == "Apr 6"][0] + 1:].Winner == "Morris").sum() == 2
+    # a table with a year: "before" is earlier in time, whatever the sheet's order (here newest first)
+    a = ALBUMS_NEWEST_FIRST
+    pipe = pipeline_over(tmp_path_factory, "albums_newest_first", a)
+    got = answered(pipe, "How many albums were released before Paper Moon?")
+    assert got.value == (a.Year < a.loc[a.Title == "Paper Moon", "Year"].item()).sum() == 2
+
+
+def test_count_before_a_value_on_several_rows_is_not_read_from_one_row(tmp_path_factory):
+    g = GAMES_BY_DAY
+    pipe = pipeline_over(tmp_path_factory, "games_by_opponent", g)
+    ans = pipe.answer("Before TEX, how many times had Morris won?")  # TEX is two rows: before which?
+    assert ans.rule != "count before or after a named row"
+
+
+def test_a_serial_number_column_names_no_kind_of_row(tmp_path_factory):
+    # "Sr. No." is a serial number, not the number of an "Sr": the noun counted says what a row is
+    d = pd.DataFrame({"Sr. No.": [1, 2, 3, 4, 5], "Name": ["Padam Singh", "Rudra Ganga", "D. Mathur", "B. Kumar", "W. Habib"],
+                      "From": pd.to_datetime(["2009-05-01", "2006-04-06", "2004-10-29", "2003-01-20", "2000-11-08"])})
+    pipe = pipeline_over(tmp_path_factory, "directors_serial", d)
+    got = answered(pipe, "Before Rudra Ganga, how many directors were before him?")
+    assert got.value == (d.From < d.loc[d.Name == "Rudra Ganga", "From"].item()).sum() == 3

@@ -20,6 +20,7 @@ from .grounding import (
     PERIOD_OF,
     PERIODLY_AVERAGE,
     Grounded,
+    ValueHit,
     alias_of,
     chart_positions,
     compared_dimension,
@@ -1935,3 +1936,47 @@ def _periods_spanned(keys, word: str) -> int:
     spans = {"day": (hi - lo).days, "week": (hi - lo).days // 7, "month": months, "quarter": months // 3,
              "year": hi.year - lo.year}
     return spans[PERIOD_OF[word]] + 1
+
+
+PAST_WORDS = {"before": "lt", "after": "gt", "prior": "lt"}
+# "ranked before X", "finished after X": a place in a ranking, whose order no time column gives
+PLACED_WORDS = re.compile(r"\b(rank|ranked|ranks|place|placed|finish|finished|listed|picked|drafted|position)\b")
+
+
+def _past_anchor(g: Grounded) -> tuple[ValueHit, str] | None:
+    """(the value naming the row, lt or gt) of "before Apr 7", "prior to X": one value of a text column said right
+    after the word, held by one row; every before or after of the question on the same side."""
+    sides = {PAST_WORDS[w] for w in g.qw if w in PAST_WORDS}
+    at = [i + (2 if w == "prior" else 1) for i, w in enumerate(g.qw) if w in PAST_WORDS]
+    hits = [v for v in g.vhits if v.start in at and not v.contains]
+    if len(sides) != 1 or len(hits) != 1 or len(g.by_col.get(hits[0].column, [])) != 1:
+        return None
+    v = hits[0]
+    one = Filter(column=v.column, value=v.value)
+    if g.t.dtypes.get(v.column) != "text" or g.t.distinct_ratio(v.column) < 0.8 or not _held_once(g, one):
+        return None
+    return v, sides.pop()
+
+
+@shape("count before or after a named row")
+def count_past_named(g: Grounded) -> Planned | None:
+    """"before Apr 7, how many times had Morris won?", "how many directors were before Rudhra Gangadharan?": the
+    rows on the side the word picks of the one row a value names, counted with the question's other conditions;
+    in the order of the table's time column (its first, "From" before "Till"), else the sheet's own."""
+    if not g.how_many or g.agg or g.measure_col or STREAK_WORDS.search(g.q):
+        return None
+    found = _past_anchor(g)
+    if found is None:
+        return None
+    v, op = found
+    times = [c for c in time_columns(g.t) if c != v.column]
+    if times and PLACED_WORDS.search(g.q):
+        return None  # "how many drivers placed before X" in a table with a Year: the places, not the times
+    anchor = [f for f in g.filters if f.column == v.column]
+    rest = [f for f in g.filters if f.column != v.column]
+    if len(anchor) != 1 or any(f.op in ("gt", "gte", "lt", "lte", "between", "year") for f in rest):
+        return None  # a time compared besides: which of the two says the rows' side is not one reading
+    order = times[0] if times else ROW
+    past = SameAs(anchor=anchor, columns=[order], op=op)
+    plan = g.plan(filters=rest, same_as=past, measures=[Measure(agg="count")], headline="value")
+    return g.planned(plan, "count")
