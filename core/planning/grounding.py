@@ -651,6 +651,19 @@ def top_k(q: str) -> int:
     tok = m.group(2) if m.group(1) in ("top", "bottom", "first", "last", "highest", "lowest", "largest", "smallest") else m.group(1)
     return int(tok) if tok.isdigit() else WORD_NUM.get(tok, 1)
 
+def unnamed_periods(qw: list[str], chits: list) -> str:
+    """The question's words without a period word said as part of a column's name ("total monthly fee" for
+    Monthly Fee): that word names the column, and asks for no figure per month."""
+    def in_name(i: int) -> bool:
+        for h in chits:
+            cw = [stem(w) for w in words(h.column)]
+            if len(cw) > 1 and stem(qw[i]) in cw and any(0 <= j < len(qw) and stem(qw[j]) in cw and qw[j] != qw[i]
+                                                          for j in (i - 1, i + 1)):
+                return True
+        return False
+    return " ".join(w for i, w in enumerate(qw) if not (w in BUCKET_WORDS and in_name(i)))
+
+
 def bucket_of(q: str) -> str | None:
     for w in words(q):
         if w in BUCKET_WORDS and w not in ("year", "years", "day", "days") or w in ("monthly", "yearly", "quarterly", "weekly", "daily"):
@@ -2268,6 +2281,25 @@ def respelt(question: str, t: TableView) -> str:
 SUBJECT_NOT = re.compile(r"\b(did|does|do|has|have|had|was|were)\s+(?:they|he|she|it|we)\s+not\b", re.I)
 
 
+def _measured(numeric_hits: list[ColumnHit], t: TableView) -> str | None:
+    """The number column measured: the first named that is a quantity ("average yield per season": Yield, not the
+    Season that labels rows), else the first named."""
+    quantity = [h.column for h in numeric_hits if not not_a_quantity(t, h.column)]
+    return quantity[0] if quantity else numeric_hits[0].column if numeric_hits else None
+
+
+def label_group(qw: list[str], t: TableView, numeric_hits: list[ColumnHit], measure: str | None,
+                filters: list) -> str | None:
+    """"average yield per season": a number column that labels rows (a year, a season), said right after "per",
+    "by" or "each", groups the rows as a text column would."""
+    used = {f.column for f in filters} | {measure}
+    for h in numeric_hits:
+        if h.column not in used and not_a_quantity(t, h.column) and h.position \
+                and qw[h.position - 1] in ("by", "per", "each", "every"):
+            return h.column
+    return None
+
+
 def _looser_value_hits(question: str, t: TableView, vhits: list) -> list:
     """The exact value hits, then those said misspelt, by part of a name, or as a month and day."""
     for more in (misspelt_hits, name_part_hits, misspelt_word_hits, month_day_hits):
@@ -2320,7 +2352,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += flags
     value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes + said}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
-    measure_col = ranked[0] if ranked else numeric_hits[0].column if numeric_hits else None
+    measure_col = ranked[0] if ranked else _measured(numeric_hits, t)
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     if of_each_kind(q, t, []) and (m := OF_EACH.search(q)):
         # "two of each kind of medal" holds every kind to a number: its "each" asks for no figure per group
@@ -2331,5 +2363,6 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
         date_hits=[h for h in chits if t.dtypes[h.column] in ("date", "datetime")],
         agg=agg_word(q), k=top_k(q), measure_col=measure_col,
         direction=ranked[1] if ranked else place_direction(q, direction_of(q), measure_col, t),
-        group_col=group_column(q, qw, t, text_hits), row_noun=row_noun, score=score, bucket=bucket_of(q),
+        group_col=group_column(q, qw, t, text_hits) or label_group(qw, t, numeric_hits, measure_col, filters),
+        row_noun=row_noun, score=score, bucket=bucket_of(unnamed_periods(qw, chits)),
         how_many=how_many, distinct=bool(re.search(r"\b(distinct|different|unique)\b", q)), value_cols=value_cols)
