@@ -11,7 +11,7 @@ from datetime import date
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Filter, Measure, Plan
-from ..roles import column_roles, running_number
+from ..roles import column_roles, is_id_name, running_number
 from .model import Planned, TableView
 from .words import (
     ADDITIVE,
@@ -21,6 +21,7 @@ from .words import (
     GENERIC,
     KINDS,
     MONEY_COLUMNS,
+    MONEY_NOUNS,
     MONEY_VERBS,
     MONTHS,
     ORDINALS,
@@ -2030,10 +2031,21 @@ def _inside_values(column: str, qs: list[str], value_words: set[str]) -> bool:
 def _money_column(qw: list[str], t: TableView) -> str | None:
     """"which customer owes the most", "total billing": the one number column of money ("Amount"), when a verb
     of money owed or charged names no column itself."""
-    if not any(w in MONEY_VERBS for w in qw):
+    if not any(w in MONEY_VERBS for w in qw) and not (any(w in MONEY_NOUNS for w in qw) and t.roles):
         return None
     money = [c for c in t.numeric() if any(stem(w) in MONEY_COLUMNS for w in words(c)) and not not_a_quantity(t, c)]
+    if any(w in MONEY_NOUNS for w in qw) and not any(w in MONEY_VERBS for w in qw):
+        if any(i and w in MONEY_NOUNS and _spans_rows(qw[i - 1], t) for i, w in enumerate(qw)):
+            return None  # "the average order value" over order lines: an order's value is several rows' total
+        # "total spend": an amount of money (a price per unit, a rate, is no amount spent)
+        money = [c for c in money if t.roles.get(c) == "money" and default_agg(c) == "sum"]
     return money[0] if len(money) == 1 else None
+
+
+def _spans_rows(word: str, t: TableView) -> bool:
+    """The word names a thing whose id repeats over rows ("order" beside an Order ID of several lines each)."""
+    return any(is_id_name(c) and stem(word) in {stem(w) for w in words(c)} and t.distinct_ratio(c) < 1
+               for c in t.dtypes)
 
 
 def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_tables: int) -> tuple[float, str | None]:
@@ -2281,6 +2293,17 @@ def respelt(question: str, t: TableView) -> str:
 SUBJECT_NOT = re.compile(r"\b(did|does|do|has|have|had|was|were)\s+(?:they|he|she|it|we)\s+not\b", re.I)
 
 
+def _said_times(q: str, t: TableView, date_col: str | None, chits: list[ColumnHit]) -> list[Filter]:
+    """The question's times as filters; "the gas bill for March" beside a Due Date and a Billing Period of months
+    ("Mar 2024"): a time said of neither by name may be either one's."""
+    timed = time_filters(q, t, date_col)
+    if not timed or date_col is None or any(h.column == date_col for h in chits):
+        return timed
+    if (months := month_text_column(t)) is not None and any(f.column == date_col for f in timed):
+        raise CannotAnswer(f"Is that time the {date_col} or the {months[0]}?")
+    return timed
+
+
 def _measured(numeric_hits: list[ColumnHit], t: TableView) -> str | None:
     """The number column measured: the first named that is a quantity ("average yield per season": Yield, not the
     Season that labels rows), else the first named."""
@@ -2337,7 +2360,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += [Filter(column=v.column, op="not_contains" if _negated(question, v) else "contains", value=v.value)
                 for v in inside]
     date_col = date_column(qw, t, chits)
-    filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
+    filters += _said_times(q, t, date_col, chits) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
     said = said_text_filters(question, t, chits)
     filters += said
