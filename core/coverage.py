@@ -32,6 +32,7 @@ from .planning.words import (
     FAMILIES,
     KIND_VERBS,
     KINDS,
+    MONEY_NOUNS,
     MONTHS,
     ROW_NOUNS,
     STOP,
@@ -377,6 +378,9 @@ def explained(planned: Planned) -> set[str]:
         # "the total bonus paid", "grocery store sales in March": the verb or noun of an amount (not of a count
         # of signups)
         stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS} | {"sale"}
+    if any(m.column and view.roles.get(m.column) == "money" for m in plan.measures):
+        # "total spend", "the highest bill": nouns of an amount of money, which a money column measures
+        stems |= MONEY_NOUNS | {stem(w) for w in MONEY_NOUNS}
     if plan.filters or plan.streak:
         stems |= {stem(w) for w in RELATION_WORDS}
     if any(f.column == ROW for f in _all_filters(plan)):

@@ -11,7 +11,7 @@ from datetime import date
 
 from ..errors import CannotAnswer
 from ..plan import ROW, Filter, Measure, Plan
-from ..roles import column_roles, running_number
+from ..roles import column_roles, is_id_name, running_number
 from .model import Planned, TableView
 from .words import (
     ADDITIVE,
@@ -21,6 +21,7 @@ from .words import (
     GENERIC,
     KINDS,
     MONEY_COLUMNS,
+    MONEY_NOUNS,
     MONEY_VERBS,
     MONTHS,
     ORDINALS,
@@ -650,6 +651,19 @@ def top_k(q: str) -> int:
         return 1
     tok = m.group(2) if m.group(1) in ("top", "bottom", "first", "last", "highest", "lowest", "largest", "smallest") else m.group(1)
     return int(tok) if tok.isdigit() else WORD_NUM.get(tok, 1)
+
+def unnamed_periods(qw: list[str], chits: list) -> str:
+    """The question's words without a period word said as part of a column's name ("total monthly fee" for
+    Monthly Fee): that word names the column, and asks for no figure per month."""
+    def in_name(i: int) -> bool:
+        for h in chits:
+            cw = [stem(w) for w in words(h.column)]
+            if len(cw) > 1 and stem(qw[i]) in cw and any(0 <= j < len(qw) and stem(qw[j]) in cw and qw[j] != qw[i]
+                                                          for j in (i - 1, i + 1)):
+                return True
+        return False
+    return " ".join(w for i, w in enumerate(qw) if not (w in BUCKET_WORDS and in_name(i)))
+
 
 def bucket_of(q: str) -> str | None:
     for w in words(q):
@@ -2078,10 +2092,21 @@ def _inside_values(column: str, qs: list[str], value_words: set[str]) -> bool:
 def _money_column(qw: list[str], t: TableView) -> str | None:
     """"which customer owes the most", "total billing": the one number column of money ("Amount"), when a verb
     of money owed or charged names no column itself."""
-    if not any(w in MONEY_VERBS for w in qw):
+    if not any(w in MONEY_VERBS for w in qw) and not (any(w in MONEY_NOUNS for w in qw) and t.roles):
         return None
     money = [c for c in t.numeric() if any(stem(w) in MONEY_COLUMNS for w in words(c)) and not not_a_quantity(t, c)]
+    if any(w in MONEY_NOUNS for w in qw) and not any(w in MONEY_VERBS for w in qw):
+        if any(i and w in MONEY_NOUNS and _spans_rows(qw[i - 1], t) for i, w in enumerate(qw)):
+            return None  # "the average order value" over order lines: an order's value is several rows' total
+        # "total spend": an amount of money (a price per unit, a rate, is no amount spent)
+        money = [c for c in money if t.roles.get(c) == "money" and default_agg(c) == "sum"]
     return money[0] if len(money) == 1 else None
+
+
+def _spans_rows(word: str, t: TableView) -> bool:
+    """The word names a thing whose id repeats over rows ("order" beside an Order ID of several lines each)."""
+    return any(is_id_name(c) and stem(word) in {stem(w) for w in words(c)} and t.distinct_ratio(c) < 1
+               for c in t.dtypes)
 
 
 def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_tables: int) -> tuple[float, str | None]:
@@ -2329,6 +2354,36 @@ def respelt(question: str, t: TableView) -> str:
 SUBJECT_NOT = re.compile(r"\b(did|does|do|has|have|had|was|were)\s+(?:they|he|she|it|we)\s+not\b", re.I)
 
 
+def _said_times(q: str, t: TableView, date_col: str | None, chits: list[ColumnHit]) -> list[Filter]:
+    """The question's times as filters; "the gas bill for March" beside a Due Date and a Billing Period of months
+    ("Mar 2024"): a time said of neither by name may be either one's."""
+    timed = time_filters(q, t, date_col)
+    if not timed or date_col is None or any(h.column == date_col for h in chits):
+        return timed
+    if (months := month_text_column(t)) is not None and any(f.column == date_col for f in timed):
+        raise CannotAnswer(f"Is that time the {date_col} or the {months[0]}?")
+    return timed
+
+
+def _measured(numeric_hits: list[ColumnHit], t: TableView) -> str | None:
+    """The number column measured: the first named that is a quantity ("average yield per season": Yield, not the
+    Season that labels rows), else the first named."""
+    quantity = [h.column for h in numeric_hits if not not_a_quantity(t, h.column)]
+    return quantity[0] if quantity else numeric_hits[0].column if numeric_hits else None
+
+
+def label_group(qw: list[str], t: TableView, numeric_hits: list[ColumnHit], measure: str | None,
+                filters: list) -> str | None:
+    """"average yield per season": a number column that labels rows (a year, a season), said right after "per",
+    "by" or "each", groups the rows as a text column would."""
+    used = {f.column for f in filters} | {measure}
+    for h in numeric_hits:
+        if h.column not in used and not_a_quantity(t, h.column) and h.position \
+                and qw[h.position - 1] in ("by", "per", "each", "every"):
+            return h.column
+    return None
+
+
 def _looser_value_hits(question: str, t: TableView, vhits: list) -> list:
     """The exact value hits, then those said misspelt, by part of a name, or as a month and day."""
     for more in (misspelt_hits, name_part_hits, misspelt_word_hits, month_day_hits):
@@ -2366,7 +2421,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += [Filter(column=v.column, op="not_contains" if _negated(question, v) else "contains", value=v.value)
                 for v in inside]
     date_col = date_column(qw, t, chits)
-    filters += time_filters(q, t, date_col) + number_filters(q, t, chits) + presence_filters(q, t, chits)
+    filters += _said_times(q, t, date_col, chits) + number_filters(q, t, chits) + presence_filters(q, t, chits)
     filters += number_equalities(q, t, filters) + column_comparisons(q, t)
     said = said_text_filters(question, t, chits)
     filters += said
@@ -2381,7 +2436,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += flags
     value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes + said}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
-    measure_col = ranked[0] if ranked else numeric_hits[0].column if numeric_hits else None
+    measure_col = ranked[0] if ranked else _measured(numeric_hits, t)
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     if of_each_kind(q, t, []) and (m := OF_EACH.search(q)):
         # "two of each kind of medal" holds every kind to a number: its "each" asks for no figure per group
@@ -2392,5 +2447,6 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
         date_hits=[h for h in chits if t.dtypes[h.column] in ("date", "datetime")],
         agg=agg_word(q), k=top_k(q), measure_col=measure_col,
         direction=ranked[1] if ranked else place_direction(q, direction_of(q), measure_col, t),
-        group_col=group_column(q, qw, t, text_hits), row_noun=row_noun, score=score, bucket=bucket_of(q),
+        group_col=group_column(q, qw, t, text_hits) or label_group(qw, t, numeric_hits, measure_col, filters),
+        row_noun=row_noun, score=score, bucket=bucket_of(unnamed_periods(qw, chits)),
         how_many=how_many, distinct=bool(re.search(r"\b(distinct|different|unique)\b", q)), value_cols=value_cols)

@@ -35,6 +35,7 @@ from .grounding import (
     sheet_place,
     title_column,
     where_column,
+    year_column,
 )
 from .model import Planned
 from .sequence import anchor_side, asking_sentence, named_row
@@ -571,8 +572,8 @@ def _average_per_period(g: Grounded) -> str | None:
         return None
     named = [stem(w) for w in m.group(1).split() if any(same(stem(w), stem(c)) for c in words(g.group_col))]
     unit = next((w for w in named if w in TIME_UNITS), None)
-    if unit is None:
-        return None
+    if unit is None or default_agg(g.measure_col) == "avg" and g.t.roles.get(g.measure_col) not in ("money", "count"):
+        return None  # "average yield per season": a yield adds up to no season's total, so per season groups
     return unit if g.t.distinct_ratio(g.group_col) < 0.999 else None
 
 
@@ -590,8 +591,9 @@ def compared_values(g: Grounded) -> Planned | None:
     """"compare East and West": the named values side by side."""
     compared = [c for c, vals in g.by_col.items() if len(vals) >= 2]
     # "the difference between A and B" asks for one number, which a side-by-side table does not give
-    if not (compared and re.search(r"\b(compare|comparison|versus|vs|against)\b", g.q)):
-        return None
+    if not (compared and re.search(r"\b(compare|comparison|versus|vs|against)\b", g.q)) \
+            or re.search(r"\bdifference\b", g.q):
+        return None  # "the difference between the average on A vs B": one number, the gap
     m = g.measure(default_count=g.measure_col is None)
     return g.planned(_ordered(g, m, GroupBy(column=compared[0])), "table")
 
@@ -1515,6 +1517,8 @@ def _per_entity_average(g: Grounded) -> bool:
         return False
     if re.search(r"\b(each|every|by|which|list|show)\b", g.q):
         return False  # "the average per order for each region", "which order ...": groups asked for
+    if g.group_col == year_column(g.t):
+        return False  # "average yield per season": a season labels a period, one figure each, not an entity
     idlike = g.t.roles.get(g.group_col) == "id" or ID_NAME.search(norm(g.group_col))
     return bool(idlike) and g.t.distinct_ratio(g.group_col) < 1
 

@@ -101,6 +101,8 @@ BUCKET_WORDS = {"monthly": "month", "month": "month", "months": "month", "yearly
                 "weekly": "week", "week": "week", "weeks": "week", "daily": "day", "day": "day", "days": "day"}
 # verbs of money owed or charged, and the words a column of such money is named by ("Amount", "Invoice Total")
 MONEY_VERBS = {"billed", "billing", "owe", "owes", "owed", "owing", "charged", "invoiced"}
+# nouns and verbs of money spent or charged: with no column named, "total spend" is the table's one amount
+MONEY_NOUNS = {"spend", "spent", "spending", "cost", "costs", "bill", "bills", "value", "amount"}
 MONEY_COLUMNS = {"amount", "total", "value", "price", "cost", "revenue", "sale", "sales", "charge", "fee", "payment"}
 TIE_MARGIN = 0.25  # plan scores of two files' tables closer than this: the question is ambiguous
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
