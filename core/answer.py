@@ -293,6 +293,9 @@ class Answerer:
             sims = [((v.sql_name, c), float(q @ self._name_vecs[c])) for v in views for c, d in v.dtypes.items()
                     if d in ("integer", "number")]
             route["columns"] = sorted(sims, key=lambda x: -x[1]) + list(route["columns"])
+            # a table stored but not embedded yet is in no hit: the index's ranking is no fair tie-break then
+            route["partial"] = any(self.engine.views[v.sql_name].file_id not in route["files"] for v in views
+                                   if v.sql_name in self.engine.views)
             return route
         except Exception:  # routing is a help, never a requirement
             log.exception("index routing failed")

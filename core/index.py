@@ -698,6 +698,7 @@ class SemanticIndex:
                  hits (a column line sharing a word with the question, else the hit scores every column
                  of the chunk a little lower).
         values:  [(sql_name, column, value, score)]  lines of "values" hits containing a question word.
+        files:   [file_id]  the files the search covered (one stored but not embedded yet is not among them).
         """
         hits = self.search(question, k=4 * k + 20)
         qwords = content_words(question)
@@ -726,7 +727,9 @@ class SemanticIndex:
                         key = (h.sql_name, h.column, v)
                         values[key] = max(values.get(key, 0.0), s)
         top = lambda d, n: sorted(d.items(), key=lambda kv: -kv[1])[:n]  # noqa: E731
+        merged = self.__dict__.get("_merged_state")
         return {
+            "files": sorted(key[0] for key in merged.key) if merged is not None else [],
             "tables": [(t, round(s, 4)) for t, s in top(tables, k)],
             "columns": [(c, round(s, 4)) for c, s in top(columns, 2 * k)],
             "values": [(*kk, round(s, 4)) for kk, s in top(values, 2 * k)],

@@ -1,4 +1,6 @@
 """The offline planner with the semantic index's routing (real bundled model): meaning where words do not match."""
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -55,3 +57,31 @@ def test_measure_found_by_meaning(routed, plain):
 def test_table_chosen_by_meaning_among_ties(routed):
     ans = routed.answer("How many incidents were logged?")
     assert ans.error is None and ans.value == 3 and ans.sources[0]["file"] == "helpdesk tickets.xlsx"
+
+
+def test_a_stored_file_not_yet_embedded_is_not_outranked_by_the_index(tmp_path):
+    """Answerable as soon as stored: the index has only seen the other files, so its ranking breaks no tie."""
+    import numpy as np
+
+    from core.index import SemanticIndex
+
+    rng = np.random.default_rng(3)
+    s = Settings(home=tmp_path / "h", isolate_parsing=False, llm_enabled=False, planner="offline",
+                 index_grace_s=3600)
+    ws = Workspace(s)
+    index = SemanticIndex(ws, s, background=True)
+    for name, depot in (("before", "Bergen wharf"), ("after", "Porto quay")):
+        pd.DataFrame({"Part": [f"P-{i}" for i in range(40)], "Depot": depot,
+                      "Quantity": rng.integers(1, 500, 40)}).to_csv(tmp_path / f"{name}.csv", index=False)
+        ws.add_file(tmp_path / f"{name}.csv")
+    assert index.wait_idle(120)
+    big = pd.DataFrame({"Part": [f"Q-{i}" for i in range(3000)], "Depot": ["Hamburg basin", "Antwerp dock"] * 1500,
+                        "Crates": rng.integers(1, 500, 3000)})
+    big.to_csv(tmp_path / "big.csv", index=False)
+    # stored by another process of the same library (no index of its own): this one waits its grace period
+    fid = Workspace(replace(s, build_index=False)).add_file(tmp_path / "big.csv")["file_id"]
+    assert fid not in index.indexed_file_ids()
+    pipe = ChatPipeline(Answerer(ws, index=index), s, index=index)
+    ans = pipe.answer("What is the total of Crates?", use_llm=False)
+    assert ans.status == "answered" and ans.value == big["Crates"].sum(), ans.error
+    assert [x["file"] for x in ans.sources] == ["big.csv"]

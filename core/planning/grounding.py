@@ -2121,7 +2121,7 @@ def _table_score(qw: list[str], t: TableView, chits, vhits, route: dict, n_table
     if t.kind == "pivot":
         score -= 2
     rank = {tn: i for i, (tn, _) in enumerate(route["tables"])}
-    if n_tables > 1 and t.sql_name in rank:
+    if n_tables > 1 and t.sql_name in rank and not route.get("partial"):
         score += max(0.0, 1.5 - 0.5 * rank[t.sql_name])  # the index's best guess breaks ties
     return score, row_noun
 
