@@ -98,14 +98,16 @@ COMPARE_WORDS = {"more", "less", "fewer", "greater", "smaller", "larger", "bigge
                  "under", "below", "least", "most", "exceed", "exceeded", "exceeds", "exceeding", "beyond", "after",
                  "before", "prior", "since", "until", "between", "older", "younger", "later", "earlier", "equal", "equals",
                  "exactly", "compared", "compare", "comparison", "vs", "versus", "difference", "differ", "against",
-                 "longer", "taller", "heavier", "wider", "deeper", "farther", "shorter", "lighter", "narrower"}
+                 "longer", "taller", "heavier", "wider", "deeper", "farther", "shorter", "lighter", "narrower", "excess",
+                 "upwards"}
 # a negation is content: a plan that does not negate anything leaves it unused ("who didn't win" is no "who won")
 NEGATION_WORDS = {"not", "no", "except", "excluding", "exclude", "excluded", "other", "others", "without", "non",
                   "besides", "apart", "neither", "nor", "never", "don't", "doesn't", "didn't", "isn't", "aren't",
                   "wasn't", "weren't", "haven't", "hasn't", "hadn't", "won't", "wouldn't", "can't", "cannot",
                   "couldn't", "aside", "exception"}
 # comparison words by the side they keep ("more than", "before"): a negation before one turns it to the other side
-UPWARD = {"more", "over", "above", "after", "since", "greater", "larger", "exceeding", "exceed", "later", "older",
+UPWARD = {"more", "over", "above", "after", "since", "greater", "larger", "exceeding", "exceed", "later", "older", "excess",
+          "upwards",
           "longer", "taller", "bigger", "heavier"}
 DOWNWARD = {"less", "fewer", "under", "below", "before", "prior", "earlier", "younger", "shorter", "smaller", "lighter"}
 TEST_WORDS = {"any", "exist", "exists", "existed", "there", "ever", "yes", "every", "all", "unique", "same",

@@ -125,3 +125,27 @@ def test_the_column_named_in_full_wins_a_tie(tmp_path_factory):
     assert [(f.column, f.op, f.value) for f in g.filters] == [("Points", "gt", 40)]
     ans = answered(pipe, "How many teams had points more than 40?")
     assert ans.value == (df["Points"] > 40).sum() == 2
+
+
+PARISHES = pd.DataFrame({"Church": ["St Anne", "St Bride", "Holy Cross", "St Jude", "Christ the King", "St Luke"],
+                         "City": ["Atlanta", "Decatur", "Atlanta", "Marietta", "Atlanta", "Marietta"],
+                         "Weekly collections": ["$10,000", "$25,500", "$26,000", "$31,250", "$70,000", "$4,500"]})
+
+
+def test_in_excess_of_and_upwards_of_compare_as_more_than():
+    def ops(q):
+        return [(op, m.group(1)) for pat, op in COMPARISONS for m in re.finditer(pat, q)]
+
+    assert ops("which church has weekly collections in excess of $25,000") == [("gt", "25,000")]
+    assert ops("teams with upwards of 300 members") == [("gt", "300")]
+
+
+def test_a_number_with_thousands_commas_is_compared_never_searched_in_cells(tmp_path_factory):
+    # "$25,000": its pieces ("000") are no part of a cell's name; "$25,500" and "$31,250" hold no "000" yet are more
+    pipe = pipeline_over(tmp_path_factory, "parishes", PARISHES)
+    amounts = PARISHES["Weekly collections"].str.replace(r"[$,]", "", regex=True).astype(float)
+    ans = answered(pipe, "Which church has weekly collections in excess of $25,000?")
+    assert sorted(ans.value) == sorted(PARISHES.loc[amounts > 25000, "Church"]) == \
+        ["Christ the King", "Holy Cross", "St Bride", "St Jude"]
+    ans = answered(pipe, "How many churches not in Atlanta have weekly collections in excess of $25,000?")
+    assert ans.value == ((amounts > 25000) & (PARISHES["City"] != "Atlanta")).sum() == 2

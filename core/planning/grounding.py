@@ -463,8 +463,13 @@ def contained_hits(question: str, t: TableView, exact: list[ValueHit]) -> list[V
     """Words of the question found inside the text values of one column ("krisztina papp" in "Krisztina Papp
     (HUN)"): each becomes a `contains` filter on the part of the cell that matched. A span found in several
     columns is no reading to pick silently, and is left out."""
-    toks = re.findall(r"[\w&'\-\.]+", question.replace("\u2019", "'"))
-    taken = [any(v.start <= i < v.end for v in exact) for i in range(len(toks))]
+    text = question.replace("\u2019", "'")
+    found_toks = list(re.finditer(r"[\w&'\-\.]+", text))
+    toks = [m.group(0) for m in found_toks]
+    # "$25,000" is one number, which a comparison reads; its pieces ("000") are no part of any name in a cell
+    grouped = [range(m.start(), m.end()) for m in re.finditer(r"\d{1,3}(?:,\d{3})+", text)]
+    taken = [any(v.start <= i < v.end for v in exact) or any(m.start() in r for r in grouped)
+             for i, m in enumerate(found_toks)]
     values = [(fold(v), c, v) for vs in t.values.values() for c, v in vs if len(str(v).split()) <= NAME_LIKE]
     hits: list[ValueHit] = []
     for size in range(min(4, len(toks)), 0, -1):
@@ -1277,7 +1282,9 @@ def compared_number(n: str) -> float:
 # ("at most a time of 9.72")
 _THAN = r"th[ae]n"
 _NAMED_BETWEEN = r",?\s+(?:(?:a|an|the)\s+[a-z][\w' ]{0,40}?\s+of\s+)?"
+# "in excess of $25,000", "upwards of 300": more than the number, as "over" says
 COMPARISONS = [(r"(?<!no )(?<!not )(?:over|above|more than|greater than|larger than|older than|exceeding|longer than|"
+                r"in excess of|upwards of|"
                 r"taller than|bigger than|heavier than|wider than|deeper than|farther than)".replace("than", _THAN)
                 + _NAMED_BETWEEN + NUM, "gt"),
                (r"(?:at least|no less than|no fewer than|not less than|not fewer than|not under|not below|minimum of)"
