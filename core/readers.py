@@ -72,6 +72,11 @@ class TextColumn:
         step that depends on the order (the date format inferred from the first date) restores it itself."""
         counts = np.bincount(self.indices, minlength=len(self.dictionary))
         used = np.flatnonzero(counts)
+        if len(used) and used[-1] - used[0] == len(used) - 1:
+            # one run of entries (every one, or all but the header's, which comes first): the codes are a
+            # shift of the indices, a streaming subtract rather than a gather through a remap
+            lo = used[0]
+            return self.dictionary[lo:lo + len(used)], np.subtract(self.indices, lo, dtype=np.intp), counts[used]
         remap = np.full(len(self.dictionary), -1, dtype=np.int64)
         remap[used] = np.arange(len(used))
         return self.dictionary[used], remap.take(self.indices), counts[used]
