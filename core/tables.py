@@ -836,7 +836,9 @@ def _detect_columnar(sheet: RawSheet, overrides) -> list[ParsedTable] | None:
     full = sheet.columns
     filled = np.empty(full.shape, dtype=bool, order="F")  # column-major: row sums add whole columns
     for c in range(full.shape[1]):
-        filled[:, c] = (full.dictionaries[c] != "")[full.indices[c]]
+        blank = full.dictionaries[c] == ""
+        # no blank text in the column's dictionary (most columns): every cell filled, no gather over the rows
+        filled[:, c] = (~blank)[full.indices[c]] if blank.any() else True
     rects = _blocks(filled)
     if len(rects) != 1:
         return None  # stacked or side-by-side tables, titles on their own lines: the grid path
@@ -964,6 +966,12 @@ def _first_appearance(codes: np.ndarray, k: int) -> np.ndarray:
     return used[np.argsort(first_row[used], kind="stable")]
 
 
+def _date_kind(distinct: np.ndarray) -> str:
+    """_date_dtype's date-or-datetime decision on a column's distinct datetime64[us] values, not every row."""
+    nn = pd.DatetimeIndex(distinct[~np.isnat(distinct)])
+    return "date" if len(nn) and (nn == nn.normalize()).all() else "datetime"
+
+
 def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     """type_column's dates-typed-as-text step on trimmed cells."""
     nonnull = np.append(np.ones(len(uniq2), dtype=bool), False)
@@ -975,8 +983,8 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     parsed = np.empty(len(uniq2), dtype="datetime64[us]")
     d, note = _dates_from_text(pd.Series(uniq2[first], dtype=object))
     if d is None:
-        text = np.append(uniq2, None)[codes2]
-        return TypedColumn(pd.Series(text, dtype=object, copy=False), "text", [f"'{name}': {note}"])
+        return TypedColumn(pd.Series(_text_rows(uniq2, codes2, counts[-1]), dtype=object, copy=False), "text",
+                           [f"'{name}': {note}"])
     parsed[first] = d.astype("datetime64[us]").to_numpy()
     nat = np.isnat(parsed)
     nbad = int(counts[:-1][nat].sum())
@@ -986,8 +994,18 @@ def _dates_text(uniq2, codes2, counts, name, row_numbers) -> TypedColumn | None:
     if nbad:
         where = _where_text(uniq2, codes2, np.append(nat, False), nbad, row_numbers)
         warnings.append(f"'{name}': {nbad} text value(s) that are not real dates ({where}) were left empty.")
-    v, t = _date_dtype(pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2], copy=False))
-    return TypedColumn(v, t, warnings + ([f"'{name}': {note}"] if note else []))
+    v = pd.Series(np.append(parsed, np.datetime64("NaT", "us"))[codes2], copy=False)
+    return TypedColumn(v, _date_kind(parsed[first]), warnings + ([f"'{name}': {note}"] if note else []))
+
+
+def _text_rows(uniq: np.ndarray, codes: np.ndarray, blanks: int) -> np.ndarray:
+    """uniq[codes] as an object array, None where the code is -1 (`blanks` rows). pandas' take copies object
+    pointers about twice as fast as numpy's fancy indexing (most of a text column's typing time); it fills
+    -1 with NaN, so those rows are set to None after."""
+    rows = pd.api.extensions.take(uniq, codes, allow_fill=True)
+    if blanks:
+        rows[codes < 0] = None
+    return rows
 
 
 def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None = None) -> TypedColumn:
@@ -1010,6 +1028,7 @@ def type_text_column(col: TextColumn, name: str, row_numbers: np.ndarray | None 
         if tc is not None:
             return tc
     tc = _dates_text(uniq2, codes2, counts, name, row_numbers)
+    if tc is not None:
+        return tc
     # the trimmed cells, None for blank: the text column itself
-    text = np.append(uniq2, None)[codes2]
-    return tc if tc is not None else TypedColumn(pd.Series(text, dtype=object, copy=False), "text")
+    return TypedColumn(pd.Series(_text_rows(uniq2, codes2, counts[-1]), dtype=object, copy=False), "text")

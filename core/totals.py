@@ -186,7 +186,8 @@ def find_totals(data: np.ndarray, filled: np.ndarray, dk: list[str], names: list
     labels = _labels(data, dk) if labels is None else labels
     fill = filled.sum(axis=1) if fill is None else fill
     sparse = fill < np.median(fill)
-    cand = sorted(set(labels) | set(np.flatnonzero(sparse).tolist()))
+    # more sparse rows than candidates tried: no row is tried (below), so the rows are not listed either
+    cand = [] if np.count_nonzero(sparse) > MAX_CANDIDATES else sorted(set(labels) | set(np.flatnonzero(sparse).tolist()))
     # number columns, and columns empty in the sample (a lone count under an otherwise blank column)
     num_cols = [c for c in range(w) if dk[c] in ("n", "e")]
     excluded, missed, proven = [], {}, []
