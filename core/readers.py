@@ -82,6 +82,24 @@ class TextColumn:
         return self.dictionary[used], remap.take(self.indices), counts[used]
 
 
+def _encoded(pending: list, i: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column i of `pending` (a pyarrow ChunkedArray of text) as (dictionary of Python strings, int32 indices);
+    its slot is emptied first, so the parsed text goes as soon as its encoding is done."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    col = pending[i]
+    pending[i] = None
+    enc = pc.dictionary_encode(col)
+    del col
+    pa.default_memory_pool().release_unused()  # the column's text is gone: its pages back before the next copy
+    chunks = list(enc.chunks)
+    if not chunks:
+        return np.empty(0, dtype=object), np.empty(0, dtype=np.int32)
+    return (np.asarray(chunks[0].dictionary.to_numpy(zero_copy_only=False), dtype=object),
+            np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in chunks]))
+
+
 class TextColumns:
     """A read-only 2-D view of dictionary-encoded text columns ("" for blank) that answers the numpy-style
     reads detection makes: `v[i]` a row, `v[rows, c]` cells of one column (a TextColumn for `v[:, c]`),
@@ -93,26 +111,25 @@ class TextColumns:
         self.shape = (len(indices[0]) if indices else 0, len(indices))
 
     @classmethod
-    def of(cls, columns: list) -> TextColumns:
+    def of(cls, columns: list, threads: int = 1) -> TextColumns:
         """pyarrow ChunkedArrays of text (core/readers.py), each encoded here into one dictionary + indices.
 
-        Takes the list over and empties it: each column is encoded and copied out, then let go before the
-        next, so the parsed text, its codes and the numpy indices of every column are never all in memory
-        at once. `dictionary_encode` over a whole column builds one dictionary shared by its chunks, in
-        order of first appearance: no per-block dictionaries to unify (parsing into dictionaries block by
-        block, then unifying them, took ~1.6x the CPU of parsing plain text and encoding each column once)."""
-        import pyarrow.compute as pc
+        Takes the list over and empties it: each column is let go once encoded and copied out, so the parsed
+        text, its codes and the numpy indices of every column are never all in memory at once (on `threads`
+        threads, that many columns are in flight). `dictionary_encode` over a whole column builds one
+        dictionary shared by its chunks, in order of first appearance: no per-block dictionaries to unify
+        (parsing into dictionaries block by block, then unifying them, took ~1.6x the CPU of parsing plain
+        text and encoding each column once). The encode runs without the GIL, so two threads overlap."""
+        pending = list(columns)
+        columns.clear()
+        if threads <= 1:
+            pairs = [_encoded(pending, i) for i in range(len(pending))]
+        else:
+            from concurrent.futures import ThreadPoolExecutor
 
-        dicts, idx = [], []
-        while columns:
-            col = pc.dictionary_encode(columns.pop(0))
-            chunks = list(col.chunks)
-            dicts.append(np.asarray(chunks[0].dictionary.to_numpy(zero_copy_only=False), dtype=object)
-                         if chunks else np.empty(0, dtype=object))
-            idx.append(np.concatenate([ch.indices.to_numpy(zero_copy_only=False) for ch in chunks])
-                       if chunks else np.empty(0, dtype=np.int32))
-            del col, chunks
-        return cls(dicts, idx)
+            with ThreadPoolExecutor(threads) as ex:
+                pairs = list(ex.map(lambda i: _encoded(pending, i), range(len(pending))))
+        return cls([d for d, _ in pairs], [i for _, i in pairs])
 
     def column(self, c: int) -> TextColumn:
         return TextColumn(self.dictionaries[c], self.indices[c])
@@ -585,10 +602,12 @@ def _file_chunks(path: Path):
 
 
 def _scan(chunks, blank_lines: bool) -> tuple[bool, bool, int]:
-    """(any NUL byte, any blank line if asked, number of LFs) over a file's chunks, one pass, no copy of the
-    whole file. A blank line may straddle two chunks: the last two bytes of one lead the next search."""
-    nul, blank, lines, tail = False, False, 0, b""
+    """(any NUL byte, any blank line if asked, number of lines: LFs, plus one for a last line without its LF)
+    over a file's chunks, one pass, no copy of the whole file. A blank line may straddle two chunks: the last
+    two bytes of one lead the next search."""
+    nul, blank, lines, tail, last = False, False, 0, b"", b"\n"
     for block in chunks:
+        last = block[-1:]
         nul = nul or b"\x00" in block
         # numpy's vectorised compare counts a 16 MB block about 4x faster than bytes.count
         lines += int(np.count_nonzero(np.frombuffer(block, dtype=np.uint8) == 10))
@@ -596,7 +615,7 @@ def _scan(chunks, blank_lines: bool) -> tuple[bool, bool, int]:
             edge = tail + block[:2]
             blank = any(b in block or b in edge for b in _BLANK_LINES)
             tail = (tail + block[-2:])[-2:]
-    return nul, blank, lines
+    return nul, blank, lines + (last != b"\n")
 
 
 def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: int, max_cells: int) -> RawBook | None:
@@ -613,8 +632,9 @@ def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: in
     sample could miss a short row at the end)."""
     import pyarrow as pa
 
+    since = _cpu_times()  # the scan below runs on one core: what the other cores did meanwhile says if one is idle
     if enc == "utf-8" and not head.startswith(codecs.BOM_UTF8):
-        data, chunks, source = head, _file_chunks(path), pa.OSFile(str(path))
+        data, chunks, source = head, _file_chunks(path), lambda: pa.OSFile(str(path))
     else:
         raw = path.read_bytes()
         try:
@@ -623,7 +643,8 @@ def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: in
             return None
         data = text.removeprefix("\ufeff").encode("utf-8")
         del raw, text
-        chunks, source = (data[i:i + CHUNK] for i in range(0, len(data), CHUNK)), pa.py_buffer(data)
+        buf = pa.py_buffer(data)
+        chunks, source = (data[i:i + CHUNK] for i in range(0, len(data), CHUNK)), lambda: buf
     nl = data.find(b"\n")
     # a first line longer than the head, a leading blank line, no text at all: the grid path
     if nl < 0 and len(data) >= len(head) == 262144 or data.startswith((b"\n", b"\r")) or not re.search(rb"\S", data):
@@ -635,15 +656,16 @@ def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: in
     nul, blank, lines = _scan(chunks, blank_lines=delim not in first)
     if nul or blank:
         return None  # NULs to remove with a warning, blank lines to keep: the grid path
-    _check_text_limits(name, first, delim, lines + 1, max_cells)
-    table = _arrow_csv(source, delim, first.count(delim) + 1)
+    _check_text_limits(name, first, delim, lines, max_cells)
+    threads = _parse_threads(since)
+    table = _arrow_csv(source, delim, first.count(delim) + 1, lines, threads)
     if table is None:
         return None
     _check_shape(name, table.num_rows, table.num_columns, max_rows, max_cells)
     columns = table.columns
     del table
     pa.default_memory_pool().release_unused()  # the parser's scratch (read-ahead blocks): back before copying
-    cols = TextColumns.of(columns)
+    cols = TextColumns.of(columns, threads=2 if threads else 1)
     pa.default_memory_pool().release_unused()  # the parsed columns are gone: give their pages back now
     sheet = RawSheet(Path(name).stem or "data", None, no_none=True, columns=cols)
     return RawBook("csv", [sheet], encoding=enc, delimiter=delim)
@@ -652,42 +674,84 @@ def _read_columnar(path: Path, head: bytes, enc: str, name: str, *, max_rows: in
 # pyarrow's parser threads pay off with a core to spare: on two idle cores a 200 MB file is read 20% sooner
 # (1.7 s -> 1.35 s, ~150 MB more peak); on two cores busy with the app's own work or other uploads they only
 # contend (2.7 s on one thread, 4.2 s on two), so the second thread is used only while a core is idle
-PARSE_THREADS = None  # None: decided per file from the load; True/False forces it
+PARSE_THREADS = None  # None: decided per file from how idle the cores are; True/False forces it
+IDLE_CORE = 0.7  # a core idle this share of the time while the file was scanned counts as spare
+MIN_WINDOW_TICKS = 8  # fewer clock ticks (summed over cores) than this in the scan: too short to tell, use the load
 
 
-def _parse_threads() -> bool:
-    """Parse on several threads when a core is to spare: more than two cores, or a 1-minute load under cores - 1."""
+def _cpu_times() -> tuple[int, int] | None:
+    """(idle, total) clock ticks of all cores since boot, from /proc/stat; None where there is none."""
+    try:
+        with open("/proc/stat", "rb") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (ticks[3] + ticks[4], sum(ticks[:8])) if len(ticks) >= 8 else None
+
+
+def _parse_threads(since: tuple[int, int] | None = None) -> bool:
+    """Parse on several threads when a core is to spare: more than two cores, or the other cores' idle time while
+    this process scanned the file (ticks `since`) worth a core; where that window is too short to tell, a
+    1-minute load under cores - 1. (The load alone lags: a read just finished keeps it near 1 on an idle machine.)"""
     if PARSE_THREADS is not None:
         return PARSE_THREADS
     cores = os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:  # no load average on this platform: the cautious choice
+    if cores != 2:
         return cores > 2
-    return cores > 2 or (cores > 1 and load < cores - 1)
+    now = _cpu_times()
+    if since and now and now[1] - since[1] >= MIN_WINDOW_TICKS:
+        return cores * (now[0] - since[0]) / (now[1] - since[1]) >= IDLE_CORE
+    try:
+        return os.getloadavg()[0] < cores - 1
+    except OSError:  # no load average on this platform: the cautious choice
+        return False
+
+
 PARSE_BLOCK = 1 << 23  # bytes per pyarrow block (one chunk of each column); 8 MB: ~60 MB less peak than 16 on two threads
 
 
-def _arrow_csv(source, delim: str, width: int):
-    """Every field as text, the header a row like any other; None when pyarrow refuses."""
-    import pyarrow as pa
-    from pyarrow import csv as pacsv
+def _arrow_csv(source, delim: str, width: int, lines: int, threads: bool):
+    """Every field as text, the header a row like any other; None when pyarrow refuses. `source()` opens the
+    data afresh; `lines` is its number of lines.
 
-    try:
-        table = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=PARSE_BLOCK,
-                                           use_threads=_parse_threads()),
-            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": _text_type() for i in range(width)},
-                strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
-        )
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None  # ragged rows, bytes that are not UTF-8 after all: the grid path copes and warns
+    First parsed as if no value held a line break, which lets pyarrow cut blocks at any newline (~0.25 s
+    less on 200 MB). That parse is kept only when it gave one row per line: then no value held a line
+    break, and a cut could not fall inside one. (A cut inside a quoted value leaves rows of the wrong width,
+    which pyarrow refuses, unless the table has one column; a break within a block merges two lines into
+    one row.) Otherwise it is parsed again, allowing line breaks in quoted values."""
+    import pyarrow as pa
+
+    table = None
+    if width > 1:
+        try:
+            table = _arrow_parse(source(), delim, width, threads, newlines_in_values=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            table = None
+        if table is not None and table.num_rows != lines:
+            table = None
+    if table is None:
+        try:
+            table = _arrow_parse(source(), delim, width, threads, newlines_in_values=True)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None  # ragged rows, bytes that are not UTF-8 after all: the grid path copes and warns
     if table.num_columns > width or any(t != _text_type() for t in table.schema.types):
         return None  # more fields than the first physical line shows (a quoted newline in the header: typed by inference)
     return table
+
+
+def _arrow_parse(source, delim: str, width: int, threads: bool, newlines_in_values: bool):
+    from pyarrow import csv as pacsv
+
+    return pacsv.read_csv(
+        source,
+        read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=PARSE_BLOCK,
+                                       use_threads=threads),
+        parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=newlines_in_values,
+                                         ignore_empty_lines=False),
+        convert_options=pacsv.ConvertOptions(
+            column_types={f"f{i}": _text_type() for i in range(width)},
+            strings_can_be_null=False, quoted_strings_can_be_null=False, null_values=[]),
+    )
 
 
 def _read_grid(raw: bytes, enc: str, name: str, *, max_rows: int, max_cells: int) -> RawBook:

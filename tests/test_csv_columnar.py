@@ -126,6 +126,11 @@ MESSY = {
     "one_col.txt": "Name\nAnn\nBob\nCid\n",
     "numbers_text.csv": "Id,Score,Pct\n1,\"1,200\",45%\n2,(7),12%\n3,$12,#N/A\n",
     "trailing_delims.csv": "a,b,\n1,2,\n3,4,\n",
+    # line breaks inside quoted values, some near every few hundred bytes: parsed in small blocks, cuts land in them
+    "quoted_breaks.csv": "Id,Note,V\n" + "".join(f'{i},"{"line one" + chr(10) + "line two" if i % 7 == 3 else "plain, note"}",{i}\n'
+                                                 for i in range(600)),
+    "quoted_break_crlf.csv": 'Id,Note\r\n1,"a\r\nb"\r\n2,c\r\n',
+    "one_col_quoted_breaks.txt": "Note\n" + "".join(f'"n{i}{chr(10) + "x" if i % 5 == 0 else ""}"\n' for i in range(300)),
     "pivot.csv": "Row Labels,Sum of Sales\nEast,100\nWest,200\nGrand Total,300\n",
     "trailing_blank.csv": "a,b\n1,2\n3,4\n\n",
     "one_col_blank.txt": "Name\nAnn\n\nBob\nCid\n",
@@ -239,6 +244,48 @@ def test_parsed_in_many_blocks(tmp_path, monkeypatch, name, threads):
     assert not both(p)[0]
 
 
+@pytest.mark.parametrize("threads", [False, True])
+@pytest.mark.parametrize("name", ["quoted_breaks.csv", "mixed.csv", "text_formats.csv", "one_col_quoted_breaks.txt"])
+def test_line_breaks_in_values_parsed_again(tmp_path, monkeypatch, name, threads):
+    """The parse that cuts blocks at any newline is kept only when it gave one row per line; a file with a line
+    break inside a quoted value is parsed again allowing them, and its table is still the grid path's."""
+    import core.readers as readers
+
+    calls = []
+    real = readers._arrow_parse
+    monkeypatch.setattr(readers, "_arrow_parse", lambda *a, **kw: calls.append(kw["newlines_in_values"]) or real(*a, **kw))
+    monkeypatch.setattr(readers, "PARSE_BLOCK", 512)
+    monkeypatch.setattr(readers, "PARSE_THREADS", threads)
+    p = write(tmp_path, name, MESSY[name])
+    _, took = parse(p, True)
+    assert took == "columns"
+    if name == "text_formats.csv":
+        assert calls == [False]  # no value holds a line break: the quick parse stands
+    elif name.startswith("one_col"):
+        assert calls == [True]  # one column: a cut inside a value would not show as a ragged row
+    else:
+        assert calls == [False, True]
+    assert not both(p)[0]
+
+
+def test_columns_encoded_on_two_threads_as_on_one():
+    """TextColumns.of gives the same dictionaries and indices on two threads, and empties the list it is given."""
+    import pyarrow as pa
+
+    from core.readers import TextColumns
+
+    rng = np.random.default_rng(3)
+    cols = [pa.chunked_array([pa.array([f"v{x}" for x in rng.integers(0, k, 400)]) for _ in range(3)])
+            for k in (1, 5, 300, 2000)]
+    given = list(cols)
+    one, two = TextColumns.of(list(cols), threads=1), TextColumns.of(given, threads=2)
+    assert given == []
+    for a, b, i, j in zip(one.dictionaries, two.dictionaries, one.indices, two.indices, strict=True):
+        assert list(a) == list(b) and np.array_equal(i, j)
+    expect = [c.to_pandas() for c in cols]
+    assert all((d[i] == e.to_numpy()).all() for d, i, e in zip(two.dictionaries, two.indices, expect, strict=True))
+
+
 def test_first_appearance_is_factorize_order():
     """The dates step orders distinct values by their first row the way pd.factorize does."""
     from core.tables import _first_appearance
@@ -253,15 +300,36 @@ def test_first_appearance_is_factorize_order():
 
 
 def test_parse_threads_follow_the_load(monkeypatch):
-    """A second parser thread only while a core is idle; forced either way by PARSE_THREADS."""
+    """A second parser thread only while a core is idle: measured over the scan when it lasted long enough, else
+    from the load average; forced either way by PARSE_THREADS."""
     import core.readers as readers
 
     monkeypatch.setattr(readers.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(readers, "_cpu_times", lambda: (1000 + 90, 2000 + 200))  # 200 ticks, 90 of them idle
+    assert readers._parse_threads((1000, 2000))  # 0.9 of a core idle while the file was scanned
+    assert not readers._parse_threads((1000 + 40, 2000))  # 0.5 of a core idle: both busy
+    # a window too short to tell, or no /proc/stat: the 1-minute load decides
     monkeypatch.setattr(readers.os, "getloadavg", lambda: (0.3, 0.3, 0.3))
-    assert readers._parse_threads()
+    assert readers._parse_threads((1090, 2198)) and readers._parse_threads(None)
     monkeypatch.setattr(readers.os, "getloadavg", lambda: (1.7, 1.0, 1.0))
-    assert not readers._parse_threads()
+    assert not readers._parse_threads((1090, 2198)) and not readers._parse_threads(None)
+    assert readers._parse_threads((1000, 2000))  # the load lags; the measured idle core wins
     monkeypatch.setattr(readers.os, "cpu_count", lambda: 8)
-    assert readers._parse_threads()
+    assert readers._parse_threads(None)
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 1)
+    assert not readers._parse_threads((1000, 2000))
     monkeypatch.setattr(readers, "PARSE_THREADS", False)
-    assert not readers._parse_threads()
+    monkeypatch.setattr(readers.os, "cpu_count", lambda: 8)
+    assert not readers._parse_threads(None)
+
+
+def test_cpu_times_count_up():
+    """/proc/stat's idle and total ticks, total never below idle (None where the platform has none)."""
+    from core.readers import _cpu_times
+
+    a = _cpu_times()
+    if a is None:
+        pytest.skip("no /proc/stat here")
+    sum(i * i for i in range(200_000))
+    b = _cpu_times()
+    assert a[0] <= a[1] and b[0] >= a[0] and b[1] >= a[1]

@@ -137,6 +137,17 @@ def test_a_or_b_asks_which_not_whether(races):
                                   "Driver"].item()
 
 
+@pytest.mark.parametrize("q", ["Did Ana Lopez, Ben Hall, or Dee Park have sponsor Blue Bank?",
+                               "Did Ana Lopez, Ben Hall or Dee Park have sponsor Blue Bank?"])
+def test_a_b_or_c_asks_which_not_whether(races, q):
+    ans = races.answer(q)
+    named = RACES["Driver"].isin(["Ana Lopez", "Ben Hall", "Dee Park"])
+    # one of the three is the answer, or the question is declined: never a yes/no about all three
+    assert ans.status != "answered" or ans.value == RACES.loc[RACES["Sponsor"].eq("Blue Bank") & named,
+                                                              "Driver"].item()
+    assert not isinstance(ans.value, bool)
+
+
 SEASONS = pd.DataFrame({
     "Year": [2001, 2002, 2003, 2004, 2005, 2006],
     "Coach": ["Kim", "Kim", "Lee", "Lee", "Lee", "Ray"],

@@ -17,7 +17,7 @@ from ..roles import NUMERIC_ROLES, column_roles, summable
 from .grounding import Grounded, alias_of, default_agg, ground
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
-from .shapes import SHAPES, YES_NO, one_row_per_period
+from .shapes import CHOICE_OR, SHAPES, YES_NO, one_row_per_period
 from .words import SECONDS_IN, UNIT_NAMES, norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
@@ -66,9 +66,9 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return False  # "how many orders were placed by new customers?": one number, not a count per customer
     if (WHAT.match(q) or HOW.match(q) or ASKED_LATER.search(q)) and p.shape == "count" and not COUNT_WORDS.search(q):
         return False  # "what was their award at ...?" asks for a value, not how many rows match
-    either = any(f.op == "in" and len(f.values or []) == 2 for f in p.plan.filters)
-    if either and re.search(r"\w\s+or\s+\w", question) and not p.plan.group_by:
-        return names  # "did A or B produce it?", "A or B: which had more?": one of the two is the answer
+    either = any(f.op == "in" and len(f.values or []) >= 2 for f in p.plan.filters)
+    if either and CHOICE_OR.search(question) and not p.plan.group_by:
+        return names  # "did A or B produce it?", "A, B or C: which had more?": one of them is the answer
     return True
 
 

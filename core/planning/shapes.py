@@ -123,9 +123,12 @@ def _than_any_other(g: Grounded) -> Planned | None:
     return g.planned(plan, "bool")
 
 
+CHOICE_OR = re.compile(r"\w[\"')]?,?\s+or\s+\w")
+
+
 def _either(g: Grounded) -> bool:
-    """The question names two values joined by "or" ("A or B")."""
-    return bool(re.search(r"\w\s+or\s+\w", g.question)) and any(len(v) >= 2 for v in g.by_col.values())
+    """The question names two or more values joined by "or" ("A or B", "A, B, or C")."""
+    return bool(CHOICE_OR.search(g.question)) and any(len(v) >= 2 for v in g.by_col.values())
 
 
 SHARE_OF_NOUN = re.compile(r"\b(?:share|percent|percentage|proportion|fraction)\s+of\s+(?:the\s+|all\s+)*([a-z]+)")
