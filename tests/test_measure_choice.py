@@ -86,6 +86,75 @@ def test_how_many_of_a_value_sold_totals_the_quantity(books):
         SALES.loc[SALES["Menu item"] == "Tiramisu", "Qty"].sum()
 
 
+TICKETS = pd.DataFrame({
+    "Order No": [f"T-{i:05d}" for i in range(N)],
+    "Event": RNG.choice(["Jazz Night", "Opera Evening", "Kids Show"], N),
+    "Ticket Type": RNG.choice(["Standard", "Concession", "VIP"], N),
+    "Buyer": RNG.choice(["Ann", "Bo", "Cy", "Di", "Ed"], N),
+    "Qty": RNG.integers(1, 7, N),
+    "Price Each": RNG.choice([20.0, 35.0, 50.0], N),
+})
+
+
+@pytest.fixture(scope="module")
+def tickets(tmp_path_factory):
+    return pipeline_over(tmp_path_factory, "ticket_sales", TICKETS)
+
+
+def test_things_sold_total_the_quantity_when_a_row_is_an_order_of_several(tickets):
+    by_event = TICKETS.groupby("Event").Qty.sum()
+    assert answered(tickets, "how many tickets did Jazz Night sell?").value == by_event["Jazz Night"]
+    assert answered(tickets, "how many tickets were sold for Opera Evening?").value == by_event["Opera Evening"]
+    got = answered(tickets, "how many more tickets did Jazz Night sell than Opera Evening?").value
+    assert got == by_event["Jazz Night"] - by_event["Opera Evening"]
+
+
+def test_who_bought_is_no_quantity(tickets):
+    # the buyers are the subject, not what was sold: never the total of Qty
+    ans = tickets.answer("how many buyers bought Jazz Night tickets?")
+    qty = TICKETS.loc[TICKETS.Event == "Jazz Night", "Qty"].sum()
+    assert ans.status != "answered" or ans.value != qty
+    assert not any(m.get("column") == "Qty" for m in (ans.plan or {}).get("measures", []))
+
+
+LAB = pd.DataFrame({
+    "Sample ID": [f"S{i:05d}" for i in range(N)],
+    "Test": RNG.choice(["Glucose", "Creatinine", "Haemoglobin", "Sodium"], N),
+    "Turnaround hours": RNG.integers(12, 96, N),
+})
+MEDALS = pd.DataFrame({"Country": ["Aland", "Borduria", "Carpania", "Dovia", "Elbonia"], "Gold": [12, 3, 25, 11, 0]})
+
+
+@pytest.fixture(scope="module")
+def labs(tmp_path_factory):
+    return {"lab": pipeline_over(tmp_path_factory, "lab_results", LAB),
+            "medals": pipeline_over(tmp_path_factory, "medal_table", MEDALS)}
+
+
+def test_things_of_repeating_values_compared_row_by_row_are_two_readings(labs):
+    # the samples over 48 hours, or the different tests with any sample over 48 hours?
+    ans = labs["lab"].answer("how many tests took longer than 48 turnaround hours?")
+    assert ans.status != "answered", ans.interpretation
+    assert answered(labs["lab"], "how many different tests are there?").value == LAB.Test.nunique()
+    # one row per country: both readings are the same number
+    assert answered(labs["medals"], "how many countries had more than 10 gold?").value == (MEDALS.Gold > 10).sum()
+
+
+ASSETS = pd.DataFrame({
+    "Asset Tag": [f"IT-{i:04d}" for i in range(N)],
+    "Type": RNG.choice(["Laptop", "Phone", "Tablet"], N),
+    "Cost": RNG.uniform(200, 1800, N).round(2),
+})
+
+
+def test_the_clause_that_asks_after_a_dash_sets_the_answer_shape(tmp_path_factory):
+    """"Compare ... - how much more are phones?": one number (phones named twice are one value), not a table."""
+    pipe = pipeline_over(tmp_path_factory, "it_assets", ASSETS)
+    avg = ASSETS.groupby("Type").Cost.mean()
+    got = answered(pipe, "Compare average cost of phones vs tablets - how much more are phones?").value
+    assert got == pytest.approx(avg["Phone"] - avg["Tablet"])
+
+
 def test_the_price_of_one_item_is_no_total(books):
     got = answered(books["menu_sales"], "What's the price of a Lasagne?").value
     assert got == pytest.approx(ITEMS["Lasagne"])

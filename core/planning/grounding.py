@@ -736,6 +736,8 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
         return False
     kind = table_kind(t) if m and t is not None else None
     named = named or bool(kind) and stem(m.group(2)) == kind[0] and col == kind[1]  # "how many medals": Total
+    # "how many tickets were sold" where a row is an order of several: the quantity column
+    named = named or t is not None and col == quantity_column(t) and _units_sold_at(words(q), t) is not None
     if not named or t is None:
         return named
     compared = re.search(r"\b(over|under|above|below|more than|less than|fewer than|greater than|at least|at most)\b",
@@ -2074,10 +2076,33 @@ def _measure_words(chits: list[ColumnHit], qw: list[str], t: TableView, row_noun
     return [qty, *chits] if qty is not None else chits
 
 
+SOLD_VERBS = {"sell", "sells", "sold", "selling", "buy", "buys", "bought", "purchase", "purchased", "purchases"}
+AUXILIARIES = {"did", "do", "does", "were", "was", "are", "is", "have", "has", "had", "will", "would", "got", "get"}
+
+
+def _units_sold_at(qw: list[str], t: TableView) -> int | None:
+    """"how many tickets did Jazz Night sell", "how many (more) seats were sold": the position of the noun counted
+    when it is what was sold (the object: an auxiliary follows it, a verb of selling comes later), not a column's
+    own name ("how many products did they sell" with a Product column: different products or units?), nor who
+    bought ("how many customers bought")."""
+    at = next((i + 2 for i in range(len(qw) - 2) if qw[i] == "how" and qw[i + 1] == "many"), None)
+    if at is not None and at < len(qw) and qw[at] in ("more", "fewer", "less"):
+        at += 1
+    if at is None or at + 1 >= len(qw) or qw[at + 1] not in AUXILIARIES or not SOLD_VERBS & set(qw[at + 2:]):
+        return None
+    noun = stem(qw[at])
+    if any(same(noun, stem(words(c)[-1])) for c in t.dtypes if words(c)):
+        return None
+    return at
+
+
 def _quantity_column(qw: list[str], t: TableView, chits: list[ColumnHit]) -> ColumnHit | None:
     """"the most units sold" with a Qty column and no number column named by "units": the table's one column of
-    quantities (named "Qty" or "Quantity"), as a word of its own family."""
+    quantities (named "Qty" or "Quantity"), as a word of its own family; so is the thing sold in "how many
+    tickets were sold" (rows there are orders of several tickets each)."""
     at = next((i for i, w in enumerate(qw) if w in QUANTITY_WORDS), None)
+    if at is None:
+        at = _units_sold_at(qw, t)
     if at is None or any(t.dtypes[h.column] in ("integer", "number") for h in chits):
         return None
     col = quantity_column(t)
@@ -2416,7 +2441,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     by_col: dict[str, list] = {}
     negated = negated_values(question, vhits)
     for v in vhits:
-        if v not in negated:
+        if v not in negated and v.value not in by_col.get(v.column, []):  # a value said twice is one value
             by_col.setdefault(v.column, []).append(v.value)
     _joined(question, t, by_col)
     filters = [_value_filter(t, c, vals) for c, vals in by_col.items()]

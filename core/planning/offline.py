@@ -22,7 +22,8 @@ from .words import SECONDS_IN, UNIT_NAMES, norm, same, stem, words
 
 WHO = re.compile(r"^(who|whom|whose)\b")
 LIST = re.compile(r"^(list|name|show|give me|tell me)\b")
-HOW_MANY = re.compile(r"^how (many|much)\b")
+# "how many ...", and "compare A vs B - how much more are phones?": the clause that asks, after a dash or a colon
+HOW_MANY = re.compile(r"(?:^|\s[-–—:;]\s*)how (many|much)\b")
 LIST_COUNT = re.compile(r"^(?:list|show|give me|tell me)\s+(?:me\s+)?the\s+(?:total\s+)?(?:number|count) of\b")
 HOW = re.compile(r"^how (do|does|did|is|are|was|were|would|can|should)\b")  # "how do you say ...": not a count
 # "in what competition did ...", "at what venue ...": a preposition before "what" asks for a value all the same
@@ -62,7 +63,7 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return not names  # "list the number of Fukuoka marathons": one number, as "how many" asks
     if WHICH.match(q) or LIST.match(q):  # "which is taller, A or B?", "list the orders ...": names, or groups
         return names or bool(p.plan.group_by)
-    if HOW_MANY.match(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):
+    if HOW_MANY.search(q) and p.plan.group_by and not any(grouping_named(q, g.column) for g in p.plan.group_by):
         return False  # "how many orders were placed by new customers?": one number, not a count per customer
     if (WHAT.match(q) or HOW.match(q) or ASKED_LATER.search(q)) and p.shape == "count" and not COUNT_WORDS.search(q):
         return False  # "what was their award at ...?" asks for a value, not how many rows match

@@ -627,11 +627,22 @@ def how_many(g: Grounded) -> Planned | None:
         return g.planned(g.plan(measures=[Measure(agg="count_distinct", column=ident)], headline="value"), "value")
     if g.text_hits and not g.row_noun and plural_mention(g.q, g.text_hits[0].column, g.t):
         _distinct_countable(g, g.text_hits[0].column)
+        _each_row_compared(g, g.text_hits[0].column)
         m = Measure(agg="count_distinct", column=g.text_hits[0].column)
         return g.planned(g.plan(measures=[m], headline="value"), "value")
     if _rows_or_values(g) or _one_named_row(g) or _container_named(g):
         return None
     return g.planned(g.plan(measures=[Measure(agg="count")], headline="value"), "count")
+
+
+def _each_row_compared(g: Grounded, col: str) -> None:
+    """"how many tests took longer than 48 hours" over samples (a Test column whose values repeat, a Turnaround per
+    row): the rows over 48 (tests taken) or the different tests with any row over 48? Two readings; with one row
+    per value, they are the same."""
+    compared = [f for f in g.filters if f.op in ("gt", "gte", "lt", "lte", "between") and f.column != col
+                and g.t.dtypes.get(f.column) in ("integer", "number", "duration")]
+    if compared and g.t.distinct_ratio(col) < 1:
+        raise CannotAnswer(f"The number of rows matching, or of different {col} values with a matching row?")
 
 
 def _kinds_counted(g: Grounded) -> str | None:
