@@ -29,6 +29,7 @@ from .planning.grounding import (
 )
 from .planning.model import Planned
 from .planning.words import (
+    ADDITIVE,
     FAMILIES,
     KIND_VERBS,
     KINDS,
@@ -375,11 +376,14 @@ def explained(planned: Planned) -> set[str]:
         stems |= {stem(w) for w in GENERIC_ROWS | EVENT_WORDS} | unique_words(view)
     if plan.measures:  # an aggregate runs over rows: "per school" in a table whose rows are schools
         stems |= row_entities(view)
-    if any(m.agg in ("sum", "avg", "median", "share", "ratio") and m.column
-           and view.roles.get(m.column) not in ("count", "id", "ratio", "percent") for m in plan.measures):
-        # "the total bonus paid", "grocery store sales in March": the verb or noun of an amount (not of a count
-        # of signups)
-        stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS} | {"sale"}
+    amounts = [m.column for m in plan.measures if m.agg in ("sum", "avg", "median", "share", "ratio") and m.column
+               and view.roles.get(m.column) not in ("count", "id", "ratio", "percent")]
+    if amounts:  # "the total bonus paid": the verb of an amount (not of a count of signups)
+        stems |= MONEY_VERBS | {stem(w) for w in MONEY_VERBS}
+    if any(_an_amount(view, c) for c in amounts):
+        # "grocery store sales in March": sales (revenue, turnover) are money or an amount sold; "the revenue the
+        # signups generated" is no figure of a Signups column
+        stems |= {"sale"}
     if any(m.column and view.roles.get(m.column) == "money" for m in plan.measures):
         # "total spend", "the highest bill": nouns of an amount of money, which a money column measures
         stems |= MONEY_NOUNS | {stem(w) for w in MONEY_NOUNS}
@@ -408,6 +412,12 @@ def explained(planned: Planned) -> set[str]:
     stems |= {stem(w) for w in _operation_words(plan)}
     return (stems | _kind_words(planned) | _title_words(planned) | _family_words(planned) | _dimension_words(plan)
             | _time_order_words(planned) | _sequence_verbs(planned) | _joint_rows(plan))
+
+
+def _an_amount(view, col: str) -> bool:
+    """The column measures an amount that sales or a bill are said of: money, or a column named by an amount
+    ("Units", "Hours"), not a count of things (Signups, Visitors), an id, a ratio or a percentage."""
+    return view.roles.get(col) == "money" or any(stem(w) in ADDITIVE or w in ADDITIVE for w in words(col))
 
 
 JOINT = {"together", "jointly"}

@@ -190,6 +190,20 @@ def test_a_summed_amount_explains_its_verb_and_a_p_marker_means_preliminary():
     assert unused_words("What is the Feb. 2021 figure, and is it preliminary?", feb) == []
 
 
+def test_revenue_is_said_of_money_or_sales_never_of_a_count_of_things():
+    from core.plan import Measure, Plan
+    from core.planning.model import Planned, TableView
+
+    view = TableView("t", "Monthly", "web.xlsx", {"Month": "text", "Signups": "integer", "Net sales": "number"},
+                     {"Month": {"rows": 5}, "Signups": {"rows": 5}, "Net sales": {"rows": 5}})
+
+    def total(col):
+        return Planned(Plan(table="t", measures=[Measure(agg="sum", column=col)], headline="value"), view, "value")
+
+    assert "revenue" in unused_words("How much revenue did the signups generate?", total("Signups"))
+    assert unused_words("What is the total revenue?", total("Net sales")) == []
+
+
 def test_this_chart_is_the_table_itself():
     from core.coverage import THE_TABLE
 
