@@ -415,9 +415,13 @@ def explained(planned: Planned) -> set[str]:
 
 
 def _an_amount(view, col: str) -> bool:
-    """The column measures an amount that sales or a bill are said of: money, or a column named by an amount
-    ("Units", "Hours"), not a count of things (Signups, Visitors), an id, a ratio or a percentage."""
-    return view.roles.get(col) == "money" or any(stem(w) in ADDITIVE or w in ADDITIVE for w in words(col))
+    """The column measures an amount that sales are said of, not a count of things: a whole-number column named by
+    a plural noun that is no amount ("Signups", "Visitors"; not "Units", "Hours", "Sales") counts things."""
+    ws = words(col)
+    last = ws[-1] if ws else ""
+    plural = last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3
+    counted = view.dtypes.get(col) == "integer" and plural and last not in ADDITIVE and stem(last) not in ADDITIVE
+    return view.roles.get(col) == "money" or not counted
 
 
 JOINT = {"together", "jointly"}
