@@ -67,10 +67,16 @@ def fits_answer_type(question: str, p: Planned) -> bool:
         return False  # "how many orders were placed by new customers?": one number, not a count per customer
     if (WHAT.match(q) or HOW.match(q) or ASKED_LATER.search(q)) and p.shape == "count" and not COUNT_WORDS.search(q):
         return False  # "what was their award at ...?" asks for a value, not how many rows match
-    either = any(f.op == "in" and len(f.values or []) >= 2 for f in p.plan.filters)
+    either = any(f.op == "in" and (len(f.values or []) == 2 or _all_said(q, f.values or [])) for f in p.plan.filters)
     if either and CHOICE_OR.search(question) and not p.plan.group_by:
         return names  # "did A or B produce it?", "A, B or C: which had more?": one of them is the answer
     return True
+
+
+def _all_said(q: str, values: list) -> bool:
+    """Three or more values, each written in the question ("A, B, or C?"): choices named, not the many dates of
+    "in October or November"."""
+    return len(values) >= 3 and all(norm(str(v)) in q for v in values)
 
 
 def names_a_cause(plan: Plan) -> bool:
