@@ -1752,3 +1752,19 @@ def test_a_number_said_before_number_of_is_that_many(tmp_path_factory):
     pipe = pipeline_over(tmp_path_factory, "reigns", REIGNS)
     want = REIGNS.loc[REIGNS["No. of reigns"] == 5, "Wrestler"].item()
     assert answered(pipe, "who is the only wrestler with 5 number of reigns?").value == want
+
+
+SCORERS = pd.DataFrame({
+    "Player": ["Al Ames", "Bo Berg", "Cy Cole", "Di Dunn", "Ed Eck", "Fi Fenn"],
+    "Team": ["Reds", "Blues", "Reds", "Greens", "Blues", "Greens"],
+    "Total points": [10, 30, 25, 5, 12, 8],
+})
+
+
+def test_leading_another_thing_in_a_total_is_no_highest_of_that_thing(tmp_path_factory):
+    """"who led the team in total points" asks for a player, never the team with the highest total; "who leads the
+    points total" is the player with the most."""
+    pipe = pipeline_over(tmp_path_factory, "scorers", SCORERS)
+    ans = pipe.answer("who led the team in total points?")
+    assert ans.status != "answered" or ans.value == SCORERS.loc[SCORERS["Total points"].idxmax(), "Player"]
+    assert answered(pipe, "who leads the points total?").value == SCORERS.loc[SCORERS["Total points"].idxmax(), "Player"]

@@ -2393,7 +2393,9 @@ def respelt(question: str, t: TableView) -> str:
 
 
 # "what nation leads the medal count", "who topped the vote tally": the row with the highest count
-LEADS = re.compile(r"\b(?:leads|led|tops|topped)\s+the\s+((?:[a-z]+\s+){0,2}?(?:count|tally|total))\b", re.I)
+# (not "led the team in total points": the count is said after a preposition, of another thing led)
+LEADS = re.compile(r"\b(?:leads|led|tops|topped)\s+the\s+((?:(?!(?:in|of|on|at|by|for|with)\b)[a-z]+\s+){0,2}?"
+                   r"(?:count|tally|total))\b", re.I)
 
 
 # "the wrestler with 5 number of reigns": a number said before "number of" is that number of the things
