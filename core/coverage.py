@@ -30,6 +30,7 @@ from .planning.grounding import (
 from .planning.model import Planned
 from .planning.words import (
     ADDITIVE,
+    CONTESTED,
     FAMILIES,
     KIND_VERBS,
     KINDS,
@@ -405,6 +406,7 @@ def explained(planned: Planned) -> set[str]:
         stems |= game_nouns(view) | ({stem(w) for w in GAME_VERBS} if game_nouns(view) else set())
     stems |= _outcome_words(plan, view)
     stems |= {v for c in _plan_columns(plan) for w in words(c) for v in TALLY_VERBS.get(stem(w), ())}
+    stems |= {v for m in plan.measures if m.column for w in words(m.column) for v in CONTESTED.get(stem(w), ())}
     stems |= _winner_verbs(plan)
     if row_entities(view) & PEOPLE:  # a row is a person: "the lowest paid person", "anyone in Sales"
         stems |= {"person", "people", "someone", "individual"}
@@ -706,6 +708,9 @@ def _negated_comparisons(question: str, planned: Planned) -> set[str]:
 
 def unused_words(question: str, planned: Planned) -> list[str]:
     """Content words (and numbers) of the question the plan does not account for, in question order."""
+    from .planning.grounding import said_plainly
+
+    question = said_plainly(question)
     plan = planned.plan
     covered = (explained(planned) | _whole_columns(question, planned) | _counted_rows(question, planned)
                | _compound_modifiers(question, planned))

@@ -171,3 +171,20 @@ def test_who_is_no_row_id(books):
     ans = books["warehouse_picks"].answer("who had the most errors")
     got = ans.value if isinstance(ans.value, list) else [ans.value]
     assert ans.status != "answered" or not any(str(v).startswith("PK-") for v in got)
+
+
+SEASONS = pd.DataFrame({
+    "Season": list(range(2001, 2013)),
+    "Driver": ["Ann Lee", "Bo Park", "Cy Diaz"] * 4,
+    "Races": RNG.integers(10, 30, 12),
+    "Wins": RNG.integers(0, 10, 12),
+    "Points": RNG.integers(50, 500, 12),
+})
+
+
+def test_races_won_are_the_wins_column_not_the_races(tmp_path_factory):
+    """"the number of races won" beside Races and Wins columns: the races that were won, which Wins tallies."""
+    pipe = pipeline_over(tmp_path_factory, "seasons", SEASONS)
+    rows = SEASONS[SEASONS.Driver == "Bo Park"]
+    assert answered(pipe, "what is the number of races won by bo park?").value == rows.Wins.sum()
+    assert answered(pipe, "how many races did bo park have?").value == rows.Races.sum()

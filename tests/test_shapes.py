@@ -1720,3 +1720,51 @@ def test_a_serial_number_column_names_no_kind_of_row(tmp_path_factory):
     pipe = pipeline_over(tmp_path_factory, "directors_serial", d)
     got = answered(pipe, "Before Rudra Ganga, how many directors were before him?")
     assert got.value == (d.From < d.loc[d.Name == "Rudra Ganga", "From"].item()).sum() == 3
+
+
+MEDAL_COUNT = pd.DataFrame({
+    "Rank": [1, 2, 3, 4, 5],
+    "Nation": ["Norway", "Chile", "Kenya", "Peru", "Japan"],
+    "Gold": [3, 9, 2, 1, 0],
+    "Silver": [10, 2, 4, 1, 2],
+    "Bronze": [12, 3, 1, 5, 1],
+    "Total": [25, 14, 7, 7, 3],
+})
+
+
+def test_leading_a_count_is_having_the_highest(tmp_path_factory):
+    """"what nation leads the medal count": the row with the highest count, as "has the highest medal count"."""
+    pipe = pipeline_over(tmp_path_factory, "medal_count", MEDAL_COUNT)
+    top = MEDAL_COUNT.loc[MEDAL_COUNT.Total.idxmax(), "Nation"]
+    assert answered(pipe, "what nation leads the medal count?").value == top
+    assert answered(pipe, "which nation topped the gold medal tally?").value == MEDAL_COUNT.loc[MEDAL_COUNT.Gold.idxmax(), "Nation"]
+
+
+REIGNS = pd.DataFrame({
+    "Wrestler": ["Ann Cole", "Bo Diaz", "Cy Eng", "Di Fox", "Ed Gray"],
+    "No. of reigns": [4, 6, 5, 2, 3],
+    "Combined days": [1238, 1237, 647, 570, 478],
+})
+
+
+def test_a_number_said_before_number_of_is_that_many(tmp_path_factory):
+    """"the wrestler with 5 number of reigns": the row whose No. of reigns is 5, as "with 5 reigns"."""
+    pipe = pipeline_over(tmp_path_factory, "reigns", REIGNS)
+    want = REIGNS.loc[REIGNS["No. of reigns"] == 5, "Wrestler"].item()
+    assert answered(pipe, "who is the only wrestler with 5 number of reigns?").value == want
+
+
+SCORERS = pd.DataFrame({
+    "Player": ["Al Ames", "Bo Berg", "Cy Cole", "Di Dunn", "Ed Eck", "Fi Fenn"],
+    "Team": ["Reds", "Blues", "Reds", "Greens", "Blues", "Greens"],
+    "Total points": [10, 30, 25, 5, 12, 8],
+})
+
+
+def test_leading_another_thing_in_a_total_is_no_highest_of_that_thing(tmp_path_factory):
+    """"who led the team in total points" asks for a player, never the team with the highest total; "who leads the
+    points total" is the player with the most."""
+    pipe = pipeline_over(tmp_path_factory, "scorers", SCORERS)
+    ans = pipe.answer("who led the team in total points?")
+    assert ans.status != "answered" or ans.value == SCORERS.loc[SCORERS["Total points"].idxmax(), "Player"]
+    assert answered(pipe, "who leads the points total?").value == SCORERS.loc[SCORERS["Total points"].idxmax(), "Player"]

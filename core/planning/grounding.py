@@ -16,6 +16,8 @@ from .model import Planned, TableView
 from .words import (
     ADDITIVE,
     BUCKET_WORDS,
+    CONTESTED,
+    CONTESTS,
     DEMONYMS,
     FAMILIES,
     GENERIC,
@@ -736,6 +738,7 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
         return False
     kind = table_kind(t) if m and t is not None else None
     named = named or bool(kind) and stem(m.group(2)) == kind[0] and col == kind[1]  # "how many medals": Total
+    named = named or bool(m) and _won_contests(q[m.start(2):], own)  # "the number of races won": Wins
     # "how many tickets were sold" where a row is an order of several: the quantity column
     named = named or t is not None and col == quantity_column(t) and _units_sold_at(words(q), t) is not None
     if not named or t is None:
@@ -745,6 +748,13 @@ def counts_a_measure(q: str, col: str, t: TableView | None = None) -> bool:
     # "how many bookings" beside Booking value: an amount of money (or a rate) is no count of the things named
     amount = t.roles.get(col) in ("money", "ratio", "percent", "rate")
     return not not_a_quantity(t, col) and not compared and not amount
+
+
+def _won_contests(said: str, own: list[str]) -> bool:
+    """"number of races won" with a Wins column: the contests counted are those won, which the column tallies."""
+    said_words = words(said)
+    return len(said_words) > 1 and stem(said_words[0]) in CONTESTS and stem(said_words[1]) in CONTESTED \
+        and any(stem(w) == stem(said_words[1]) for w in own)
 
 
 def _each_row_one(said: str, own: list[str], col: str, t: TableView) -> bool:
@@ -2382,6 +2392,22 @@ def respelt(question: str, t: TableView) -> str:
     return re.sub(r"[A-Za-z]{5,}", fix, question)
 
 
+# "what nation leads the medal count", "who topped the vote tally": the row with the highest count
+# (not "led the team in total points": the count is said after a preposition, of another thing led)
+LEADS = re.compile(r"\b(?:leads|led|tops|topped)\s+the\s+((?:(?!(?:in|of|on|at|by|for|with)\b)[a-z]+\s+){0,2}?"
+                   r"(?:count|tally|total))\b", re.I)
+
+
+# "the wrestler with 5 number of reigns": a number said before "number of" is that number of the things
+N_NUMBER_OF = re.compile(r"\b(\d+)\s+number\s+of\b", re.I)
+
+
+def said_plainly(question: str) -> str:
+    """The question with a verb of leading a count said as the superlative it is ("leads the medal count" ->
+    "has the highest medal count"), and "5 number of reigns" said as "5 reigns"."""
+    return N_NUMBER_OF.sub(r"\1", LEADS.sub(r"has the highest \1", question))
+
+
 # "did they not qualify": the cell says "Did not qualify"; the pronoun between is the table's subject
 SUBJECT_NOT = re.compile(r"\b(did|does|do|has|have|had|was|were)\s+(?:they|he|she|it|we)\s+not\b", re.I)
 
@@ -2397,10 +2423,15 @@ def _said_times(q: str, t: TableView, date_col: str | None, chits: list[ColumnHi
     return timed
 
 
-def _measured(numeric_hits: list[ColumnHit], t: TableView) -> str | None:
+def _measured(numeric_hits: list[ColumnHit], t: TableView, qw: list[str] | None = None) -> str | None:
     """The number column measured: the first named that is a quantity ("average yield per season": Yield, not the
-    Season that labels rows), else the first named."""
+    Season that labels rows), else the first named. "races won" beside Races and Wins columns is the Wins column:
+    the contests it counts are the races that were won."""
     quantity = [h.column for h in numeric_hits if not not_a_quantity(t, h.column)]
+    won = [h.column for h in numeric_hits if qw and 0 < h.position < len(qw) and h.column in quantity
+           and stem(qw[h.position - 1]) in CONTESTS and any(stem(w) in CONTESTED for w in words(h.column))]
+    if len(won) == 1:
+        return won[0]
     return quantity[0] if quantity else numeric_hits[0].column if numeric_hits else None
 
 
@@ -2468,7 +2499,7 @@ def ground(question: str, t: TableView, route: dict, n_tables: int = 1) -> Groun
     filters += flags
     value_cols = {v.column for v in vhits + inside} | {f.column for f in flags + outcomes + said}
     numeric_hits = [h for h in chits if t.dtypes[h.column] in ("integer", "number")]
-    measure_col = ranked[0] if ranked else _measured(numeric_hits, t)
+    measure_col = ranked[0] if ranked else _measured(numeric_hits, t, qw)
     text_hits = [h for h in chits if t.dtypes[h.column] in ("text", "boolean") and h.column not in value_cols]
     if of_each_kind(q, t, []) and (m := OF_EACH.search(q)):
         # "two of each kind of medal" holds every kind to a number: its "each" asks for no figure per group

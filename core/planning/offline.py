@@ -14,7 +14,7 @@ from dataclasses import replace
 from ..errors import Ambiguous, CannotAnswer
 from ..plan import Compute, Plan
 from ..roles import NUMERIC_ROLES, column_roles, summable
-from .grounding import Grounded, alias_of, default_agg, ground
+from .grounding import Grounded, alias_of, default_agg, ground, said_plainly
 from .model import Planned, TableView
 from .scoring import Context, Reading, Weights, rank, runner_up
 from .shapes import CHOICE_OR, SHAPES, YES_NO, one_row_per_period
@@ -160,6 +160,7 @@ class OfflinePlanner:
         every complete reading, as the fit needs)."""
         from ..coverage import content_count, unused_words
 
+        question = said_plainly(question)
         g = ground(question, t, self.route, len(self.tables))
         found, missing = self.candidates(g)
         ctx = Context(question, g, RULE_RANK, self.meaning, self.execute)

@@ -68,6 +68,9 @@ WON = {"win", "wins", "won", "winning"}
 SCORED = {"score", "scores", "scored", "scoring", "net", "netted"}
 TALLY_VERBS = {"point": SCORED, "goal": SCORED, "run": SCORED, "try": SCORED, "touchdown": SCORED, "basket": SCORED,
                "vote": {"receive", "receives", "received", "got", "get", "gets", "poll", "polled", "gain", "gained"}}
+# what a column of wins or losses counts: "races won", "matches lost", "games won" name a Wins column's tally
+CONTESTS = {"game", "match", "race", "contest", "bout", "fight", "event"}
+CONTESTED = {"won": CONTESTS, "win": CONTESTS, "lost": CONTESTS, "draw": CONTESTS}
 # a Winner or Champion column holds who won: rows kept by a value of it account for "won" ("titles won by X")
 WINNER_VERBS = {"winner": WON, "champion": WON}
 # works a Title column names ("the first song on this album", "which film ...")
